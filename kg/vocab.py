@@ -1,0 +1,90 @@
+"""Namespaces and IRI minting: the only place the sgkg base IRI is written.
+
+Implements the "Namespaces" section of ONTOLOGY.md. Every IRI the mapper writes is
+minted here from a kind and a human-readable key, so the same key always gives the
+same IRI (determinism and cross-document identity both rest on this).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/sgkg/"
+
+SG = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+THEME = Namespace(BASE + "theme/")
+GRADE = Namespace(BASE + "grade/")
+GRAPH = Namespace(BASE + "graph/")
+
+THEME_SCHEME = URIRef(BASE + "theme/")
+GRADE_SCHEME = URIRef(BASE + "grade/")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+# The named graph that holds the theme and grade schemes in TriG output.
+SCHEMES_GRAPH = GRAPH["schemes"]
+
+PREFIXES: dict[str, str] = {
+    "sg": str(SG),
+    "id": str(ID),
+    "theme": str(THEME),
+    "grade": str(GRADE),
+    "graph": str(GRAPH),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "foaf": str(FOAF),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+}
+
+# The kinds of data IRI (``id/<kind>/<slug>``).
+KINDS = frozenset(
+    {
+        "organisation", "person", "membership", "role", "area", "child",
+        "inspection", "practice-review", "peer-review", "commission", "assessment",
+        "judgement", "finding", "recommendation", "response", "evidence", "document",
+    }
+)
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII words joined by hyphens: ``"Children’s Services"`` -> ``"childrens-services"``.
+
+    Apostrophes vanish rather than split words, so "Children's" and "Childrens" agree.
+    Raises ValueError when nothing sluggable is left (an IRI must never end in ``/``).
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    ascii_text = re.sub(r"['’`]", "", ascii_text.lower().replace("&", " and "))
+    slug = _NON_SLUG.sub("-", ascii_text).strip("-")
+    if not slug:
+        raise ValueError(f"cannot make an IRI slug from {text!r}")
+    return slug
+
+
+def mint(kind: str, *parts: str | int) -> URIRef:
+    """The data IRI ``id/<kind>/<slug of parts joined>``; ``kind`` must be one of KINDS."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown IRI kind {kind!r}")
+    return ID[f"{kind}/" + "-".join(slugify(str(part)) for part in parts)]
+
+
+def theme_iri(theme_id: str) -> URIRef:
+    return THEME[theme_id]
+
+
+def grade_iri(grade_id: str) -> URIRef:
+    return GRADE[grade_id]
+
+
+def graph_iri(document_id: str) -> URIRef:
+    """The named graph of one source document."""
+    return GRAPH[document_id]
