@@ -1,31 +1,57 @@
 """Files -> SourceDocument: the text every evidence offset points into.
 
-Implements the ``sg:SourceDocument`` side of ONTOLOGY.md. For a plain-text file the
-document text is the file decoded (UTF-8, else the detected encoding), unchanged, so
-``text[start:end] == quote`` holds on the file itself. Cleaning happens later, in a
-length-preserving view (``kg.text``), never here.
+Implements the ``sg:SourceDocument`` side of ONTOLOGY.md. ``discover`` finds the document
+files under the inputs; ``read_document`` reads one with the reader for its kind
+(``kg.readers``): plain text and Markdown are decoded unchanged, so ``text[start:end] ==
+quote`` holds on the file itself; HTML, PDF and Word files are extracted, and their
+offsets index the extracted text. Every file that cannot be used gives an InputError
+naming the file and the reason, so a build can report it and go on with the others.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from charset_normalizer import from_bytes
+from typing import Callable, Iterator
 
 from .errors import InputError
+from .readers import Extracted, Unreadable
+from .readers.docx import read_docx
+from .readers.html import read_html
+from .readers.pdf import read_pdf
+from .readers.text import read_markdown, read_text
 from .vocab import slugify
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_MEGABYTE = 1024 * 1024
+
+_READERS: dict[str, Callable[[bytes], Extracted]] = {
+    ".txt": read_text,
+    ".text": read_text,
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".html": read_html,
+    ".htm": read_html,
+    ".xhtml": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+}
+DOCUMENT_SUFFIXES = frozenset(_READERS)
+_DECODED_AS_IS = frozenset({"text/plain", "text/markdown"})
 
 
 @dataclass(frozen=True)
 class SourceDocument:
     """One input file, read.
 
-    ``text`` is what evidence offsets index. ``sha256`` is of the raw bytes, so a
-    cache can tell an unchanged file without decoding it.
+    ``text`` is what evidence offsets index: the decoded file for text and Markdown
+    (``text == raw.decode(encoding, errors="replace")``), the extracted text otherwise.
+    ``sha256`` is of the raw bytes, so a cache can tell an unchanged file without
+    decoding it. ``page_starts[i]`` is the offset where page ``i + 1`` starts (PDF only).
     """
 
     document_id: str
@@ -33,7 +59,7 @@ class SourceDocument:
     text: str
     sha256: str
     media_type: str = "text/plain"
-    encoding: str = "utf-8"
+    encoding: str | None = "utf-8"
     title: str | None = None
     date: str | None = None
     page_starts: tuple[int, ...] = field(default_factory=tuple)
@@ -42,56 +68,142 @@ class SourceDocument:
     def file_name(self) -> str:
         return self.path.name
 
+    @property
+    def is_extracted(self) -> bool:
+        """True when ``text`` was extracted (HTML, PDF, Word), not the file decoded as it is."""
+        return self.media_type not in _DECODED_AS_IS
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page holding ``offset``, or None for a document without pages."""
+        if not self.page_starts:
+            return None
+        return max(1, bisect.bisect_right(self.page_starts, offset))
+
 
 def discover(inputs: list[Path]) -> list[Path]:
-    """The readable document files under ``inputs`` (files or folders), sorted, without repeats.
+    """The document files under ``inputs`` (files or folders), sorted, each real file once.
 
-    Raises InputError for a path that does not exist.
+    Folders are walked recursively, following symbolic links but never into a folder
+    already visited (so link loops end); hidden files and folders (a leading ".") and
+    Office lock files ("~$...") are skipped, as are files whose suffix no reader handles.
+    A file named directly is always kept. A folder that cannot be listed is returned as
+    it is, so that ``read_document`` reports it with the other failures.
+    Raises InputError for an input path that does not exist.
     """
-    found: set[Path] = set()
+    found: dict[str, Path] = {}
     for given in inputs:
         if not given.exists():
             raise InputError(f"{given}: no such file or folder")
-        if given.is_dir():
-            found.update(p for p in given.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
-        else:
-            found.add(given)
-    return sorted(found, key=lambda p: p.as_posix())
+        candidates = _walk(given) if given.is_dir() else iter([given])
+        for path in sorted(candidates, key=lambda p: p.as_posix()):
+            found.setdefault(os.path.realpath(path), path)
+    return sorted(found.values(), key=lambda p: p.as_posix())
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    visited: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            identity = current.stat()
+            if (identity.st_dev, identity.st_ino) in visited:
+                continue
+            visited.add((identity.st_dev, identity.st_ino))
+            entries = list(os.scandir(current))
+        except OSError:
+            yield current
+            continue
+        for entry in entries:
+            if entry.name.startswith((".", "~$")):
+                continue
+            if _is_dir(entry):
+                pending.append(Path(entry.path))
+            elif Path(entry.name).suffix.lower() in DOCUMENT_SUFFIXES:
+                yield Path(entry.path)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def document_id_for(path: Path) -> str:
-    """The stable document id: the slug of the file name without its suffix."""
-    return slugify(path.stem)
+    """The stable document id: the slug of the file name without its suffix.
 
-
-def read_document(path: Path) -> SourceDocument:
-    """Read one file into a SourceDocument.
-
-    Raises InputError (naming the file) when it cannot be read or holds no text.
+    A name with no letters or digits to slug (e.g. only non-Latin script) gets
+    ``document-`` and a short hash of the name instead.
     """
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error.strerror or error})") from error
-    text, encoding = decode_text(raw)
-    if not text.strip():
-        raise InputError(f"{path}: empty, no text to map")
+        return slugify(path.stem)
+    except ValueError:
+        return "document-" + hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+
+
+def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
+    """Read one file into a SourceDocument with the reader for its suffix.
+
+    A file of unknown suffix (named directly) is read by what its first bytes look like.
+    Raises InputError, naming the file and the reason, when the path is not a readable
+    regular file, is empty or larger than ``max_bytes``, is binary or corrupt, or holds
+    no text (letters or digits) once read.
+    """
+    raw = _read_bytes(path, max_bytes)
+    reader = _READERS.get(path.suffix.lower()) or _sniff(raw)
+    try:
+        extracted = reader(raw)
+    except Unreadable as error:
+        raise InputError(f"{path}: {error}") from error
+    if not any(ch.isalnum() for ch in extracted.text):
+        raise InputError(f"{path}: no text to map (only whitespace, markup or punctuation)")
     return SourceDocument(
         document_id=document_id_for(path),
         path=path,
-        text=text,
+        text=extracted.text,
         sha256=hashlib.sha256(raw).hexdigest(),
-        encoding=encoding,
+        media_type=extracted.media_type,
+        encoding=extracted.encoding,
+        title=extracted.title,
+        date=extracted.date,
+        page_starts=extracted.page_starts,
     )
 
 
-def decode_text(raw: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (BOM dropped), else as the encoding charset-normalizer detects."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+def _read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        best = from_bytes(raw).best()
-        encoding = best.encoding if best else "cp1252"
-        return raw.decode(encoding, errors="replace"), encoding
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            os.listdir(path)
+            raise InputError(f"{path}: is a folder, not a document file")
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(f"{path}: not a regular file (a device, pipe or socket)")
+        if info.st_size == 0:
+            raise InputError(f"{path}: empty file, no text to map")
+        if info.st_size > max_bytes:
+            raise InputError(f"{path}: too large ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)})")
+        with path.open("rb") as stream:
+            raw = stream.read(max_bytes + 1)
+    except OSError as error:
+        raise InputError(f"{path}: cannot read ({error.strerror or error})") from error
+    if len(raw) > max_bytes:
+        raise InputError(f"{path}: too large (over the {_megabytes(max_bytes)} limit)")
+    if not raw:
+        raise InputError(f"{path}: empty file, no text to map")
+    return raw
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / _MEGABYTE:.1f} MB"
+
+
+def _sniff(raw: bytes) -> Callable[[bytes], Extracted]:
+    head = raw[:1024].lstrip().lower()
+    if head.startswith(b"%pdf-"):
+        return read_pdf
+    if head.startswith(b"pk\x03\x04") and b"word/" in raw[:65536]:
+        return read_docx
+    if head.startswith((b"<!doctype html", b"<html")):
+        return read_html
+    return read_text

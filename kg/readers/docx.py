@@ -1,0 +1,77 @@
+"""Word (.docx) documents -> body text in reading order, paragraphs and table rows as blocks.
+
+Paragraphs are separated by a blank line; list paragraphs (a "List" style or Word
+numbering) start with "• "; table cells are separated by a tab, one row per block.
+The title comes from the document properties, else the first "Title" or "Heading 1"
+paragraph; the date from the properties' creation date.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from . import Extracted, Unreadable
+from .dates import normalise_date
+
+_TITLE_STYLES = ("Title", "Heading 1")
+# A .docx is a zip; refuse archives whose parts would inflate past this (zip bombs).
+_MAX_UNZIPPED = 500 * 1024 * 1024
+
+
+def read_docx(raw: bytes) -> Extracted:
+    """Extract a .docx file's body text. Raises Unreadable for a corrupt or non-Word file."""
+    try:
+        _check_archive(raw)
+        document = Document(io.BytesIO(raw))
+        blocks = [_block_text(block) for block in document.iter_inner_content()]
+        properties = document.core_properties
+        title = (properties.title or "").strip() or _styled_title(document)
+        date = normalise_date(properties.created.isoformat()) if properties.created else None
+    except Unreadable:
+        raise
+    except Exception as error:  # python-docx and lxml raise many kinds on damaged files
+        raise Unreadable(f"corrupt or unsupported Word file ({' '.join(str(error).split())[:160] or type(error).__name__})") from error
+    return Extracted(
+        text="\n\n".join(block for block in blocks if block.strip()),
+        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        title=title,
+        date=date,
+    )
+
+
+def _check_archive(raw: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            inflated = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise Unreadable(f"not a Word .docx file (not a valid zip archive: {error})") from error
+    if inflated > _MAX_UNZIPPED:
+        raise Unreadable(f"Word file would unpack to {inflated // (1024 * 1024)} MB; refusing a likely zip bomb")
+
+
+def _block_text(block: Paragraph | Table) -> str:
+    if isinstance(block, Table):
+        rows = ("\t".join(cell.text.strip() for cell in row.cells) for row in block.rows)
+        return "\n\n".join(row for row in rows if row.strip())
+    text = block.text.strip()
+    if text and _is_list_item(block):
+        return "• " + text
+    return text
+
+
+def _is_list_item(paragraph: Paragraph) -> bool:
+    style = paragraph.style.name if paragraph.style is not None else ""
+    properties = paragraph._p.pPr  # python-docx has no public accessor for Word numbering
+    return style.startswith("List") or (properties is not None and properties.numPr is not None)
+
+
+def _styled_title(document) -> str | None:
+    for paragraph in document.paragraphs:
+        if paragraph.style is not None and paragraph.style.name in _TITLE_STYLES and paragraph.text.strip():
+            return paragraph.text.strip()
+    return None

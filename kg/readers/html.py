@@ -1,0 +1,218 @@
+"""HTML pages -> the main content as readable text, plus the page's title and publication date.
+
+Page furniture (navigation, headers and footers, scripts, styles, cookie banners, adverts,
+"Donate"/"Download"/"Share" links) is dropped as listed in ``kg/data/html-boilerplate.json``.
+The text keeps a blank line between blocks (paragraphs, headings, list items, table rows);
+list items start with "• " and table cells are separated by a tab.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from functools import cache
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from ..resources import load_json
+from . import Extracted, Unreadable
+from .dates import normalise_date
+from .text import decode_text
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# Browsers read these labels as Windows-1252 (WHATWG Encoding), and so do we.
+_AS_CP1252 = frozenset({"ascii", "iso8859-1", "cp1252"})
+_SPACES = re.compile(r"\s+")
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
+     "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "section",
+     "summary", "table", "tbody", "tfoot", "thead", "tr", "ul"}
+)
+_CELLS = frozenset({"td", "th"})
+# Boilerplate removed by class, id or role must be small next to the page's content: a
+# wrapper such as ``class="layout has-sidebar"`` around everything is not furniture.
+_MAX_BOILERPLATE_SHARE = 0.5
+
+
+@cache
+def _rules() -> dict:
+    return load_json("html-boilerplate.json")
+
+
+def read_html(raw: bytes) -> Extracted:
+    """Extract an HTML page's main content. Raises Unreadable for binary content."""
+    tree = LexborHTMLParser(_decode_html(raw))
+    title = _title(tree)
+    date = _date(tree)
+    root = _main_root(tree)
+    if root is None:
+        raise Unreadable("HTML without a body, no text to map")
+    _drop_boilerplate(root, inside_article=root.tag != "body")
+    return Extracted(text=_TextBuilder().render(root), media_type="text/html", title=title, date=date)
+
+
+def _decode_html(raw: bytes) -> str:
+    declared = _CHARSET.search(raw[:4096])
+    if declared and not raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            name = codecs.lookup(declared[1].decode("ascii")).name
+        except LookupError:
+            name = None
+        if name is not None:
+            name = "cp1252" if name in _AS_CP1252 else name
+            try:
+                return raw.decode(name)
+            except UnicodeDecodeError:
+                pass  # the declaration is wrong; detect as for a text file
+    return decode_text(raw)[0]
+
+
+def _title(tree: LexborHTMLParser) -> str | None:
+    for selector, attribute in (("title", None), ('meta[property="og:title"]', "content"), ("h1", None)):
+        node = tree.css_first(selector)
+        if node is not None:
+            value = node.attributes.get(attribute) if attribute else node.text(deep=True)
+            value = _SPACES.sub(" ", value or "").strip()
+            if value:
+                return value
+    return None
+
+
+def _date(tree: LexborHTMLParser) -> str | None:
+    stated: dict[str, str] = {}
+    for meta in tree.css("meta"):
+        key = meta.attributes.get("property") or meta.attributes.get("name") or meta.attributes.get("itemprop")
+        content = meta.attributes.get("content")
+        if key and content:
+            stated.setdefault(key.strip().lower(), content)
+    for key in _rules()["date_meta"]:
+        date = normalise_date(stated[key]) if key in stated else None
+        if date:
+            return date
+    for script in tree.css('script[type="application/ld+json"]'):
+        date = _json_ld_date(script.text(deep=True))
+        if date:
+            return date
+    for node in tree.css("time"):
+        date = normalise_date(node.attributes.get("datetime") or node.text(deep=True))
+        if date:
+            return date
+    return None
+
+
+def _json_ld_date(source: str) -> str | None:
+    try:
+        data = json.loads(source)
+    except ValueError:
+        return None
+    pending = [data]
+    while pending:
+        item = pending.pop(0)
+        if isinstance(item, dict):
+            value = item.get("datePublished")
+            if isinstance(value, str) and normalise_date(value):
+                return normalise_date(value)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
+
+
+def _main_root(tree: LexborHTMLParser) -> LexborNode | None:
+    for node in tree.css("script, style, noscript, template"):
+        node.decompose()
+    body = tree.body
+    if body is None:
+        return None
+    body_length = len(body.text(deep=True).strip())
+    for selector in _rules()["main_selectors"]:
+        node = tree.css_first(selector)
+        # A <main> that holds a sliver of the page is a misuse; the body is the safer root.
+        if node is not None and len(node.text(deep=True).strip()) * 4 >= body_length:
+            return node
+    return body
+
+
+def _drop_boilerplate(root: LexborNode, *, inside_article: bool) -> None:
+    rules = _rules()
+    tags = rules["drop_tags"] + (rules["drop_inside_article"] if inside_article else rules["drop_outside_article"])
+    for node in root.css(", ".join(tags)):
+        node.decompose()
+    root_length = max(1, len(root.text(deep=True)))
+    roles = set(rules["drop_roles"])
+    tokens = set(rules["drop_tokens"])
+    for node in root.css("[class], [id], [role]"):
+        if node.parent is None or not _is_furniture(node, roles, tokens):
+            continue
+        if len(node.text(deep=True)) <= root_length * _MAX_BOILERPLATE_SHARE:
+            node.decompose()
+    texts = set(rules["drop_texts"])
+    for node in root.css("a, p, li, span, div, strong, h2, h3, h4"):
+        if node.parent is not None and _normal_text(node) in texts:
+            node.decompose()
+
+
+def _is_furniture(node: LexborNode, roles: set[str], tokens: set[str]) -> bool:
+    attributes = node.attributes
+    if (attributes.get("role") or "").strip().lower() in roles:
+        return True
+    names = f"{attributes.get('class') or ''} {attributes.get('id') or ''}".lower()
+    return any(token in tokens for token in _TOKEN_SPLIT.split(names))
+
+
+def _normal_text(node: LexborNode) -> str:
+    return _SPACES.sub(" ", re.sub(r"[^\w\s]", " ", node.text(deep=True).lower())).strip()
+
+
+class _TextBuilder:
+    """Walks the DOM without recursion (pages nest deeply) and joins its text into blocks."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+
+    def render(self, root: LexborNode) -> str:
+        pending: list[tuple[LexborNode, bool]] = [(root, False)]
+        while pending:
+            node, leaving = pending.pop()
+            if leaving:
+                self._end_block()
+                continue
+            if node.is_text_node:
+                self.current.append(_SPACES.sub(" ", node.text_content or ""))
+            elif node.is_element_node:
+                self._enter(node, pending)
+        self._end_block()
+        return "\n\n".join(self.blocks)
+
+    def _enter(self, node: LexborNode, pending: list[tuple[LexborNode, bool]]) -> None:
+        tag = node.tag
+        if tag == "br":
+            self.current.append("\n")
+            return
+        if tag == "pre":
+            self._end_block()
+            self.blocks.append(node.text(deep=True).strip("\n"))
+            return
+        if tag in _CELLS and self.current:
+            self.current.append("\t")
+        if tag in _BLOCKS:
+            self._end_block()
+            if tag == "li":
+                self.current.append("• ")
+            pending.append((node, True))
+        children = []
+        child = node.first_child
+        while child is not None:
+            children.append(child)
+            child = child.next
+        pending.extend((child, False) for child in reversed(children))
+
+    def _end_block(self) -> None:
+        lines = (line.strip(" ") for line in "".join(self.current).split("\n"))
+        block = "\n".join(line for line in lines if line)
+        if block.strip("• \t"):
+            self.blocks.append(block)
+        self.current = []

@@ -1,0 +1,274 @@
+"""The readers: text in every encoding we promise, Markdown, HTML, PDF and Word, and discovery."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fixtures.ingest.samples import (
+    PAGE_WITH_BOILERPLATE,
+    REPORT_PARAGRAPHS,
+    make_docx,
+    make_pdf,
+)
+from kg.errors import InputError
+from kg.ingest import DOCUMENT_SUFFIXES, discover, document_id_for, read_document
+from kg.readers.dates import normalise_date
+
+ENGLISH = "The council’s “plan” for children – agreed in 2023 – improved early help for families.\n"
+
+
+def _write(folder: Path, name: str, data: bytes | str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+    return path
+
+
+# --- plain text and encodings -------------------------------------------------------------
+
+
+def test_utf8_text_is_the_file_unchanged(tmp_path):
+    text = "Title line\r\n\r\n  Indented  text\twith tabs   and trailing spaces   \n" + ENGLISH
+    document = read_document(_write(tmp_path, "report.txt", text))
+    assert document.text == text
+    assert (document.encoding, document.media_type, document.is_extracted) == ("utf-8", "text/plain", False)
+    start = document.text.index("“plan”")
+    assert document.text[start : start + 6] == "“plan”"
+
+
+def test_utf8_bom_stays_in_the_text_so_offsets_match_the_file_decoded_as_utf8(tmp_path):
+    raw = codecs.BOM_UTF8 + ENGLISH.encode("utf-8")
+    document = read_document(_write(tmp_path, "bom.txt", raw))
+    assert document.text == raw.decode("utf-8") == "\ufeff" + ENGLISH
+    assert document.encoding == "utf-8"
+
+
+def test_utf16_with_bom_is_decoded(tmp_path):
+    document = read_document(_write(tmp_path, "notepad.txt", ENGLISH.encode("utf-16")))
+    assert document.text == ENGLISH
+    assert document.encoding == "utf-16"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Café – “quoted”",  # short: charset-normalizer alone calls this cp1250
+        "naïve façade, £5",
+        "The partnership’s report… published — at last.",
+        ENGLISH * 20,
+    ],
+)
+def test_windows_1252_text_is_decoded_as_windows_1252(tmp_path, text):
+    document = read_document(_write(tmp_path, "legacy.txt", text.encode("cp1252")))
+    assert document.text == text
+    assert document.encoding == "cp1252"
+
+
+def test_latin1_text_with_bytes_windows_1252_leaves_undefined(tmp_path):
+    text = "Zoë met the señor in Besançon to discuss the review of services for children.\x81"
+    document = read_document(_write(tmp_path, "latin.txt", text.encode("latin-1")))
+    assert document.text == text
+    assert document.encoding == "latin-1"
+
+
+def test_another_script_is_left_to_charset_detection(tmp_path):
+    text = "Отчёт о работе службы защиты детей. Партнёрство рассмотрело планы и решения за прошлый год.\n" * 3
+    document = read_document(_write(tmp_path, "cyrillic.txt", text.encode("cp1251")))
+    assert document.text == text
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(min_size=1, max_size=400))
+def test_text_is_always_the_bytes_decoded_with_the_reported_encoding(tmp_path, raw):
+    """Whatever a text file holds, a kept document's text regenerates from its bytes."""
+    path = _write(tmp_path, "any.txt", raw)
+    try:
+        document = read_document(path)
+    except InputError as error:
+        assert str(error).startswith(str(path))
+        return
+    assert document.text == raw.decode(document.encoding, errors="replace")
+
+
+def test_markdown_is_unchanged_and_its_first_heading_is_the_title(tmp_path):
+    text = "Some preamble\n\n# Eastbridge annual review #\n\nBody text about early help.\n"
+    document = read_document(_write(tmp_path, "review.md", text))
+    assert document.text == text
+    assert (document.title, document.media_type) == ("Eastbridge annual review", "text/markdown")
+
+
+# --- HTML --------------------------------------------------------------------------------
+
+
+def test_html_keeps_main_content_title_and_date_and_drops_boilerplate(tmp_path):
+    document = read_document(_write(tmp_path, "news.html", PAGE_WITH_BOILERPLATE))
+    assert document.title == "Eastbridge partnership publishes its annual report"
+    assert document.date == "2024-03-18"
+    assert (document.media_type, document.is_extracted) == ("text/html", True)
+    assert "SHOULD-NOT-APPEAR" not in document.text
+    for furniture in ("Accept all cookies", "Donate", "Download", "Share on", "Skip to main content", "News"):
+        assert furniture not in document.text
+    for paragraph in REPORT_PARAGRAPHS:
+        assert f"\n\n{paragraph}\n\n" in document.text
+    assert "\n\n• Health colleagues will join every meeting.\n\n• Plans will be reviewed monthly.\n\n" in document.text
+    assert "Agency\tActions\n\nPolice\t3" in document.text
+    assert document.text.startswith("Eastbridge partnership publishes its annual report\n\n")
+
+
+def test_html_in_windows_1252_with_a_latin1_label_decodes_curly_quotes(tmp_path):
+    page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=iso-8859-1"></head>'
+    page += "<body><p>The council’s “plan” – agreed.</p></body></html>"
+    document = read_document(_write(tmp_path, "old.htm", page.encode("cp1252")))
+    assert document.text == "The council’s “plan” – agreed."
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "date"),
+    [
+        ('<meta name="DC.date.issued" content="2021-02-03">', "", "2021-02-03"),
+        ('<script type="application/ld+json">{"@type": "Report", "datePublished": "2020-10"}</script>', "", "2020-10"),
+        ("", '<p>Updated <time datetime="2019-05-06T08:00">6 May</time></p>', "2019-05-06"),
+        ("", "<p>Published <time>7 June 2018</time></p>", "2018-06-07"),
+        ("", "<p>No date here</p>", None),
+    ],
+)
+def test_html_publication_date_sources(tmp_path, head, body, date):
+    page = f"<html><head><title>T</title>{head}</head><body><p>Some text.</p>{body}</body></html>"
+    assert read_document(_write(tmp_path, "dated.html", page)).date == date
+
+
+def test_html_entities_line_breaks_and_preformatted_text(tmp_path):
+    """Entities are decoded, a no-break space becomes a plain space, <br> a line break."""
+    page = "<body><p>Fish &amp; chips&nbsp;for tea</p><p>Line one<br>Line two</p><pre>  kept\n   as is</pre></body>"
+    assert read_document(_write(tmp_path, "e.html", page)).text == "Fish & chips for tea\n\nLine one\nLine two\n\n  kept\n   as is"
+
+
+def test_deeply_nested_html_does_not_overflow_the_stack(tmp_path):
+    page = "<html><body>" + "<div>" * 20_000 + "Deep text about services" + "</div>" * 20_000 + "</body></html>"
+    assert read_document(_write(tmp_path, "deep.html", page)).text == "Deep text about services"
+
+
+def test_a_wrapper_whose_class_looks_like_furniture_is_kept(tmp_path):
+    page = '<body><div class="layout has-sidebar"><p>All of the real content lives in here.</p></div></body>'
+    assert read_document(_write(tmp_path, "wrapped.html", page)).text == "All of the real content lives in here."
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+def test_pdf_text_pages_and_metadata(tmp_path):
+    pages = [
+        "Findings of the review\n\n" + REPORT_PARAGRAPHS[0] + "\n4",
+        "The review also found that multi-\nagency meetings lacked safe-\nguarding leads.\nPage 5 of 9",
+        "Recommendations follow.",
+    ]
+    document = read_document(_write(tmp_path, "review.pdf", make_pdf(pages, title="Eastbridge review")))
+    assert (document.title, document.date, document.media_type) == ("Eastbridge review", "2023-11-02", "application/pdf")
+    assert len(document.page_starts) == 3
+    first_words = ["Findings of the review", "The review also found", "Recommendations follow."]
+    for start, words in zip(document.page_starts, first_words):
+        assert document.text[start : start + len(words)] == words
+    assert REPORT_PARAGRAPHS[0] in document.text  # wrapped lines are joined back into one paragraph
+    assert "multi-agency meetings lacked safeguarding leads." in document.text
+    assert "Page 5 of 9" not in document.text and "\n4" not in document.text
+    assert document.page_at(document.text.index("safeguarding leads")) == 2
+    assert document.page_at(0) == 1 and document.page_at(len(document.text) - 1) == 3
+
+
+def test_pdf_with_only_an_owner_password_is_read(tmp_path):
+    raw = make_pdf(["Restricted printing, but anyone may read this report."], owner_password="owner")
+    document = read_document(_write(tmp_path, "restricted.pdf", raw))
+    assert document.text == "Restricted printing, but anyone may read this report."
+
+
+# --- Word --------------------------------------------------------------------------------
+
+
+def test_docx_body_in_reading_order_with_lists_and_tables(tmp_path):
+    document = read_document(_write(tmp_path, "review.docx", make_docx(title="Early help review")))
+    assert (document.title, document.date, document.is_extracted) == ("Early help review", "2022-07-14", True)
+    assert document.text == "\n\n".join(
+        [
+            "Review of early help in Eastbridge",
+            *REPORT_PARAGRAPHS,
+            "• Health colleagues will join every meeting.",
+            "Agency\tActions",
+            "Police\t3",
+            "The partnership will report again next year.",
+        ]
+    )
+
+
+def test_docx_without_a_title_property_takes_its_title_paragraph(tmp_path):
+    assert read_document(_write(tmp_path, "untitled.docx", make_docx())).title == "Review of early help in Eastbridge"
+
+
+# --- discovery ---------------------------------------------------------------------------
+
+
+def test_discover_walks_folders_skips_hidden_and_unknown_files_and_sorts(tmp_path):
+    for name in ["b.txt", "a/report.PDF", "a/deep/er/page.html", "a/notes.md", "c.docx", "d.xhtml"]:
+        _write(tmp_path, name, "x")
+    for name in [".hidden.txt", ".git/config.txt", "a/~$c.docx", "photo.jpg", "data.csv"]:
+        _write(tmp_path, name, "x")
+    found = [path.relative_to(tmp_path).as_posix() for path in discover([tmp_path])]
+    assert found == ["a/deep/er/page.html", "a/notes.md", "a/report.PDF", "b.txt", "c.docx", "d.xhtml"]
+
+
+def test_discover_ends_on_symlink_loops_and_lists_each_real_file_once(tmp_path):
+    _write(tmp_path, "docs/report.txt", "text")
+    os.symlink(tmp_path / "docs", tmp_path / "docs" / "again")  # docs/again -> docs: a loop
+    os.symlink(tmp_path, tmp_path / "docs" / "up")  # docs/up -> the root: a bigger loop
+    os.symlink(tmp_path / "docs" / "report.txt", tmp_path / "alias.txt")
+    assert discover([tmp_path]) == [tmp_path / "alias.txt"]
+
+
+def test_a_file_named_directly_is_kept_whatever_its_suffix_and_read_by_its_content(tmp_path):
+    page = _write(tmp_path, "saved-page.aspx", "<!DOCTYPE html><html><body><nav>Menu</nav><p>Body text.</p></body></html>")
+    pdf = _write(tmp_path, "download", make_pdf(["A PDF without a suffix."]))
+    assert discover([page, pdf]) == [pdf, page]
+    assert read_document(page).text == "Body text."
+    assert read_document(pdf).text == "A PDF without a suffix."
+
+
+def test_every_reader_suffix_is_discovered(tmp_path):
+    for suffix in DOCUMENT_SUFFIXES:
+        _write(tmp_path, f"file{suffix}", "x")
+    assert {path.suffix for path in discover([tmp_path])} == DOCUMENT_SUFFIXES
+
+
+@pytest.mark.parametrize(
+    ("name", "document_id"),
+    [("000_abc.txt", "000-abc"), ("Annual Report (2023).pdf", "annual-report-2023"), ("報告.txt", "document-")],
+)
+def test_document_ids_are_slugs_and_never_empty(name, document_id):
+    assert document_id_for(Path(name)).startswith(document_id)
+
+
+def test_document_id_of_an_unsluggable_name_is_stable_and_distinct():
+    assert document_id_for(Path("報告.txt")) == document_id_for(Path("報告.txt")) != document_id_for(Path("議事録.txt"))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("2023-05-04T10:00:00Z", "2023-05-04"),
+        ("2023/5/4", "2023-05-04"),
+        ("2023-05", "2023-05"),
+        ("2023", "2023"),
+        ("Thursday, 4th May 2023", "2023-05-04"),
+        ("4 Sept 2023", None),
+        ("Sep 2023", "2023-09"),
+        ("2023-02-30", None),
+        ("1066", None),
+        ("soon", None),
+    ],
+)
+def test_normalise_date(value, expected):
+    assert normalise_date(value) == expected
