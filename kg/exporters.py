@@ -1,0 +1,228 @@
+"""Export a built graph for other tools: RDF syntaxes, JSON-LD, GraphML for Gephi, the ontology for Protégé.
+
+Implements the linked-data exports of issue 8 over the "Outputs of a build" in
+ONTOLOGY.md. Input is the build's TriG (``out/graph.trig``, one named graph per
+document plus the schemes graph), any RDF file, or a pyoxigraph store folder;
+``load_store`` is the one place that reads it.
+
+Output is deterministic: triples and quads are sorted before they are written, so
+the same graph always gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import networkx as nx
+from pyoxigraph import (
+    BlankNode,
+    CanonicalizationAlgorithm,
+    Dataset,
+    Literal,
+    NamedNode,
+    Quad,
+    RdfFormat,
+    Store,
+    Triple,
+    parse,
+    serialize,
+)
+
+from .errors import GraphNotFound, InputError
+from .resources import ontology_dir
+from .vocab import PREFIXES
+
+DEFAULT_GRAPH_PATH = Path("out/graph.trig")
+
+RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
+RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One ``kg export --format`` choice: how it is written and whether it keeps named graphs."""
+
+    name: str
+    extension: str
+    media_type: str
+    rdf_format: RdfFormat | None
+    quads: bool
+
+
+FORMATS: dict[str, ExportFormat] = {
+    "ttl": ExportFormat("ttl", "ttl", "text/turtle", RdfFormat.TURTLE, quads=False),
+    "nt": ExportFormat("nt", "nt", "application/n-triples", RdfFormat.N_TRIPLES, quads=False),
+    "nq": ExportFormat("nq", "nq", "application/n-quads", RdfFormat.N_QUADS, quads=True),
+    "trig": ExportFormat("trig", "trig", "application/trig", RdfFormat.TRIG, quads=True),
+    "jsonld": ExportFormat("jsonld", "jsonld", "application/ld+json", RdfFormat.JSON_LD, quads=True),
+    "graphml": ExportFormat("graphml", "graphml", "application/graphml+xml", None, quads=False),
+}
+
+
+def load_store(path: Path | None = None) -> Store:
+    """Open the graph at ``path`` (default ``out/graph.trig``) as a pyoxigraph Store.
+
+    A folder is opened as a read-only pyoxigraph store; a file is parsed into memory
+    in the syntax its extension names (``.trig``, ``.ttl``, ``.nq``, ``.nt``, ``.jsonld``...).
+    Raises GraphNotFound when nothing is there and InputError when it cannot be read.
+    """
+    path = DEFAULT_GRAPH_PATH if path is None else path
+    if not path.exists():
+        raise GraphNotFound(f"no graph at {path}: run `kg build` first or pass --graph")
+    try:
+        if path.is_dir():
+            return Store.read_only(str(path))
+        rdf_format = RdfFormat.from_extension(path.suffix.lstrip("."))
+        if rdf_format is None:
+            raise InputError(f"{path}: unknown RDF file extension; use .trig, .ttl, .nq, .nt or .jsonld")
+        store = Store()
+        store.bulk_load(path=path, format=rdf_format)
+        return store
+    except (SyntaxError, OSError) as error:
+        raise InputError(f"{path}: cannot read the graph: {error}") from error
+
+
+def sorted_quads(store: Store) -> list[Quad]:
+    """Every quad of the store in a fixed order, blank nodes relabelled canonically (RDFC-1.0).
+
+    Parsers give blank nodes random labels; canonical labels keep exports byte-identical.
+    """
+    quads = list(store)
+    if any(isinstance(term, BlankNode) for quad in quads for term in (quad.subject, quad.object, quad.graph_name)):
+        dataset = Dataset(quads)
+        dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+        quads = list(dataset)
+    return sorted(quads, key=lambda quad: (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)))
+
+
+def union_triples(store: Store) -> list[Triple]:
+    """The distinct triples of all graphs of the store (the union graph), in a fixed order."""
+    return sorted({quad.triple for quad in sorted_quads(store)}, key=str)
+
+
+def serialize_sorted(statements: list[Triple] | list[Quad], rdf_format: RdfFormat) -> bytes:
+    """Serialise with the contract's prefixes, the ``@prefix`` lines in alphabetical order.
+
+    pyoxigraph writes prefixes in hash order, which changes from run to run.
+    """
+    lines = serialize(statements, format=rdf_format, prefixes=PREFIXES).split(b"\n")
+    header = [line for line in lines if line.startswith(b"@prefix ")]
+    body = [line for line in lines if not line.startswith(b"@prefix ")]
+    return b"\n".join(sorted(header) + body)
+
+
+def export_graph(store: Store, format_name: str) -> bytes:
+    """Serialise the store in the ``kg export`` format called ``format_name`` (a key of FORMATS).
+
+    Triple formats (ttl, nt, graphml) write the union graph; quad formats (nq, trig,
+    jsonld) keep each document's named graph. Raises InputError for an unknown format.
+    """
+    if format_name not in FORMATS:
+        raise InputError(f"unknown export format {format_name!r}; choose one of: {', '.join(FORMATS)}")
+    export_format = FORMATS[format_name]
+    if format_name == "graphml":
+        return graphml_bytes(union_triples(store))
+    statements = sorted_quads(store) if export_format.quads else union_triples(store)
+    data = serialize_sorted(statements, export_format.rdf_format)
+    return with_context(data) if format_name == "jsonld" else data
+
+
+def with_context(expanded: bytes) -> bytes:
+    """Give expanded JSON-LD an ``@context`` of the contract's prefixes and compact IRIs with it.
+
+    Only whole-namespace prefixes are used (``sg:Finding``, ``id:person/...``), so a
+    JSON-LD 1.0 or 1.1 processor expands the result back to exactly the same triples.
+    """
+    document = json.loads(expanded)
+    compacted = _compact(document)
+    graph = compacted if isinstance(compacted, list) else [compacted]
+    return json.dumps({"@context": PREFIXES, "@graph": graph}, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+
+
+def _compact(node):
+    if isinstance(node, list):
+        return [_compact(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    compacted = {}
+    for key, value in node.items():
+        if key in ("@id", "@type"):
+            compacted[key] = [compact_iri(v) for v in value] if isinstance(value, list) else compact_iri(value)
+        elif key.startswith("@"):
+            compacted[key] = _compact(value)
+        else:
+            compacted[compact_iri(key)] = _compact(value)
+    return compacted
+
+
+def compact_iri(iri: str) -> str:
+    """``prefix:local`` for an IRI in one of the contract's namespaces, else the IRI itself."""
+    if iri.startswith("_:"):
+        return iri
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and not local.startswith("//"):
+            return f"{prefix}:{local}"
+    return iri
+
+
+def graphml_bytes(triples: list[Triple]) -> bytes:
+    """The union graph as GraphML for Gephi: resources are nodes, resource-valued triples are edges.
+
+    Every IRI or blank node that is the subject or a non-literal object of a triple is a
+    node, except objects of ``rdf:type`` (classes become the node's ``class`` attribute,
+    space-separated compact IRIs). Node attributes: ``label`` (its ``rdfs:label``, else
+    its compact IRI), ``class``, ``iri``. Each triple with a non-literal object other
+    than ``rdf:type`` is one edge whose ``label`` is the compact predicate. Literal
+    values other than the label are left out (Gephi has no use for long quotes).
+    """
+    graph = nx.MultiDiGraph()
+    classes: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    for triple in triples:
+        subject = _node_id(triple.subject)
+        graph.add_node(subject)
+        if triple.predicate == RDF_TYPE:
+            classes.setdefault(subject, []).append(compact_iri(triple.object.value))
+        elif triple.predicate == RDFS_LABEL and isinstance(triple.object, Literal):
+            labels.setdefault(subject, triple.object.value)
+        elif not isinstance(triple.object, Literal):
+            predicate = compact_iri(triple.predicate.value)
+            graph.add_edge(subject, _node_id(triple.object), key=predicate, label=predicate)
+    for node in graph.nodes:
+        graph.nodes[node].update(
+            iri=node,
+            label=labels.get(node, compact_iri(node)),
+            **{"class": " ".join(sorted(classes.get(node, [])))},
+        )
+    return "\n".join(nx.generate_graphml(graph, encoding="utf-8")).encode("utf-8") + b"\n"
+
+
+def _node_id(term: NamedNode | BlankNode) -> str:
+    return term.value if isinstance(term, NamedNode) else f"_:{term.value}"
+
+
+def export_ontology(out_dir: Path) -> list[Path]:
+    """Write the ontology as ``sgkg.ttl`` (Turtle) and ``sgkg.owl`` (RDF/XML) into ``out_dir`` for Protégé.
+
+    Raises InputError when the shipped ontology is missing or does not parse.
+    """
+    from .export import write_atomically
+
+    triples = ontology_triples()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return [
+        write_atomically(out_dir / "sgkg.ttl", serialize_sorted(triples, RdfFormat.TURTLE)),
+        write_atomically(out_dir / "sgkg.owl", serialize(triples, format=RdfFormat.RDF_XML, prefixes=PREFIXES)),
+    ]
+
+
+def ontology_triples() -> list[Triple]:
+    """The triples of the shipped ontology (``ontology/sgkg.ttl``), sorted; InputError if unreadable."""
+    source = ontology_dir() / "sgkg.ttl"
+    try:
+        return sorted(parse(path=source, format=RdfFormat.TURTLE), key=str)
+    except (SyntaxError, OSError) as error:
+        raise InputError(f"cannot read the ontology {source}: {error}") from error
