@@ -1,0 +1,359 @@
+"""The SPARQL query library (``queries/*.rq``) and the engine behind ``kg query``.
+
+Every library query answers one question of "What users ask of the graph" (DOMAIN.md)
+over the union of a built graph's named graphs (ONTOLOGY.md, "Outputs of a build").
+A ``.rq`` file opens with a comment block::
+
+    # Question: <the question, in plain words; may continue on the next lines>
+    #
+    # Parameters (optional filters):
+    #   $name  what a value means
+    #
+    # Example output: ...
+
+Parameters are written ``$name`` in the query and bound through pyoxigraph's
+``substitutions`` (SEP-0007), never pasted into the text. pyoxigraph only substitutes
+variables of the SELECT clause, so each parameter is projected there and left out
+of the answer again. An unbound parameter leaves its filter open, so every library
+query runs without any and then answers for the whole graph.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping
+
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    RdfFormat,
+    Store,
+    Variable,
+    parse_query_results,
+)
+from pyparsing import ParseException
+from rdflib.plugins.sparql.parser import parseQuery
+from rich.table import Column, Table
+
+from .errors import GraphNotFound, InputError, QueryError
+from .resources import queries_dir
+from .vocab import PREFIXES
+
+XSD = PREFIXES["xsd"]
+DEFAULT_GRAPH = Path("out") / "graph.trig"
+FORMATS = ("table", "csv", "tsv", "json")
+_RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON}
+
+_QUESTION = re.compile(r"^#\s*Question:\s*(?P<text>.+)$")
+_PARAMETER = re.compile(r"^#\s+\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)\b")
+_SYNTAX_POSITION = re.compile(r"error at (?P<line>\d+):(?P<column>\d+):?\s*(?P<reason>.*)", re.DOTALL)
+_FOUND = re.compile(r"found (?P<token>.+?)\s+\(at char")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
+_PREFIXED = re.compile(r"^(?P<prefix>[A-Za-z][A-Za-z0-9-]*):(?P<local>\S+)$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Query:
+    """A SPARQL query with what its header says: the question and the parameter names."""
+
+    name: str
+    source: str
+    text: str
+    question: str = ""
+    parameters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to a query, held as a W3C SPARQL JSON results document.
+
+    ``document`` has ``head.vars`` and ``results.bindings`` (SELECT) or ``boolean`` (ASK).
+    """
+
+    document: dict
+
+    @property
+    def variables(self) -> list[str]:
+        return list(self.document["head"].get("vars", []))
+
+    @property
+    def rows(self) -> list[dict[str, dict]]:
+        """One dict per solution: variable -> W3C JSON term (absent when unbound)."""
+        return list(self.document.get("results", {}).get("bindings", []))
+
+    @property
+    def boolean(self) -> bool | None:
+        return self.document.get("boolean")
+
+    def serialize(self, fmt: str) -> str:
+        """The answer in a W3C SPARQL results format: ``json``, ``csv`` or ``tsv``."""
+        if fmt not in _RESULT_FORMATS:
+            raise QueryError(f"unknown results format {fmt!r}: choose one of {', '.join(_RESULT_FORMATS)}")
+        data = json.dumps(self.document, ensure_ascii=False).encode("utf-8")
+        if fmt == "json":
+            return data.decode("utf-8") + "\n"
+        if self.boolean is not None:
+            raise QueryError(f"an ASK answer has no {fmt} form: use --format json or table")
+        parsed = parse_query_results(data, format=QueryResultsFormat.JSON)
+        return parsed.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+
+
+def library() -> list[Query]:
+    """Every query in the library, sorted by name."""
+    return [read_query(path) for path in sorted(queries_dir().glob("*.rq"))]
+
+
+def load_query(name_or_path: str) -> Query:
+    """A library query by name (``roles``) or any ``.rq`` file by path.
+
+    Raises QueryError for an unknown name, listing the close matches, and InputError
+    for a file that cannot be read.
+    """
+    path = Path(name_or_path)
+    if path.suffix == ".rq" or path.is_file():
+        return read_query(path)
+    candidate = queries_dir() / f"{name_or_path}.rq"
+    if candidate.is_file():
+        return read_query(candidate)
+    names = [query.name for query in library()]
+    close = difflib.get_close_matches(name_or_path, names, n=3, cutoff=0.5)
+    hint = f"did you mean: {', '.join(close)}?" if close else "run `kg query --list` to see the library"
+    raise QueryError(f"no query named {name_or_path!r}; {hint}")
+
+
+def read_query(path: Path) -> Query:
+    """Read a ``.rq`` file and the question and parameters its header declares."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the query ({error.strerror or error})") from error
+    question, parameters = _parse_header(text)
+    return Query(name=path.stem, source=str(path), text=text, question=question, parameters=parameters)
+
+
+def inline_query(text: str) -> Query:
+    """A query given on the command line (``-e``); parameters are whatever it projects."""
+    return Query(name="inline", source="<inline query>", text=text)
+
+
+def choose_query(name_or_path: str | None, expression: str | None) -> Query:
+    """The query the user asked for: a library name or ``.rq`` path, or inline SPARQL.
+
+    Raises QueryError when both or neither are given.
+    """
+    if name_or_path and expression:
+        raise QueryError("give a query NAME or FILE.rq, or -e 'SELECT ...', not both")
+    if expression:
+        return inline_query(expression)
+    if name_or_path:
+        return load_query(name_or_path)
+    raise QueryError("give a query NAME or FILE.rq, or -e 'SELECT ...'; `kg query --list` shows the library")
+
+
+def _parse_header(text: str) -> tuple[str, tuple[str, ...]]:
+    question: list[str] = []
+    parameters: list[str] = []
+    section = ""
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line.lstrip("#").strip()
+        if match := _QUESTION.match(line):
+            section = "question"
+            question.append(match["text"].strip())
+        elif body.lower().startswith("parameters"):
+            section = "parameters"
+        elif not body or body.endswith(":"):
+            section = ""
+        elif section == "question":
+            question.append(body)
+        elif section == "parameters" and (match := _PARAMETER.match(line)):
+            parameters.append(match["name"])
+    return " ".join(question), tuple(parameters)
+
+
+def open_store(graph_path: Path) -> Store:
+    """Load a graph file (format chosen by its suffix) into an in-memory pyoxigraph Store.
+
+    Raises GraphNotFound when the file is missing and InputError when its suffix is
+    not an RDF format or it does not parse.
+    """
+    if not graph_path.is_file():
+        raise GraphNotFound(f"{graph_path}: no graph there; build one with `kg build seeds/ --out out/` or pass --graph")
+    rdf_format = RdfFormat.from_extension(graph_path.suffix.lstrip(".").lower())
+    if rdf_format is None:
+        raise InputError(f"{graph_path}: unknown RDF format; use .trig, .ttl, .nt, .nq, .rdf, .n3 or .jsonld")
+    store = Store()
+    try:
+        store.bulk_load(path=str(graph_path), format=rdf_format)
+    except SyntaxError as error:
+        raise InputError(f"{graph_path}: not valid {rdf_format.name}: {error}") from error
+    return store
+
+
+def parse_parameters(pairs: list[str]) -> dict[str, str]:
+    """``["key=value", ...]`` -> ``{"key": "value"}``; raises QueryError for a pair without ``=``."""
+    parameters: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        key = key.strip().lstrip("?$")
+        if not sep or not key:
+            raise QueryError(f"--param {pair!r}: write it as key=value, e.g. --param organisation=Ofsted")
+        parameters[key] = value
+    return parameters
+
+
+def parameter_term(value: str) -> NamedNode | Literal:
+    """The RDF term a ``--param`` value binds to.
+
+    ``<iri>`` or ``scheme://...`` -> IRI; ``prefix:local`` with a contract prefix
+    (``theme:neglect``, ``grade:inadequate``, ``id:organisation/ofsted``) -> IRI;
+    an integer -> ``xsd:integer``; ``YYYY-MM-DD`` -> ``xsd:date``; anything else a
+    plain string (labels match case-insensitively in the library queries).
+    """
+    value = value.strip()
+    if value.startswith("<") and value.endswith(">"):
+        return NamedNode(value[1:-1])
+    if _IRI.match(value):
+        return NamedNode(value)
+    prefixed = _PREFIXED.match(value)
+    if prefixed and prefixed["prefix"] in PREFIXES:
+        return NamedNode(PREFIXES[prefixed["prefix"]] + prefixed["local"])
+    if _INTEGER.match(value):
+        return Literal(value, datatype=NamedNode(XSD + "integer"))
+    if _DATE.match(value):
+        return Literal(value, datatype=NamedNode(XSD + "date"))
+    return Literal(value)
+
+
+def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None = None) -> Answer:
+    """Run ``query`` over the union of the store's graphs, with ``parameters`` bound.
+
+    Raises QueryError for a syntax error (naming source, line and column), for a
+    parameter the query does not declare, and for CONSTRUCT or DESCRIBE queries.
+    """
+    parameters = dict(parameters or {})
+    _check_parameters(query, parameters)
+    substitutions = {Variable(key): parameter_term(value) for key, value in parameters.items()}
+    try:
+        result = store.query(query.text, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=substitutions)
+    except SyntaxError as error:
+        raise QueryError(_syntax_message(query, str(error))) from error
+    except RuntimeError as error:
+        raise QueryError(f"{query.source}: {error}; a parameter must be a variable of the SELECT clause") from error
+    if isinstance(result, QueryBoolean):
+        return Answer({"head": {}, "boolean": bool(result)})
+    if not isinstance(result, QuerySolutions):
+        raise QueryError(f"{query.source}: kg query answers SELECT and ASK queries, not CONSTRUCT or DESCRIBE")
+    document = json.loads(result.serialize(format=QueryResultsFormat.JSON))
+    return Answer(_without(document, set(query.parameters)))
+
+
+def _check_parameters(query: Query, parameters: Mapping[str, str]) -> None:
+    if not query.parameters:
+        return
+    unknown = sorted(set(parameters) - set(query.parameters))
+    if unknown:
+        raise QueryError(
+            f"query {query.name!r} has no parameter {', '.join(unknown)}; "
+            f"its parameters: {', '.join(query.parameters)}"
+        )
+
+
+def _syntax_message(query: Query, message: str) -> str:
+    """``source:line:column: ...`` for a query pyoxigraph could not parse.
+
+    pyoxigraph reports where its parser gave up, often the end of the text; rdflib's
+    parser points at the offending token, so its position is preferred when it also fails.
+    """
+    try:
+        parseQuery(query.text)
+    except ParseException as error:
+        found = _FOUND.search(str(error))
+        near = f"near {found['token']}" if found else "here"
+        return f"{query.source}:{error.lineno}:{error.col}: SPARQL syntax error {near}"
+    position = _SYNTAX_POSITION.search(message)
+    if not position:
+        return f"{query.source}: SPARQL syntax error: {_shortened(message)}"
+    where = f"{query.source}:{position['line']}:{position['column']}"
+    return f"{where}: SPARQL syntax error: {_shortened(position['reason'])}"
+
+
+def _shortened(reason: str, limit: int = 120) -> str:
+    """The first line of a parser message, cut short: pyoxigraph lists every expected character class."""
+    first = reason.strip().splitlines()[0] if reason.strip() else "invalid query"
+    return first if len(first) <= limit else first[: limit - 1].rstrip() + "…"
+
+
+def _without(document: dict, hidden: set[str]) -> dict:
+    """The results document minus the parameter columns (projected only for substitution)."""
+    variables = [name for name in document["head"]["vars"] if name not in hidden]
+    bindings = [
+        {name: term for name, term in row.items() if name not in hidden}
+        for row in document["results"]["bindings"]
+    ]
+    return {"head": {"vars": variables}, "results": {"bindings": bindings}}
+
+
+def check_format(fmt: str) -> str:
+    """``fmt`` if it is one of FORMATS; raises QueryError naming the choices otherwise."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    return fmt
+
+
+def render(answer: Answer, fmt: str) -> Table | str:
+    """The answer as a Rich table (``table``) or as W3C SPARQL results text (csv, tsv, json)."""
+    return as_table(answer) if check_format(fmt) == "table" else answer.serialize(fmt)
+
+
+def library_table() -> Table:
+    """Every library query with its question and parameters, for ``kg query --list``."""
+    table = Table("question", "parameters")
+    table.columns.insert(0, Column("name", no_wrap=True))
+    for query in library():
+        table.add_row(query.name, query.question, ", ".join(query.parameters))
+    return table
+
+
+def as_table(answer: Answer) -> Table:
+    """A Rich table of the answer for the terminal (an ASK answer is one ``boolean`` cell)."""
+    if answer.boolean is not None:
+        table = Table("boolean")
+        table.add_row(str(answer.boolean).lower())
+        return table
+    shown = [name for name in answer.variables if not _has_label_column(name, answer.variables)]
+    table = Table(*shown, caption=f"{len(answer.rows)} row(s)")
+    for row in answer.rows:
+        table.add_row(*(display(row.get(name)) for name in shown))
+    return table
+
+
+def _has_label_column(name: str, variables: list[str]) -> bool:
+    """True for ``fooIri`` when ``fooLabel`` is also answered: the table shows the label only."""
+    return name.endswith("Iri") and name[: -len("Iri")] + "Label" in variables
+
+
+def display(term: dict | None) -> str:
+    """A W3C JSON term as a short readable string: contract IRIs abbreviated, literals bare."""
+    if term is None:
+        return ""
+    value = term["value"]
+    if term["type"] == "uri":
+        for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+            if value.startswith(namespace) and len(value) > len(namespace):
+                return f"{prefix}:{value[len(namespace):]}"
+        return f"<{value}>"
+    if term["type"] == "bnode":
+        return f"_:{value}"
+    return value
+
