@@ -40,7 +40,7 @@ from pyoxigraph import (
 )
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
-from rich.table import Column, Table
+from rich.table import Table
 
 from .errors import GraphNotFound, InputError, QueryError
 from .resources import queries_dir
@@ -316,13 +316,18 @@ def render(answer: Answer, fmt: str) -> Table | str:
     return as_table(answer) if check_format(fmt) == "table" else answer.serialize(fmt)
 
 
-def library_table() -> Table:
-    """Every library query with its question and parameters, for ``kg query --list``."""
-    table = Table("question", "parameters")
-    table.columns.insert(0, Column("name", no_wrap=True))
-    for query in library():
-        table.add_row(query.name, query.question, ", ".join(query.parameters))
-    return table
+def library_listing() -> str:
+    """Every library query, its question and its parameters, one query per paragraph.
+
+    Plain text rather than a table, so that names and questions are never wrapped or cut.
+    """
+    queries = library()
+    width = max(len(query.name) for query in queries) + 2
+    lines = []
+    for query in queries:
+        lines.append(f"{query.name:<{width}}{query.question}")
+        lines.append(" " * width + "parameters: " + (", ".join(query.parameters) or "none"))
+    return "\n".join(lines) + "\n"
 
 
 def as_table(answer: Answer) -> Table:
