@@ -28,8 +28,10 @@ from pathlib import Path
 from typing import Mapping
 
 from pyoxigraph import (
+    DefaultGraph,
     Literal,
     NamedNode,
+    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
@@ -184,8 +186,11 @@ def _parse_header(text: str) -> tuple[str, tuple[str, ...]]:
 def open_store(graph_path: Path) -> Store:
     """Load a graph file (format chosen by its suffix) into an in-memory pyoxigraph Store.
 
-    Raises GraphNotFound when the file is missing and InputError when its suffix is
-    not an RDF format or it does not parse.
+    The store's default graph is made the union of its named graphs, each triple once:
+    pyoxigraph's ``use_default_graph_as_union`` would repeat a triple once per document
+    that states it, and an inline ``SELECT`` would show the repeats. ``GRAPH ?g`` still
+    reaches each document's named graph. Raises GraphNotFound when the file is missing
+    and InputError when its suffix is not an RDF format or it does not parse.
     """
     if not graph_path.is_file():
         raise GraphNotFound(f"{graph_path}: no graph there; build one with `kg build seeds/ --out out/` or pass --graph")
@@ -197,6 +202,8 @@ def open_store(graph_path: Path) -> Store:
         store.bulk_load(path=str(graph_path), format=rdf_format)
     except SyntaxError as error:
         raise InputError(f"{graph_path}: not valid {rdf_format.name}: {error}") from error
+    union = {quad.triple for quad in store if not isinstance(quad.graph_name, DefaultGraph)}
+    store.extend(Quad(triple.subject, triple.predicate, triple.object, DefaultGraph()) for triple in union)
     return store
 
 
@@ -236,7 +243,7 @@ def parameter_term(value: str) -> NamedNode | Literal:
 
 
 def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None = None) -> Answer:
-    """Run ``query`` over the union of the store's graphs, with ``parameters`` bound.
+    """Run ``query`` on the store's default graph (see ``open_store``), with ``parameters`` bound.
 
     Raises QueryError for a syntax error (naming source, line and column), for a
     parameter the query does not declare, and for CONSTRUCT or DESCRIBE queries.
@@ -245,7 +252,7 @@ def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None =
     _check_parameters(query, parameters)
     substitutions = {Variable(key): parameter_term(value) for key, value in parameters.items()}
     try:
-        result = store.query(query.text, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=substitutions)
+        result = store.query(query.text, prefixes=PREFIXES, substitutions=substitutions)
     except SyntaxError as error:
         raise QueryError(_syntax_message(query, str(error))) from error
     except RuntimeError as error:
