@@ -1,0 +1,109 @@
+"""Text -> claims: every organisation, person, assessment, judgement, finding,
+recommendation, response and theme one document states, each with its span.
+
+``extract`` is the stage's one public function; it reads like the order of work.
+All matching happens on ``kg.text.clean_view`` of the document, which has the same
+offsets as the original text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..claims import Extraction, Organisation, Span
+from ..ingest import SourceDocument
+from ..resolve import main_area, resolve_organisations
+from ..text import Segment, clean_view, lines, segment
+from .assessments import assessment_name_spans, find_assessments, find_subject_child, link_assessments
+from .dates import find_dates
+from .findings import find_findings
+from .organisations import find_organisation_mentions
+from .people import find_memberships
+from .recommendations import find_document_responses, find_recommendations
+from .themes import document_themes
+
+_TITLE_MIN_WORDS = 5
+_TITLE_SEARCH_LINES = 10
+
+
+def extract(document: SourceDocument) -> Extraction:
+    """All claims of one document. Never raises on odd text: what it cannot read, it leaves out."""
+    clean = clean_view(document.text)
+    sentences = segment(clean)
+    result = Extraction(title=document.title or _title(clean), date=document.date or _date(clean))
+    mentions = find_organisation_mentions(clean, assessment_name_spans(clean))
+    result.main_area, result.areas = main_area(clean, mentions)
+    result.organisations, resolved = resolve_organisations(clean, mentions, result.main_area)
+    result.publisher = _publisher(clean, sentences, resolved, result.organisations)
+    result.assessments = find_assessments(clean, sentences, result.main_area, result.date)
+    child, _ = find_subject_child(clean)
+    link_assessments(result.assessments, result.organisations, child)
+    result.partners = _partners(result.organisations)
+    result.memberships = find_memberships(clean, sentences, result.organisations, resolved, result.publisher)
+    result.recommendations = find_recommendations(clean, result.organisations, resolved, result.assessments, result.publisher)
+    if not any(r.response for r in result.recommendations):  # else the point-by-point responses are the response
+        result.document_responses = find_document_responses(clean, sentences, resolved, result.assessments, result.publisher)
+    result.findings = find_findings(clean, sentences, result.assessments, result.organisations, resolved, _claimed_spans(result))
+    result.themes = document_themes(clean, sentences, result.title, [f.themes for f in result.findings] + [r.themes for r in result.recommendations])
+    return result
+
+
+def _title(clean: str) -> str | None:
+    for line in lines(clean)[:_TITLE_SEARCH_LINES]:
+        if not line.boilerplate and len(line.text.split()) >= _TITLE_MIN_WORDS:
+            return re.sub(r"\s+", " ", line.text)[:300]
+    return None
+
+
+def _date(clean: str) -> str | None:
+    """The first date given to the day: the document's own date more often than not."""
+    return next((value for _, _, value in find_dates(clean) if len(value) == 10), None)
+
+
+def _publisher(clean: str, sentences: list[Segment], resolved: dict[Span, str], organisations) -> str | None:
+    """Who speaks in the document: "on behalf of X" early on, "X Response to ..." as title, "X statement" heading."""
+    for sentence in sentences[:8]:
+        behalf = re.search(r"\bon behalf of (?:the )?", clean[sentence.start:sentence.end])
+        if behalf:
+            key = _organisation_at(resolved, sentence.start + behalf.end())
+            if key:
+                return key
+    for line in lines(clean):
+        if line.boilerplate:
+            continue
+        heading = re.search(r"\s+(?:[Rr]esponse to|[Ss]tatement|[Pp]ress [Rr]elease|[Aa]nnual [Rr]eport)\b", line.text)
+        if heading and len(line.text.split()) <= 16:
+            key = _organisation_at(resolved, line.start)
+            if key and organisations[key].cls != "Inspectorate":
+                return key
+    return None
+
+
+def _organisation_at(resolved: dict[Span, str], offset: int) -> str | None:
+    return next((key for span, key in resolved.items() if span.start == offset), None)
+
+
+def _partners(organisations: dict[str, Organisation]) -> list[tuple[str, str]]:
+    """Statutory partners of each partnership named: the council, police and NHS commissioners of its area."""
+    pairs = []
+    for partnership in (o for o in organisations.values() if o.cls == "SafeguardingPartnership" and o.area):
+        for organisation in organisations.values():
+            if organisation.area == partnership.area and organisation.unit_of is None and organisation.spans and _is_statutory(organisation):
+                pairs.append((partnership.key, organisation.key))
+    return sorted(pairs)
+
+
+def _is_statutory(organisation: Organisation) -> bool:
+    if organisation.cls in ("LocalAuthority", "PoliceForce"):
+        return True
+    return organisation.cls == "HealthBody" and bool(re.search(r"Clinical Commissioning|Integrated Care", organisation.label))
+
+
+def _claimed_spans(result: Extraction) -> list[Span]:
+    spans = [j.span for a in result.assessments for j in a.judgements]
+    for recommendation in result.recommendations:
+        spans.append(recommendation.span)
+        if recommendation.response:
+            spans.append(recommendation.response.span)
+    spans.extend(r.response.span for r in result.document_responses)
+    return spans

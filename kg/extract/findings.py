@@ -1,0 +1,141 @@
+"""Findings: sentences that report a failing or a strength of the services assessed.
+
+Cue words come from ``kg/data/findings.json``. A sentence is a finding when the
+document reports on an assessment, the sentence is not furniture, a question, a
+first-person commitment or quoted praise by someone other than the assessors, and
+it has a cue: a failing cue (or a strength cue under a negator) makes a failing;
+strength cues alone make a strength. The organisations it implicates are those it
+names, else those its wording points to ("police officers" -> the police force),
+else what the assessment assessed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .. import lexicon
+from ..claims import Assessment, Finding, Organisation, Span
+from ..resources import load_json
+from ..text import Segment
+from .themes import themes_in
+
+_MIN_WORDS = 4
+_QUOTED_SPEECH = re.compile(r"\b(?:said|says|commented|added|explained|stated)\s*:?\s*$")
+
+
+@cache
+def _rules() -> dict:
+    data = load_json("findings.json")
+    return {
+        "failing": lexicon.cue_regex(tuple(data["failing"])),
+        "strength": lexicon.cue_regex(tuple(data["strength"])),
+        "negated": re.compile(
+            r"\b(?:" + "|".join(re.escape(n) for n in data["negators"]) + r")\s+(?:\w+\s+){0,3}?" + lexicon.alternation(data["strength"]),
+            re.IGNORECASE,
+        ),
+        "not_findings": [re.compile(p, re.IGNORECASE) for p in data["not_findings"]],
+        "implicate": [(re.compile(rule["pattern"], re.IGNORECASE), rule["class"]) for rule in data["implicate_cues"]],
+    }
+
+
+def find_findings(
+    clean: str,
+    sentences: list[Segment],
+    assessments: list[Assessment],
+    organisations: dict[str, Organisation],
+    resolved: dict[Span, str],
+    excluded: list[Span],
+) -> list[Finding]:
+    """Failings and strengths, in text order. ``excluded`` spans (judgements, recommendations) are skipped."""
+    if not assessments:
+        return []
+    findings = []
+    speech_paragraphs = _quoted_speech(clean, sentences)
+    for sentence in sentences:
+        if _skip(sentence, excluded, speech_paragraphs):
+            continue
+        kind = _kind(sentence.text)
+        if kind is None:
+            continue
+        assessment = _assessment_for(sentence, assessments)
+        findings.append(
+            Finding(
+                kind=kind,
+                statement=re.sub(r"\s+", " ", sentence.text).strip(),
+                span=Span(sentence.start, sentence.end),
+                themes=themes_in(sentence.text),
+                implicates=_implicated(sentence, organisations, resolved, assessment),
+                assessment=assessment,
+            )
+        )
+    return findings
+
+
+def _skip(sentence: Segment, excluded: list[Span], speech_paragraphs: set[int]) -> bool:
+    if sentence.boilerplate or len(sentence.text.split()) < _MIN_WORDS or sentence.line_start in speech_paragraphs:
+        return True
+    if any(span.start <= sentence.start < span.end or sentence.start <= span.start < sentence.end for span in excluded):
+        return True
+    return any(pattern.search(sentence.text) for pattern in _rules()["not_findings"])
+
+
+def _kind(text: str) -> str | None:
+    rules = _rules()
+    if rules["failing"].search(text) or rules["negated"].search(text):
+        return "Failing"
+    if rules["strength"].search(text):
+        return "Strength"
+    return None
+
+
+def _quoted_speech(clean: str, sentences: list[Segment]) -> set[int]:
+    """Line starts of paragraphs quoting someone who is not an assessor ("X said:" then a quote)."""
+    speech: set[int] = set()
+    quoting = False
+    previous_line = None
+    for sentence in sentences:
+        if sentence.line_start == previous_line:
+            if quoting:
+                speech.add(sentence.line_start)
+            continue
+        previous_line = sentence.line_start
+        line_end = clean.find("\n", sentence.line_start)
+        line = clean[sentence.line_start: line_end if line_end >= 0 else len(clean)]
+        opens_quote = line.lstrip().startswith('"')
+        quoting = opens_quote and (quoting or _follows_attribution(clean, sentence.line_start))
+        if quoting or (_QUOTED_SPEECH.search(line.split('"')[0]) and '"' in line and not re.match(r"\s*Inspectors?\b", line)):
+            speech.add(sentence.line_start)
+    return speech
+
+
+def _follows_attribution(clean: str, line_start: int) -> bool:
+    before = clean[:line_start].rstrip()
+    last_line = before[before.rfind("\n") + 1:]
+    return bool(_QUOTED_SPEECH.search(last_line)) or last_line.endswith('"') or last_line.endswith(".\"")
+
+
+def _assessment_for(sentence: Segment, assessments: list[Assessment]) -> Assessment:
+    before = [(max(s.start for s in a.spans if s.start <= sentence.start), a) for a in assessments if any(s.start <= sentence.start for s in a.spans)]
+    return max(before, key=lambda item: item[0])[1] if before else assessments[0]
+
+
+def _implicated(sentence: Segment, organisations, resolved, assessment: Assessment) -> list[str]:
+    named = [
+        key for span, key in sorted(resolved.items())
+        if sentence.start <= span.start < sentence.end and organisations[key].cls not in ("Inspectorate",)
+        and key not in assessment.conducted_by
+    ]
+    if named:
+        return list(dict.fromkeys(named))
+    pointed = []
+    for pattern, cls in _rules()["implicate"]:
+        if pattern.search(sentence.text):
+            candidates = [k for k in assessment.assesses if organisations[k].cls == cls] or [
+                k for k, o in organisations.items() if o.cls == cls and o.spans and o.area == assessment.area
+            ]
+            if len(candidates) >= 1:
+                pointed.append(sorted(candidates, key=lambda k: (organisations[k].unit_of is not None, k))[0])
+    if pointed:
+        return list(dict.fromkeys(pointed))
+    return [k for k in assessment.assesses if organisations[k].unit_of is None][:1]

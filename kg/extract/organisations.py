@@ -1,0 +1,177 @@
+"""Organisation mentions: national bodies by gazetteer, local ones by their head noun.
+
+A local organisation name is a run of capitalised words ending in a head from
+``kg/data/organisations.json`` ("... Council", "... Constabulary", "... Safeguarding
+Children Partnership"). Leading words that are not part of the name (role titles,
+honorifics, "The") are trimmed; an area name inside the run starts the name
+("Chief Constable Hampshire Constabulary" -> "Hampshire Constabulary").
+Acronyms defined in brackets after a name are recorded with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import lexicon
+from ..claims import Span
+
+_WORD = r"(?:[A-Z][\w'-]*|&)"
+_CONNECTOR = r"(?:of|for|and|&|upon)"
+_CHUNK = re.compile(rf"{_WORD}(?: +(?:{_CONNECTOR} +)*{_WORD})*")
+_TOKEN = re.compile(r"[^ ]+")
+# NHS bodies named after several areas keep their commas: "NHS Shropshire, Telford and Wrekin Integrated Care Board".
+_NHS_LISTED = re.compile(
+    r"\bNHS (?:[A-Z][\w'-]*,? (?:and |& |of |the )?){1,8}?(?:Integrated Care Board|Clinical Commissioning Group|(?:NHS )?(?:Foundation )?Trust)\b"
+)
+_ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z&]*[A-Z])\)")
+_ORGANISATION_WORDS = frozenset({"nhs", "north", "south", "east", "west", "central", "greater", "royal", "university", "hospitals", "of", "the", "and", "&", "mid", "inner"})
+
+
+@dataclass(frozen=True)
+class OrganisationMention:
+    """A name in the text that denotes an organisation, before resolution."""
+
+    span: Span
+    name: str  # the name as written in the clean view, trimmed
+    national: str | None = None  # label of a national body, when it is one
+    acronym: str | None = None  # an acronym defined right after it: "Name (ACR)"
+
+
+def find_organisation_mentions(clean: str, excluded: list[Span]) -> list[OrganisationMention]:
+    """Every organisation mention in the clean view, in text order, outside ``excluded`` spans."""
+    mentions = _national_mentions(clean) + _local_mentions(clean)
+    mentions = [m for m in mentions if not any(_overlaps(m.span, span) for span in excluded)]
+    return _without_overlaps(mentions)
+
+
+def _national_mentions(clean: str) -> list[OrganisationMention]:
+    found = []
+    for match in lexicon.national_name_regex().finditer(clean):
+        body = lexicon.national_by_name().get(lexicon.fold(match.group()))
+        if body:
+            found.append(OrganisationMention(Span(match.start(), match.end()), match.group(), body.label, _acronym_after(clean, match.end())))
+    for match in re.finditer(r"\b[A-Z][A-Za-z]{1,7}\b", clean):
+        body = lexicon.national_by_name().get(lexicon.fold(match.group()))
+        if body and match.group() in body.acronyms:
+            found.append(OrganisationMention(Span(match.start(), match.end()), match.group(), body.label))
+    return found
+
+
+def _local_mentions(clean: str) -> list[OrganisationMention]:
+    found = [
+        OrganisationMention(Span(m.start(), m.end()), m.group(), None, _acronym_after(clean, m.end()))
+        for m in _NHS_LISTED.finditer(clean) if "," in m.group()
+    ]
+    for chunk in _CHUNK.finditer(clean):
+        words = [(m.group(), chunk.start() + m.start(), chunk.start() + m.end()) for m in _TOKEN.finditer(chunk.group())]
+        found.extend(_names_in_chunk(clean, words))
+    return found
+
+
+def _names_in_chunk(clean: str, words: list[tuple[str, int, int]]) -> list[OrganisationMention]:
+    found = []
+    first = 0
+    while first < len(words):
+        last, end = _first_head(clean, words, first)
+        if last is None:
+            break
+        start_index = _name_start(clean, words, first, last)
+        if start_index is not None:
+            start = words[start_index][1]
+            name = clean[start:end]
+            found.append(OrganisationMention(Span(start, end), name, None, _acronym_after(clean, end)))
+        first = last + 1
+    return found
+
+
+def _first_head(clean: str, words, first: int) -> tuple[int | None, int]:
+    """The first name (from word ``first``) that ends in an organisation head, extended while a
+    longer name still does ("... NHS Foundation" -> "... NHS Foundation Trust"), up to an 'and'.
+
+    Returns the index of its last word and its end offset.
+    """
+    start = words[first][1]
+    for index in range(first, len(words)):
+        word, _, end = words[index]
+        if word.endswith("'s") and _has_head(clean[start:end - 2]):
+            return index, end - 2  # "Hampshire County Council's Children's Services"
+        if _has_head(clean[start:end]):
+            return _longest(clean, words, start, index), words[_longest(clean, words, start, index)][2]
+    return None, 0
+
+
+def _longest(clean: str, words, start: int, index: int) -> int:
+    best = index
+    for later in range(index + 1, len(words)):
+        word = words[later][0]
+        if word.lower() in {"and", "&"} or word.endswith("'s"):
+            break
+        if _has_head(clean[start:words[later][2]]):
+            best = later
+    return best
+
+
+def _has_head(name: str) -> bool:
+    return any(pattern.search(name) for pattern, _ in lexicon.organisation_heads())
+
+
+def _name_start(clean: str, words, first: int, last: int) -> int | None:
+    """Where the name begins within words[first..last], or None when the run is a role title.
+
+    The first area name starts the name unless only organisation words precede it
+    ("NHS West Hampshire ..."); otherwise leading role titles, honorifics, a person's
+    name and "The" are trimmed.
+    """
+    index = _first_area_start(clean, words, first, last)
+    rules = lexicon.organisation_rules()
+    name_end = words[last][2]
+    while index <= last:
+        word = words[index][0]
+        role_match = lexicon.role_regex().match(clean, words[index][1])
+        if role_match and role_match.end() >= name_end - 2:
+            return None  # "Director of Children's Services" is a role, not an organisation
+        if word in rules["stop_words"] or word in lexicon.honorifics() or word.lower() in {"of", "for", "and", "&", "upon"}:
+            index += 1
+        elif role_match:
+            index = _index_after(words, role_match.end(), index)
+        elif word in lexicon.given_names() and index + 1 < last and words[index + 1][0][:1].isupper():
+            index += 2  # a person's name before an organisation's
+        else:
+            return index
+    return None
+
+
+def _first_area_start(clean: str, words, first: int, last: int) -> int:
+    area = lexicon.area_regex().search(clean, words[first][1], words[last][2])
+    if area is None:
+        return first
+    candidate = _index_after(words, area.start(), first)
+    if all(words[k][0].lower() in _ORGANISATION_WORDS for k in range(first, candidate)):
+        return first
+    return candidate
+
+
+def _index_after(words, offset: int, index: int) -> int:
+    while index < len(words) and words[index][1] < offset:
+        index += 1
+    return index
+
+
+def _acronym_after(clean: str, end: int) -> str | None:
+    match = _ACRONYM_AFTER.match(clean, end)
+    return match.group("acronym") if match else None
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _without_overlaps(mentions: list[OrganisationMention]) -> list[OrganisationMention]:
+    """Keep the longest of overlapping mentions (national first on ties), in text order."""
+    ordered = sorted(mentions, key=lambda m: (-(m.span.end - m.span.start), m.national is None, m.span.start))
+    kept: list[OrganisationMention] = []
+    for mention in ordered:
+        if not any(_overlaps(mention.span, other.span) for other in kept):
+            kept.append(mention)
+    return sorted(kept, key=lambda m: m.span.start)

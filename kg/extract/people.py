@@ -1,0 +1,263 @@
+"""People and the roles they hold: ``org:Membership`` claims.
+
+A person is a capitalised name next to a role title from ``kg/data/roles.json``:
+"Name, Role", "Name Role" (slides), "Role: Name", "Role Name", "Our Role, Name", or
+"Name, who ... Role at Organisation". The name must start with a known given name or
+follow an honorific, which keeps "Independent Scrutineer Headlines" out. A role's
+organisation is, in order: the one named right after the role ("Chair, X", "Chief
+Officer at X", "(X)"), the one right before it ("X's Lead Member", "HSCP Chair"), the
+one shared by a chain ("Chair and Independent Scrutineer HSCP"), the one nearest in
+the sentence, and last the document's only organisation of the class the role
+usually belongs to.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .. import lexicon
+from ..claims import Membership, Organisation, Span
+from ..text import Segment
+
+_SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
+_NAME = re.compile(rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? {_SURNAME})")
+_GAP_AFTER_ROLE = re.compile(r"[ ,]*(?:(?:at|of|for|with|in)(?: the)? |\()?\Z")
+_AND_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
+_BRACKET_JOIN = re.compile(r"\s*\([^)\n]{1,40}\)\s*")
+_SUB_GROUP = re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:sub-group|subgroup|sub group|group|committee|panel)\b")
+
+
+@dataclass(frozen=True)
+class _Role:
+    title: str
+    span: Span
+    organisation: str | None
+    joined_by_and: bool = False  # shares the organisation of the role after it
+
+
+def find_memberships(
+    clean: str,
+    sentences: list[Segment],
+    organisations: dict[str, Organisation],
+    resolved: dict[Span, str],
+    publisher: str | None,
+) -> list[Membership]:
+    """Every (person, role, organisation) the text states, each with the span that says it."""
+    memberships: dict[tuple[str, str, str], Membership] = {}
+    for index, sentence in enumerate(sentences):
+        if sentence.boilerplate:
+            continue
+        for name, name_span, roles in _people_in(clean, sentence, sentences[index - 1] if index else None, resolved):
+            for role in _with_organisations(clean, sentence, roles, organisations, resolved, publisher, name_span):
+                if role.organisation is None and name_span.start > role.span.end:
+                    # "Chief Superintendent Alan Moss of Norfolk Constabulary"
+                    role = _Role(role.title, role.span, _organisation_after(clean, name_span.end, resolved))
+                if role.organisation is None:
+                    continue
+                span = Span(min(name_span.start, role.span.start), max(name_span.end, role.span.end))
+                memberships.setdefault((name, role.title, role.organisation), Membership(name, role.title, role.organisation, span))
+    return list(memberships.values())
+
+
+def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved):
+    """(name, span, roles) for each person named next to a role in the sentence."""
+    roles = _roles_in(clean, sentence, resolved)
+    people = []
+    used: set[int] = set()
+    for chain in _chains(clean, roles, resolved):
+        first, last = chain[0], chain[-1]
+        after = _name_after(clean, last.span.end, sentence.end)
+        if after and after[1].start - last.span.end <= 2:  # "Chief Superintendent Alan Moss", "Chair: Jenny Coles"
+            candidate = after
+        else:
+            candidate = _name_before(clean, sentence, first.span.start, previous) or after or _name_in_clause(clean, sentence, first.span.start)
+            if candidate and candidate[1].start in used:
+                continue
+        if candidate:
+            used.add(candidate[1].start)
+            people.append((candidate[0], candidate[1], chain))
+    return people
+
+
+def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
+    roles = []
+    for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
+        start, end = match.span()
+        suffix = ""
+        inner = sorted(s for s in resolved if start < s.start < end)
+        if inner:  # "Chair of the HSCP Neglect sub-group": the role stops before the organisation
+            cut = max(clean.rfind(" of ", start, inner[0].start + 1), clean.rfind(" for ", start, inner[0].start + 1))
+            end = cut if cut > start else end
+            group = _SUB_GROUP.match(clean, inner[0].end, sentence.end)
+            suffix = " of the" + group.group() if group else ""
+        title = _role_title(clean[start:end]) + suffix if _role_title(clean[start:end]) else None
+        if title:
+            roles.append(_Role(title, Span(start, end), None))
+    return roles
+
+
+_SMALL_WORDS = frozenset({"of", "for", "and", "the", "in", "with", "to"})
+
+
+def _role_title(text: str) -> str | None:
+    """The role as a label: gazetteer casing for known titles, capitalised words otherwise."""
+    title = re.sub(r"\s+", " ", text).strip(" ,")
+    title = re.sub(r"\b([Cc])hildren(?:'| )?s\b", r"\1hildren's", title)
+    known = lexicon.role_titles().get(title.lower())
+    if known:
+        return known.title
+    words = title.split(" ")
+    return " ".join(w if w in _SMALL_WORDS or not w[:1].islower() else w[:1].upper() + w[1:] for w in words) or None
+
+
+def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
+    """Roles joined by 'and', ',' or a bracket, or listed after their organisations, belong to one person."""
+    chains: list[list[_Role]] = []
+    for role in roles:
+        if chains:
+            between = clean[chains[-1][-1].span.end:role.span.start]
+            if _AND_JOIN.fullmatch(between):
+                last = chains[-1][-1]
+                chains[-1][-1] = _Role(last.title, last.span, last.organisation, joined_by_and=True)
+                chains[-1].append(role)
+                continue
+            gap_start = chains[-1][-1].span.end
+            if _BRACKET_JOIN.fullmatch(between) or _is_organisation_gap(between, gap_start, resolved):
+                chains[-1].append(role)
+                continue
+        chains.append([role])
+    return chains
+
+
+def _is_organisation_gap(between: str, start: int, resolved) -> bool:
+    """A slide line lists roles after their organisations: "Chair, X Partnership Corporate Director ..."."""
+    names_organisation = any(start <= span.start < start + len(between) for span in resolved)
+    return names_organisation and len(between) < 80 and bool(re.fullmatch(r",? ?(?:(?:[A-Z][\w'&-]*|of|for|and|&|the),? ?)+", between))
+
+
+def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segment | None):
+    window_start = sentence.start
+    text = clean[window_start:role_start]
+    match = re.search(rf"{_NAME.pattern}(?:,? (?:the |our )?|, [A-Z][\w&' -]{{2,80}}?'s? )$", text)
+    if match is None and previous is not None and text.strip() == "":
+        text = clean[previous.start:previous.end]
+        match = re.fullmatch(rf"(?:.*\s)?{_NAME.pattern}\s*", text)
+        window_start = previous.start
+    if match and _is_person(clean, window_start + match.start("name"), match.group("name")):
+        return match.group("name"), Span(window_start + match.start("name"), window_start + match.end("name"))
+    return None
+
+
+_LINK_TO_NAME = re.compile(r"(?::|,)? ?(?:(?:this|last|next) year )?(?:(?:is|was|has been|will be) )?")
+
+
+def _name_after(clean: str, role_end: int, limit: int):
+    """ "Role: Name", "Role, Name", "Role Name", "Role this year was [Role] [Honorific] Name"."""
+    position = _LINK_TO_NAME.match(clean, role_end, limit).end()
+    role = lexicon.role_regex().match(clean, position, limit)
+    if role and position > role_end:
+        position = role.end() + 1
+    honorific = re.match(r"(?:" + "|".join(re.escape(h) for h in lexicon.honorifics()) + r")\.? ", clean[position:limit])
+    if honorific:
+        position += honorific.end()
+    match = _NAME.match(clean, position, limit)
+    if match and _is_person(clean, match.start("name"), match.group("name")):
+        return match.group("name"), Span(match.start("name"), match.end("name"))
+    return None
+
+
+def _name_in_clause(clean: str, sentence: Segment, role_start: int):
+    """ "Name, who represents ... and Role at X": the name opens the sentence's clause."""
+    text = clean[sentence.start:role_start]
+    match = re.match(rf"\s*{_NAME.pattern}, who\b", text)
+    if match and _is_person(clean, sentence.start + match.start("name"), match.group("name")):
+        start = sentence.start + match.start("name")
+        return match.group("name"), Span(start, start + len(match.group("name")))
+    return None
+
+
+def _is_person(clean: str, start: int, name: str) -> bool:
+    """A known given name, an honorific before it, or a name set off by punctuation from its role
+    (": Name", ", Name,", "was Name.") whose words are not organisation, area or role words."""
+    first = name.split()[0]
+    if lexicon.area_regex().search(name) or any(w.lower() in _NOT_NAME_WORDS for w in name.split()):
+        return False
+    if first in lexicon.given_names():
+        return True
+    before = clean[max(0, start - 25):start]
+    words = before.split()
+    if words and words[-1].rstrip(".") in lexicon.honorifics():
+        return True
+    after = clean[start + len(name):start + len(name) + 1]
+    return bool(re.search(r"(?::|,| was| is) ?$", before)) and after in {",", ".", "", "\n", ";", " "} and not lexicon.role_regex().match(clean, start + len(name) + 1)
+
+
+_NOT_NAME_WORDS = frozenset(
+    "the this our their council partnership board trust police constabulary service services group "
+    "children children's inspection review panel commission report january february march april may june july "
+    "august september october november december monday tuesday wednesday thursday friday nhs county city".split()
+)
+
+
+def _with_organisations(clean, sentence, chain, organisations, resolved, publisher, name_span) -> list[_Role]:
+    placed = [
+        _Role(r.title, r.span, _organisation_after(clean, r.span.end, resolved) or _organisation_before(clean, r.span.start, resolved), r.joined_by_and)
+        for r in chain
+    ]
+    result: list[_Role] = []
+    following: str | None = None
+    for role in reversed(placed):
+        organisation = role.organisation or (following if role.joined_by_and else None)
+        usual = _usual_class(role.title)
+        organisation = organisation or _nearest_in_sentence(sentence, role.span, resolved, organisations, name_span, usual)
+        organisation = organisation or _our(clean, role.span.start, publisher)
+        organisation = organisation or _usual_organisation(usual, organisations)
+        following = organisation
+        result.append(_Role(role.title, role.span, organisation))
+    return list(reversed(result))
+
+
+def _organisation_after(clean: str, end: int, resolved) -> str | None:
+    for span, key in sorted(resolved.items()):
+        if span.start >= end and _GAP_AFTER_ROLE.match(clean[end:span.start]) and span.start - end <= 12:
+            return key
+    return None
+
+
+def _organisation_before(clean: str, start: int, resolved) -> str | None:
+    for span, key in sorted(resolved.items(), reverse=True):
+        if span.end <= start and re.fullmatch(r"(?:'s|')? ?", clean[span.end:start]):
+            return key
+    return None
+
+
+def _nearest_in_sentence(sentence, role_span, resolved, organisations, name_span, usual: str | None) -> str | None:
+    inside = [
+        (abs(span.start - role_span.start), key) for span, key in resolved.items()
+        if sentence.start <= span.start < sentence.end
+        and organisations[key].cls != "Inspectorate"
+        and (usual is None or organisations[key].cls == usual)
+        and not (name_span.start <= span.start < name_span.end)
+    ]
+    return min(inside)[1] if inside else None
+
+
+def _our(clean: str, role_start: int, publisher: str | None) -> str | None:
+    if publisher and re.search(r"\b(?:[Oo]ur|[Tt]heir)\s+$", clean[max(0, role_start - 8):role_start]):
+        return publisher
+    return None
+
+
+def _usual_class(title: str) -> str | None:
+    for known, role in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
+        if known in title.lower():
+            return role.organisation_class
+    return None
+
+
+def _usual_organisation(usual: str | None, organisations: dict[str, Organisation]) -> str | None:
+    if usual is None:
+        return None
+    matching = [k for k, o in organisations.items() if o.cls == usual and o.spans]
+    return matching[0] if len(matching) == 1 else None

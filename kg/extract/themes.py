@@ -1,0 +1,36 @@
+"""Themes: the ontology's theme concepts whose cue words (``skos:altLabel``) the text uses.
+
+A finding or recommendation carries every theme it has a cue for. A document's
+``dcterms:subject`` is a theme it discusses substantively: cues in at least
+``MIN_MENTIONS`` places, or one in its title or in one of its findings or
+recommendations.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .. import lexicon
+from ..text import Segment
+
+MIN_MENTIONS = 2
+
+
+def themes_in(text: str) -> list[str]:
+    """The ids of the themes with a cue in ``text``, in scheme order."""
+    return [theme.theme_id for theme in lexicon.themes() if theme.cues.search(text)]
+
+
+def document_themes(clean: str, sentences: list[Segment], title: str | None, claimed: list[list[str]]) -> list[str]:
+    """The themes a document substantively discusses, sorted by id."""
+    counts: Counter = Counter()
+    for sentence in sentences:
+        if sentence.boilerplate:
+            continue
+        for theme in lexicon.themes():
+            counts[theme.theme_id] += len(theme.cues.findall(clean, sentence.start, sentence.end))
+    strong = {theme for theme, count in counts.items() if count >= MIN_MENTIONS}
+    strong.update(themes_in(title or ""))
+    for themes in claimed:
+        strong.update(themes)
+    return sorted(strong)

@@ -1,0 +1,191 @@
+"""Mentions -> one organisation per real thing, within a document and across documents.
+
+Implements the identity rules of ONTOLOGY.md ("the same real-world thing mentioned in
+several documents gets one IRI"). A label is a pure function of what the text says
+plus the document's area, so two documents naming the same body agree on its label
+and so on its IRI:
+- national bodies take their gazetteer label ("HMI Probation" -> "His Majesty's
+  Inspectorate of Probation");
+- typography is normalised ("Children s" -> "Children's", "Safeguarding Children's
+  Board" -> "Safeguarding Children Board");
+- a generic name ("the Health and Wellbeing Board", "Children's Services") takes the
+  document's main area as a prefix, so it never merges across areas;
+- acronyms are resolved within their document only: from a definition "Name (ACR)",
+  else from the initials of one organisation named in the same document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from . import lexicon
+from .claims import Organisation, Span
+from .extract.organisations import OrganisationMention
+
+_ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
+_INITIAL_SKIP = {"and", "&"}
+_INITIAL_SKIP_SMALL = {"and", "&", "of", "for", "the", "upon"}
+
+
+def main_area(clean: str, mentions: list[OrganisationMention]) -> tuple[str | None, list[str]]:
+    """The area the document is mostly about, and every area it names, in order of first mention."""
+    counts: Counter = Counter()
+    first_seen: dict[str, int] = {}
+    for match in lexicon.area_regex().finditer(clean):
+        area = canonical_area(match.group())
+        counts[area] += 1
+        first_seen.setdefault(area, match.start())
+    if not counts:
+        return None, []
+    ordered = sorted(counts, key=lambda area: first_seen[area])
+    best = max(ordered, key=lambda area: (counts[area], -first_seen[area]))
+    return best, ordered
+
+
+def canonical_area(surface: str) -> str:
+    """The gazetteer spelling of an area name matched in the text."""
+    folded = lexicon.fold(surface)
+    for area in lexicon.areas():
+        if lexicon.fold(area) == folded:
+            return area
+    return re.sub(r"\s+", " ", surface.strip())
+
+
+def resolve_organisations(
+    clean: str, mentions: list[OrganisationMention], area: str | None
+) -> tuple[dict[str, Organisation], dict[Span, str]]:
+    """Organisations of one document by key, and the key each mention span resolved to."""
+    organisations: dict[str, Organisation] = {}
+    resolved: dict[Span, str] = {}
+    previous: tuple[OrganisationMention, Organisation] | None = None
+    for mention in mentions:
+        organisation = _organisation_for(clean, mention, area)
+        if organisation is None:
+            previous = None
+            continue
+        kept = organisations.setdefault(organisation.key, organisation)
+        kept.spans.append(mention.span)
+        if mention.acronym:
+            kept.alt_labels.add(mention.acronym)
+        if _is_other_name(mention, kept):
+            kept.alt_labels.add(canonical_name(mention.name))
+        if previous and _is_department_of(clean, previous[0], mention):
+            kept.unit_of = previous[1].key
+        resolved[mention.span] = kept.key
+        previous = (mention, kept)
+    _resolve_acronyms(clean, organisations, resolved)
+    return organisations, resolved
+
+
+def _is_other_name(mention: OrganisationMention, organisation: Organisation) -> bool:
+    """A proper other name worth an altLabel: not the label, not a generic phrase like "County Council"."""
+    name = canonical_name(mention.name)
+    return lexicon.fold(name) != lexicon.fold(organisation.label) and (mention.national is not None or not _is_generic(name))
+
+
+def _organisation_for(clean: str, mention: OrganisationMention, area: str | None) -> Organisation | None:
+    if mention.national:
+        body = next(b for b in lexicon.national_bodies() if b.label == mention.national)
+        return Organisation(body.label, body.cls, None, set(body.acronyms))
+    name = canonical_name(mention.name)
+    cls = classify(name)
+    name_area = _area_in(name)
+    if name_area is None and _is_generic(name):
+        if area is None:
+            return None  # "the Health and Wellbeing Board" of no known area names nothing
+        name, name_area = f"{area} {name}", area
+        cls = classify(name)
+    if cls == "Organization":
+        cls = _context_class(clean, mention.span, name)
+        if cls is None:
+            return None
+    return Organisation(name, cls, name_area)
+
+
+def canonical_name(surface: str) -> str:
+    """The label for a local organisation name as written: typography normalised."""
+    name = re.sub(r"\s+", " ", surface.replace("\u2019", "'")).strip()
+    name = re.sub(r"^(?:the|The)\s+", "", name)
+    name = re.sub(r"\bChildren(?:'| )?s\b", "Children's", name)
+    name = re.sub(r"\bSafeguarding Children's (Board|Partnership)\b", r"Safeguarding Children \1", name)
+    name = re.sub(r"'s$", "", name)
+    return name
+
+
+def classify(name: str) -> str:
+    """The most specific contract class for an organisation name, from the head rules."""
+    for pattern, cls in lexicon.organisation_heads():
+        if pattern.search(name):
+            return cls
+    return "Organization"
+
+
+def _context_class(clean: str, span: Span, name: str) -> str | None:
+    """Retype a name with only a generic head by cue words in its sentence; None drops it."""
+    sentence_start = max(clean.rfind(".", 0, span.start), clean.rfind("\n", 0, span.start)) + 1
+    sentence_end = min(i for i in (clean.find(".", span.end), clean.find("\n", span.end), len(clean)) if i >= 0)
+    sentence = clean[sentence_start:sentence_end].lower()
+    for rule in lexicon.organisation_rules()["context_classes"]:
+        if re.search(rule["head"], name) and any(cue in sentence for cue in rule["cues"]):
+            return rule["class"]
+    if re.search(r"\bBoard$", name) and len(name.split()) >= 3:
+        return "Organization"
+    return None
+
+
+def _area_in(name: str) -> str | None:
+    match = lexicon.area_regex().search(name)
+    return canonical_area(match.group()) if match else None
+
+
+def _is_generic(name: str) -> bool:
+    generic = set(lexicon.organisation_rules()["generic_words"])
+    return all(word.lower() in generic for word in name.split())
+
+
+def _is_department_of(clean: str, owner: OrganisationMention, mention: OrganisationMention) -> bool:
+    """True for "<Council>'s <Department>": the mention follows its owner's possessive."""
+    between = clean[owner.span.end:mention.span.start]
+    return between in ("'s ", "' ")
+
+
+def _resolve_acronyms(clean: str, organisations: dict[str, Organisation], resolved: dict[Span, str]) -> None:
+    """Tie undefined acronyms ("HSCP", "HIOW CRC") to the one organisation whose initials they are."""
+    defined = {alt: key for key, org in organisations.items() for alt in org.alt_labels if alt.isupper()}
+    for match in _ACRONYM_TOKEN.finditer(clean):
+        span = Span(match.start(), match.end())
+        if any(s.start <= span.start < s.end for s in resolved):
+            continue
+        acronym = match.group()
+        key = defined.get(acronym) or _by_initials(acronym, organisations)
+        if key is None:
+            continue
+        organisations[key].alt_labels.add(acronym)
+        organisations[key].spans.append(span)
+        resolved[span] = key
+
+
+def _by_initials(acronym: str, organisations: dict[str, Organisation]) -> str | None:
+    letters = re.sub(r"[^A-Za-z]", "", acronym).upper()
+    if len(letters) < 2:
+        return None
+    exact, suffix = set(), set()
+    for key, organisation in organisations.items():
+        for initials in _initials(organisation.label):
+            if initials == letters:
+                exact.add(key)
+            elif len(letters) >= 3 and initials.endswith(letters) and len(initials) > len(letters):
+                suffix.add(key)
+    if len(exact) == 1:
+        return exact.pop()
+    if not exact and len(suffix) == 1:
+        return suffix.pop()
+    return None
+
+
+def _initials(label: str) -> set[str]:
+    words = [w for w in re.split(r"[\s-]+", label.replace("'s", "")) if w]
+    every = "".join(w[0] for w in words if w.lower() not in _INITIAL_SKIP).upper()
+    content = "".join(w[0] for w in words if w.lower() not in _INITIAL_SKIP_SMALL).upper()
+    return {every, content}

@@ -1,0 +1,128 @@
+"""Text views and segments: cleaning that never moves an offset.
+
+Real input has curly quotes, bullets, non-breaking spaces, Markdown emphasis and
+slide transcripts with lost apostrophes ("Children s services"). ``clean_view``
+returns a string of exactly the same length as the original, so an offset found in
+the clean view is an offset in the original and ``text[start:end]`` is the quote.
+``segment`` splits the text into sentences with their offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .resources import load_lines
+
+# One character in, one character out: curly quotes straightened, dashes unified,
+# bullets turned into line breaks (they start items), emphasis marks into spaces.
+_SAME_LENGTH = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+        "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2011": "-", "\u2212": "-",
+        "\u2022": "\n", "\u25cf": "\n", "\u25aa": "\n", "\u25e6": "\n", "\u2023": "\n", "\u00b7": "\n",
+        "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\t": " ", "\r": "\n", "\f": "\n", "\u2028": "\n",
+        "*": " ", "_": " ",
+    }
+)
+# A lone contraction or possessive ending left by a lost apostrophe: "Children s", "It s", "We ll".
+_LOST_APOSTROPHE = re.compile(r"(?<=[A-Za-z]) (?=(?:s|t|ll|re|ve|d|m)\b(?![-'.]))")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(]?[A-Z0-9])")
+_SOFT_BOUNDARY = re.compile(r"(?<=[a-z]) (?=[A-Z][a-z]+ [a-z])")
+# Words after which a capitalised word is a name, not the start of a new sentence.
+_JOINING_WORDS = frozenset(
+    "a an the of in on at by for to from with within into across and or as such than that "
+    "this these those our their its his her your my said says including include includes "
+    "between among under over about called named via per led".split()
+)
+_SOFT_SPLIT_MIN_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A span of the document: ``start``/``end`` offsets and the clean text between them."""
+
+    start: int
+    end: int
+    text: str
+    line_start: int
+    boilerplate: bool = False
+
+
+def clean_view(text: str) -> str:
+    """The same text, same length, with typography normalised and lost apostrophes restored."""
+    cleaned = _LOST_APOSTROPHE.sub("'", text.translate(_SAME_LENGTH))
+    # Non-BMP characters are one code point in Python: length is preserved by construction.
+    assert len(cleaned) == len(text)
+    return cleaned
+
+
+@cache
+def _boilerplate_patterns() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(line, re.IGNORECASE) for line in load_lines("boilerplate.txt"))
+
+
+def is_boilerplate(line: str) -> bool:
+    return any(pattern.search(line) for pattern in _boilerplate_patterns())
+
+
+def lines(clean: str) -> list[Segment]:
+    """Non-blank lines of the clean view, stripped, with offsets; furniture flagged."""
+    found: list[Segment] = []
+    for match in re.finditer(r"[^\n]+", clean):
+        raw = match.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        start = match.start() + (len(raw) - len(raw.lstrip()))
+        found.append(Segment(start, start + len(stripped), stripped, start, is_boilerplate(stripped)))
+    return found
+
+
+def segment(clean: str) -> list[Segment]:
+    """Sentences of the clean view, in order, each inside one line.
+
+    A line is split at sentence punctuation; a long line with none (a slide
+    transcript) is also split where a lower-case word meets a capitalised word that
+    starts a clause, unless the lower-case word joins a name ("in Herefordshire").
+    """
+    sentences: list[Segment] = []
+    for line in lines(clean):
+        for start, end in _split_line(line.text):
+            piece = line.text[start:end]
+            stripped = piece.strip()
+            if len(stripped) < 2:
+                continue
+            offset = line.start + start + (len(piece) - len(piece.lstrip()))
+            sentences.append(Segment(offset, offset + len(stripped), stripped, line.start, line.boilerplate))
+    return sentences
+
+
+def _split_line(line: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for boundary in _SENTENCE_END.finditer(line):
+        spans.extend(_soft_split(line, position, boundary.start()))
+        position = boundary.end()
+    spans.extend(_soft_split(line, position, len(line)))
+    return spans
+
+
+def _soft_split(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    if len(line[start:end].split()) < _SOFT_SPLIT_MIN_WORDS:
+        return [(start, end)]
+    spans, position = [], start
+    for boundary in _SOFT_BOUNDARY.finditer(line, start, end):
+        previous_word = line[:boundary.start()].rsplit(" ", 1)[-1]
+        if (
+            previous_word[:1].isupper()
+            or previous_word.lower() in _JOINING_WORDS
+            or boundary.start() - position < 20
+        ):
+            continue
+        spans.append((position, boundary.start()))
+        position = boundary.end()
+    spans.append((position, end))
+    return spans
