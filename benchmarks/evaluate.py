@@ -250,16 +250,24 @@ def _responses(index: GraphIndex, graph, document) -> list[Predicted]:
 # ---------------------------------------------------------------- matching rules, per category
 
 
-def org_rank(gold_org: dict, names: Names) -> int | None:
+def document_areas(gold: dict) -> set[str]:
+    """The areas a gold document is about: those of its assessments."""
+    return {normalise(a["area"]) for a in gold.get("assessments", []) if a.get("area")}
+
+
+def org_rank(gold_org: dict, names: Names, areas: set[str] = frozenset()) -> int | None:
     """How well a node's names match a gold organisation: 0 label, 1 other stated name, 2 acronym label.
 
-    The gold label and aliases are compared with every name of the node; a gold acronym only
-    with the node's rdfs:label (a node named by its acronym), so an altLabel "HSCP" alone never
-    makes the Hertfordshire partnership match the Herefordshire one.
+    The gold label and aliases, also prefixed with one of the document's ``areas`` (a mapper
+    may call "the Executive Board" of a Sefton document "Sefton Executive Board"), are compared
+    with every name of the node; a gold acronym only with the node's rdfs:label (a node named
+    by its acronym), so an altLabel "HSCP" alone never makes the Hertfordshire partnership
+    match the Herefordshire one.
     """
     gold_label = normalise(gold_org["label"])
-    stated = {gold_label} | {normalise(a) for a in gold_org.get("aliases", [])}
-    if names.label == gold_label:
+    own = {gold_label} | {normalise(a) for a in gold_org.get("aliases", [])}
+    stated = own | {f"{area} {name}" for area in areas for name in own}
+    if names.label in {gold_label} | {f"{area} {gold_label}" for area in areas}:
         return 0
     if stated & names.all:
         return 1
@@ -282,12 +290,13 @@ def names_match_org(index: GraphIndex, gold: dict, labels, nodes) -> bool:
     wanted = alternatives(labels)
     if not wanted:
         return True
-    return any(org_rank(org_lookup(gold, label), index.names_of(node)) is not None
+    areas = document_areas(gold)
+    return any(org_rank(org_lookup(gold, label), index.names_of(node), areas) is not None
                for label in wanted for node in nodes)
 
 
 def match_organisation(index: GraphIndex, gold: dict, item: dict, predicted: Predicted) -> int | None:
-    return org_rank(item, index.names_of(predicted.node))
+    return org_rank(item, index.names_of(predicted.node), document_areas(gold))
 
 
 def organisation_correct(item: dict, predicted: Predicted) -> bool:

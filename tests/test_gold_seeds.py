@@ -117,8 +117,9 @@ def _candidates(index, gold, category, view, item):
 
 
 def _best_organisation(index, view, item):
+    areas = evaluate.document_areas(GOLD_BY_DOCUMENT[view.file_name])
     ranked = sorted((rank, str(p.node), p) for p in view.organisations
-                    if (rank := evaluate.org_rank(item, index.names_of(p.node))) is not None)
+                    if (rank := evaluate.org_rank(item, index.names_of(p.node), areas)) is not None)
     return ranked[0][2] if ranked else None
 
 
