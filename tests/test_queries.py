@@ -30,6 +30,7 @@ from kg.query import (
     read_query,
     run_query,
 )
+from kg.resources import ontology_dir
 from kg.vocab import GRADE, ID, SG
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "queries"
@@ -83,6 +84,17 @@ def test_declared_parameters_are_exactly_the_dollar_variables(name):
     assert used == set(query.parameters)
     select = body[body.index("SELECT"): body.index("WHERE")]
     assert set(re.findall(r"\$([A-Za-z_]\w*)", select)) == set(query.parameters)
+
+
+def test_every_contract_term_a_query_uses_is_in_the_ontology():
+    """A renamed class, property or grade in ontology/ must not silently empty a query."""
+    ontology = Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
+    declared = {str(subject) for subject in ontology.subjects()}
+    namespaces = {"sg": str(SG), "grade": str(GRADE)}
+    for query in library():
+        body = "\n".join(line for line in query.text.splitlines() if not line.startswith(("#", "PREFIX")))
+        for prefix, local in re.findall(r"\b(sg|grade):([A-Za-z][\w-]*)", body):
+            assert namespaces[prefix] + local in declared, f"{query.name}: {prefix}:{local}"
 
 
 def test_every_case_has_its_expected_file_and_every_query_a_case():
