@@ -36,6 +36,10 @@ from .vocab import PREFIXES
 
 DEFAULT_GRAPH_PATH = Path("out/graph.trig")
 
+# Data IRIs have a "/" in their local part, which Turtle must escape (id:area\\/x) and
+# some parsers still in use read wrongly (Virtuoso 7.2 keeps the backslash), so the
+# ``id`` prefix is left out of Turtle and TriG: data IRIs are written in full.
+TURTLE_PREFIXES = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"}
 RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
 
@@ -103,11 +107,11 @@ def union_triples(store: Store) -> list[Triple]:
 
 
 def serialize_sorted(statements: list[Triple] | list[Quad], rdf_format: RdfFormat) -> bytes:
-    """Serialise with the contract's prefixes, the ``@prefix`` lines in alphabetical order.
+    """Serialise with the contract's prefixes (but ``id``), the ``@prefix`` lines in alphabetical order.
 
     pyoxigraph writes prefixes in hash order, which changes from run to run.
     """
-    lines = serialize(statements, format=rdf_format, prefixes=PREFIXES).split(b"\n")
+    lines = serialize(statements, format=rdf_format, prefixes=TURTLE_PREFIXES).split(b"\n")
     header = [line for line in lines if line.startswith(b"@prefix ")]
     body = [line for line in lines if not line.startswith(b"@prefix ")]
     return b"\n".join(sorted(header) + body)
@@ -215,7 +219,7 @@ def export_ontology(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     return [
         write_atomically(out_dir / "sgkg.ttl", serialize_sorted(triples, RdfFormat.TURTLE)),
-        write_atomically(out_dir / "sgkg.owl", serialize(triples, format=RdfFormat.RDF_XML, prefixes=PREFIXES)),
+        write_atomically(out_dir / "sgkg.owl", serialize(triples, format=RdfFormat.RDF_XML, prefixes=TURTLE_PREFIXES)),
     ]
 
 
