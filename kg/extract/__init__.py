@@ -55,8 +55,15 @@ def _title(clean: str) -> str | None:
     return None
 
 
+_PUBLISHED = re.compile(r"^\s*(?:Published|Publication date|Date of publication|Dated?|Last updated)\s*:?\s*", re.IGNORECASE | re.MULTILINE)
+
+
 def _date(clean: str) -> str | None:
-    """The first date given to the day: the document's own date more often than not."""
+    """A "Published: ..." date, else the first date given to the day (most often the document's own)."""
+    for label in _PUBLISHED.finditer(clean):
+        dates = find_dates(clean, label.end(), clean.find("\n", label.end()) % (len(clean) + 1))
+        if dates and dates[0][0] == label.end():
+            return dates[0][2]
     return next((value for _, _, value in find_dates(clean) if len(value) == 10), None)
 
 

@@ -17,7 +17,7 @@ from .. import lexicon
 from ..claims import Assessment, Judgement, Organisation, Span
 from ..resources import load_json
 from ..text import Segment
-from .dates import first_date
+from .dates import find_dates, first_date
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,22 @@ def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, mat
         assessment = found[(kind.kind, area)] = Assessment(kind.kind, kind.cls, kind.label, area, name=name)
     assessment.spans.append(Span(sentence.start, sentence.end))
     if assessment.date is None:
-        date = first_date(clean, sentence.start, sentence.end)
+        date = _linked_date(clean, sentence, match.end())
         if date:
             assessment.date, assessment.year = date, date[:4]
+
+
+_DATE_LINK = re.compile(r"\b(?:in|on|during|between|from|dated|of|took place|carried out|completed|published|dates?:?)\s*$", re.IGNORECASE)
+
+
+def _linked_date(clean: str, sentence: Segment, after: int) -> str | None:
+    """A date the sentence ties to the event ("took place during December 2016"), not any date in it;
+    one after the mention ("the review ... in April 2023") before one ahead of it."""
+    linked = [
+        (start < after, start, value) for start, _, value in find_dates(clean, sentence.start, sentence.end)
+        if _DATE_LINK.search(clean[max(sentence.start, start - 30):start])
+    ]
+    return min(linked)[2] if linked else None
 
 
 def _area_near(clean: str, sentence: Segment) -> str | None:

@@ -21,6 +21,7 @@ from ..text import Segment
 from .themes import themes_in
 
 _MIN_WORDS = 4
+_LIST_MARKER = re.compile(r"(?:\d+(?:\.\d+)*\.?|[-*]|\(?[a-z]\))\s+")
 _QUOTED_SPEECH = re.compile(r"\b(?:said|says|commented|added|explained|stated)\s*:?\s*$")
 
 
@@ -36,6 +37,10 @@ def _rules() -> dict:
         ),
         "not_findings": [re.compile(p, re.IGNORECASE) for p in data["not_findings"]],
         "implicate": [(re.compile(rule["pattern"], re.IGNORECASE), rule["class"]) for rule in data["implicate_cues"]],
+        "response_lead_in": re.compile(data["response_lead_ins"], re.IGNORECASE),
+        "section": re.compile(data["finding_sections"], re.IGNORECASE),
+        "section_negation": re.compile(data["section_negation"], re.IGNORECASE),
+        "service": lexicon.cue_regex(tuple(data["service_words"])),
     }
 
 
@@ -51,19 +56,22 @@ def find_findings(
     if not assessments:
         return []
     findings = []
-    speech_paragraphs = _quoted_speech(clean, sentences)
+    speech_paragraphs = _quoted_speech(clean, sentences) | _announced_items(clean, sentences)
+    sections = _sections(clean, sentences)
     for sentence in sentences:
         if _skip(sentence, excluded, speech_paragraphs):
             continue
-        kind = _kind(sentence.text)
+        kind = _kind(sentence.text, sections.get(sentence.line_start))
         if kind is None:
             continue
         assessment = _assessment_for(sentence, assessments)
+        marker = _LIST_MARKER.match(sentence.text)
+        start = sentence.start + (marker.end() if marker else 0)
         findings.append(
             Finding(
                 kind=kind,
-                statement=re.sub(r"\s+", " ", sentence.text).strip(),
-                span=Span(sentence.start, sentence.end),
+                statement=re.sub(r"\s+", " ", clean[start:sentence.end]).strip(),
+                span=Span(start, sentence.end),
                 themes=themes_in(sentence.text),
                 implicates=_implicated(sentence, organisations, resolved, assessment),
                 assessment=assessment,
@@ -80,13 +88,40 @@ def _skip(sentence: Segment, excluded: list[Span], speech_paragraphs: set[int]) 
     return any(pattern.search(sentence.text) for pattern in _rules()["not_findings"])
 
 
-def _kind(text: str) -> str | None:
+def _kind(text: str, section: str | None) -> str | None:
+    """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
     if rules["failing"].search(text) or rules["negated"].search(text):
         return "Failing"
-    if rules["strength"].search(text):
+    if section is not None:
+        improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
+        return "Failing" if improving or rules["section_negation"].search(text) else "Strength"
+    if rules["strength"].search(text) and rules["service"].search(text):
         return "Strength"
     return None
+
+
+def _sections(clean: str, sentences: list[Segment]) -> dict[int, str]:
+    """For each line under a findings heading, that heading; other headings close the section."""
+    under: dict[int, str] = {}
+    heading: str | None = None
+    for line_start in sorted({s.line_start for s in sentences}):
+        line_end = clean.find("\n", line_start)
+        line = clean[line_start: line_end if line_end >= 0 else len(clean)].strip()
+        if _rules()["section"].match(line):
+            heading = line
+            continue
+        if _is_heading(line):
+            heading = None
+            continue
+        if heading is not None:
+            under[line_start] = heading
+    return under
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= 8 and not line.endswith((".", ";", ",", '"'))
 
 
 def _quoted_speech(clean: str, sentences: list[Segment]) -> set[int]:
@@ -107,6 +142,21 @@ def _quoted_speech(clean: str, sentences: list[Segment]) -> set[int]:
         if quoting or (_QUOTED_SPEECH.search(line.split('"')[0]) and '"' in line and not re.match(r"\s*Inspectors?\b", line)):
             speech.add(sentence.line_start)
     return speech
+
+
+def _announced_items(clean: str, sentences: list[Segment]) -> set[int]:
+    """Line starts of list items under a lead-in that announces a response ("... announced 5 priorities:")."""
+    items: set[int] = set()
+    lead_in_open = False
+    seen_lines: list[int] = sorted({s.line_start for s in sentences})
+    for line_start in seen_lines:
+        line_end = clean.find("\n", line_start)
+        line = clean[line_start: line_end if line_end >= 0 else len(clean)]
+        if lead_in_open and len(line.split()) <= 60 and not line.rstrip().endswith(":"):
+            items.add(line_start)
+            continue
+        lead_in_open = bool(_rules()["response_lead_in"].search(line))
+    return items
 
 
 def _follows_attribution(clean: str, line_start: int) -> bool:
