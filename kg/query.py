@@ -1,15 +1,18 @@
 """The SPARQL query library (``queries/*.rq``) and the engine behind ``kg query``.
 
 Every library query answers one question of "What users ask of the graph" (DOMAIN.md)
-over the union of a built graph's named graphs (ONTOLOGY.md, "Outputs of a build").
-A ``.rq`` file opens with a comment block::
+over the union of a built graph's named graphs (ONTOLOGY.md, "Outputs of a build"),
+each triple counted once. A ``.rq`` file opens with a comment block::
 
     # Question: <the question, in plain words; may continue on the next lines>
+    #
+    # <what the answer holds, how it is ordered>
     #
     # Parameters (optional filters):
     #   $name  what a value means
     #
-    # Example output: ...
+    # Example output (...):
+    #   ...
 
 Parameters are written ``$name`` in the query and bound through pyoxigraph's
 ``substitutions`` (SEP-0007), never pasted into the text. pyoxigraph only substitutes
@@ -43,6 +46,7 @@ from pyoxigraph import (
 from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseQuery
 from rich.table import Table
+from rich.text import Text
 
 from .errors import GraphNotFound, InputError, QueryError
 from .resources import queries_dir
@@ -200,7 +204,7 @@ def open_store(graph_path: Path) -> Store:
     store = Store()
     try:
         store.bulk_load(path=str(graph_path), format=rdf_format)
-    except SyntaxError as error:
+    except (SyntaxError, OSError) as error:
         raise InputError(f"{graph_path}: not valid {rdf_format.name}: {error}") from error
     union = {quad.triple for quad in store if not isinstance(quad.graph_name, DefaultGraph)}
     store.extend(Quad(triple.subject, triple.predicate, triple.object, DefaultGraph()) for triple in union)
@@ -256,7 +260,8 @@ def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None =
     except SyntaxError as error:
         raise QueryError(_syntax_message(query, str(error))) from error
     except RuntimeError as error:
-        raise QueryError(f"{query.source}: {error}; a parameter must be a variable of the SELECT clause") from error
+        hint = "; a parameter must be a variable of the SELECT clause" if "projection" in str(error) else ""
+        raise QueryError(f"{query.source}: {error}{hint}") from error
     if isinstance(result, QueryBoolean):
         return Answer({"head": {}, "boolean": bool(result)})
     if not isinstance(result, QuerySolutions):
@@ -346,7 +351,7 @@ def as_table(answer: Answer) -> Table:
     shown = [name for name in answer.variables if not _has_label_column(name, answer.variables)]
     table = Table(*shown, caption=f"{len(answer.rows)} row(s)")
     for row in answer.rows:
-        table.add_row(*(display(row.get(name)) for name in shown))
+        table.add_row(*(Text(display(row.get(name))) for name in shown))  # Text: no Rich markup in data
     return table
 
 

@@ -97,3 +97,10 @@ def test_user_errors_are_one_line_with_their_exit_code(args, error, message):
 
 def test_exit_codes_are_distinct():
     assert len({InputError.exit_code, GraphNotFound.exit_code, QueryError.exit_code}) == 3
+
+
+def test_table_shows_text_with_brackets_verbatim():
+    """Regression: Rich read "[bold]" in a literal as markup and dropped it from the table."""
+    result = kg("-e", 'SELECT ?x WHERE { BIND("[bold]Area[/bold]" AS ?x) }', "-g", str(FIXTURE_GRAPH))
+    assert result.exit_code == 0, result.output
+    assert "[bold]Area[/bold]" in result.stdout
