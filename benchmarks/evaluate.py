@@ -36,8 +36,6 @@ from rdflib import Dataset, Literal, URIRef, Variable
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = Path(__file__).resolve().parent / "eval_queries"
-SG = "https://w3id.org/sgkg/ontology#"
-ORG = "http://www.w3.org/ns/org#"
 THEME = "https://w3id.org/sgkg/theme/"
 GRADE = "https://w3id.org/sgkg/grade/"
 
@@ -389,7 +387,7 @@ def describe(category: str, item: dict) -> str:
     if category == "recommendations":
         return f"recommendation {item['number']}" if item.get("number") is not None else f"recommendation '{item['key']}'"
     if category == "responses":
-        return item.get("label") or f"response to the assessment by {alternatives(item.get('respondent'))[:1] or 'anyone'}"
+        return item.get("label") or f"response to the assessment by {(alternatives(item.get('respondent')) or ['anyone'])[0]}"
     return str(item)
 
 
