@@ -84,6 +84,7 @@ def test_a_graph_of_another_format_is_read_by_its_suffix(tmp_path):
         (["-g", str(FIXTURE_GRAPH)], QueryError, "kg query --list"),
         (["roles", "-e", "ASK {}", "-g", str(FIXTURE_GRAPH)], QueryError, "not both"),
         (["roles", "-g", str(Path(__file__))], InputError, "unknown RDF format"),
+        (["no/such/query.rq", "-g", str(FIXTURE_GRAPH)], InputError, "cannot read the query"),
     ],
 )
 def test_user_errors_are_one_line_with_their_exit_code(args, error, message):
