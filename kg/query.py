@@ -316,6 +316,28 @@ def _without(document: dict, hidden: set[str]) -> dict:
     return {"head": {"vars": variables}, "results": {"bindings": bindings}}
 
 
+@dataclass(frozen=True)
+class QueryRequest:
+    """What ``kg query`` was asked: a library name or ``.rq`` path, or inline SPARQL, and how."""
+
+    name: str | None = None
+    expression: str | None = None
+    graph: Path = DEFAULT_GRAPH
+    parameters: tuple[str, ...] = ()  # "key=value" pairs
+    fmt: str = "table"
+
+
+def answer_request(request: QueryRequest) -> Table | str:
+    """Choose the query, check the format, open the graph, run and render: ``kg query`` in one call.
+
+    Raises QueryError, GraphNotFound or InputError as the steps it calls do.
+    """
+    query = choose_query(request.name, request.expression)
+    check_format(request.fmt)
+    answer = run_query(open_store(request.graph), query, parse_parameters(list(request.parameters)))
+    return render(answer, request.fmt)
+
+
 def check_format(fmt: str) -> str:
     """``fmt`` if it is one of FORMATS; raises QueryError naming the choices otherwise."""
     if fmt not in FORMATS:
