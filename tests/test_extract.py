@@ -1,0 +1,138 @@
+"""Extraction on small texts of our own writing: one layout or rule per test, plus properties."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from kg import lexicon
+from kg.extract import extract
+from kg.ingest import SourceDocument
+from kg.resources import data_path, load_json, ontology_dir
+from kg.text import clean_view
+from kg.vocab import SG, mint, slugify
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _extract(text: str):
+    return extract(SourceDocument("t", Path("t.txt"), text, "0"))
+
+
+@given(st.text(max_size=400))
+@settings(max_examples=200, deadline=None)
+def test_clean_view_never_moves_an_offset(text):
+    assert len(clean_view(text)) == len(text)
+
+
+@given(st.text(min_size=1, max_size=60).filter(lambda t: re.search(r"[A-Za-z0-9]", t)))
+def test_the_same_name_always_mints_the_same_iri(name):
+    assert mint("organisation", name) == mint("organisation", name)
+    assert slugify(name) == slugify(name.lower())
+    assert re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slugify(name))
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=100, deadline=None)
+def test_extract_never_fails_on_arbitrary_text(text):
+    _extract(text)
+
+
+def test_lost_apostrophes_are_restored_in_the_clean_view():
+    assert clean_view("Children s services It s We ll") == "Children's services It's We'll"
+
+
+def test_table_layout_judgements():
+    text = (
+        "Ofsted\nBarnsley Council\nInspection of local authority children's services\n\n"
+        "Overall effectiveness                         Requires improvement to be good\n"
+        "The experiences and progress of care leavers  Outstanding\n"
+    )
+    [inspection] = [a for a in _extract(text).assessments if a.kind == "ilacs"]
+    assert {(j.aspect, j.grade) for j in inspection.judgements} == {
+        ("overall effectiveness", "requires-improvement"),
+        ("the experiences and progress of care leavers", "outstanding"),
+    }
+    assert inspection.conducted_by == ["Ofsted"]
+
+
+def test_role_before_and_after_names():
+    text = (
+        "Wigan Safeguarding Children Partnership annual report\n"
+        "Independent Scrutineer: Dr Priya Natarajan\n"
+        "Detective Chief Superintendent Gareth Lloyd, Head of Public Protection at Greater Manchester Police, said the work had helped.\n"
+    )
+    memberships = {(m.person, m.role, m.organisation) for m in _extract(text).memberships}
+    assert ("Priya Natarajan", "Independent Scrutineer", "Wigan Safeguarding Children Partnership") in memberships
+
+
+def test_numbered_recommendations_with_responses_in_brackets():
+    text = (
+        "Rapid review and local child safeguarding practice review: Child T (Luton)\n"
+        "R1. Luton Council to audit pre-birth assessments.\n"
+        "Response (Luton Council): Agreed. The audit will report by June 2025.\n"
+        "R2. Bedfordshire Police to share domestic abuse notifications with midwives.\n"
+        "Response (Bedfordshire Police): Agreed.\n"
+    )
+    result = _extract(text)
+    recommendations = {r.number: r for r in result.recommendations}
+    assert set(recommendations) == {1, 2}
+    assert recommendations[1].addressed_to == ["Luton Council"]
+    assert recommendations[2].addressed_to == ["Bedfordshire Police"]
+    assert recommendations[1].response.respondent == "Luton Council"
+    assert recommendations[1].response.date == "2025-06"
+    assert result.assessments[0].subject_child == "Child T"
+
+
+def test_an_acronym_resolves_only_to_an_organisation_of_its_document():
+    text = "Leeds Safeguarding Children Partnership met today. The LSCP agreed its plan."
+    [partnership] = _extract(text).organisations.values()
+    assert "LSCP" in partnership.alt_labels
+
+
+def test_generic_names_take_the_document_area():
+    text = "In Kent the Health and Wellbeing Board and Children's Services agreed the plan."
+    labels = set(_extract(text).organisations)
+    assert {"Kent Health and Wellbeing Board", "Kent Children's Services"} <= labels
+
+
+def test_generic_names_without_an_area_name_nothing():
+    assert _extract("The Health and Wellbeing Board met.").organisations == {}
+
+
+def test_quoted_praise_by_officials_is_not_a_finding():
+    text = (
+        "Joint targeted area inspection of Devon\n"
+        "Inspectors found that strategy meetings were too often delayed.\n"
+        "The council leader said:\n"
+        '"We are proud of our strong and effective services."\n'
+    )
+    findings = _extract(text).findings
+    assert [f.kind for f in findings] == ["Failing"]
+
+
+def _ontology_terms() -> set[str]:
+    graph = Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
+    return {str(s)[len(str(SG)):] for s in graph.subjects() if str(s).startswith(str(SG))}
+
+
+def test_every_sg_term_in_code_and_data_exists_in_the_ontology():
+    used: set[str] = set()
+    for path in (ROOT / "kg").rglob("*.py"):
+        used.update(re.findall(r"\bSG\.([A-Za-z]+)", path.read_text(encoding="utf-8")))
+    used.update(entry["class"] for entry in load_json("assessments.json")["kinds"])
+    used.update(entry["class"] for entry in load_json("organisations.json")["heads"] if entry["class"] != "Organization")
+    used.update(body.cls for body in lexicon.national_bodies() if body.cls != "Organization")
+    assert used, "no sg: term found in code"
+    assert used - _ontology_terms() == set()
+
+
+def test_data_files_parse():
+    for name in ("assessments.json", "organisations.json", "roles.json", "findings.json", "judgements.json", "recommendations.json"):
+        assert load_json(name)
+    assert data_path("areas.txt").exists() and len(lexicon.areas()) > 150
