@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .. import lexicon
 from ..claims import Span
@@ -58,8 +59,25 @@ def _national_mentions(clean: str) -> list[OrganisationMention]:
     return found
 
 
+@cache
+def _departments() -> tuple[re.Pattern, re.Pattern]:
+    """ "Herefordshire children's services" and "children's services in Dorset", in any case."""
+    area = lexicon.area_regex().pattern
+    services = r"(?i:children'?s\s+services)"
+    return re.compile(rf"(?P<area>{area})\s+{services}"), re.compile(rf"{services}\s+in\s+(?P<area>{area})")
+
+
+def _department_mentions(clean: str) -> list[OrganisationMention]:
+    found = []
+    for pattern in _departments():
+        for match in pattern.finditer(clean):
+            name = f"{match.group('area')} Children's Services"
+            found.append(OrganisationMention(Span(match.start(), match.end()), name))
+    return found
+
+
 def _local_mentions(clean: str) -> list[OrganisationMention]:
-    found = [
+    found = _department_mentions(clean) + [
         OrganisationMention(Span(m.start(), m.end()), m.group(), None, _acronym_after(clean, m.end()))
         for m in _NHS_LISTED.finditer(clean) if "," in m.group()
     ]
