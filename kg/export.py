@@ -1,58 +1,169 @@
-"""Serialise a built dataset: Turtle (the union), TriG (a named graph per document), HTML.
+"""Serialise a build: Turtle (the union), TriG (a named graph per document), HTML.
 
-Implements "Outputs of a build" in ONTOLOGY.md. Every file is written atomically
-(a temporary file in the same folder, then a rename), so an interrupted build never
-leaves a truncated file behind.
+Implements "Outputs of a build" in ONTOLOGY.md. Works from the build cache's sorted
+per-graph N-Quads and TriG blocks (``kg.cache``), never from an in-memory graph, so
+memory stays flat however large the corpus and the bytes depend only on the graphs'
+content: the same input gives byte-identical files whatever the parallelism or the
+cache state.
+
+- ``graph.trig``: the ``@prefix`` lines, then each graph's cached block, in order of
+  graph IRI.
+- ``graph.ttl``: a streaming merge of the sorted per-graph lines (repeats across
+  graphs dropped), written by pyoxigraph's Turtle serialiser with the contract's
+  prefixes, so each subject's triples are grouped under it, in order of subject IRI.
+
+Every file is written atomically (a temporary file in the same folder, then a
+rename), so an interrupted build never leaves a truncated file behind.
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import os
+import shutil
 import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import BinaryIO, Callable, Iterable, Iterator
 
-from rdflib import Dataset, Graph
+import pyoxigraph as ox
+from rdflib import URIRef
+from rdflib.namespace import RDF
 
 from .vocab import PREFIXES
 
+# Most files merged at once; wider corpora are merged in rounds through temporary files.
+_FAN_IN = 256
+_RDF_TYPE = f"<{RDF.type}>".encode()
+# mkstemp makes files private; outputs are ordinary readable files.
+_FILE_MODE = 0o644
 
-def write_outputs(dataset: Dataset, out_dir: Path, *, html: bool = True) -> list[Path]:
-    """Write ``graph.ttl``, ``graph.trig`` and (unless ``html`` is false) ``graph.html``."""
+
+@dataclass(frozen=True)
+class GraphFiles:
+    """One named graph as the cache holds it: its IRI, sorted N-Quads and TriG block."""
+
+    iri: str
+    quads: Path
+    trig: Path
+
+
+@dataclass
+class UnionSummary:
+    """What the union graph holds: distinct triples, and distinct entities per class."""
+
+    triples: int = 0
+    classes: Counter = field(default_factory=Counter)
+
+
+def write_outputs(out_dir: Path, graphs: list[GraphFiles], render: Callable[[], str] | None) -> tuple[list[Path], UnionSummary]:
+    """Write ``graph.ttl``, ``graph.trig`` and, when ``render`` is given, ``graph.html`` from its result.
+
+    ``graphs`` may come in any order; the files list them by graph IRI.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [
-        write_atomically(out_dir / "graph.ttl", union_graph(dataset).serialize(format="turtle")),
-        write_atomically(out_dir / "graph.trig", _bound(dataset).serialize(format="trig")),
-    ]
-    if html:
-        from .render import render_html
-
-        written.append(write_atomically(out_dir / "graph.html", render_html(dataset)))
-    return written
+    ordered = sorted(graphs, key=lambda graph: graph.iri)
+    summary = UnionSummary()
+    written = [write_union_turtle(out_dir / "graph.ttl", ordered, summary), write_trig(out_dir / "graph.trig", ordered)]
+    if render is not None:
+        written.append(write_atomically(out_dir / "graph.html", render()))
+    return written, summary
 
 
-def union_graph(dataset: Dataset) -> Graph:
-    """All triples of all named graphs in one graph, with the contract's prefixes bound."""
-    union = Graph()
-    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
-        union.add((subject, predicate, obj))
-    return _bound(union)
+@cache
+def prefix_lines() -> bytes:
+    """The ``@prefix`` declarations of the contract's namespaces, in the order pyoxigraph writes them."""
+    probe = ox.Triple(ox.NamedNode(PREFIXES["sg"]), ox.NamedNode(PREFIXES["sg"]), ox.NamedNode(PREFIXES["sg"]))
+    lines = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).splitlines(True)
+    return b"".join(line for line in lines if line.startswith(b"@prefix "))
 
 
-def _bound(graph):
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph
+def write_trig(path: Path, graphs: list[GraphFiles]) -> Path:
+    """TriG: the prefixes, then each graph's cached block in the order given."""
+    with atomic_writer(path) as stream:
+        stream.write(prefix_lines())
+        for graph in graphs:
+            with graph.trig.open("rb") as block:
+                shutil.copyfileobj(block, stream)
+    return path
 
 
-def write_atomically(path: Path, content: str | bytes) -> Path:
-    """Write ``content`` to ``path`` through a temporary file and a rename."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
+def write_union_turtle(path: Path, graphs: list[GraphFiles], summary: UnionSummary) -> Path:
+    """Turtle of the union of ``graphs``, counting its triples and typed entities into ``summary``."""
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
+        merged = Path(scratch) / "union.nt"
+        with merged.open("wb") as stream:
+            for line in _distinct(_merged([_triple_lines(graph) for graph in graphs], Path(scratch))):
+                stream.write(line)
+                _observe(line, summary)
+        with atomic_writer(path) as stream:
+            if summary.triples:
+                ox.serialize(ox.parse(path=str(merged), format=ox.RdfFormat.N_TRIPLES), stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            else:
+                stream.write(prefix_lines())
+    return path
+
+
+def _triple_lines(graph: GraphFiles) -> Iterator[bytes]:
+    """The graph's N-Quads lines as N-Triples lines (its own graph name cut off), in file order."""
+    cut = len(graph.iri.encode()) + len(" <> .\n")
+    with graph.quads.open("rb") as stream:
+        for line in stream:
+            yield line[:-cut] + b" .\n"
+
+
+def _merged(streams: list[Iterable[bytes]], scratch: Path) -> Iterator[bytes]:
+    """Sorted streams merged into one sorted stream, at most ``_FAN_IN`` files open at once."""
+    while len(streams) > _FAN_IN:
+        rounds = []
+        for start in range(0, len(streams), _FAN_IN):
+            handle, name = tempfile.mkstemp(dir=scratch, suffix=".nt")
+            with os.fdopen(handle, "wb") as stream:
+                stream.writelines(heapq.merge(*streams[start:start + _FAN_IN]))
+            rounds.append(_lines_of(Path(name)))
+        streams = rounds
+    return heapq.merge(*streams)
+
+
+def _lines_of(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as stream:
+        yield from stream
+
+
+def _distinct(lines: Iterable[bytes]) -> Iterator[bytes]:
+    previous = None
+    for line in lines:
+        if line != previous:
+            yield line
+        previous = line
+
+
+def _observe(line: bytes, summary: UnionSummary) -> None:
+    summary.triples += 1
+    _, predicate, obj = line.split(b" ", 2)
+    if predicate == _RDF_TYPE and obj.startswith(b"<"):
+        summary.classes[URIRef(obj[1:-4].decode("utf-8"))] += 1
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path) -> Iterator[BinaryIO]:
+    """A binary stream whose content replaces ``path`` only when the block ends without error."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(handle, _FILE_MODE)
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            yield stream
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_atomically(path: Path, content: str | bytes) -> Path:
+    """Write ``content`` to ``path`` through a temporary file and a rename."""
+    with atomic_writer(path) as stream:
+        stream.write(content.encode("utf-8") if isinstance(content, str) else content)
     return path

@@ -1,34 +1,62 @@
-"""build(): documents in, graph files out. Reads like a table of contents, one line per stage.
+"""build(): documents in, graph files and store out. Reads like a table of contents, one line per stage.
 
-Stages: discover files -> read each (``kg.ingest``) -> map each to its named graph
-(``kg.mapping.map_document``) -> assemble the dataset with the schemes -> write
-Turtle, TriG and the interactive HTML (``kg.export``, ``kg.render``).
+Stages: discover files -> look each up in the cache by content hash (``kg.cache``) ->
+read and map the rest on every core (``kg.ingest``, ``kg.mapping.map_document``), each
+document's named graph going straight to the cache -> fill a new store generation
+(``kg.store``) -> write Turtle, TriG and the interactive HTML (``kg.export``,
+``kg.render``) -> swap the store in.
+
+Faults: one build at a time per output folder (a lock file, ``BuildLocked`` for the
+second); a build killed at any point leaves the previous store and files usable, and
+the next build completes (every file is replaced atomically, the store is swapped by
+one rename). Memory holds one document per worker, not the corpus.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+import fcntl
+import hashlib
+import os
+import stat
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable, Iterator
 
-from rdflib import Dataset, Graph
-from rdflib.namespace import RDF
+from .cache import DocumentCache, Entry, mapper_fingerprint
+from .errors import BuildLocked, NothingBuilt
+from .export import GraphFiles, write_outputs
+from .ingest import DEFAULT_MAX_BYTES, discover
+from .store import Generation, publish, write_generation
 
-from .errors import InputError, NothingBuilt
-from .export import write_outputs
-from .ingest import SourceDocument, discover, read_document
-from .mapping import DocumentGraph, map_document, scheme_graph
+# Documents per task sent to a worker process: large enough to amortise the round trip.
+_CHUNK = 16
+
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)
 class BuildOptions:
+    """How to build: output folder, HTML or not, worker processes (None: one per core),
+    ``rebuild`` to ignore the cache, and ``progress(stage, done, total)`` to hear how far
+    it got (stages ``"map"``, ``"store"``, ``"write"``)."""
+
     out_dir: Path = Path("out")
     html: bool = True
+    jobs: int | None = None
+    rebuild: bool = False
+    progress: Progress | None = field(default=None, compare=False)
 
 
 @dataclass
 class BuildReport:
-    """What a build did: counts for the summary, failures and warnings, files written."""
+    """What a build did: counts for the summary, failures and warnings, files written.
+
+    ``mapped`` documents were read and mapped in this build; ``reused`` came unchanged
+    from the cache.
+    """
 
     documents: int = 0
     triples: int = 0
@@ -36,63 +64,141 @@ class BuildReport:
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
+    mapped: int = 0
+    reused: int = 0
 
 
 def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build the graph of every document under ``inputs`` into ``options.out_dir``.
 
-    Raises InputError for a missing input path and NothingBuilt when no document
-    could be read. Unreadable documents are listed in ``BuildReport.failures``.
+    Raises InputError for a missing input path, BuildLocked when another build is
+    writing to the same folder, and NothingBuilt when no document could be read.
+    Unreadable documents are listed in ``BuildReport.failures`` (in path order).
     """
     report = BuildReport()
-    documents = _read_all(discover(inputs), report)
-    if not documents:
-        raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
-    document_graphs = [map_document(document) for document in documents]
-    dataset = assemble(document_graphs)
-    report.written = write_outputs(dataset, options.out_dir, html=options.html)
-    _summarise(dataset, document_graphs, report)
+    paths = discover(inputs)
+    with _build_lock(options.out_dir):
+        cache = DocumentCache(options.out_dir / ".kg" / "cache", mapper_fingerprint())
+        entries = _accepted(_cached_or_mapped(paths, cache, options, report), report)
+        if not entries:
+            raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
+        graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]]
+        _tell(options, "store", 0, 1)
+        generation = write_generation(options.out_dir, {g.iri: (g.quads.stem, g.quads) for g in graphs}, cache.fingerprint, rebuild=options.rebuild)
+        _tell(options, "write", 0, 1)
+        report.written, union = write_outputs(options.out_dir, graphs, _renderer(generation) if options.html else None)
+        publish(options.out_dir, generation)
+        cache.keep_only({g.quads.stem for g in graphs})
+    report.documents, report.triples, report.classes = len(entries), union.triples, union.classes
     return report
 
 
-def _read_all(paths: list[Path], report: BuildReport) -> list[SourceDocument]:
-    documents: list[SourceDocument] = []
-    seen_ids: Counter = Counter()
-    for path in paths:
+@contextmanager
+def _build_lock(out_dir: Path) -> Iterator[None]:
+    """Hold ``<out>/.kg/lock`` for the build; raise BuildLocked when another process holds it."""
+    state = out_dir / ".kg"
+    state.mkdir(parents=True, exist_ok=True)
+    with open(state / "lock", "a+b") as lock:
         try:
-            document = read_document(path)
-        except InputError as error:
-            report.failures.append(str(error))
-            continue
-        seen_ids[document.document_id] += 1
-        if seen_ids[document.document_id] > 1:
-            report.failures.append(f"{path}: same document id as another file ({document.document_id}); skipped")
-            continue
-        documents.append(document)
-    return documents
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildLocked(
+                f"another kg build is writing to {out_dir} (it holds {state / 'lock'}); "
+                "wait for it to finish, or build into another --out folder"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def assemble(document_graphs: list[DocumentGraph]) -> Dataset:
-    """One dataset: each document's triples in its named graph, plus the schemes graph."""
-    dataset = Dataset()
-    schemes = scheme_graph()
-    _add_graph(dataset, schemes.identifier, schemes)
-    for document_graph in document_graphs:
-        _add_graph(dataset, document_graph.graph.identifier, document_graph.graph)
-    return dataset
+def _cached_or_mapped(paths: list[Path], cache: DocumentCache, options: BuildOptions, report: BuildReport) -> list[Entry]:
+    """One entry per path, in path order: from the cache when the file is unchanged, else mapped now."""
+    entries: list[Entry | None] = [None if options.rebuild else _lookup(cache, path) for path in paths]
+    pending = [index for index, entry in enumerate(entries) if entry is None]
+    report.reused, report.mapped = len(paths) - len(pending), len(pending)
+    _tell(options, "map", 0, len(pending))
+    mapped = _map_all([paths[index] for index in pending], cache, options.jobs or os.cpu_count() or 1)
+    for done, (index, entry) in enumerate(zip(pending, mapped), 1):
+        entries[index] = entry
+        _tell(options, "map", done, len(pending))
+    return entries
 
 
-def _add_graph(dataset: Dataset, identifier, graph: Graph) -> None:
-    target = dataset.graph(identifier)
-    for triple in graph:
-        target.add(triple)
+def _lookup(cache: DocumentCache, path: Path) -> Entry | None:
+    """The cached entry of a regular, not too large file; None sends it to the reader."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or not 0 < info.st_size <= DEFAULT_MAX_BYTES:
+            return None
+        sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+    return cache.lookup(path, sha256)
 
 
-def _summarise(dataset: Dataset, document_graphs: list[DocumentGraph], report: BuildReport) -> None:
-    report.documents = len(document_graphs)
-    union = set(dataset.triples((None, None, None)))
-    report.triples = len(union)
-    typed = {(s, o) for s, p, o in union if p == RDF.type}
-    report.classes = Counter(o for _, o in typed)
-    for document_graph in document_graphs:
-        report.warnings.extend(document_graph.warnings)
+def _map_all(paths: list[Path], cache: DocumentCache, jobs: int) -> Iterator[Entry]:
+    """Map ``paths``, yielding in their order: in this process for one job, else on a process pool.
+
+    Chunks of documents go to the workers; at most two chunks per worker are in flight,
+    so finished results never pile up in memory.
+    """
+    if jobs == 1 or len(paths) <= 1:
+        yield from map(cache.map_file, paths)
+        return
+    chunks = [paths[start:start + _CHUNK] for start in range(0, len(paths), _CHUNK)]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+        window: deque = deque()
+        try:
+            for chunk in chunks:
+                window.append(pool.submit(_map_chunk, cache, chunk))
+                if len(window) >= 2 * jobs:
+                    yield from window.popleft().result()
+            while window:
+                yield from window.popleft().result()
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def _map_chunk(cache: DocumentCache, paths: list[Path]) -> list[Entry]:
+    return [cache.map_file(path) for path in paths]
+
+
+def _accepted(entries: list[Entry], report: BuildReport) -> list[Entry]:
+    """The entries that have a graph, one per document id (the first path wins); the rest become failures."""
+    accepted: list[Entry] = []
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.failure is not None:
+            report.failures.append(entry.failure)
+        elif entry.document_id in seen:
+            report.failures.append(f"{entry.path}: same document id as another file ({entry.document_id}); skipped")
+        else:
+            seen.add(entry.document_id)
+            accepted.append(entry)
+            report.warnings.extend(entry.warnings)
+    return accepted
+
+
+def _files(cache: DocumentCache, entry: Entry) -> GraphFiles:
+    return GraphFiles(entry.graph, cache.quads_path(entry.key), cache.trig_path(entry.key))
+
+
+def _renderer(generation: Generation) -> Callable[[], str]:
+    """``kg.render.render_html`` over the new store, seen as an rdflib Dataset (no re-parsing)."""
+
+    def render() -> str:
+        from oxrdflib import OxigraphStore
+        from rdflib import Dataset
+
+        from .render import render_html
+
+        return render_html(Dataset(store=OxigraphStore(store=generation.store)))
+
+    return render
+
+
+def _tell(options: BuildOptions, stage: str, done: int, total: int) -> None:
+    if options.progress is not None:
+        options.progress(stage, done, total)

@@ -1,0 +1,174 @@
+"""The incremental build cache: each document's named graph, kept by content hash.
+
+Implements the "Incremental builds" part of the real-world input issue: an unchanged
+file is not read or mapped again. An entry's key is the SHA-256 of the mapper
+fingerprint, the document id, the file name and the SHA-256 of the file's raw bytes,
+so a changed file, a renamed file or a changed mapper (any source file of ``kg/``,
+its data files or the ontology) all miss the cache and are mapped afresh.
+
+Each entry is three files under ``<out>/.kg/cache/``, written atomically and
+immutable once written (so two builds never disagree about one):
+
+- ``<key>.nq``: the named graph as N-Quads, one line per triple, lines sorted by the
+  triple's N-Triples text and without repeats. Sorted lines make every later step a
+  streaming merge, and make the output independent of the order documents were mapped.
+- ``<key>.trig``: the same graph as a TriG block without ``@prefix`` lines, ready to
+  be concatenated into ``graph.trig``.
+- ``<key>.json``: the document id, graph IRI, triple count and mapping warnings;
+  written last, so its presence means the entry is complete.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Graph, Literal, URIRef
+
+from . import __version__, ingest, mapping
+from .errors import InputError
+from .export import write_atomically
+from .resources import ontology_dir
+from .vocab import PREFIXES
+
+_PACKAGE = Path(__file__).resolve().parent
+_SCHEMES_KEY_NAME = "schemes"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One document's cached named graph (or, with ``failure`` set, why it has none)."""
+
+    path: Path | None
+    document_id: str
+    key: str = ""
+    graph: str = ""
+    triples: int = 0
+    warnings: tuple[str, ...] = ()
+    failure: str | None = None
+
+
+@cache
+def mapper_fingerprint() -> str:
+    """A hash of everything that decides what the mapper writes.
+
+    Covers every file of the ``kg`` package (sources and ``kg/data``), the ontology
+    folder and the versions of sgkg, rdflib and pyoxigraph. Coarse on purpose: an edit
+    anywhere in ``kg/`` rebuilds everything rather than risk serving a stale graph.
+    """
+    versions = f"{__version__} {rdflib.__version__} {ox.__version__}"
+    return folders_fingerprint((_PACKAGE, ontology_dir()), versions)
+
+
+def folders_fingerprint(folders: tuple[Path, ...], salt: str) -> str:
+    """A hash of ``salt`` and the names and bytes of every file under ``folders`` (caches skipped)."""
+    digest = hashlib.sha256(salt.encode())
+    for root in folders:
+        for path in sorted(root.rglob("*"), key=lambda p: p.as_posix()):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(root).as_posix().encode("utf-8", "surrogateescape"))
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def entry_key(fingerprint: str, document_id: str, file_name: str, sha256: str) -> str:
+    """The cache key of one document version under one mapper version."""
+    material = "\x00".join((fingerprint, document_id, file_name, sha256))
+    return hashlib.sha256(material.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+class DocumentCache:
+    """The entries under one folder, for one mapper fingerprint."""
+
+    def __init__(self, folder: Path, fingerprint: str) -> None:
+        self.folder = folder
+        self.fingerprint = fingerprint
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def quads_path(self, key: str) -> Path:
+        return self.folder / f"{key}.nq"
+
+    def trig_path(self, key: str) -> Path:
+        return self.folder / f"{key}.trig"
+
+    def lookup(self, path: Path, sha256: str) -> Entry | None:
+        """The complete entry for the file at ``path`` with content hash ``sha256``, if any."""
+        key = entry_key(self.fingerprint, ingest.document_id_for(path), path.name, sha256)
+        return self._load(key, path)
+
+    def map_file(self, path: Path) -> Entry:
+        """Read and map one file and store its entry; a file that cannot be read gives a failure.
+
+        Calls ``kg.ingest.read_document`` and ``kg.mapping.map_document`` (looked up at
+        call time, so their current versions run).
+        """
+        try:
+            document = ingest.read_document(path)
+        except InputError as error:
+            return Entry(path, ingest.document_id_for(path), failure=str(error))
+        mapped = mapping.map_document(document)
+        key = entry_key(self.fingerprint, document.document_id, document.file_name, document.sha256)
+        return self._store(key, path, document.document_id, mapped.graph, tuple(mapped.warnings))
+
+    def schemes(self) -> Entry:
+        """The entry of the theme and grade schemes graph (``kg.mapping.scheme_graph``)."""
+        key = entry_key(self.fingerprint, _SCHEMES_KEY_NAME, "", "")
+        return self._load(key, None) or self._store(key, None, _SCHEMES_KEY_NAME, mapping.scheme_graph(), ())
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Delete every entry whose key is not in ``keys`` (and stray temporary files)."""
+        for path in self.folder.iterdir():
+            if path.name.split(".", 1)[0] not in keys or path.name.startswith("."):
+                path.unlink(missing_ok=True)
+
+    def _load(self, key: str, path: Path | None) -> Entry | None:
+        try:
+            record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return Entry(path, record["document_id"], key, record["graph"], record["triples"], tuple(record["warnings"]))
+
+    def _store(self, key: str, path: Path | None, document_id: str, graph: Graph, warnings: tuple[str, ...]) -> Entry:
+        graph_name = ox.NamedNode(str(graph.identifier))
+        lines = sorted(set(ox.serialize((_triple(t) for t in graph), format=ox.RdfFormat.N_TRIPLES).splitlines(True)))
+        suffix = b" " + str(graph_name).encode() + b" .\n"
+        nquads = b"".join(line[:-3] + suffix for line in lines)
+        write_atomically(self.quads_path(key), nquads)
+        write_atomically(self.trig_path(key), trig_block(nquads))
+        record = {"document_id": document_id, "graph": graph_name.value, "triples": len(lines), "warnings": list(warnings)}
+        write_atomically(self.folder / f"{key}.json", json.dumps(record, sort_keys=True))
+        return Entry(path, document_id, key, graph_name.value, len(lines), warnings)
+
+
+def trig_block(nquads: bytes) -> bytes:
+    """One named graph's N-Quads as a TriG block using the contract's prefixes, without them declared."""
+    if not nquads:
+        return b""
+    trig = ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    lines = trig.splitlines(True)
+    start = next(i for i, line in enumerate(lines) if not line.startswith(b"@prefix "))
+    return b"".join(lines[start:])
+
+
+def _triple(triple) -> ox.Triple:
+    subject, predicate, obj = triple
+    return ox.Triple(_term(subject), _term(predicate), _term(obj))
+
+
+def _term(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"the mapper produced {term!r}, which is not an IRI, blank node or literal")

@@ -1,0 +1,140 @@
+"""Incremental builds: unchanged files are not mapped again; changed and removed files are."""
+
+from __future__ import annotations
+
+import shutil
+
+import pyoxigraph
+import pytest
+
+import kg.mapping
+from kg import pipeline
+from kg.cache import folders_fingerprint
+from kg.pipeline import BuildOptions, build
+from kg.store import open_store
+from kg.vocab import graph_iri
+
+from scale_helpers import generate_corpus, output_bytes
+
+PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
+<nav>Home | News | Donate</nav>
+<main><h1>{title}</h1><p>The Northmere Safeguarding Children Partnership publishes its annual report.
+The independent scrutineer found that information sharing between agencies has improved.</p></main>
+</body></html>
+"""
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    generate_corpus(12, folder)
+    (folder / "annual-report.html").write_text(PAGE.format(title="Annual report of the partnership"), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def mapped_ids(monkeypatch):
+    """The document ids that ``map_document`` is called with (builds run with one job, in this process)."""
+    calls: list[str] = []
+    real = kg.mapping.map_document
+
+    def counting(document):
+        calls.append(document.document_id)
+        return real(document)
+
+    monkeypatch.setattr(kg.mapping, "map_document", counting)
+    return calls
+
+
+def _build(corpus, out_dir, **options):
+    return build([corpus], BuildOptions(out_dir=out_dir, html=False, jobs=1, **options))
+
+
+def _graph_names(out_dir):
+    store = open_store(out_dir)
+    return {graph.value for graph in store.named_graphs()}
+
+
+def test_an_unchanged_corpus_is_not_mapped_again(corpus, tmp_path, mapped_ids):
+    out_dir = tmp_path / "out"
+    first = _build(corpus, out_dir)
+    assert (first.mapped, first.reused) == (13, 0) and len(mapped_ids) == 13
+    before = output_bytes(out_dir)
+    second = _build(corpus, out_dir)
+    assert (second.mapped, second.reused) == (0, 13) and len(mapped_ids) == 13
+    assert output_bytes(out_dir) == before
+    assert (second.documents, second.triples, second.classes) == (first.documents, first.triples, first.classes)
+
+
+def test_a_changed_file_alone_is_mapped_and_its_graph_updated(corpus, tmp_path, mapped_ids):
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    mapped_ids.clear()
+    (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
+    report = _build(corpus, out_dir)
+    assert mapped_ids == ["annual-report"] and (report.mapped, report.reused) == (1, 12)
+    trig = (out_dir / "graph.trig").read_text(encoding="utf-8")
+    assert "Revised annual report" in trig and "Annual report of the partnership" not in trig
+    fresh = tmp_path / "fresh"
+    _build(corpus, fresh)
+    assert output_bytes(out_dir) == output_bytes(fresh)
+    assert open_store(out_dir).dump(format=pyoxigraph.RdfFormat.N_QUADS) == open_store(fresh).dump(format=pyoxigraph.RdfFormat.N_QUADS)
+
+
+def test_a_removed_file_loses_its_named_graph(corpus, tmp_path, mapped_ids):
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    removed = sorted(corpus.glob("*.txt"))[0]
+    removed_graph = str(graph_iri(removed.stem))
+    assert removed_graph in _graph_names(out_dir)
+    mapped_ids.clear()
+    removed.unlink()
+    report = _build(corpus, out_dir)
+    assert mapped_ids == [] and report.documents == 12
+    assert removed_graph not in _graph_names(out_dir)
+    assert f"<{removed_graph}>" not in (out_dir / "graph.trig").read_text(encoding="utf-8")
+    assert removed.stem not in (out_dir / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_rebuild_maps_everything_and_writes_the_same_bytes(corpus, tmp_path, mapped_ids):
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    before = output_bytes(out_dir)
+    mapped_ids.clear()
+    report = _build(corpus, out_dir, rebuild=True)
+    assert report.mapped == 13 and len(mapped_ids) == 13
+    assert output_bytes(out_dir) == before
+
+
+def test_a_new_mapper_fingerprint_invalidates_the_cache(corpus, tmp_path, mapped_ids, monkeypatch):
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    mapped_ids.clear()
+    monkeypatch.setattr(pipeline, "mapper_fingerprint", lambda: "a-different-mapper")
+    report = _build(corpus, out_dir)
+    assert report.mapped == 13 and len(mapped_ids) == 13
+
+
+def test_the_fingerprint_follows_every_file_of_the_mapper(tmp_path):
+    package = tmp_path / "kg"
+    (package / "data").mkdir(parents=True)
+    (package / "mapping.py").write_text("RULES = 1\n")
+    (package / "data" / "cues.json").write_text("[]\n")
+    original = folders_fingerprint((package,), "0.1.0")
+    (package / "data" / "cues.json").write_text('["neglect"]\n')
+    assert folders_fingerprint((package,), "0.1.0") != original
+    (package / "data" / "cues.json").write_text("[]\n")
+    assert folders_fingerprint((package,), "0.1.0") == original
+    assert folders_fingerprint((package,), "0.2.0") != original
+
+
+def test_a_renamed_file_is_a_new_document(corpus, tmp_path, mapped_ids):
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    mapped_ids.clear()
+    shutil.move(corpus / "annual-report.html", corpus / "yearly-report.html")
+    report = _build(corpus, out_dir)
+    assert mapped_ids == ["yearly-report"] and report.documents == 13
+    names = _graph_names(out_dir)
+    assert str(graph_iri("yearly-report")) in names and str(graph_iri("annual-report")) not in names
+

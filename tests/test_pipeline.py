@@ -1,0 +1,146 @@
+"""build() at scale: parallel mapping, byte-identical output, interrupted and concurrent builds."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.errors import BuildLocked
+from kg.pipeline import BuildOptions, build
+from kg.store import open_store
+
+from scale_helpers import ROOT, BlockedBuild, generate_corpus, output_bytes
+
+SEEDS = ROOT / "seeds"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """40 generated documents: more than two chunks, so both workers get work."""
+    folder = tmp_path_factory.mktemp("corpus")
+    generate_corpus(40, folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def fresh_outputs(corpus, tmp_path_factory):
+    out_dir = tmp_path_factory.mktemp("fresh") / "out"
+    build([corpus], BuildOptions(out_dir=out_dir, html=False, jobs=1))
+    return output_bytes(out_dir)
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+def test_parallel_builds_write_the_same_bytes_as_one_job(corpus, fresh_outputs, tmp_path, jobs):
+    report = build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=jobs))
+    assert report.documents == 40 and report.mapped == 40
+    assert output_bytes(tmp_path / "out") == fresh_outputs
+
+
+def test_seed_outputs_are_identical_fresh_incremental_and_parallel(tmp_path):
+    one = tmp_path / "one"
+    build([SEEDS], BuildOptions(out_dir=one, html=False, jobs=1))
+    again = build([SEEDS], BuildOptions(out_dir=one, html=False, jobs=1))
+    assert again.reused == again.documents == 5
+    parallel = tmp_path / "parallel"
+    build([SEEDS], BuildOptions(out_dir=parallel, html=False, jobs=2))
+    assert output_bytes(one) == output_bytes(parallel)
+
+
+def test_the_turtle_declares_the_contract_prefixes_and_groups_subjects(seed_build):
+    out_dir, _ = seed_build
+    turtle = (out_dir / "graph.ttl").read_text(encoding="utf-8")
+    for prefix in ("sg", "id", "theme", "grade", "org", "prov", "skos", "dcterms", "foaf"):
+        assert f"@prefix {prefix}: " in turtle
+    subjects = [line.split(" ", 1)[0] for line in turtle.splitlines() if line and not line[0].isspace() and not line.startswith("@")]
+    assert len(subjects) == len(set(subjects)), "each subject's triples sit under it once"
+
+
+def test_the_report_counts_the_union_of_the_graphs(seed_build, seed_graph):
+    _, report = seed_build
+    assert report.triples == len(seed_graph)
+    assert report.documents == 5
+
+
+def test_progress_reports_every_stage_in_order(corpus, tmp_path):
+    heard = []
+    build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=2, progress=lambda *event: heard.append(event)))
+    stages = [stage for stage, _, _ in heard]
+    assert stages[0] == "map" and stages[-2:] == ["store", "write"]
+    mapped = [done for stage, done, _ in heard if stage == "map"]
+    assert mapped == list(range(41)) and all(total == 40 for stage, _, total in heard if stage == "map")
+
+
+@pytest.fixture(scope="module")
+def interrupted_case(tmp_path_factory):
+    """A finished build of 16 documents, and the bytes a fresh build gives once 10 change and 1 goes."""
+    root = tmp_path_factory.mktemp("interrupted")
+    original, changed = root / "original", root / "changed"
+    generate_corpus(16, original)
+    built = root / "built"
+    build([original], BuildOptions(out_dir=built, html=False, jobs=1))
+    shutil.copytree(original, changed)
+    for path in sorted(changed.iterdir())[:10]:
+        path.write_text(path.read_text(encoding="utf-8") + "\nA late addendum from the review team.\n", encoding="utf-8")
+    sorted(changed.iterdir())[-1].unlink()
+    fresh = root / "fresh"
+    build([changed], BuildOptions(out_dir=fresh, html=False, jobs=1))
+    return built, changed, output_bytes(fresh)
+
+
+@pytest.mark.parametrize(
+    ("stage", "after", "jobs", "signal_number"),
+    [
+        ("map", 3, 1, signal.SIGKILL),
+        ("map", 6, 2, signal.SIGINT),
+        ("store", 0, 2, signal.SIGKILL),
+        ("write", 0, 1, signal.SIGINT),
+    ],
+)
+def test_an_interrupted_build_leaves_the_previous_outputs_and_store_usable(interrupted_case, tmp_path, stage, after, jobs, signal_number):
+    """Kill (or Ctrl-C) a build of a changed corpus at a known stage; the old build survives, the next completes."""
+    built, changed, fresh = interrupted_case
+    out_dir = tmp_path / "out"
+    shutil.copytree(built, out_dir, symlinks=True)
+    before = output_bytes(out_dir)
+    graphs_before = set(open_store(out_dir).named_graphs())
+
+    blocked = BlockedBuild(changed, out_dir, stage, after, jobs)
+    blocked.wait_until_blocked()
+    assert blocked.stop(signal_number) != 0
+
+    assert output_bytes(out_dir) == before
+    store = open_store(out_dir)
+    assert set(store.named_graphs()) == graphs_before and len(store) > 0
+    report = build([changed], BuildOptions(out_dir=out_dir, html=False, jobs=2))
+    assert report.documents == 15
+    assert output_bytes(out_dir) == fresh
+
+
+def test_a_second_build_on_the_same_folder_is_refused_while_the_first_runs(corpus, tmp_path):
+    out_dir = tmp_path / "out"
+    first = BlockedBuild(corpus, out_dir, "map", 3)
+    try:
+        first.wait_until_blocked()
+        with pytest.raises(BuildLocked, match="another kg build is writing to"):
+            build([corpus], BuildOptions(out_dir=out_dir, html=False, jobs=1))
+        result = CliRunner().invoke(app, ["build", str(corpus), "--out", str(out_dir)])
+        assert result.exit_code == BuildLocked.exit_code
+        assert "another kg build is writing to" in result.output
+    finally:
+        first.stop(signal.SIGKILL)
+    report = build([corpus], BuildOptions(out_dir=out_dir, html=False, jobs=1))
+    assert report.documents == 40, "the lock dies with the process that held it"
+
+
+def test_builds_into_different_folders_run_side_by_side(corpus, tmp_path):
+    first = BlockedBuild(corpus, tmp_path / "first", "map", 3)
+    try:
+        first.wait_until_blocked()
+        report = build([corpus], BuildOptions(out_dir=tmp_path / "second", html=False, jobs=1))
+        assert report.documents == 40
+    finally:
+        first.stop(signal.SIGKILL)

@@ -1,0 +1,71 @@
+"""kg.store: the built store opens read-only without re-parsing; any RDF file opens by suffix."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from kg.errors import GraphNotFound, InputError
+from kg.store import open_store
+from kg.vocab import SCHEMES_GRAPH, graph_iri
+
+SPARQL_DOCUMENTS = "PREFIX sg: <https://w3id.org/sgkg/ontology#> SELECT ?d WHERE { ?d a sg:SourceDocument } ORDER BY ?d"
+
+
+def test_the_built_store_holds_what_graph_trig_holds(seed_build):
+    out_dir, report = seed_build
+    store = open_store(out_dir)
+    from_file = set(ox.parse(path=str(out_dir / "graph.trig"), format=ox.RdfFormat.TRIG))
+    assert set(store) == from_file
+    names = {graph.value for graph in store.named_graphs()}
+    assert str(SCHEMES_GRAPH) in names
+    assert str(graph_iri("000-c6acae932d576f81")) in names
+    assert len(names) == report.documents + 1
+
+
+def test_the_union_of_the_store_answers_sparql(seed_build):
+    out_dir, report = seed_build
+    rows = list(open_store(out_dir).query(SPARQL_DOCUMENTS, use_default_graph_as_union=True))
+    assert len(rows) == report.documents == 5
+
+
+def test_the_built_store_is_opened_read_only(seed_build):
+    out_dir, _ = seed_build
+    store = open_store(out_dir)
+    quad = ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("o"))
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.add(quad)
+
+
+def test_no_store_yet_says_to_build_first(tmp_path):
+    with pytest.raises(GraphNotFound, match="run `kg build` first"):
+        open_store(tmp_path / "out")
+
+
+@pytest.mark.parametrize("name", ["graph.ttl", "graph.trig"])
+def test_a_graph_file_is_loaded_by_its_suffix(seed_build, tmp_path, name):
+    out_dir, report = seed_build
+    store = open_store(graph_path=out_dir / name)
+    rows = list(store.query(SPARQL_DOCUMENTS, use_default_graph_as_union=True))
+    assert len(rows) == report.documents
+    assert bool(list(store.named_graphs())) == (name == "graph.trig")
+
+
+def test_an_n_triples_file_loads_into_the_default_graph(tmp_path):
+    path = tmp_path / "tiny.nt"
+    path.write_text('<https://example.org/a> <https://example.org/label> "Northmere" .\n', encoding="utf-8")
+    store = open_store(graph_path=path)
+    assert len(store) == 1
+
+
+def test_bad_graph_files_are_refused_with_the_reason(tmp_path):
+    with pytest.raises(GraphNotFound, match="no such graph file"):
+        open_store(graph_path=tmp_path / "missing.ttl")
+    unknown = tmp_path / "graph.csv"
+    unknown.write_text("a,b\n", encoding="utf-8")
+    with pytest.raises(InputError, match="unknown RDF format"):
+        open_store(graph_path=unknown)
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<https://example.org/a> <https://example.org/b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid"):
+        open_store(graph_path=broken)
