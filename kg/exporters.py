@@ -1,9 +1,9 @@
 """Export a built graph for other tools: RDF syntaxes, JSON-LD, GraphML for Gephi, the ontology for Protégé.
 
 Implements the linked-data exports of issue 8 over the "Outputs of a build" in
-ONTOLOGY.md. Input is the build's TriG (``out/graph.trig``, one named graph per
-document plus the schemes graph), any RDF file, or a pyoxigraph store folder;
-``load_store`` is the one place that reads it.
+ONTOLOGY.md. Input is the build's store (``out/store``) or TriG (``out/graph.trig``: one named
+graph per document plus the schemes graph), or any RDF file; ``load_store`` is the
+one place that reads it.
 
 Output is deterministic: triples and quads are sorted before they are written, so
 the same graph always gives byte-identical files.
@@ -34,6 +34,7 @@ from .errors import GraphNotFound, InputError
 from .resources import ontology_dir
 from .vocab import PREFIXES
 
+DEFAULT_STORE_PATH = Path("out/store")
 DEFAULT_GRAPH_PATH = Path("out/graph.trig")
 
 # Data IRIs have a "/" in their local part, which Turtle must escape (id:area\\/x) and
@@ -66,19 +67,24 @@ FORMATS: dict[str, ExportFormat] = {
 
 
 def load_store(path: Path | None = None) -> Store:
-    """Open the graph at ``path`` (default ``out/graph.trig``) as a pyoxigraph Store.
+    """Open the graph at ``path`` as a pyoxigraph Store (the one place exports, serve and push read it).
 
-    A folder is opened as a read-only pyoxigraph store; a file is parsed into memory
-    in the syntax its extension names (``.trig``, ``.ttl``, ``.nq``, ``.nt``, ``.jsonld``...).
-    Raises GraphNotFound when nothing is there and InputError when it cannot be read.
+    By default the store ``kg build`` left in ``out/store``, else ``out/graph.trig``.
+    A folder is opened as a read-only pyoxigraph store (a build's output folder means
+    its ``store``); a file is parsed into memory in the syntax its extension names
+    (``.trig``, ``.ttl``, ``.nq``, ``.nt``, ``.jsonld``...). Raises GraphNotFound when
+    nothing is there and InputError when it cannot be read.
     """
-    path = DEFAULT_GRAPH_PATH if path is None else path
+    if path is None:
+        path = DEFAULT_STORE_PATH if DEFAULT_STORE_PATH.exists() else DEFAULT_GRAPH_PATH
+    if path.is_dir() and (path / "store").is_dir():
+        path = path / "store"
     if not path.exists():
         raise GraphNotFound(f"no graph at {path}: run `kg build` first or pass --graph")
     try:
         if path.is_dir():
             return Store.read_only(str(path))
-        rdf_format = RdfFormat.from_extension(path.suffix.lstrip("."))
+        rdf_format = RdfFormat.from_extension(path.suffix.lstrip(".").lower())
         if rdf_format is None:
             raise InputError(f"{path}: unknown RDF file extension; use .trig, .ttl, .nq, .nt or .jsonld")
         store = Store()

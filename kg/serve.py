@@ -25,7 +25,6 @@ import multiprocessing
 import queue
 import threading
 from dataclasses import dataclass
-from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
 from pathlib import Path
@@ -44,11 +43,10 @@ from pyoxigraph import (
     Store,
     Triple,
     parse_query_results,
-    serialize,
 )
 
 from .errors import InputError
-from .exporters import TURTLE_PREFIXES, load_store, union_triples, with_context
+from .exporters import load_store, serialize_sorted, union_triples, with_context
 from .resources import queries_dir
 from .vocab import PREFIXES
 
@@ -123,6 +121,8 @@ class SparqlServer(ThreadingHTTPServer):
     """ThreadingHTTPServer whose handler sends each query to the QueryPool."""
 
     daemon_threads = True
+    # The standard library's backlog of 5 makes a burst of clients wait for SYN retries (1 s).
+    request_queue_size = 128
 
     def __init__(self, options: ServeOptions, pool: QueryPool):
         self.options = options
@@ -396,7 +396,7 @@ def _graph_answer(triples: QueryTriples, accepted: list[str], row_limit: int) ->
         return _serialized(None, b"")
     kept = list(islice(triples, row_limit + 1))
     rdf_format = GRAPH_FORMATS[media_type]
-    body = serialize(kept[:row_limit], format=rdf_format, prefixes=TURTLE_PREFIXES)
+    body = serialize_sorted(kept[:row_limit], rdf_format)
     if rdf_format == RdfFormat.JSON_LD:
         body = with_context(body)
     return _serialized(media_type, body, truncated=len(kept) > row_limit)
