@@ -12,6 +12,7 @@ the same graph always gives byte-identical files.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,16 +96,18 @@ def load_store(path: Path | None = None) -> Store:
 
 
 def sorted_quads(store: Store) -> list[Quad]:
-    """Every quad of the store in a fixed order, blank nodes relabelled canonically (RDFC-1.0).
-
-    Parsers give blank nodes random labels; canonical labels keep exports byte-identical.
-    """
-    quads = list(store)
-    if any(isinstance(term, BlankNode) for quad in quads for term in (quad.subject, quad.object, quad.graph_name)):
-        dataset = Dataset(quads)
-        dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
-        quads = list(dataset)
+    """Every quad of the store in a fixed order, blank nodes relabelled canonically (RDFC-1.0)."""
+    quads = _canonical(list(store))
     return sorted(quads, key=lambda quad: (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)))
+
+
+def _canonical(quads: list[Quad]) -> list[Quad]:
+    """Parsers give blank nodes random labels; canonical labels keep exports byte-identical."""
+    if not any(isinstance(term, BlankNode) for quad in quads for term in (quad.subject, quad.object, quad.graph_name)):
+        return quads
+    dataset = Dataset(quads)
+    dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
+    return list(dataset)
 
 
 def union_triples(store: Store) -> list[Triple]:
@@ -225,14 +228,26 @@ def export_ontology(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     return [
         write_atomically(out_dir / "sgkg.ttl", serialize_sorted(triples, RdfFormat.TURTLE)),
-        write_atomically(out_dir / "sgkg.owl", serialize(triples, format=RdfFormat.RDF_XML, prefixes=TURTLE_PREFIXES)),
+        write_atomically(out_dir / "sgkg.owl", rdfxml_sorted(triples)),
     ]
 
 
 def ontology_triples() -> list[Triple]:
-    """The triples of the shipped ontology (``ontology/sgkg.ttl``), sorted; InputError if unreadable."""
+    """The triples of the shipped ontology (``ontology/sgkg.ttl``), blank nodes canonical, sorted.
+
+    Raises InputError when it is missing or does not parse.
+    """
     source = ontology_dir() / "sgkg.ttl"
     try:
-        return sorted(parse(path=source, format=RdfFormat.TURTLE), key=str)
+        quads = [Quad(t.subject, t.predicate, t.object) for t in parse(path=source, format=RdfFormat.TURTLE)]
     except (SyntaxError, OSError) as error:
         raise InputError(f"cannot read the ontology {source}: {error}") from error
+    return sorted((quad.triple for quad in _canonical(quads)), key=str)
+
+
+def rdfxml_sorted(triples: list[Triple]) -> bytes:
+    """RDF/XML with the contract's prefixes (but ``id``), namespace declarations in alphabetical order."""
+    data = serialize(triples, format=RdfFormat.RDF_XML, prefixes=TURTLE_PREFIXES)
+    root = re.search(rb"<rdf:RDF( [^>]*)>", data)
+    declarations = sorted(re.findall(rb' xmlns:[\w.-]+="[^"]*"', root.group(1)))
+    return data[: root.start(1)] + b"".join(declarations) + data[root.end(1):]
