@@ -1,9 +1,10 @@
 """Themes: the ontology's theme concepts whose cue words (``skos:altLabel``) the text uses.
 
 A finding or recommendation carries every theme it has a cue for. A document's
-``dcterms:subject`` is a theme it discusses substantively: cues in at least
-``MIN_MENTIONS`` places, or one in its title or in one of its findings or
-recommendations.
+``dcterms:subject`` is a theme it discusses substantively: cue evidence worth at
+least ``MIN_WEIGHT``, where a phrase of several words ("early help", "safe sleeping")
+weighs 2 and a single word ("baby", "autistic") weighs 1; or a cue in its title or in
+one of its findings or recommendations.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections import Counter
 from .. import lexicon
 from ..text import Segment
 
-MIN_MENTIONS = 2
+MIN_WEIGHT = 2
 
 
 def themes_in(text: str) -> list[str]:
@@ -28,8 +29,10 @@ def document_themes(clean: str, sentences: list[Segment], title: str | None, cla
         if sentence.boilerplate:
             continue
         for theme in lexicon.themes():
-            counts[theme.theme_id] += len(theme.cues.findall(clean, sentence.start, sentence.end))
-    strong = {theme for theme, count in counts.items() if count >= MIN_MENTIONS}
+            counts[theme.theme_id] += sum(
+                2 if " " in match.group().strip() else 1 for match in theme.cues.finditer(clean, sentence.start, sentence.end)
+            )
+    strong = {theme for theme, count in counts.items() if count >= MIN_WEIGHT}
     strong.update(themes_in(title or ""))
     for themes in claimed:
         strong.update(themes)
