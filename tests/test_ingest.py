@@ -149,6 +149,14 @@ def test_html_entities_line_breaks_and_preformatted_text(tmp_path):
     assert read_document(_write(tmp_path, "e.html", page)).text == "Fish & chips for tea\n\nLine one\nLine two\n\n  kept\n   as is"
 
 
+def test_html_list_items_keep_their_bullet_and_hidden_elements_are_dropped(tmp_path):
+    """Regression: a bullet was lost when the item's text sat in an inner <p>, and an empty
+    item's bullet leaked onto the next paragraph."""
+    page = "<body><ul><li><p>One</p></li><li><div><p>Two</p></div></li><li></li></ul><p>After</p>"
+    page += '<p hidden>Hidden text</p><span aria-hidden="true">icon</span></body>'
+    assert read_document(_write(tmp_path, "list.html", page)).text == "• One\n\n• Two\n\nAfter"
+
+
 def test_deeply_nested_html_does_not_overflow_the_stack(tmp_path):
     page = "<html><body>" + "<div>" * 20_000 + "Deep text about services" + "</div>" * 20_000 + "</body></html>"
     assert read_document(_write(tmp_path, "deep.html", page)).text == "Deep text about services"

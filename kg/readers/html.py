@@ -138,7 +138,7 @@ def _main_root(tree: LexborHTMLParser) -> LexborNode | None:
 def _drop_boilerplate(root: LexborNode, *, inside_article: bool) -> None:
     rules = _rules()
     tags = rules["drop_tags"] + (rules["drop_inside_article"] if inside_article else rules["drop_outside_article"])
-    for node in root.css(", ".join(tags)):
+    for node in root.css(", ".join(tags) + ', [hidden], [aria-hidden="true"]'):
         node.decompose()
     root_length = max(1, len(root.text(deep=True)))
     roles = set(rules["drop_roles"])
@@ -178,13 +178,13 @@ class _TextBuilder:
         while pending:
             node, leaving = pending.pop()
             if leaving:
-                self._end_block()
+                self._end_block(keep_bullet=False)
                 continue
             if node.is_text_node:
                 self.current.append(_SPACES.sub(" ", node.text_content or ""))
             elif node.is_element_node:
                 self._enter(node, pending)
-        self._end_block()
+        self._end_block(keep_bullet=False)
         return "\n\n".join(self.blocks)
 
     def _enter(self, node: LexborNode, pending: list[tuple[LexborNode, bool]]) -> None:
@@ -193,13 +193,13 @@ class _TextBuilder:
             self.current.append("\n")
             return
         if tag == "pre":
-            self._end_block()
+            self._end_block(keep_bullet=False)
             self.blocks.append(node.text(deep=True).strip("\n"))
             return
         if tag in _CELLS and self.current:
             self.current.append("\t")
         if tag in _BLOCKS:
-            self._end_block()
+            self._end_block(keep_bullet=True)
             if tag == "li":
                 self.current.append("• ")
             pending.append((node, True))
@@ -210,9 +210,12 @@ class _TextBuilder:
             child = child.next
         pending.extend((child, False) for child in reversed(children))
 
-    def _end_block(self) -> None:
+    def _end_block(self, *, keep_bullet: bool) -> None:
         lines = (line.strip(" ") for line in "".join(self.current).split("\n"))
         block = "\n".join(line for line in lines if line)
         if block.strip("• \t"):
             self.blocks.append(block)
-        self.current = []
+            self.current = []
+        else:
+            # Entering a block inside a list item (<li><p>...</p></li>): the bullet goes with it.
+            self.current = ["• "] if keep_bullet and "•" in block else []
