@@ -189,3 +189,19 @@ def _initials(label: str) -> set[str]:
     every = "".join(w[0] for w in words if w.lower() not in _INITIAL_SKIP).upper()
     content = "".join(w[0] for w in words if w.lower() not in _INITIAL_SKIP_SMALL).upper()
     return {every, content}
+
+
+def resolve_reference(text: str, organisations: dict[str, Organisation]) -> str | None:
+    """The organisation a phrase like "the Board", "the council" or "Partnership" stands for in this
+    document: the only organisation of the class the phrase names (patterns in organisations.json)."""
+    for rule in lexicon.organisation_rules()["reference_phrases"]:
+        if not re.search(rule["pattern"], text):
+            continue
+        candidates = [
+            key for key, o in organisations.items()
+            if o.cls == rule["class"] and o.spans and o.unit_of is None
+            and (rule["ending"] is None or o.label.endswith(rule["ending"]))
+        ]
+        if len(candidates) == 1:
+            return candidates[0]
+    return None

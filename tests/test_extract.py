@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
@@ -136,3 +137,42 @@ def test_data_files_parse():
     for name in ("assessments.json", "organisations.json", "roles.json", "findings.json", "judgements.json", "recommendations.json"):
         assert load_json(name)
     assert data_path("areas.txt").exists() and len(lexicon.areas()) > 150
+
+
+RUNNING_TEXT_ROLES = [
+    ("Medway Safeguarding Children Partnership\nOur Chief Executive, Dr Amira Khan, said the findings were sobering.",
+     ("Amira Khan", "Chief Executive", "Medway Safeguarding Children Partnership")),
+    ("The Bristol Safeguarding Children Partnership is chaired by Joan Whitfield.",
+     ("Joan Whitfield", "Chair", "Bristol Safeguarding Children Partnership")),
+    ('"We accept the findings," said Lynn Perry, chief executive of Barnardo\'s.',
+     ("Lynn Perry", "Chief Executive", "Barnardo's")),
+    ("According to Sarah Jones, director of children's services at Medway Council, the plan is working.",
+     ("Sarah Jones", "Director of Children's Services", "Medway Council")),
+    ("Kate Wilson (Independent Chair, Torbay Safeguarding Children Partnership) welcomed the report.",
+     ("Kate Wilson", "Independent Chair", "Torbay Safeguarding Children Partnership")),
+    ("Said Fatima Begum, the partnership's business manager at Luton Safeguarding Children Partnership.",
+     ("Fatima Begum", "Business Manager", "Luton Safeguarding Children Partnership")),
+]
+
+
+@pytest.mark.parametrize("text, expected", RUNNING_TEXT_ROLES, ids=[e[0] for _, e in RUNNING_TEXT_ROLES])
+def test_people_in_running_text(text, expected):
+    assert expected in {(m.person, m.role, m.organisation) for m in _extract(text).memberships}
+
+
+def test_recommendation_list_under_a_numbered_heading():
+    text = (
+        "Serious case review: Child M\nTorbay Safeguarding Children Board\n5. Recommendations\n"
+        "The review makes three recommendations:\n"
+        "1. Torbay Council should ensure that pre-birth assessments consider fathers.\n"
+        "2. Devon and Cornwall Police to share notifications with health visitors within 24 hours.\n"
+        "Response: Accepted. In place since June 2017.\n"
+        "3. The Board should audit the use of the neglect toolkit.\n"
+        "6. Conclusion\nThe review found that practitioners did not share information.\n"
+    )
+    recommendations = {r.number: r for r in _extract(text).recommendations}
+    assert set(recommendations) == {1, 2, 3}
+    assert recommendations[1].addressed_to == ["Torbay Council"]
+    assert recommendations[3].addressed_to == ["Torbay Safeguarding Children Board"]
+    assert recommendations[2].response.statement == "Accepted. In place since June 2017."
+    assert recommendations[3].response is None

@@ -34,10 +34,11 @@ def extract(document: SourceDocument) -> Extraction:
     mentions = find_organisation_mentions(clean, assessment_name_spans(clean))
     result.main_area, result.areas = main_area(clean, mentions)
     result.organisations, resolved = resolve_organisations(clean, mentions, result.main_area)
-    result.publisher = _publisher(clean, sentences, resolved, result.organisations)
     result.assessments = find_assessments(clean, sentences, result.main_area, result.date)
     child, _ = find_subject_child(clean)
     link_assessments(result.assessments, result.organisations, child)
+    assessed = {key for assessment in result.assessments for key in assessment.assesses}
+    result.publisher = _publisher(clean, sentences, resolved, result.organisations, assessed)
     result.partners = _partners(result.organisations)
     result.memberships = find_memberships(clean, sentences, result.organisations, resolved, result.publisher)
     result.recommendations = find_recommendations(clean, result.organisations, resolved, result.assessments, result.publisher)
@@ -67,7 +68,7 @@ def _date(clean: str) -> str | None:
     return next((value for _, _, value in find_dates(clean) if len(value) == 10), None)
 
 
-def _publisher(clean: str, sentences: list[Segment], resolved: dict[Span, str], organisations) -> str | None:
+def _publisher(clean: str, sentences: list[Segment], resolved: dict[Span, str], organisations, assessed: set[str]) -> str | None:
     """Who speaks in the document: "on behalf of X" early on, "X Response to ..." as title, "X statement" heading."""
     for sentence in sentences[:8]:
         behalf = re.search(r"\bon behalf of (?:the )?", clean[sentence.start:sentence.end])
@@ -83,6 +84,16 @@ def _publisher(clean: str, sentences: list[Segment], resolved: dict[Span, str], 
             key = _organisation_at(resolved, line.start)
             if key and organisations[key].cls != "Inspectorate":
                 return key
+    return _masthead(lines(clean), resolved, organisations, assessed)
+
+
+def _masthead(document_lines: list[Segment], resolved: dict[Span, str], organisations, assessed: set[str]) -> str | None:
+    """An organisation named alone on one of the first lines: the page's or letter's owner
+    (not a body the document's inspection assessed: its name heads the report too)."""
+    for line in [line for line in document_lines if not line.boilerplate][:3]:
+        key = _organisation_at(resolved, line.start)
+        if key and key not in assessed and len(organisations[key].label) >= len(line.text) - 2:
+            return key
     return None
 
 

@@ -48,6 +48,8 @@ def find_memberships(
     for index, sentence in enumerate(sentences):
         if sentence.boilerplate:
             continue
+        for membership in _passive_roles(clean, sentence, resolved):
+            memberships.setdefault((membership.person, membership.role, membership.organisation), membership)
         for name, name_span, roles in _people_in(clean, sentence, sentences[index - 1] if index else None, resolved):
             for role in _with_organisations(clean, sentence, roles, organisations, resolved, publisher, name_span):
                 if role.organisation is None and name_span.start > role.span.end:
@@ -58,6 +60,21 @@ def find_memberships(
                 span = Span(min(name_span.start, role.span.start), max(name_span.end, role.span.end))
                 memberships.setdefault((name, role.title, role.organisation), Membership(name, role.title, role.organisation, span))
     return list(memberships.values())
+
+
+_CHAIRED_BY = re.compile(r"\b(?:is|was|has been|are|were) (?:currently |jointly |independently )?(?P<verb>chaired|scrutinised|scrutinized) by ")
+_VERB_ROLES = {"chaired": "Chair", "scrutinised": "Independent Scrutineer", "scrutinized": "Independent Scrutineer"}
+
+
+def _passive_roles(clean: str, sentence: Segment, resolved) -> list[Membership]:
+    """ "The X Partnership is chaired by Name": the role is in the verb, the organisation is the subject."""
+    found = []
+    for match in _CHAIRED_BY.finditer(clean, sentence.start, sentence.end):
+        name = _name_after(clean, match.end() - 1, sentence.end)
+        subject = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < match.start()]
+        if name and subject:
+            found.append(Membership(name[0], _VERB_ROLES[match.group("verb")], subject[-1], Span(match.start(), name[1].end)))
+    return found
 
 
 def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved):
@@ -139,7 +156,7 @@ def _is_organisation_gap(between: str, start: int, resolved) -> bool:
 def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segment | None):
     window_start = sentence.start
     text = clean[window_start:role_start]
-    match = re.search(rf"{_NAME.pattern}(?:,? (?:the |our )?|, [A-Z][\w&' -]{{2,80}}?'s? )$", text)
+    match = re.search(rf"{_NAME.pattern}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\()$", text)
     if match is None and previous is not None and text.strip() == "":
         text = clean[previous.start:previous.end]
         match = re.fullmatch(rf"(?:.*\s)?{_NAME.pattern}\s*", text)

@@ -17,6 +17,7 @@ from functools import cache
 
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
 from ..resources import load_json
+from ..resolve import resolve_reference
 from ..text import Segment, lines
 from .dates import first_date
 
@@ -63,12 +64,16 @@ def find_recommendations(
             continue
         numbered = _patterns()["numbered"].match(line.text)
         response = _patterns()["response"].match(line.text)
-        if numbered:
+        item = _patterns()["list_item"].match(line.text) if in_list else None
+        if item and _is_heading(line.text[item.end():]):
+            item, in_list = None, False  # "6. Conclusion": the next section
+        if numbered or item:
             current = _close(clean, current, organisations, resolved, publisher)
-            number = int(numbered.group("number"))
-            current = _Open(_recommendation(clean, line, numbered.end(), number, resolved, assessments))
+            number = int(numbered.group("number")) if numbered else (int(item.group("number")) if item.group("number") else None)
+            body = numbered.end() if numbered else item.end()
+            current = _Open(_recommendation(clean, line, body, number, organisations, resolved, assessments))
             found.append(current.recommendation)
-            in_list = False
+            in_list = in_list and not numbered
         elif response and current and current.response_start is None:
             who = response.span("named") if response.group("named") else response.span("who")
             current.response_start = line.start + response.end()
@@ -79,15 +84,16 @@ def find_recommendations(
         elif _patterns()["heading"].fullmatch(line.text) or _is_run_on_heading(line.text):
             current = _close(clean, current, organisations, resolved, publisher)
             in_list = True
-            found.extend(_run_on_items(clean, line, resolved, assessments))
-        elif in_list and (item := _patterns()["list_item"].match(line.text)):
-            number = int(item.group("number")) if item.group("number") else None
-            found.append(_recommendation(clean, line, item.end(), number, resolved, assessments))
+            found.extend(_run_on_items(clean, line, organisations, resolved, assessments))
         else:
             current = _close(clean, current, organisations, resolved, publisher)
             in_list = False
     _close(clean, current, organisations, resolved, publisher)
     return found
+
+
+def _is_heading(text: str) -> bool:
+    return 0 < len(text.split()) <= 4 and not text.rstrip().endswith((".", ";", ":", ","))
 
 
 def _is_prose(text: str) -> bool:
@@ -99,7 +105,7 @@ def _is_run_on_heading(text: str) -> bool:
     return bool(heading and _imperative_split().match(text, heading.end()))
 
 
-def _run_on_items(clean: str, line: Segment, resolved, assessments) -> list[Recommendation]:
+def _run_on_items(clean: str, line: Segment, organisations, resolved, assessments) -> list[Recommendation]:
     heading = re.match(r"(?:Key |Our )?Recommendations\s*[:.]?\s*", line.text)
     body_start = heading.end() if heading else len(line.text)
     starts = [m.start() for m in _imperative_split().finditer(line.text, body_start)]
@@ -107,11 +113,11 @@ def _run_on_items(clean: str, line: Segment, resolved, assessments) -> list[Reco
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(line.text)
         piece = Segment(line.start + start, line.start + len(line.text[:end].rstrip()), line.text[start:end].rstrip(), line.line_start)
-        items.append(_recommendation(clean, piece, 0, None, resolved, assessments))
+        items.append(_recommendation(clean, piece, 0, None, organisations, resolved, assessments))
     return items
 
 
-def _recommendation(clean: str, line: Segment, body_offset: int, number, resolved, assessments) -> Recommendation:
+def _recommendation(clean: str, line: Segment, body_offset: int, number, organisations, resolved, assessments) -> Recommendation:
     from .themes import themes_in
 
     body_start = line.start + body_offset
@@ -120,18 +126,22 @@ def _recommendation(clean: str, line: Segment, body_offset: int, number, resolve
         number=number,
         statement=statement,
         span=Span(line.start, line.end),
-        addressed_to=_addressees(clean, body_start, line.end, resolved),
+        addressed_to=_addressees(clean, body_start, line.end, organisations, resolved),
         themes=themes_in(statement),
         assessment=_assessment_before(line.start, assessments),
     )
 
 
-def _addressees(clean: str, start: int, end: int, resolved) -> list[str]:
-    """Organisations named before "to <verb>" in "X (and Y) to consider ..."."""
+def _addressees(clean: str, start: int, end: int, organisations, resolved) -> list[str]:
+    """Organisations named before "to <verb>" or "should" in "X (and Y) to consider ...", or the one a
+    reference there stands for ("The Board should ...")."""
     boundary = _patterns()["addressee_end"].search(clean, start, end)
     if boundary is None:
         return []
     keys = [key for span, key in sorted(resolved.items()) if start <= span.start < boundary.start()]
+    if not keys:
+        reference = resolve_reference(clean[start:boundary.start()], organisations)
+        keys = [reference] if reference else []
     return list(dict.fromkeys(keys))
 
 
@@ -160,13 +170,7 @@ def _respondent(clean, who: tuple[int, int] | None, organisations, resolved, pub
         inside = [key for span, key in sorted(resolved.items()) if who[0] <= span.start < who[1]]
         if inside:
             return inside[0]
-        words = clean[who[0]:who[1]].lower()
-        for organisation in organisations.values():
-            head = organisation.cls.lower()
-            if ("partnership" in words or "board" in words) and head == "safeguardingpartnership":
-                return organisation.key
-            if "police" in words and head == "policeforce":
-                return organisation.key
+        return resolve_reference(clean[who[0]:who[1]], organisations) or publisher
     return publisher
 
 
