@@ -25,6 +25,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)"""
 _AS_CP1252 = frozenset({"ascii", "iso8859-1", "cp1252"})
 _SPACES = re.compile(r"\s+")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+_PUNCTUATION = re.compile(r"[^\w\s]")
 _BLOCKS = frozenset(
     {"address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
      "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "section",
@@ -149,8 +150,12 @@ def _drop_boilerplate(root: LexborNode, *, inside_article: bool) -> None:
         if len(node.text(deep=True)) <= root_length * _MAX_BOILERPLATE_SHARE:
             node.decompose()
     texts = set(rules["drop_texts"])
+    longest = max(map(len, texts)) * 2  # room for the punctuation and spaces _normal_text removes
     for node in root.css("a, p, li, span, div, strong, h2, h3, h4"):
-        if node.parent is not None and _normal_text(node) in texts:
+        if node.parent is None:
+            continue
+        text = node.text(deep=True)
+        if len(text) <= longest and _normal_text(text) in texts:
             node.decompose()
 
 
@@ -162,8 +167,8 @@ def _is_furniture(node: LexborNode, roles: set[str], tokens: set[str]) -> bool:
     return any(token in tokens for token in _TOKEN_SPLIT.split(names))
 
 
-def _normal_text(node: LexborNode) -> str:
-    return _SPACES.sub(" ", re.sub(r"[^\w\s]", " ", node.text(deep=True).lower())).strip()
+def _normal_text(text: str) -> str:
+    return _SPACES.sub(" ", _PUNCTUATION.sub(" ", text.lower())).strip()
 
 
 class _TextBuilder:
