@@ -51,7 +51,8 @@ def _time(path: Path) -> None:
     document = read_document(path)
     seconds = time.perf_counter() - started
     size = path.stat().st_size / 1e6
-    print(f"{path.name:<22} {size:8.1f} MB {seconds:8.2f} s {size / seconds:8.1f} MB/s  {len(document.text):>11,} chars")
+    rate = len(document.text) / seconds / 1e6
+    print(f"{path.name:<22} {size:7.2f} MB file {seconds:7.2f} s {len(document.text):>12,} chars {rate:6.2f} M chars/s")
 
 
 def main() -> None:
