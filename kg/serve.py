@@ -171,8 +171,11 @@ class _Handler(BaseHTTPRequestHandler):
         if url.path != "/sparql":
             self._send(_text(404, "not found: the SPARQL endpoint is /sparql"))
             return
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length).decode("utf-8", errors="replace")
+        length = self.headers.get("Content-Length") or "0"
+        if not length.isdigit():
+            self._send(_text(400, "a POST needs a Content-Length"))
+            return
+        body = self.rfile.read(int(length)).decode("utf-8", errors="replace")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         params = parse_qs(url.query)
         if content_type == "application/sparql-update":
@@ -243,14 +246,22 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        for _ in range(options.workers):
-            self._idle.put(self._spawn())
-        for worker in list(self._all):
-            worker.wait_ready()
+        try:
+            for _ in range(options.workers):
+                self._spawn()
+            for worker in list(self._all):
+                worker.wait_ready()
+                self._idle.put(worker)
+        except BaseException:
+            self.close()
+            raise
 
-    def _spawn(self) -> _Worker:
-        worker = _Worker(self._context, self.options)
+    def _spawn(self) -> _Worker | None:
+        """Start a worker (None once the pool is closed, so close() never misses one)."""
         with self._lock:
+            if self._closed:
+                return None
+            worker = _Worker(self._context, self.options)
             self._all.add(worker)
         return worker
 
@@ -271,10 +282,20 @@ class QueryPool:
         worker.kill()
         with self._lock:
             self._all.discard(worker)
-            if self._closed:
-                return
+        threading.Thread(target=self._add_fresh_worker, daemon=True).start()
+
+    def _add_fresh_worker(self) -> None:
         fresh = self._spawn()
-        threading.Thread(target=lambda: (fresh.wait_ready(), self._idle.put(fresh)), daemon=True).start()
+        if fresh is None:
+            return
+        try:
+            fresh.wait_ready()
+        except InputError:
+            # The pool is one worker short; queries still run in the others.
+            with self._lock:
+                self._all.discard(fresh)
+            return
+        self._idle.put(fresh)
 
     def close(self) -> None:
         with self._lock:
