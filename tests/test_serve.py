@@ -9,6 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import signal
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -20,7 +23,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TU
 
 from kg.resources import queries_dir
 from kg.serve import ServeOptions, accepted_types, make_server, serving_store
-from linked_data import FIXTURE
+from linked_data import FIXTURE, free_port
 
 pytestmark = pytest.mark.server
 
@@ -269,3 +272,20 @@ def test_every_library_query_over_the_seed_graph_matches_the_embedded_answer(see
     finally:
         server.close()
         thread.join(timeout=10)
+
+
+def test_cli_serve_says_where_it_serves_and_stops_on_ctrl_c():
+    port = free_port()
+    command = [sys.executable, "-m", "kg.cli", "serve", "--graph", str(FIXTURE), "--port", str(port)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first_line = process.stdout.readline()
+        assert first_line.startswith(f"Serving SPARQL at http://127.0.0.1:{port}/sparql"), process.stderr.read()
+        answer = _client(f"http://127.0.0.1:{port}/sparql", "ASK { ?s a sg:Area }", JSON).queryAndConvert()
+        assert answer["boolean"] is True
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
