@@ -20,6 +20,7 @@ from kg.errors import InputError
 from kg.ingest import DOCUMENT_SUFFIXES, discover, document_id_for, read_document
 from kg.readers.dates import normalise_date
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 ENGLISH = "The council’s “plan” for children – agreed in 2023 – improved early help for families.\n"
 
 
@@ -119,6 +120,19 @@ def test_html_keeps_main_content_title_and_date_and_drops_boilerplate(tmp_path):
     assert "\n\n• Health colleagues will join every meeting.\n\n• Plans will be reviewed monthly.\n\n" in document.text
     assert "Agency\tActions\n\nPolice\t3" in document.text
     assert document.text.startswith("Eastbridge partnership publishes its annual report\n\n")
+
+
+def test_a_government_style_news_page_gives_exactly_its_article():
+    """A page laid out like a UK government site (cookie banner, breadcrumbs, contents list,
+    print link, share links, feedback form, related links, footer): the expected text is
+    ``government-news.expected.txt``; the title loses the site name that og:title lacks."""
+    page = FIXTURES / "government-news.html"
+    document = read_document(page)
+    assert document.text == (FIXTURES / "government-news.expected.txt").read_text(encoding="utf-8")
+    assert document.title == "Northmere children's services: monitoring visit findings"
+    assert document.date == "2022-09-14"
+    for furniture in ("cookies", "Skip to", "Menu", "Search", "Home", "Contents", "Print", "Share", "useful", "Related", "Privacy", "Download"):
+        assert furniture not in document.text
 
 
 def test_html_in_windows_1252_with_a_latin1_label_decodes_curly_quotes(tmp_path):

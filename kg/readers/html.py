@@ -26,6 +26,7 @@ _AS_CP1252 = frozenset({"ascii", "iso8859-1", "cp1252"})
 _SPACES = re.compile(r"\s+")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _PUNCTUATION = re.compile(r"[^\w\s]")
+_TITLE_SOURCES = (("title", None), ('meta[property="og:title"]', "content"), ("h1", None))
 _BLOCKS = frozenset(
     {"address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
      "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "section",
@@ -71,14 +72,21 @@ def _decode_html(raw: bytes) -> str:
 
 
 def _title(tree: LexborHTMLParser) -> str | None:
-    for selector, attribute in (("title", None), ('meta[property="og:title"]', "content"), ("h1", None)):
-        node = tree.css_first(selector)
-        if node is not None:
-            value = node.attributes.get(attribute) if attribute else node.text(deep=True)
-            value = _SPACES.sub(" ", value or "").strip()
-            if value:
-                return value
-    return None
+    """``<title>``, else ``og:title``, else the first ``<h1>``. When ``<title>`` is
+    ``og:title`` plus a site name ("Report findings - Example.org"), ``og:title``."""
+    found = [_stated(tree, selector, attribute) for selector, attribute in _TITLE_SOURCES]
+    title, og_title = found[0], found[1]
+    if title and og_title and og_title in title:
+        return og_title
+    return next((value for value in found if value), None)
+
+
+def _stated(tree: LexborHTMLParser, selector: str, attribute: str | None) -> str | None:
+    node = tree.css_first(selector)
+    if node is None:
+        return None
+    value = node.attributes.get(attribute) if attribute else node.text(deep=True)
+    return _SPACES.sub(" ", value or "").strip() or None
 
 
 def _date(tree: LexborHTMLParser) -> str | None:
@@ -150,12 +158,13 @@ def _drop_boilerplate(root: LexborNode, *, inside_article: bool) -> None:
         if len(node.text(deep=True)) <= root_length * _MAX_BOILERPLATE_SHARE:
             node.decompose()
     texts = set(rules["drop_texts"])
-    longest = max(map(len, texts)) * 2  # room for the punctuation and spaces _normal_text removes
+    prefixes = tuple(rules["drop_text_prefixes"])
+    longest = rules["drop_prefixed_text_max_length"]
     for node in root.css("a, p, li, span, div, strong, h2, h3, h4"):
         if node.parent is None:
             continue
         text = node.text(deep=True)
-        if len(text) <= longest and _normal_text(text) in texts:
+        if len(text) <= longest and (_normal_text(text) in texts or _normal_text(text).startswith(prefixes)):
             node.decompose()
 
 
