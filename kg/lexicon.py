@@ -52,13 +52,17 @@ def given_names() -> frozenset[str]:
 class RoleTitle:
     title: str
     organisation_class: str | None
+    fallback_class: str | None = None
 
 
 @cache
 def role_titles() -> dict[str, RoleTitle]:
     """Role titles by lower-cased title."""
     data = load_json("roles.json")
-    return {entry["title"].lower(): RoleTitle(entry["title"], entry["organisation_class"]) for entry in data["titles"]}
+    return {
+        entry["title"].lower(): RoleTitle(entry["title"], entry["organisation_class"], entry.get("fallback_class"))
+        for entry in data["titles"]
+    }
 
 
 @cache

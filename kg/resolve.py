@@ -89,7 +89,7 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
         body = next(b for b in lexicon.national_bodies() if b.label == mention.national)
         return Organisation(body.label, body.cls, None, set(body.acronyms))
     name = canonical_name(mention.name)
-    cls = classify(name)
+    cls = mention.cls or classify(name)
     name_area = _area_in(name)
     if name_area is None and _is_generic(name):
         if area is None:

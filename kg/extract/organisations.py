@@ -37,11 +37,12 @@ class OrganisationMention:
     name: str  # the name as written in the clean view, trimmed
     national: str | None = None  # label of a national body, when it is one
     acronym: str | None = None  # an acronym defined right after it: "Name (ACR)"
+    cls: str | None = None  # a class the text gives it ("X, the ... charity"), when its name has no head
 
 
 def find_organisation_mentions(clean: str, excluded: list[Span]) -> list[OrganisationMention]:
     """Every organisation mention in the clean view, in text order, outside ``excluded`` spans."""
-    mentions = _national_mentions(clean) + _local_mentions(clean)
+    mentions = _national_mentions(clean) + _local_mentions(clean) + _apposition_mentions(clean)
     mentions = [m for m in mentions if not any(_overlaps(m.span, span) for span in excluded)]
     return _without_overlaps(mentions)
 
@@ -73,6 +74,29 @@ def _department_mentions(clean: str) -> list[OrganisationMention]:
         for match in pattern.finditer(clean):
             name = f"{match.group('area')} Children's Services"
             found.append(OrganisationMention(Span(match.start(), match.end()), name))
+    return found
+
+
+@cache
+def _appositions() -> tuple[tuple[re.Pattern, str], ...]:
+    return tuple((re.compile(rule["pattern"]), rule["class"]) for rule in lexicon.organisation_rules()["apposition"])
+
+
+def _apposition_mentions(clean: str) -> list[OrganisationMention]:
+    """Names without a head noun that the text calls a charity; then every other use of those names."""
+    named: dict[str, str] = {}
+    for pattern, cls in _appositions():
+        for match in pattern.finditer(clean):
+            name = match.group("name")
+            words = name.split()
+            while words and (words[0] in lexicon.organisation_rules()["stop_words"] or lexicon.role_regex().fullmatch(words[0])):
+                words = words[1:]
+            if words and words[0] not in lexicon.given_names():
+                named.setdefault(" ".join(words), cls)
+    found = []
+    for name, cls in named.items():
+        for match in re.finditer(rf"(?<![\w']){re.escape(name)}(?![\w])", clean):
+            found.append(OrganisationMention(Span(match.start(), match.end()), name, cls=cls))
     return found
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .. import lexicon
 from ..claims import Membership, Organisation, Span
+from ..resolve import resolve_reference
 from ..text import Segment
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
@@ -63,7 +64,12 @@ def find_memberships(
 
 
 _CHAIRED_BY = re.compile(r"\b(?:is|was|has been|are|were) (?:currently |jointly |independently )?(?P<verb>chaired|scrutinised|scrutinized) by ")
-_VERB_ROLES = {"chaired": "Chair", "scrutinised": "Independent Scrutineer", "scrutinized": "Independent Scrutineer"}
+_WHO_CHAIRS = re.compile(r", who (?:currently |independently )?(?P<verb>chairs|chaired|scrutinises|scrutinizes) (?:the )?")
+_VERB_ROLES = {
+    "chaired": "Chair", "chairs": "Chair",
+    "scrutinised": "Independent Scrutineer", "scrutinized": "Independent Scrutineer",
+    "scrutinises": "Independent Scrutineer", "scrutinizes": "Independent Scrutineer",
+}
 
 
 def _passive_roles(clean: str, sentence: Segment, resolved) -> list[Membership]:
@@ -74,6 +80,12 @@ def _passive_roles(clean: str, sentence: Segment, resolved) -> list[Membership]:
         subject = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < match.start()]
         if name and subject:
             found.append(Membership(name[0], _VERB_ROLES[match.group("verb")], subject[-1], Span(match.start(), name[1].end)))
+    for match in _WHO_CHAIRS.finditer(clean, sentence.start, sentence.end):
+        name = re.search(rf"{_NAME.pattern}$", clean[sentence.start:match.start()])
+        target = next((key for span, key in sorted(resolved.items()) if span.start == match.end()), None)
+        if name and target and _is_person(clean, sentence.start + name.start("name"), name.group("name")):
+            start = sentence.start + name.start("name")
+            found.append(Membership(name.group("name"), _VERB_ROLES[match.group("verb")], target, Span(start, match.end())))
     return found
 
 
@@ -134,7 +146,7 @@ def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
     for role in roles:
         if chains:
             between = clean[chains[-1][-1].span.end:role.span.start]
-            if _AND_JOIN.fullmatch(between):
+            if _AND_JOIN.fullmatch(between) and not ("and" not in between and "&" not in between and _NAME.match(clean, role.span.end + 1)):
                 last = chains[-1][-1]
                 chains[-1][-1] = _Role(last.title, last.span, last.organisation, joined_by_and=True)
                 chains[-1].append(role)
@@ -156,7 +168,10 @@ def _is_organisation_gap(between: str, start: int, resolved) -> bool:
 def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segment | None):
     window_start = sentence.start
     text = clean[window_start:role_start]
-    match = re.search(rf"{_NAME.pattern}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\()$", text)
+    match = re.search(
+        rf"{_NAME.pattern}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains) (?:the |our |its )?)$",
+        text,
+    )
     if match is None and previous is not None and text.strip() == "":
         text = clean[previous.start:previous.end]
         match = re.fullmatch(rf"(?:.*\s)?{_NAME.pattern}\s*", text)
@@ -219,17 +234,17 @@ _NOT_NAME_WORDS = frozenset(
 
 def _with_organisations(clean, sentence, chain, organisations, resolved, publisher, name_span) -> list[_Role]:
     placed = [
-        _Role(r.title, r.span, _organisation_after(clean, r.span.end, resolved) or _organisation_before(clean, r.span.start, resolved), r.joined_by_and)
+        _Role(r.title, r.span, _organisation_after(clean, r.span.end, resolved) or _organisation_before(clean, r.span.start, resolved, organisations), r.joined_by_and)
         for r in chain
     ]
     result: list[_Role] = []
     following: str | None = None
     for role in reversed(placed):
         organisation = role.organisation or (following if role.joined_by_and else None)
-        usual = _usual_class(role.title)
+        usual, fallback = _usual_class(role.title)
         organisation = organisation or _nearest_in_sentence(sentence, role.span, resolved, organisations, name_span, usual)
-        organisation = organisation or _our(clean, role.span.start, publisher)
-        organisation = organisation or _usual_organisation(usual, organisations)
+        organisation = organisation or _our(clean, role.span.start, publisher) or _its(clean, role.span.start, resolved)
+        organisation = organisation or _usual_organisation(usual, organisations) or _usual_organisation(fallback, organisations)
         following = organisation
         result.append(_Role(role.title, role.span, organisation))
     return list(reversed(result))
@@ -242,10 +257,13 @@ def _organisation_after(clean: str, end: int, resolved) -> str | None:
     return None
 
 
-def _organisation_before(clean: str, start: int, resolved) -> str | None:
+def _organisation_before(clean: str, start: int, resolved, organisations=None) -> str | None:
     for span, key in sorted(resolved.items(), reverse=True):
         if span.end <= start and re.fullmatch(r"(?:'s|')? ?", clean[span.end:start]):
             return key
+    reference = re.search(r"\b(?:[Tt]he|[Oo]ur|[Ii]ts) (?:[Pp]artnership|[Cc]ouncil|[Bb]oard|[Ff]orce|[Cc]onstabulary)'s? $", clean[max(0, start - 30):start])
+    if reference and organisations is not None:
+        return resolve_reference(reference.group(), organisations)
     return None
 
 
@@ -266,11 +284,20 @@ def _our(clean: str, role_start: int, publisher: str | None) -> str | None:
     return None
 
 
-def _usual_class(title: str) -> str | None:
+def _its(clean: str, role_start: int, resolved) -> str | None:
+    """ "Its chief executive": the organisation named last before, within a couple of sentences."""
+    if not re.search(r"\b[Ii]ts\s+$", clean[max(0, role_start - 6):role_start]):
+        return None
+    before = [(span.start, key) for span, key in resolved.items() if role_start - 300 <= span.start < role_start]
+    return max(before)[1] if before else None
+
+
+def _usual_class(title: str) -> tuple[str | None, str | None]:
+    """The class of organisation a role usually belongs to, and the one it answers to failing that."""
     for known, role in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if known in title.lower():
-            return role.organisation_class
-    return None
+            return role.organisation_class, role.fallback_class
+    return None, None
 
 
 def _usual_organisation(usual: str | None, organisations: dict[str, Organisation]) -> str | None:

@@ -26,8 +26,8 @@ from .dates import first_date
 def _patterns() -> dict[str, re.Pattern]:
     data = load_json("recommendations.json")
     return {
-        name: re.compile(data[name])
-        for name in ("numbered", "heading", "list_item", "response", "addressee_end", "document_response")
+        name: re.compile(data[name], re.IGNORECASE if name in ("numbered", "in_sentence", "announces_list") else 0)
+        for name in ("numbered", "heading", "list_item", "response", "addressee_end", "document_response", "in_sentence", "announces_list")
     }
 
 
@@ -42,6 +42,7 @@ class _Open:
     """The recommendation or response being read, with the span it has grown to."""
 
     recommendation: Recommendation
+    awaiting_body: bool = False  # "Recommendation 1" alone on its line: the text is on the next
     response_start: int | None = None
     response_end: int | None = None
     response_who: tuple[int, int] | None = None
@@ -67,16 +68,24 @@ def find_recommendations(
         item = _patterns()["list_item"].match(line.text) if in_list else None
         if item and _is_heading(line.text[item.end():]):
             item, in_list = None, False  # "6. Conclusion": the next section
+        if item and _number(item) is None and current and current.response_start is not None:
+            item = None  # a bullet inside a response continues the response
+        if current and current.awaiting_body and not (numbered or item or response):
+            _fill_body(clean, current, line, organisations, resolved)
+            continue
+        if current and current.response_start == -1 and not (numbered or item):
+            current.response_start, current.response_end = line.start, line.end
+            continue
         if numbered or item:
             current = _close(clean, current, organisations, resolved, publisher)
-            number = int(numbered.group("number")) if numbered else (int(item.group("number")) if item.group("number") else None)
+            number = _number(numbered or item)
             body = numbered.end() if numbered else item.end()
             current = _Open(_recommendation(clean, line, body, number, organisations, resolved, assessments))
+            current.awaiting_body = len(line.text[body:].split()) < 3
             found.append(current.recommendation)
-            in_list = in_list and not numbered
         elif response and current and current.response_start is None:
             who = response.span("named") if response.group("named") else response.span("who")
-            current.response_start = line.start + response.end()
+            current.response_start = line.start + response.end() if response.end() < len(line.text) else -1
             current.response_end = line.end
             current.response_who = (line.start + who[0], line.start + who[1])
         elif current and current.response_start is not None and _is_prose(line.text):
@@ -90,6 +99,50 @@ def find_recommendations(
             in_list = False
     _close(clean, current, organisations, resolved, publisher)
     return found
+
+
+def _number(match: re.Match) -> int | None:
+    groups = match.groupdict()
+    value = groups.get("number") or groups.get("number2")
+    if not value:
+        return None
+    return int(value) if value.isdigit() else load_json("recommendations.json")["number_words"][value.lower()]
+
+
+def find_sentence_recommendations(
+    clean: str, sentences: list[Segment], organisations, resolved, assessments, taken: list[Span]
+) -> list[Recommendation]:
+    """Recommendations in running text: "The review recommends that X should ...", and an announced
+    list ("makes three recommendations") continued by "First, ... Second, ..."."""
+    ordinals = load_json("recommendations.json")["ordinals"]
+    found: list[Recommendation] = []
+    listing = False
+    for sentence in sentences:
+        if sentence.boilerplate or any(s.start <= sentence.start < s.end for s in taken):
+            continue
+        text = clean[sentence.start:sentence.end]
+        first_word = re.match(r"(\w+),?\s+", text)
+        ordinal = ordinals.get(first_word.group(1).lower()) if first_word else None
+        if listing and ordinal:
+            found.append(_recommendation(clean, sentence, first_word.end(), ordinal, organisations, resolved, assessments))
+            continue
+        listing = bool(_patterns()["announces_list"].search(text))
+        cue = _patterns()["in_sentence"].search(text)
+        if cue and not listing and not text.rstrip().endswith("?"):
+            found.append(_recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments))
+    return found
+
+
+def _fill_body(clean: str, current: _Open, line: Segment, organisations, resolved) -> None:
+    """Give a recommendation whose number stood alone the text of the line below it."""
+    from .themes import themes_in
+
+    recommendation = current.recommendation
+    recommendation.statement = _tidy(clean[line.start:line.end])
+    recommendation.span = Span(recommendation.span.start, line.end)
+    recommendation.addressed_to = _addressees(clean, line.start, line.end, organisations, resolved)
+    recommendation.themes = themes_in(recommendation.statement)
+    current.awaiting_body = False
 
 
 def _is_heading(text: str) -> bool:
@@ -137,7 +190,8 @@ def _addressees(clean: str, start: int, end: int, organisations, resolved) -> li
     reference there stands for ("The Board should ...")."""
     boundary = _patterns()["addressee_end"].search(clean, start, end)
     if boundary is None:
-        return []
+        opening = re.match(r"\s*(?:the\s+)?", clean[start:end], re.IGNORECASE).end()
+        return [key for span, key in sorted(resolved.items()) if span.start == start + opening][:1]
     keys = [key for span, key in sorted(resolved.items()) if start <= span.start < boundary.start()]
     if not keys:
         reference = resolve_reference(clean[start:boundary.start()], organisations)
@@ -157,7 +211,7 @@ def _assessment_before(offset: int, assessments: list[Assessment]) -> Assessment
 
 
 def _close(clean, current: _Open | None, organisations, resolved, publisher) -> None:
-    if current is None or current.response_start is None:
+    if current is None or current.response_start is None or current.response_start < 0:
         return None
     start, end = current.response_start, current.response_end
     respondent = _respondent(clean, current.response_who, organisations, resolved, publisher)
