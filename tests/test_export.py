@@ -199,3 +199,10 @@ def test_ontology_export_is_byte_identical_across_runs(tmp_path):
     first = [path.read_bytes() for path in export_ontology(tmp_path / "first")]
     second = [path.read_bytes() for path in export_ontology(tmp_path / "second")]
     assert first == second
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_the_builds_store_and_its_trig_export_the_same_bytes(seed_build, name):
+    """`kg export` reads out/store by default and graph.trig on request: same graph, same file."""
+    out_dir, _ = seed_build
+    assert export_graph(load_store(out_dir / "store"), name) == export_graph(load_store(out_dir / "graph.trig"), name)
