@@ -203,6 +203,34 @@ def test_pdf_text_pages_and_metadata(tmp_path):
     assert document.page_at(0) == 1 and document.page_at(len(document.text) - 1) == 3
 
 
+RUNNING = "OFFICIAL - Northmere review"
+PAGE_BODIES = [
+    "Findings of the review.\nThe partnership met monthly.",
+    "Health colleagues were absent.",
+    "Plans drifted when staff left.\nManagers did not notice.",
+    "Recommendations follow.",
+]
+
+
+def test_pdf_running_headers_and_footers_are_dropped(tmp_path):
+    document = read_document(_write(tmp_path, "long.pdf", make_pdf(PAGE_BODIES, running_header=RUNNING)))
+    assert document.text == "\n\n".join(PAGE_BODIES)
+    assert [document.page_at(document.text.index(body)) for body in PAGE_BODIES] == [1, 2, 3, 4]
+
+
+@pytest.mark.parametrize(
+    "bodies",
+    [
+        PAGE_BODIES[:2],  # two pages are too few to tell a running header from text
+        [f"Section {number}.\nThe text of page {number}." for number in range(1, 5)],  # all alike but digits
+    ],
+)
+def test_pdf_lines_are_kept_when_running_headers_cannot_be_told_apart(tmp_path, bodies):
+    document = read_document(_write(tmp_path, "short.pdf", make_pdf(bodies, running_header=RUNNING)))
+    assert document.text.count(RUNNING) == len(bodies)
+    assert all(body in document.text for body in bodies)
+
+
 def test_pdf_with_only_an_owner_password_is_read(tmp_path):
     raw = make_pdf(["Restricted printing, but anyone may read this report."], owner_password="owner")
     document = read_document(_write(tmp_path, "restricted.pdf", raw))

@@ -3,7 +3,8 @@
 Each page's lines are rejoined into paragraphs: a line-end hyphen inside a word is removed
 ("safe-" + "guarding"), kept after a compounding word listed in
 ``kg/data/hyphen-prefixes.txt`` ("multi-agency"), and a line that does not end a sentence
-is joined to a next line that starts in lower case. Bare page-number lines are dropped.
+is joined to a next line that starts in lower case. Bare page-number lines and running
+headers and footers (the same line at the top or bottom of most pages) are dropped.
 Pages are separated by a blank line; ``page_starts[i]`` is the offset of page ``i + 1``.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from collections import Counter
 from contextlib import contextmanager
 
 from pypdf import PasswordType, PdfReader
@@ -27,6 +29,10 @@ _SENTENCE_END = re.compile(r"[.!?:;]['’\")\]]*$")
 _SPACES = re.compile(r"[ \t]+")
 _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?")
 _MAX_REASON = 160
+_DIGITS = re.compile(r"\d+")
+# How many lines at the top and bottom of a page may be a running header or footer.
+_EDGE_LINES = 2
+_MIN_RUNNING_PAGES = 3
 
 
 def read_pdf(raw: bytes) -> Extracted:
@@ -39,7 +45,7 @@ def read_pdf(raw: bytes) -> Extracted:
         try:
             reader = PdfReader(io.BytesIO(raw))
             _unlock(reader)
-            pages = [_tidy_page(page.extract_text() or "") for page in reader.pages]
+            pages = _tidy_pages([_lines(page.extract_text() or "") for page in reader.pages])
             title, date = _metadata(reader)
         except Unreadable:
             raise
@@ -89,8 +95,51 @@ def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
     return title, date
 
 
-def _tidy_page(text: str) -> str:
-    lines = [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+def _lines(text: str) -> list[str]:
+    return [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+
+
+def _tidy_pages(pages: list[list[str]]) -> list[str]:
+    running = _running_lines(pages)
+    return [_tidy_page(_without_running(lines, running)) for lines in pages]
+
+
+def _running_lines(pages: list[list[str]]) -> set[tuple[int, str]]:
+    """Running headers and footers: the (position, line) pairs, digits aside, found at the
+    same place among the first and last lines of at least half the pages, and of three or more.
+    Positions count from the top (0, 1) and from the bottom (-1, -2)."""
+    counts: Counter = Counter()
+    for lines in pages:
+        counts.update(_edges(lines).keys())
+    needed = max(_MIN_RUNNING_PAGES, (len(pages) + 1) // 2)
+    return {edge for edge, count in counts.items() if count >= needed}
+
+
+def _edges(lines: list[str]) -> dict[tuple[int, str], int]:
+    """Each edge line as (position, shape) -> its index in ``lines``."""
+    filled = [index for index, line in enumerate(lines) if line]
+    positions = list(range(_EDGE_LINES)) + [-1 - offset for offset in range(_EDGE_LINES)]
+    edges: dict[tuple[int, str], int] = {}
+    for position in positions:
+        if -len(filled) <= position < len(filled):
+            index = filled[position]
+            edges.setdefault((position, _shape(lines[index])), index)
+    return edges
+
+
+def _without_running(lines: list[str], running: set[tuple[int, str]]) -> list[str]:
+    """``lines`` without its running header and footer, unless that would leave nothing
+    (pages that differ only in their numbers look entirely "running")."""
+    dropped = {index for edge, index in _edges(lines).items() if edge in running}
+    kept = [line for index, line in enumerate(lines) if index not in dropped]
+    return kept if any(kept) else lines
+
+
+def _shape(line: str) -> str:
+    return _DIGITS.sub("#", line)
+
+
+def _tidy_page(lines: list[str]) -> str:
     paragraphs: list[str] = []
     current = ""
     for line in lines:
