@@ -14,9 +14,10 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SH
-from rdflib.util import guess_format
+import pyoxigraph
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
+from rdflib.term import Node
 
 from .errors import GraphNotFound, InputError, KgError
 from .resources import ontology_dir
@@ -74,8 +75,8 @@ class ValidationReport:
 
 def validate(graph_path: Path, options: ValidateOptions = ValidateOptions()) -> ValidationReport:
     """Check the ontology with HermiT (unless ``options.reasoner`` is False) and the graph
-    at ``graph_path`` (TriG, N-Quads or Turtle; the union of its named graphs) against the
-    SHACL shapes.
+    at ``graph_path`` (TriG, N-Quads, Turtle or N-Triples; the union of its named graphs)
+    against the SHACL shapes.
 
     The ontology's class hierarchy and its theme and grade schemes are mixed into the data
     before SHACL runs, so ``sh:class org:Organization`` accepts an ``sg:LocalAuthority``
@@ -85,46 +86,67 @@ def validate(graph_path: Path, options: ValidateOptions = ValidateOptions()) -> 
     """
     ontology_path = options.ontology or ontology_dir() / "sgkg.ttl"
     shapes_path = options.shapes or ontology_dir() / "shapes.ttl"
-    dataset = _load_dataset(graph_path)
-    ontology = Graph().parse(ontology_path, format="turtle")
-    union = _union(dataset)
+    union, graphs_of = _load(graph_path)
     triples = len(union)
+    ontology = Graph().parse(ontology_path, format="turtle")
     shapes = Graph().parse(shapes_path, format="turtle")
-    results = _run_shacl(union + _contract_context(ontology), shapes)
-    violations = _violations(results, shapes, dataset, union)
+    _add_contract_context(union, ontology)
+    results = _run_shacl(union, shapes)
+    violations = _violations(results, shapes, _DocumentFinder(union, graphs_of))
     checked = _check_ontology(ontology) if options.reasoner else None
     return ValidationReport(graph_path, triples, violations, checked)
 
 
-def _load_dataset(path: Path) -> Dataset:
+def _load(path: Path) -> tuple[Graph, dict[Node, set[Node]]]:
+    """The union of the file's graphs, and for each subject the named graphs that state it.
+
+    pyoxigraph parses: rdflib's TriG parser takes about ten seconds per 100,000 triples.
+    """
     if not path.is_file():
         raise GraphNotFound(f"no graph at {path}: run `kg build` first, or pass the path of a .trig or .ttl file")
-    dataset = Dataset()
+    rdf_format = pyoxigraph.RdfFormat.from_extension(path.suffix.lstrip(".")) or pyoxigraph.RdfFormat.TURTLE
+    terms: dict = {}  # each distinct pyoxigraph term converted once
+
+    def term(value) -> Node:
+        if value not in terms:
+            terms[value] = _to_rdflib(value)
+        return terms[value]
+
+    triples = []
+    graphs_of: dict[Node, set[Node]] = {}
     try:
-        dataset.parse(path, format=guess_format(str(path)) or "turtle")
+        for quad in pyoxigraph.parse(path=str(path), format=rdf_format):
+            triples.append((term(quad.subject), term(quad.predicate), term(quad.object)))
+            if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
+                graphs_of.setdefault(triples[-1][0], set()).add(term(quad.graph_name))
     except (SyntaxError, ValueError) as error:
         raise InputError(f"{path} is not RDF that can be read as TriG or Turtle: {error}") from None
-    return dataset
-
-
-def _union(dataset: Dataset) -> Graph:
     union = Graph()
-    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
-        union.add((subject, predicate, obj))
-    return union
+    union.addN((subject, predicate, obj, union) for subject, predicate, obj in triples)
+    return union, graphs_of
 
 
-def _contract_context(ontology: Graph) -> Graph:
-    """The ontology's named-class hierarchy and its theme and grade schemes."""
-    context = Graph()
+def _to_rdflib(term) -> Node:
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    # A plain literal stays plain, as rdflib's own parsers leave it.
+    datatype = None if term.datatype.value == str(XSD.string) else URIRef(term.datatype.value)
+    return Literal(term.value, datatype=datatype)
+
+
+def _add_contract_context(data: Graph, ontology: Graph) -> None:
+    """Add the ontology's named-class hierarchy and its theme and grade schemes to ``data``."""
     for subclass, superclass in ontology.subject_objects(RDFS.subClassOf):
         if isinstance(subclass, URIRef) and isinstance(superclass, URIRef):
-            context.add((subclass, RDFS.subClassOf, superclass))
+            data.add((subclass, RDFS.subClassOf, superclass))
     for subject in set(ontology.subjects()):
         if str(subject).startswith((str(THEME), str(GRADE))):
             for triple in ontology.triples((subject, None, None)):
-                context.add(triple)
-    return context
+                data.add(triple)
 
 
 def _run_shacl(data: Graph, shapes: Graph) -> Graph:
@@ -134,8 +156,8 @@ def _run_shacl(data: Graph, shapes: Graph) -> Graph:
     return results
 
 
-def _violations(results: Graph, shapes: Graph, dataset: Dataset, union: Graph) -> tuple[Violation, ...]:
-    finder = _DocumentFinder(dataset, union)
+def _violations(results: Graph, shapes: Graph, finder: _DocumentFinder) -> tuple[Violation, ...]:
+    union = finder.union
     found = []
     # Only the report's own results: pySHACL also lists the nested results of sh:node as sh:detail.
     for result in results.objects(None, SH.result):
@@ -162,33 +184,32 @@ class _DocumentFinder:
     """Which source documents a node comes from: the named graphs it is a subject of, the
     documents of its evidence, or the node itself when it is evidence or a document."""
 
-    def __init__(self, dataset: Dataset, union: Graph) -> None:
-        self._union = union
-        self._graphs_of: dict = {}
-        for graph in dataset.graphs():
-            if graph.identifier == dataset.default_graph.identifier:
-                continue
-            name = self._graph_name(graph)
-            for subject in set(graph.subjects()):
-                self._graphs_of.setdefault(subject, set()).add(name)
+    def __init__(self, union: Graph, graphs_of: dict[Node, set[Node]]) -> None:
+        self.union = union
+        self._graphs_of = graphs_of
+        self._names: dict[Node, str] = {}
 
     def documents(self, node) -> tuple[str, ...]:
-        names = set(self._graphs_of.get(node, ()))
+        names = {self._graph_name(graph) for graph in self._graphs_of.get(node, ())}
         sources = {node}
-        for evidence in (node, *self._union.objects(node, SG.evidence)):
-            sources.update(self._union.objects(evidence, SG.inDocument))
+        for evidence in (node, *self.union.objects(node, SG.evidence)):
+            sources.update(self.union.objects(evidence, SG.inDocument))
         for source in sources:
-            if (source, RDF.type, SG.SourceDocument) in self._union:
-                names.add(str(self._union.value(source, SG.fileName) or source))
+            if (source, RDF.type, SG.SourceDocument) in self.union:
+                names.add(self._document_name(source))
         return tuple(sorted(names))
 
-    @staticmethod
-    def _graph_name(graph: Graph) -> str:
-        for document in graph.subjects(RDF.type, SG.SourceDocument):
-            file_name = graph.value(document, SG.fileName)
-            if file_name is not None:
-                return str(file_name)
-        return str(graph.identifier).removeprefix(str(GRAPH))
+    def _document_name(self, document: Node) -> str:
+        return str(self.union.value(document, SG.fileName) or document)
+
+    def _graph_name(self, graph: Node) -> str:
+        """A named graph's name: the file name of the document it holds, else its id."""
+        if graph not in self._names:
+            documents = [
+                subject for subject in self.union.subjects(RDF.type, SG.SourceDocument) if graph in self._graphs_of.get(subject, ())
+            ]
+            self._names[graph] = self._document_name(documents[0]) if documents else str(graph).removeprefix(str(GRAPH))
+        return self._names[graph]
 
 
 def _check_ontology(ontology: Graph) -> OntologyCheck:
