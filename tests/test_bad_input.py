@@ -15,10 +15,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from fixtures.ingest.samples import make_docx, make_image_only_pdf, make_pdf
 from rdflib import Dataset
 from typer.testing import CliRunner
 
-from fixtures.ingest.samples import make_docx, make_image_only_pdf, make_pdf
 from kg.cli import app
 from kg.errors import InputError, NothingBuilt, PartialBuild
 from kg.ingest import DEFAULT_MAX_BYTES, discover, read_document
@@ -213,7 +213,7 @@ def test_a_build_reports_each_bad_file_and_builds_the_others(tmp_path):
     report = build([inputs], BuildOptions(out_dir=tmp_path / "out", html=False))
     assert report.documents == len(good)
     assert len(report.failures) == len(bad)
-    for failure, (path, reason) in zip(report.failures, sorted(bad.items(), key=lambda item: item[0].as_posix())):
+    for failure, (path, reason) in zip(report.failures, sorted(bad.items(), key=lambda item: item[0].as_posix()), strict=True):
         _assert_one_line_naming(failure, path, reason)
     dataset = Dataset().parse(tmp_path / "out" / "graph.trig", format="trig")
     named = {graph.identifier for graph in dataset.graphs()}

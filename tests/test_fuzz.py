@@ -11,11 +11,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from fixtures.ingest.samples import PAGE_WITH_BOILERPLATE, make_docx, make_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph
 
-from fixtures.ingest.samples import PAGE_WITH_BOILERPLATE, make_docx, make_pdf
 from kg.errors import InputError, NothingBuilt
 from kg.ingest import DOCUMENT_SUFFIXES, read_document
 from kg.pipeline import BuildOptions, build

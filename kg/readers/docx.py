@@ -37,7 +37,8 @@ def read_docx(raw: bytes) -> Extracted:
     except Unreadable:
         raise
     except Exception as error:  # python-docx and lxml raise many kinds on damaged files
-        raise Unreadable(f"corrupt or unsupported Word file ({' '.join(str(error).split())[:160] or type(error).__name__})") from error
+        reason = " ".join(str(error).split())[:160] or type(error).__name__
+        raise Unreadable(f"corrupt or unsupported Word file ({reason})") from error
     return Extracted(
         text="\n\n".join(block for block in blocks if block.strip()),
         media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
