@@ -18,7 +18,7 @@ from .resources import load_json, load_lines, ontology_dir
 from .vocab import THEME
 
 
-def alternation(phrases, *, flexible_apostrophe: bool = True) -> str:
+def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = False) -> str:
     """A regex alternation of literal phrases, longest first, whole words.
 
     With ``flexible_apostrophe`` an apostrophe in a phrase also matches a lost one
@@ -30,7 +30,7 @@ def alternation(phrases, *, flexible_apostrophe: bool = True) -> str:
         if flexible_apostrophe:
             pattern = pattern.replace("'", "'?")
         escaped.append(pattern)
-    return r"(?<![\w'])(?:" + "|".join(escaped) + r")(?![\w'])"
+    return r"(?<![\w'])(?:" + "|".join(escaped) + r")" + ("s?" if plural else "") + r"(?![\w'])"
 
 
 @cache
@@ -70,7 +70,7 @@ def role_regex() -> re.Pattern:
     """A role title, optionally after modifiers, optionally continued by 'for/of <Capitalised words>'."""
     data = load_json("roles.json")
     modifiers = "|".join(re.escape(m) for m in data["modifiers"])
-    titles = alternation([entry["title"] for entry in data["titles"]])
+    titles = alternation([entry["title"] for entry in data["titles"]], plural=True)
     continuation = r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*)?"
     return re.compile(rf"(?P<role>(?i:(?:(?:{modifiers})\s+)*{titles}){continuation})")
 

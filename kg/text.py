@@ -51,9 +51,31 @@ class Segment:
     boilerplate: bool = False
 
 
+_SHOUTED_LINE = re.compile(r"^[^a-z\n]*[A-Z]{2,}[^a-z\n]*$", re.MULTILINE)
+_SHOUTED_MIN_WORDS = 3
+
+
+def _unshout(match: re.Match) -> str:
+    """ "TORBAY SAFEGUARDING CHILDREN BOARD" -> "Torbay Safeguarding Children Board", same length."""
+    line = match.group()
+    if len(re.findall(r"[A-Z]{2,}", line)) < _SHOUTED_MIN_WORDS:
+        return line
+    return re.sub(r"[A-Z][A-Z']+", _title_word, line)
+
+
+_SMALL_WORDS = frozenset({"OF", "THE", "AND", "FOR", "IN", "ON", "TO", "A", "AN", "AT", "BY"})
+
+
+def _title_word(word: re.Match) -> str:
+    text = word.group()
+    return text.lower() if text in _SMALL_WORDS else text[0] + text[1:].lower()
+
+
 def clean_view(text: str) -> str:
-    """The same text, same length, with typography normalised and lost apostrophes restored."""
-    cleaned = _LOST_APOSTROPHE.sub("'", text.translate(_SAME_LENGTH))
+    """The same text, same length, with typography normalised, lost apostrophes restored and
+    headings in capitals ("SERIOUS CASE REVIEW") in title case."""
+    cleaned = _SHOUTED_LINE.sub(_unshout, text.translate(_SAME_LENGTH))
+    cleaned = _LOST_APOSTROPHE.sub("'", cleaned)
     # Non-BMP characters are one code point in Python: length is preserved by construction.
     assert len(cleaned) == len(text)
     return cleaned

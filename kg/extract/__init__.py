@@ -45,7 +45,7 @@ def extract(document: SourceDocument) -> Extraction:
     taken = [r.span for r in result.recommendations] + [r.response.span for r in result.recommendations if r.response]
     result.recommendations += find_sentence_recommendations(clean, sentences, result.organisations, resolved, result.assessments, taken)
     if not any(r.response for r in result.recommendations):  # else the point-by-point responses are the response
-        result.document_responses = find_document_responses(clean, sentences, resolved, result.assessments, result.publisher)
+        result.document_responses = find_document_responses(clean, sentences, result.organisations, resolved, result.assessments, result.publisher)
     result.findings = find_findings(clean, sentences, result.assessments, result.organisations, resolved, _claimed_spans(result))
     result.themes = document_themes(clean, sentences, result.title, [f.themes for f in result.findings] + [r.themes for r in result.recommendations])
     return result
@@ -81,7 +81,7 @@ def _publisher(clean: str, sentences: list[Segment], resolved: dict[Span, str], 
     for line in lines(clean):
         if line.boilerplate:
             continue
-        heading = re.search(r"\s+(?:[Rr]esponse to|[Ss]tatement|[Pp]ress [Rr]elease|[Aa]nnual [Rr]eport)\b", line.text)
+        heading = re.search(r"\s+(?:[Rr]esponse to|[Ss]tatement|[Pp]ress [Rr]elease|[Aa]nnual [Rr]eport|responds to|welcomes|reacts to)\b", line.text)
         if heading and len(line.text.split()) <= 16:
             key = _organisation_at(resolved, line.start)
             if key and organisations[key].cls != "Inspectorate":

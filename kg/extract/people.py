@@ -23,7 +23,7 @@ from ..text import Segment
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
 _NAME = re.compile(rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? {_SURNAME})")
-_GAP_AFTER_ROLE = re.compile(r"[ ,]*(?:(?:at|of|for|with|in)(?: the)? |\()?\Z")
+_GAP_AFTER_ROLE = re.compile(r"[ ,]*\n?(?:(?:at|of|for|with|in)(?: the)? |\()?\Z")
 _AND_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
 _BRACKET_JOIN = re.compile(r"\s*\([^)\n]{1,40}\)\s*")
 _SUB_GROUP = re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:sub-group|subgroup|sub group|group|committee|panel)\b")
@@ -49,7 +49,7 @@ def find_memberships(
     for index, sentence in enumerate(sentences):
         if sentence.boilerplate:
             continue
-        for membership in _passive_roles(clean, sentence, resolved):
+        for membership in _passive_roles(clean, sentence, resolved) + _plural_roles(clean, sentence, organisations, resolved):
             memberships.setdefault((membership.person, membership.role, membership.organisation), membership)
         for name, name_span, roles in _people_in(clean, sentence, sentences[index - 1] if index else None, resolved):
             for role in _with_organisations(clean, sentence, roles, organisations, resolved, publisher, name_span):
@@ -70,6 +70,29 @@ _VERB_ROLES = {
     "scrutinised": "Independent Scrutineer", "scrutinized": "Independent Scrutineer",
     "scrutinises": "Independent Scrutineer", "scrutinizes": "Independent Scrutineer",
 }
+
+
+_PLURAL_ROLE = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?\s+(?:were|are)\s+")
+
+
+def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> list[Membership]:
+    """ "His Majesty's Inspectors for this visit were A and B": one membership each."""
+    found = []
+    for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
+        if not match.group().endswith("s") or lexicon.role_titles().get(match.group().lower()):
+            continue
+        link = _PLURAL_ROLE.match(clean, match.end(), sentence.end)
+        if link is None:
+            continue
+        title = _role_title(clean[match.start():match.end()])
+        usual, fallback = _usual_class(title)
+        organisation = _usual_organisation(usual, organisations) or _usual_organisation(fallback, organisations)
+        names = re.finditer(rf"{_NAME.pattern}", clean[link.end():sentence.end])
+        for name in names:
+            start = link.end() + name.start("name")
+            if organisation and _is_person(clean, start, name.group("name")):
+                found.append(Membership(name.group("name"), title, organisation, Span(match.start(), start + len(name.group("name")))))
+    return found
 
 
 def _passive_roles(clean: str, sentence: Segment, resolved) -> list[Membership]:
@@ -133,7 +156,7 @@ def _role_title(text: str) -> str | None:
     """The role as a label: gazetteer casing for known titles, capitalised words otherwise."""
     title = re.sub(r"\s+", " ", text).strip(" ,")
     title = re.sub(r"\b([Cc])hildren(?:'| )?s\b", r"\1hildren's", title)
-    known = lexicon.role_titles().get(title.lower())
+    known = lexicon.role_titles().get(title.lower()) or lexicon.role_titles().get(title.lower().removesuffix("s"))
     if known:
         return known.title
     words = title.split(" ")
@@ -173,15 +196,36 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
         text,
     )
     if match is None and previous is not None and text.strip() == "":
-        text = clean[previous.start:previous.end]
-        match = re.fullmatch(rf"(?:.*\s)?{_NAME.pattern}\s*", text)
-        window_start = previous.start
+        # A signature block: the name on a line above, maybe above other role lines.
+        for line_start, line_end in _lines_above(clean, sentence.start, 3):
+            match = re.fullmatch(rf"(?:.*\s)?{_NAME.pattern}\s*", clean[line_start:line_end])
+            window_start = line_start
+            if match and _is_person(clean, line_start + match.start("name"), match.group("name")):
+                break
+            match = None
+            if not lexicon.role_regex().match(clean, line_start):
+                break
     if match and _is_person(clean, window_start + match.start("name"), match.group("name")):
         return match.group("name"), Span(window_start + match.start("name"), window_start + match.end("name"))
     return None
 
 
 _LINK_TO_NAME = re.compile(r"(?::|,)? ?(?:(?:this|last|next) year )?(?:(?:is|was|has been|will be) )?")
+
+
+def _lines_above(clean: str, start: int, count: int) -> list[tuple[int, int]]:
+    """The (start, end) of up to ``count`` non-blank lines above ``start``, nearest first."""
+    found = []
+    end = start
+    while len(found) < count and end > 0:
+        line_end = clean.rfind("\n", 0, end)
+        if line_end < 0:
+            break
+        line_start = clean.rfind("\n", 0, line_end) + 1
+        if clean[line_start:line_end].strip():
+            found.append((line_start, line_end))
+        end = line_start
+    return found
 
 
 def _name_after(clean: str, role_end: int, limit: int):

@@ -231,6 +231,7 @@ def _respondent(clean, who: tuple[int, int] | None, organisations, resolved, pub
 def find_document_responses(
     clean: str,
     sentences: list[Segment],
+    organisations: dict[str, Organisation],
     resolved: dict[Span, str],
     assessments: list[Assessment],
     publisher: str | None,
@@ -242,7 +243,7 @@ def find_document_responses(
         if sentence.boilerplate or not _patterns()["document_response"].search(clean, sentence.start, sentence.end):
             continue
         inside = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < sentence.end and key not in conductors]
-        respondent = inside[0] if inside else publisher
+        respondent = inside[0] if inside else (resolve_reference(clean[sentence.start:sentence.end], organisations) or publisher)
         if respondent is None or respondent in found:
             continue
         response = Response(_tidy(clean[sentence.start:sentence.end]), Span(sentence.start, sentence.end), respondent,
