@@ -78,6 +78,15 @@ def test_latin1_text_with_bytes_windows_1252_leaves_undefined(tmp_path):
     assert document.encoding == "latin-1"
 
 
+def test_utf8_with_a_few_stray_windows_1252_bytes_stays_utf8(tmp_path):
+    """A UTF-8 file with one pasted Windows-1252 byte: decoding it all as Windows-1252
+    would turn every ’ into â€™; only the stray byte is lost (U+FFFD)."""
+    raw = ENGLISH.encode("utf-8") * 5 + "Caf".encode("utf-8") + b"\xe9 closed.\n"
+    document = read_document(_write(tmp_path, "pasted.txt", raw))
+    assert document.encoding == "utf-8"
+    assert document.text == ENGLISH * 5 + "Caf\ufffd closed.\n"
+
+
 def test_another_script_is_left_to_charset_detection(tmp_path):
     text = "Отчёт о работе службы защиты детей. Партнёрство рассмотрело планы и решения за прошлый год.\n" * 3
     document = read_document(_write(tmp_path, "cyrillic.txt", text.encode("cp1251")))

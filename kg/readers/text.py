@@ -31,6 +31,9 @@ _MAX_NON_TEXT_SHARE = 0.05
 # Above this share of non-ASCII letters, a Western decoding is likely another script's mojibake.
 _MAX_NON_ASCII_LETTER_SHARE = 0.3
 _SCRIPT_SAMPLE = 100_000
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+# Above this share of non-ASCII bytes in valid UTF-8 sequences, an invalid file is UTF-8 with strays.
+_MIN_UTF8_SHARE = 0.8
 
 
 def read_text(raw: bytes) -> Extracted:
@@ -46,7 +49,8 @@ def read_markdown(raw: bytes) -> Extracted:
 
 
 def decode_text(raw: bytes) -> tuple[str, str]:
-    """Decode a text file: a byte-order mark's codec, else UTF-8, else Windows-1252 or Latin-1.
+    """Decode a text file: a byte-order mark's codec, else UTF-8 (also when a few stray bytes
+    are not UTF-8: they become U+FFFD), else Windows-1252 or Latin-1.
 
     charset-normalizer is consulted only when the Western decoding looks like another
     script (most letters non-ASCII): on short English text it guesses cp1250 or cp1006,
@@ -69,7 +73,8 @@ def _encoding_of(raw: bytes) -> str:
         raw.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
-        pass
+        if _mostly_utf8(raw):
+            return "utf-8"
     western = "latin-1" if _CP1252_HOLES.intersection(raw) else "cp1252"
     if not _looks_like_other_script(raw.decode(western)):
         return western
@@ -77,6 +82,15 @@ def _encoding_of(raw: bytes) -> str:
     if best is None or best.encoding.lower() in _WESTERN:
         return western
     return best.encoding
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """True when most non-ASCII bytes form valid UTF-8 sequences: a UTF-8 file with a few
+    stray bytes (pasted from a Windows-1252 source). Those bytes become U+FFFD; decoding
+    it all as Windows-1252 instead would garble every ’ into â€™."""
+    non_ascii = sum(1 for byte in raw if byte > 0x7F)
+    in_sequences = sum(len(sequence) for sequence in _UTF8_SEQUENCE.findall(raw))
+    return in_sequences > non_ascii * _MIN_UTF8_SHARE
 
 
 def _looks_like_other_script(text: str) -> bool:
