@@ -205,9 +205,11 @@ class _DocumentFinder:
     def _graph_name(self, graph: Node) -> str:
         """A named graph's name: the file name of the document it holds, else its id."""
         if graph not in self._names:
-            documents = [
-                subject for subject in self.union.subjects(RDF.type, SG.SourceDocument) if graph in self._graphs_of.get(subject, ())
-            ]
+            documents = sorted(
+                document
+                for document in self.union.subjects(RDF.type, SG.SourceDocument)
+                if graph in self._graphs_of.get(document, ())
+            )
             self._names[graph] = self._document_name(documents[0]) if documents else str(graph).removeprefix(str(GRAPH))
         return self._names[graph]
 
