@@ -41,6 +41,8 @@ _READERS: dict[str, Callable[[bytes], Extracted]] = {
     ".docx": read_docx,
 }
 DOCUMENT_SUFFIXES = frozenset(_READERS)
+# Documents no reader handles: listed by discover so the build reports them, not skipped in silence.
+UNSUPPORTED_SUFFIXES = frozenset({".doc", ".rtf", ".odt", ".pages", ".ppt", ".pptx", ".odp", ".epub"})
 _DECODED_AS_IS = frozenset({"text/plain", "text/markdown"})
 
 
@@ -85,8 +87,9 @@ def discover(inputs: list[Path]) -> list[Path]:
 
     Folders are walked recursively, following symbolic links but never into a folder
     already visited (so link loops end); hidden files and folders (a leading ".") and
-    Office lock files ("~$...") are skipped, as are files whose suffix no reader handles.
-    A file named directly is always kept. A folder that cannot be listed is returned as
+    Office lock files ("~$...") are skipped, as are files of other kinds (images, data);
+    documents in a format no reader handles (``UNSUPPORTED_SUFFIXES``) are kept so that
+    ``read_document`` reports them. A file named directly is always kept. A folder that cannot be listed is returned as
     it is, so that ``read_document`` reports it with the other failures.
     Raises InputError for an input path that does not exist.
     """
@@ -119,7 +122,7 @@ def _walk(folder: Path) -> Iterator[Path]:
                 continue
             if _is_dir(entry):
                 pending.append(Path(entry.path))
-            elif Path(entry.name).suffix.lower() in DOCUMENT_SUFFIXES:
+            elif Path(entry.name).suffix.lower() in DOCUMENT_SUFFIXES | UNSUPPORTED_SUFFIXES:
                 yield Path(entry.path)
 
 
@@ -146,10 +149,12 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDo
     """Read one file into a SourceDocument with the reader for its suffix.
 
     A file of unknown suffix (named directly) is read by what its first bytes look like.
-    Raises InputError, naming the file and the reason, when the path is not a readable
-    regular file, is empty or larger than ``max_bytes``, is binary or corrupt, or holds
+    Raises InputError, naming the file and the reason, for a format no reader handles
+    (old Word, RTF, slides), when the path is not a readable regular file, is empty or larger than ``max_bytes``, is binary or corrupt, or holds
     no text (letters or digits) once read.
     """
+    if path.suffix.lower() in UNSUPPORTED_SUFFIXES:
+        raise InputError(f"{path}: {path.suffix} files are not supported; save it as PDF, .docx or text")
     raw = _read_bytes(path, max_bytes)
     reader = _READERS.get(path.suffix.lower()) or _sniff(raw)
     try:

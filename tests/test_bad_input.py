@@ -83,6 +83,17 @@ def test_each_bad_file_gives_one_line_naming_it_and_the_reason(tmp_path, name):
     _assert_one_line_naming(str(raised.value), path, reason)
 
 
+def test_documents_in_unsupported_formats_are_found_and_reported(tmp_path):
+    """An old .doc or a slide deck in the folder is named in the summary, not skipped in silence."""
+    for name in ("minutes.doc", "slides.PPTX", "photo.png"):
+        (tmp_path / name).write_bytes(b"\xd0\xcf\x11\xe0 not readable here")
+    assert discover([tmp_path]) == [tmp_path / "minutes.doc", tmp_path / "slides.PPTX"]
+    for path in discover([tmp_path]):
+        with pytest.raises(InputError) as raised:
+            read_document(path)
+        _assert_one_line_naming(str(raised.value), path, "files are not supported; save it as PDF, .docx or text")
+
+
 def test_a_file_over_the_limit_is_refused_without_reading_it(tmp_path):
     """A 200 MB sparse file: refused from its size alone (a read would take seconds)."""
     path = tmp_path / "huge.txt"
