@@ -39,6 +39,11 @@ def areas() -> tuple[str, ...]:
 
 
 @cache
+def areas_by_fold() -> dict[str, str]:
+    return {fold(area): area for area in areas()}
+
+
+@cache
 def area_regex() -> re.Pattern:
     return re.compile(alternation(areas()))
 
@@ -122,6 +127,12 @@ def organisation_heads() -> tuple[tuple[re.Pattern, str], ...]:
 
 
 @cache
+def any_organisation_head() -> re.Pattern:
+    """All head rules as one pattern: does a name end like an organisation's?"""
+    return re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in organisation_heads()))
+
+
+@cache
 def organisation_rules() -> dict:
     return load_json("organisations.json")
 
@@ -131,30 +142,87 @@ def cue_regex(phrases: tuple[str, ...]) -> re.Pattern:
     return re.compile(alternation(phrases), re.IGNORECASE)
 
 
+_CUE_TOKEN = re.compile(r"[\w']+|&")
+
+
+class CueIndex:
+    """Finds cue phrases in text in one pass over its words, whatever the number of phrases.
+
+    Words compare in lower case with apostrophes dropped ("Children's" = "childrens"); a cue
+    written in capitals ("SEND", "MARAC") only matches in capitals, so the verb "send" is not
+    the acronym. Each hit is (start, end, tag, number of words).
+    """
+
+    def __init__(self, phrases: list[tuple[str, str]]):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[bool, ...], str]]] = {}
+        for phrase, tag in phrases:
+            words = [w.group() for w in _CUE_TOKEN.finditer(phrase)]
+            if not words:
+                continue
+            keys = tuple(_word_key(w) for w in words)
+            exact = tuple(len(w) > 1 and w.isupper() for w in words)
+            self._by_first.setdefault(keys[0], []).append((keys, exact, tag))
+        for entries in self._by_first.values():
+            entries.sort(key=lambda entry: -len(entry[0]))
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, int]]:
+        tokens = [(m.start(), m.end(), m.group()) for m in _CUE_TOKEN.finditer(text, start, len(text) if end is None else end)]
+        keys = [_word_key(t[2]) for t in tokens]
+        hits = []
+        for index, key in enumerate(keys):
+            for words, exact, tag in self._by_first.get(key, ()):
+                stop = index + len(words)
+                if keys[index:stop] == list(words) and all(
+                    not must or tokens[index + k][2] == tokens[index + k][2].upper() for k, must in enumerate(exact)
+                ):
+                    hits.append((tokens[index][0], tokens[stop - 1][1], tag, len(words)))
+        return hits
+
+    def tags(self, text: str) -> set[str]:
+        return {tag for _, _, tag, _ in self.find(text)}
+
+
+def _word_key(word: str) -> str:
+    return word.lower().replace("'", "")
+
+
 @dataclass(frozen=True)
 class Theme:
     theme_id: str
     label: str
-    cues: re.Pattern
 
 
 @cache
 def themes() -> tuple[Theme, ...]:
-    """The themes of the ontology's scheme whose ``skos:altLabel``s are their cue words."""
+    """The themes of the ontology's scheme that have cue words (``skos:altLabel``), in id order."""
+    return tuple(Theme(theme_id, label) for theme_id, label, _ in _theme_cues())
+
+
+@cache
+def theme_cues() -> CueIndex:
+    """Every theme's cue words, tagged with the theme id."""
+    return CueIndex([(cue, theme_id) for theme_id, _, cues in _theme_cues() for cue in cues])
+
+
+@cache
+def _theme_cues() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     ontology = Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
     found = []
     for concept in sorted(set(ontology.subjects(SKOS.broader, None))):
         if not str(concept).startswith(str(THEME)):
             continue
-        cues = [str(label) for label in ontology.objects(concept, SKOS.altLabel)]
-        label = str(ontology.value(concept, SKOS.prefLabel))
+        cues = tuple(sorted(str(label) for label in ontology.objects(concept, SKOS.altLabel)))
         if cues:
-            found.append(Theme(str(concept)[len(str(THEME)):], label, re.compile(alternation(cues), re.IGNORECASE)))
+            found.append((str(concept)[len(str(THEME)):], str(ontology.value(concept, SKOS.prefLabel)), cues))
     return tuple(found)
+
+
+_LEADING_THE = re.compile(r"^the\s+")
+_SPACES = re.compile(r"\s+")
 
 
 def fold(text: str) -> str:
     """A comparison key for names: lower case, apostrophes and 'the' dropped, '&' as 'and', spaces folded."""
     text = text.lower().replace("&", " and ").replace("'", "").replace("\u2019", "")
-    text = re.sub(r"^the\s+", "", text.strip())
-    return re.sub(r"\s+", " ", text).strip()
+    text = _LEADING_THE.sub("", text.strip())
+    return _SPACES.sub(" ", text).strip()

@@ -45,11 +45,7 @@ def main_area(clean: str, mentions: list[OrganisationMention]) -> tuple[str | No
 
 def canonical_area(surface: str) -> str:
     """The gazetteer spelling of an area name matched in the text."""
-    folded = lexicon.fold(surface)
-    for area in lexicon.areas():
-        if lexicon.fold(area) == folded:
-            return area
-    return re.sub(r"\s+", " ", surface.strip())
+    return lexicon.areas_by_fold().get(lexicon.fold(surface)) or re.sub(r"\s+", " ", surface.strip())
 
 
 def resolve_organisations(

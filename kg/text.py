@@ -82,12 +82,12 @@ def clean_view(text: str) -> str:
 
 
 @cache
-def _boilerplate_patterns() -> tuple[re.Pattern, ...]:
-    return tuple(re.compile(line, re.IGNORECASE) for line in load_lines("boilerplate.txt"))
+def _boilerplate_pattern() -> re.Pattern:
+    return re.compile("|".join(f"(?:{line})" for line in load_lines("boilerplate.txt")), re.IGNORECASE)
 
 
 def is_boilerplate(line: str) -> bool:
-    return any(pattern.search(line) for pattern in _boilerplate_patterns())
+    return _boilerplate_pattern().search(line) is not None
 
 
 def lines(clean: str) -> list[Segment]:

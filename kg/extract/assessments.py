@@ -10,8 +10,9 @@ its ``previous`` assessment.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import lexicon
 from ..claims import Assessment, Judgement, Organisation, Span
@@ -52,9 +53,19 @@ def _kind(kind: str) -> AssessmentKind:
     return next(k for k in assessment_kinds() if k.kind == kind)
 
 
+@lru_cache(maxsize=4)
+def _kind_mentions(clean: str) -> tuple[tuple[int, int, AssessmentKind, re.Match], ...]:
+    """Every match of every kind's patterns, in text order (kinds in data order on ties)."""
+    return tuple(sorted(
+        ((match.start(), order, kind, match) for order, kind in enumerate(assessment_kinds())
+         for pattern in kind.patterns for match in pattern.finditer(clean)),
+        key=lambda item: item[:2],
+    ))
+
+
 def assessment_name_spans(clean: str) -> list[Span]:
     """Spans of assessment names, which are never organisation names ("Inspection of ... Services")."""
-    return [Span(m.start(), m.end()) for kind in assessment_kinds() for pattern in kind.patterns for m in pattern.finditer(clean)]
+    return [Span(match.start(), match.end()) for _, _, _, match in _kind_mentions(clean)]
 
 
 def find_assessments(
@@ -63,15 +74,15 @@ def find_assessments(
     """The assessments a document names, most mentioned first; judgements attached to graded ones."""
     previous_spans = _previous_mentions(clean)
     found: dict[tuple[str, str | None], Assessment] = {}
-    for sentence in sentences:
-        if sentence.boilerplate:
+    starts = [s.start for s in sentences]
+    for start, _, kind, match in _kind_mentions(clean):
+        index = bisect_right(starts, start) - 1
+        sentence = sentences[index] if index >= 0 else None
+        if sentence is None or match.end() > sentence.end or sentence.boilerplate:
             continue
-        for kind in assessment_kinds():
-            for pattern in kind.patterns:
-                for match in pattern.finditer(clean, sentence.start, sentence.end):
-                    if any(s.start <= match.start() < s.end for s, _ in previous_spans):
-                        continue
-                    _add_mention(found, kind, clean, sentence, match, main_area)
+        if any(s.start <= start < s.end for s, _ in previous_spans):
+            continue
+        _add_mention(found, kind, clean, sentence, match, main_area)
     assessments = sorted(found.values(), key=lambda a: (-len(a.spans), a.spans[0].start))
     _attach_judgements(clean, sentences, assessments, main_area)
     _attach_previous(clean, sentences, assessments, previous_spans)
@@ -180,6 +191,8 @@ def _judgement_patterns() -> tuple[tuple[str, re.Pattern], ...]:
 def _attach_judgements(clean: str, sentences: list[Segment], assessments: list[Assessment], main_area) -> None:
     judgements: dict[str, Judgement] = {}
     for sentence in sentences:
+        if not _grade_regex().search(clean, sentence.start, sentence.end):
+            continue
         for aspect, pattern in _judgement_patterns():
             match = pattern.search(clean, sentence.start, sentence.end)
             if match and aspect not in judgements:

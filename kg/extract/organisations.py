@@ -155,7 +155,7 @@ def _longest(clean: str, words, start: int, index: int) -> int:
 
 
 def _has_head(name: str) -> bool:
-    return any(pattern.search(name) for pattern, _ in lexicon.organisation_heads())
+    return lexicon.any_organisation_head().search(name) is not None
 
 
 def _name_start(clean: str, words, first: int, last: int) -> int | None:

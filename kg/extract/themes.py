@@ -18,8 +18,8 @@ MIN_WEIGHT = 2
 
 
 def themes_in(text: str) -> list[str]:
-    """The ids of the themes with a cue in ``text``, in scheme order."""
-    return [theme.theme_id for theme in lexicon.themes() if theme.cues.search(text)]
+    """The ids of the themes with a cue in ``text``, sorted."""
+    return sorted(lexicon.theme_cues().tags(text))
 
 
 def document_themes(clean: str, sentences: list[Segment], title: str | None, claimed: list[list[str]]) -> list[str]:
@@ -28,10 +28,8 @@ def document_themes(clean: str, sentences: list[Segment], title: str | None, cla
     for sentence in sentences:
         if sentence.boilerplate:
             continue
-        for theme in lexicon.themes():
-            counts[theme.theme_id] += sum(
-                2 if " " in match.group().strip() else 1 for match in theme.cues.finditer(clean, sentence.start, sentence.end)
-            )
+        for _, _, theme_id, words in lexicon.theme_cues().find(clean, sentence.start, sentence.end):
+            counts[theme_id] += 2 if words > 1 else 1
     strong = {theme for theme, count in counts.items() if count >= MIN_WEIGHT}
     strong.update(themes_in(title or ""))
     for themes in claimed:
