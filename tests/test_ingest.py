@@ -152,6 +152,14 @@ def test_html_in_windows_1252_with_a_latin1_label_decodes_curly_quotes(tmp_path)
     assert document.text == "The council’s “plan” – agreed."
 
 
+def test_xhtml_encoding_from_its_xml_declaration(tmp_path):
+    """Mostly English with a Cyrillic name: undeclared, it would read as Windows-1252."""
+    page = '<?xml version="1.0" encoding="windows-1251"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+    page += "<body><p>The partnership thanked Ольга for her review of the early help services.</p></body></html>"
+    document = read_document(_write(tmp_path, "old.xhtml", page.encode("cp1251")))
+    assert document.text == "The partnership thanked Ольга for her review of the early help services."
+
+
 @pytest.mark.parametrize(
     ("head", "body", "date"),
     [

@@ -20,7 +20,11 @@ from . import Extracted, Unreadable
 from .dates import normalise_date
 from .text import decode_text
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+# The encoding a page declares: <meta charset>, <meta http-equiv content="...; charset=">, or
+# an XHTML file's XML declaration.
+_CHARSET = re.compile(
+    rb"""(?:<meta[^>]+charset|<\?xml[^>]+encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
 # Browsers read these labels as Windows-1252 (WHATWG Encoding), and so do we.
 _AS_CP1252 = frozenset({"ascii", "iso8859-1", "cp1252"})
 _SPACES = re.compile(r"\s+")
