@@ -250,6 +250,15 @@ def test_pdf_lines_are_kept_when_running_headers_cannot_be_told_apart(tmp_path, 
     assert all(body in document.text for body in bodies)
 
 
+def test_pdf_ligatures_become_letters_and_soft_hyphens_go():
+    """Typeset PDFs extract "ﬁ" as one character; the core PDF fonts fpdf2 ships cannot
+    draw it, so this checks the page tidying step on the text pypdf gives for such a page."""
+    from kg.readers.pdf import _lines, _tidy_pages
+
+    page = "The ﬁndings were signiﬁcant and ﬂawed; a soft\u00adhyphen.\n• one\n– two"
+    assert _tidy_pages([_lines(page)]) == ["The findings were significant and flawed; a softhyphen.\n• one\n– two"]
+
+
 def test_pdf_with_only_an_owner_password_is_read(tmp_path):
     raw = make_pdf(["Restricted printing, but anyone may read this report."], owner_password="owner")
     document = read_document(_write(tmp_path, "restricted.pdf", raw))

@@ -5,7 +5,8 @@ Each page's lines are rejoined into paragraphs: a line-end hyphen inside a word 
 ``kg/data/hyphen-prefixes.txt`` ("multi-agency"), and a line that does not end a sentence
 is joined to a next line that starts in lower case. Bare page-number lines and running
 headers and footers (the same line at the top or bottom of most pages) are dropped.
-Pages are separated by a blank line; ``page_starts[i]`` is the offset of page ``i + 1``.
+Ligatures become letters ("ﬁ" -> "fi") and soft hyphens go. Pages are separated by a
+blank line; ``page_starts[i]`` is the offset of page ``i + 1``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,13 @@ _SENTENCE_END = re.compile(r"[.!?:;]['’\")\]]*$")
 _SPACES = re.compile(r"[ \t]+")
 _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?")
 _MAX_REASON = 160
+# Typeset ligatures back to letters ("ﬁndings" -> "findings"); soft hyphens out.
+_TYPOGRAPHY = str.maketrans(
+    {
+        "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+        "\ufb05": "st", "\ufb06": "st", "\u00ad": None,
+    }
+)
 _DIGITS = re.compile(r"\d+")
 # How many lines at the top and bottom of a page may be a running header or footer.
 _EDGE_LINES = 2
@@ -96,7 +104,8 @@ def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
 
 
 def _lines(text: str) -> list[str]:
-    return [_SPACES.sub(" ", line).strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    text = text.translate(_TYPOGRAPHY).replace("\r\n", "\n").replace("\r", "\n")
+    return [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
 
 
 def _tidy_pages(pages: list[list[str]]) -> list[str]:
