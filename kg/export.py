@@ -59,18 +59,21 @@ class UnionSummary:
     classes: Counter = field(default_factory=Counter)
 
 
-def write_outputs(out_dir: Path, graphs: list[GraphFiles], render: Callable[[], str] | None) -> tuple[list[Path], UnionSummary]:
-    """Write ``graph.ttl``, ``graph.trig`` and, when ``render`` is given, ``graph.html`` from its result.
+def write_graph_files(out_dir: Path, graphs: list[GraphFiles], union: Path) -> tuple[list[Path], UnionSummary]:
+    """Write ``graph.ttl`` and ``graph.trig``, and the union's sorted N-Triples to ``union`` (for the store).
 
     ``graphs`` may come in any order; the files list them by graph IRI.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     ordered = sorted(graphs, key=lambda graph: graph.iri)
     summary = UnionSummary()
-    written = [write_union_turtle(out_dir / "graph.ttl", ordered, summary), write_trig(out_dir / "graph.trig", ordered)]
-    if render is not None:
-        written.append(write_atomically(out_dir / "graph.html", render()))
+    written = [write_union_turtle(out_dir / "graph.ttl", ordered, union, summary), write_trig(out_dir / "graph.trig", ordered)]
     return written, summary
+
+
+def write_html(out_dir: Path, render: Callable[[], str]) -> Path:
+    """Write ``graph.html`` with what ``render`` returns."""
+    return write_atomically(out_dir / "graph.html", render())
 
 
 @cache
@@ -91,19 +94,17 @@ def write_trig(path: Path, graphs: list[GraphFiles]) -> Path:
     return path
 
 
-def write_union_turtle(path: Path, graphs: list[GraphFiles], summary: UnionSummary) -> Path:
-    """Turtle of the union of ``graphs``, counting its triples and typed entities into ``summary``."""
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as scratch:
-        merged = Path(scratch) / "union.nt"
-        with merged.open("wb") as stream:
-            for line in _distinct(_merged([_triple_lines(graph) for graph in graphs], Path(scratch))):
-                stream.write(line)
-                _observe(line, summary)
-        with atomic_writer(path) as stream:
-            if summary.triples:
-                ox.serialize(ox.parse(path=str(merged), format=ox.RdfFormat.N_TRIPLES), stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-            else:
-                stream.write(prefix_lines())
+def write_union_turtle(path: Path, graphs: list[GraphFiles], union: Path, summary: UnionSummary) -> Path:
+    """Turtle of the union of ``graphs`` (also left in ``union`` as N-Triples), counting into ``summary``."""
+    with tempfile.TemporaryDirectory(dir=union.parent, prefix=".merge.") as scratch, union.open("wb") as stream:
+        for line in _distinct(_merged([_triple_lines(graph) for graph in graphs], Path(scratch))):
+            stream.write(line)
+            _observe(line, summary)
+    with atomic_writer(path) as stream:
+        if summary.triples:
+            ox.serialize(ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES), stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        else:
+            stream.write(prefix_lines())
     return path
 
 

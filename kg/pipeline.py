@@ -2,9 +2,10 @@
 
 Stages: discover files -> look each up in the cache by content hash (``kg.cache``) ->
 read and map the rest on every core (``kg.ingest``, ``kg.mapping.map_document``), each
-document's named graph going straight to the cache -> fill a new store generation
-(``kg.store``) -> write Turtle, TriG and the interactive HTML (``kg.export``,
-``kg.render``) -> swap the store in.
+document's named graph going straight to the cache -> write Turtle and TriG
+(``kg.export``) -> fill a new store generation with the graphs and their union
+(``kg.store``) -> render the interactive HTML from it (``kg.render``) -> move the
+files into place and swap the store in, each by an atomic rename.
 
 Faults: one build at a time per output folder (a lock file, ``BuildLocked`` for the
 second); a build killed at any point leaves the previous store and files usable, and
@@ -27,9 +28,9 @@ from typing import Callable, Iterator
 
 from .cache import DocumentCache, Entry, mapper_fingerprint
 from .errors import BuildLocked, NothingBuilt
-from .export import GraphFiles, write_outputs
+from .export import GraphFiles, write_graph_files, write_html
 from .ingest import DEFAULT_MAX_BYTES, discover
-from .store import Generation, publish, write_generation
+from .store import Generation, publish, start_generation, write_generation
 
 # Documents per task sent to a worker process: large enough to amortise the round trip.
 _CHUNK = 16
@@ -41,7 +42,7 @@ Progress = Callable[[str, int, int], None]
 class BuildOptions:
     """How to build: output folder, HTML or not, worker processes (None: one per core),
     ``rebuild`` to ignore the cache, and ``progress(stage, done, total)`` to hear how far
-    it got (stages ``"map"``, ``"store"``, ``"write"``)."""
+    it got (stages ``"map"``, ``"write"``, ``"store"``)."""
 
     out_dir: Path = Path("out")
     html: bool = True
@@ -83,12 +84,16 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
         if not entries:
             raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
         graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]]
-        _tell(options, "store", 0, 1)
-        generation = write_generation(options.out_dir, {g.iri: (g.quads.stem, g.quads) for g in graphs}, cache.fingerprint, rebuild=options.rebuild)
+        staging = start_generation(options.out_dir)
         _tell(options, "write", 0, 1)
-        report.written, union = write_outputs(options.out_dir, graphs, _renderer(generation) if options.html else None)
-        publish(options.out_dir, generation)
-        cache.keep_only({g.quads.stem for g in graphs})
+        written, union = write_graph_files(staging, graphs, staging / "union.nt")
+        _tell(options, "store", 0, 1)
+        generation = write_generation(staging, options.out_dir, _keyed(graphs), staging / "union.nt", cache.fingerprint, rebuild=options.rebuild)
+        (staging / "union.nt").unlink()
+        if options.html:
+            written.append(write_html(staging, _renderer(generation)))
+        report.written = publish(options.out_dir, generation, written)
+        cache.keep_only({graph.quads.stem for graph in graphs})
     report.documents, report.triples, report.classes = len(entries), union.triples, union.classes
     return report
 
@@ -179,6 +184,11 @@ def _accepted(entries: list[Entry], report: BuildReport) -> list[Entry]:
             accepted.append(entry)
             report.warnings.extend(entry.warnings)
     return accepted
+
+
+def _keyed(graphs: list[GraphFiles]) -> dict[str, tuple[str, Path]]:
+    """Graph IRI -> (cache key, N-Quads file), as the store generation wants them."""
+    return {graph.iri: (graph.quads.stem, graph.quads) for graph in graphs}
 
 
 def _files(cache: DocumentCache, entry: Entry) -> GraphFiles:

@@ -8,19 +8,22 @@ Reading (``kg query``, ``kg viz``, ``kg export``, ``kg serve``)::
     from kg.store import open_store
     store = open_store(out_dir=Path("out"))            # the store `kg build` left in out/store/
     store = open_store(graph_path=Path("graph.ttl"))   # any RDF file, loaded into memory
-    store.query(sparql, use_default_graph_as_union=True)  # ask over every named graph at once
+    store.query(sparql)                                # the default graph is the union
 
 ``open_store`` opens the built store read-only (many readers at once, even while a
-build runs) and never parses text. Query with ``use_default_graph_as_union=True`` to
-see the union of the documents' graphs (a file of triples is loaded into the default
-graph, which that union includes).
+build runs) and never parses text. The default graph holds the union of every named
+graph (each triple once), so plain queries see the whole graph: do not pass
+``use_default_graph_as_union=True``, which in pyoxigraph is about 100 times slower on
+this data and repeats a triple once per graph that holds it. ``GRAPH ?g { ... }``
+still reaches each document's own graph. A TriG or N-Quads file given as
+``graph_path`` is loaded the same way (named graphs plus their union as default graph).
 
 Writing (``kg.pipeline`` only): each build writes a new *generation* beside the live
 one, ``<out>/.kg/generations/<name>/{store/, manifest.json}``, then swaps the
 ``<out>/store`` symbolic link to it with one atomic rename. A build killed at any
 point therefore leaves the previous store untouched and still linked. An incremental
 build starts its generation from a hard-link backup of the previous store and only
-removes and loads the graphs that changed.
+removes and loads the graphs that changed (and their triples in the union).
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ _MANIFEST = "manifest.json"
 # Above this share of changed graphs, loading everything in bulk beats patching a copy.
 _PATCH_LIMIT = 0.25
 _BULK_BATCH_BYTES = 32 * 1024 * 1024
+_DEFAULT = ox.DefaultGraph()
 
 
 def open_store(out_dir: Path | None = None, graph_path: Path | None = None) -> ox.Store:
@@ -78,6 +82,9 @@ def load_graph_file(path: Path) -> ox.Store:
         store.bulk_load(path=str(path), format=rdf_format)
     except SyntaxError as error:
         raise InputError(f"{path}: not valid {rdf_format.name} ({error})") from error
+    if rdf_format.supports_datasets:
+        named = [quad for quad in store if quad.graph_name != _DEFAULT]
+        store.extend(ox.Quad(quad.subject, quad.predicate, quad.object) for quad in named)
     return store
 
 
@@ -93,31 +100,40 @@ class Generation:
         return self.folder / STORE_LINK
 
 
-def write_generation(out_dir: Path, graphs: dict[str, tuple[str, Path]], fingerprint: str, *, rebuild: bool) -> Generation:
-    """A new store generation holding ``graphs`` (graph IRI -> (cache key, N-Quads file)).
-
-    Starts from the live generation when it was made by the same mapper and most
-    graphs are unchanged; otherwise loads every graph in bulk into a fresh store.
-    Nothing the live store or its link point to is modified.
-    """
+def start_generation(out_dir: Path) -> Path:
+    """A new, empty generation folder under ``<out>/.kg/generations/`` for one build to fill."""
     folder = _state(out_dir) / _GENERATIONS / f"{time.time_ns():x}-{os.getpid()}"
     folder.mkdir(parents=True)
+    return folder
+
+
+def write_generation(folder: Path, out_dir: Path, graphs: dict[str, tuple[str, Path]], union: Path, fingerprint: str, *, rebuild: bool) -> Generation:
+    """The store of generation ``folder``: ``graphs`` (graph IRI -> (cache key, N-Quads file)) as
+    named graphs and their ``union`` (an N-Triples file) as the default graph.
+
+    Starts from the live generation of ``out_dir`` when it was made by the same mapper
+    and most graphs are unchanged; otherwise loads everything in bulk into a fresh
+    store. Nothing the live store or its link point to is modified.
+    """
     previous = _live_generation(out_dir)
     old_graphs = {} if previous is None or rebuild else _patchable(previous, fingerprint)
     changed = {iri for iri, (key, _) in graphs.items() if old_graphs.get(iri) != key}
     removed = set(old_graphs) - set(graphs)
+    store = None
     if old_graphs and len(changed | removed) <= _PATCH_LIMIT * len(graphs):
         store = _patched(previous / STORE_LINK, folder / STORE_LINK, graphs, changed, removed)
-    else:
-        store = _loaded(folder / STORE_LINK, [path for _, path in sorted(graphs.values())])
+    if store is None:
+        store = _loaded(folder / STORE_LINK, [path for _, path in sorted(graphs.values())], union)
     store.flush()
     manifest = {"fingerprint": fingerprint, "graphs": {iri: key for iri, (key, _) in sorted(graphs.items())}}
     write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
     return Generation(folder, store)
 
 
-def publish(out_dir: Path, generation: Generation) -> None:
-    """Point ``<out>/store`` at ``generation`` atomically; drop generations older than the one replaced.
+def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Path]:
+    """Move ``files`` (written in the generation folder) into ``out_dir`` and point ``<out>/store``
+    at ``generation``, each by an atomic rename, one after the other; drop generations older
+    than the one replaced. Returns the files' new paths.
 
     Raises InputError when ``<out>/store`` exists and is not the link a build made.
     """
@@ -128,11 +144,16 @@ def publish(out_dir: Path, generation: Generation) -> None:
     temporary = _state(out_dir) / f"{STORE_LINK}.link"
     temporary.unlink(missing_ok=True)
     os.symlink(os.path.relpath(generation.store_path, out_dir), temporary)
+    published = []
+    for path in files:
+        os.replace(path, out_dir / path.name)
+        published.append(out_dir / path.name)
     os.replace(temporary, link)
     keep = {generation.folder.resolve(), replaced.resolve() if replaced else None}
     for folder in (_state(out_dir) / _GENERATIONS).iterdir():
         if folder.resolve() not in keep:
             shutil.rmtree(folder, ignore_errors=True)
+    return published
 
 
 def _state(out_dir: Path) -> Path:
@@ -155,22 +176,33 @@ def _patchable(previous: Path, fingerprint: str) -> dict[str, str]:
     return manifest["graphs"] if manifest.get("fingerprint") == fingerprint else {}
 
 
-def _patched(source: Path, target: Path, graphs, changed: set[str], removed: set[str]) -> ox.Store:
+def _patched(source: Path, target: Path, graphs, changed: set[str], removed: set[str]) -> ox.Store | None:
+    """A copy of the store at ``source`` with the ``changed`` graphs replaced and the ``removed`` ones gone.
+
+    None when the store at ``source`` cannot be read (the caller then loads afresh).
+    """
     try:
         ox.Store.read_only(str(source)).backup(str(target))
     except OSError:
         shutil.rmtree(target, ignore_errors=True)
-        return _loaded(target, [path for _, path in sorted(graphs.values())])
+        return None
     store = ox.Store(str(target))
+    dropped: list[ox.Quad] = []
     for iri in sorted(changed | removed):
+        dropped += store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
         store.remove_graph(ox.NamedNode(iri))
     for iri in sorted(changed):
-        store.load(path=str(graphs[iri][1]), format=ox.RdfFormat.N_QUADS)
+        quads = list(ox.parse(path=str(graphs[iri][1]), format=ox.RdfFormat.N_QUADS))
+        store.extend(quads)
+        store.extend(ox.Quad(quad.subject, quad.predicate, quad.object) for quad in quads)
+    for quad in dropped:
+        if not any(held.graph_name != _DEFAULT for held in store.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
+            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
     return store
 
 
-def _loaded(target: Path, quads_files: list[Path]) -> ox.Store:
-    """A fresh store with every file's quads, bulk-loaded in batches of about 32 MB."""
+def _loaded(target: Path, quads_files: list[Path], union: Path) -> ox.Store:
+    """A fresh store with every file's quads and the union, bulk-loaded (quads in batches of about 32 MB)."""
     store = ox.Store(str(target))
     batch: list[bytes] = []
     size = 0
@@ -182,4 +214,5 @@ def _loaded(target: Path, quads_files: list[Path]) -> ox.Store:
             batch, size = [], 0
     if batch:
         store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
     return store

@@ -42,6 +42,19 @@ def generate_corpus(count: int, folder: Path) -> list[Path]:
     return module.generate(count, folder)
 
 
+def assert_store_matches_files(out_dir: Path) -> None:
+    """The built store's named graphs are graph.trig's, and its default graph is graph.ttl (the union)."""
+    import pyoxigraph as ox
+
+    from kg.store import open_store
+
+    store = open_store(out_dir)
+    named = {quad for quad in store if quad.graph_name != ox.DefaultGraph()}
+    assert named == set(ox.parse(path=str(out_dir / "graph.trig"), format=ox.RdfFormat.TRIG))
+    default = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    assert default == {quad.triple for quad in ox.parse(path=str(out_dir / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+
+
 def output_bytes(out_dir: Path) -> dict[str, bytes]:
     return {name: (out_dir / name).read_bytes() for name in ("graph.ttl", "graph.trig")}
 

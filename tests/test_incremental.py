@@ -14,7 +14,7 @@ from kg.pipeline import BuildOptions, build
 from kg.store import open_store
 from kg.vocab import graph_iri
 
-from scale_helpers import generate_corpus, output_bytes
+from scale_helpers import assert_store_matches_files, generate_corpus, output_bytes
 
 PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
 <nav>Home | News | Donate</nav>
@@ -78,6 +78,7 @@ def test_a_changed_file_alone_is_mapped_and_its_graph_updated(corpus, tmp_path, 
     fresh = tmp_path / "fresh"
     _build(corpus, fresh)
     assert output_bytes(out_dir) == output_bytes(fresh)
+    assert_store_matches_files(out_dir)
     assert open_store(out_dir).dump(format=pyoxigraph.RdfFormat.N_QUADS) == open_store(fresh).dump(format=pyoxigraph.RdfFormat.N_QUADS)
 
 
@@ -94,6 +95,7 @@ def test_a_removed_file_loses_its_named_graph(corpus, tmp_path, mapped_ids):
     assert removed_graph not in _graph_names(out_dir)
     assert f"<{removed_graph}>" not in (out_dir / "graph.trig").read_text(encoding="utf-8")
     assert removed.stem not in (out_dir / "graph.ttl").read_text(encoding="utf-8")
+    assert_store_matches_files(out_dir)
 
 
 def test_rebuild_maps_everything_and_writes_the_same_bytes(corpus, tmp_path, mapped_ids):

@@ -69,7 +69,7 @@ def test_progress_reports_every_stage_in_order(corpus, tmp_path):
     heard = []
     build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=2, progress=lambda *event: heard.append(event)))
     stages = [stage for stage, _, _ in heard]
-    assert stages[0] == "map" and stages[-2:] == ["store", "write"]
+    assert stages[0] == "map" and stages[-2:] == ["write", "store"]
     mapped = [done for stage, done, _ in heard if stage == "map"]
     assert mapped == list(range(41)) and all(total == 40 for stage, _, total in heard if stage == "map")
 

@@ -9,23 +9,22 @@ from kg.errors import GraphNotFound, InputError
 from kg.store import open_store
 from kg.vocab import SCHEMES_GRAPH, graph_iri
 
+from scale_helpers import assert_store_matches_files
+
 SPARQL_DOCUMENTS = "PREFIX sg: <https://w3id.org/sgkg/ontology#> SELECT ?d WHERE { ?d a sg:SourceDocument } ORDER BY ?d"
 
 
-def test_the_built_store_holds_what_graph_trig_holds(seed_build):
+def test_the_built_store_holds_the_graph_files(seed_build):
     out_dir, report = seed_build
-    store = open_store(out_dir)
-    from_file = set(ox.parse(path=str(out_dir / "graph.trig"), format=ox.RdfFormat.TRIG))
-    assert set(store) == from_file
-    names = {graph.value for graph in store.named_graphs()}
-    assert str(SCHEMES_GRAPH) in names
-    assert str(graph_iri("000-c6acae932d576f81")) in names
+    assert_store_matches_files(out_dir)
+    names = {graph.value for graph in open_store(out_dir).named_graphs()}
+    assert str(SCHEMES_GRAPH) in names and str(graph_iri("000-c6acae932d576f81")) in names
     assert len(names) == report.documents + 1
 
 
-def test_the_union_of_the_store_answers_sparql(seed_build):
+def test_the_default_graph_is_the_union_so_plain_sparql_sees_everything(seed_build):
     out_dir, report = seed_build
-    rows = list(open_store(out_dir).query(SPARQL_DOCUMENTS, use_default_graph_as_union=True))
+    rows = list(open_store(out_dir).query(SPARQL_DOCUMENTS))
     assert len(rows) == report.documents == 5
 
 
@@ -46,7 +45,7 @@ def test_no_store_yet_says_to_build_first(tmp_path):
 def test_a_graph_file_is_loaded_by_its_suffix(seed_build, tmp_path, name):
     out_dir, report = seed_build
     store = open_store(graph_path=out_dir / name)
-    rows = list(store.query(SPARQL_DOCUMENTS, use_default_graph_as_union=True))
+    rows = list(store.query(SPARQL_DOCUMENTS))
     assert len(rows) == report.documents
     assert bool(list(store.named_graphs())) == (name == "graph.trig")
 

@@ -1,0 +1,159 @@
+"""Build benchmark: generate N documents, build them, and print how fast and how big it was.
+
+Prints, for one run on this machine: documents/s, MB/s and triples/s of a full build;
+the time of each stage; peak memory (the build process, and the largest mapping
+worker); the latency of every library query (``queries/*.rq``) inside the built store,
+and of one ``kg query`` command including start-up; the time to rebuild after one
+document changes; and, measured in the same run, a floor: reading the files and
+splitting them into sentences (``kg.text``), which no build can beat. Goals from the
+scale issue are printed beside the figures; nothing is asserted.
+
+    python benchmarks/build_corpus.py --documents 2000            # what `make bench` runs
+    python benchmarks/build_corpus.py --documents 200 --jobs 1    # quick, one core
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from corpus_generator import generate  # noqa: E402  (beside this script)
+
+from kg import text  # noqa: E402
+from kg.ingest import read_document  # noqa: E402
+from kg.pipeline import BuildOptions, build  # noqa: E402
+from kg.resources import queries_dir  # noqa: E402
+from kg.store import open_store  # noqa: E402
+
+
+class StageClock:
+    """A build progress callback that notes when each stage starts."""
+
+    def __init__(self) -> None:
+        self.starts: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self.starts.setdefault(stage, time.perf_counter())
+
+    def durations(self, began: float, ended: float) -> dict[str, float]:
+        marks = [("find and look up in cache", began)] + [(stage, start) for stage, start in self.starts.items()] + [("", ended)]
+        return {name: marks[i + 1][1] - start for i, (name, start) in enumerate(marks[:-1])}
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    import pyoxigraph
+    import rdflib
+
+    return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; {platform.platform()}; Python {platform.python_version()}, "
+            f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}")
+
+
+def floor(paths: list[Path]) -> tuple[float, int]:
+    """Seconds to read every file and split it into sentences, and the sentence count."""
+    began = time.perf_counter()
+    sentences = sum(len(text.segment(text.clean_view(read_document(path).text))) for path in paths)
+    return time.perf_counter() - began, sentences
+
+
+def timed_build(corpus: Path, out_dir: Path, jobs: int | None, html: bool, rebuild: bool = False):
+    clock = StageClock()
+    began = time.perf_counter()
+    report = build([corpus], BuildOptions(out_dir=out_dir, html=html, jobs=jobs, rebuild=rebuild, progress=clock))
+    ended = time.perf_counter()
+    return report, ended - began, clock.durations(began, ended)
+
+
+def query_latencies(out_dir: Path, repeats: int = 3) -> list[tuple[str, float, int]]:
+    """(query name, median seconds, rows) for every library query, run inside the built store."""
+    store = open_store(out_dir)
+    results = []
+    for path in sorted(queries_dir().glob("*.rq")):
+        sparql = path.read_text(encoding="utf-8")
+        times, rows = [], 0
+        for _ in range(repeats):
+            began = time.perf_counter()
+            rows = sum(1 for _ in store.query(sparql, use_default_graph_as_union=True))
+            times.append(time.perf_counter() - began)
+        results.append((path.stem, statistics.median(times), rows))
+    return results
+
+
+def command_latency(work_dir: Path, name: str) -> float:
+    """Seconds for `kg query NAME --format csv` run in ``work_dir`` (its out/ is the build), start-up included."""
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kg.cli", "query", name, "--format", "csv"], cwd=work_dir, check=True,
+                   stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return time.perf_counter() - began
+
+
+def change_one(paths: list[Path]) -> None:
+    middle = paths[len(paths) // 2]
+    middle.write_text(middle.read_text(encoding="utf-8") + "\nThe partnership will publish an update on its action plan.\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=2000)
+    parser.add_argument("--jobs", type=int, default=None, help="mapping processes (default: one per core)")
+    parser.add_argument("--html", action="store_true", help="also render graph.html (off by default: it is a view, not the build)")
+    parser.add_argument("--work", type=Path, help="folder to keep the corpus and out/ in (default: a temporary folder)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="sgkg-bench-") as scratch:
+        work = args.work or Path(scratch)
+        run(args, work)
+
+
+def run(args, work: Path) -> None:
+    corpus, out_dir = work / "corpus", work / "out"
+    paths = generate(args.documents, corpus)
+    megabytes = sum(path.stat().st_size for path in paths) / 1e6
+    print(f"machine: {machine()}")
+    print(f"corpus: {len(paths)} generated documents, {megabytes:.1f} MB")
+
+    floor_seconds, sentences = floor(paths)
+    report, seconds, stages = timed_build(corpus, out_dir, args.jobs, args.html, rebuild=True)
+    self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"\nfloor (read + split into {sentences} sentences, one core): {floor_seconds:.2f} s, "
+          f"{len(paths) / floor_seconds:.0f} documents/s, {megabytes / floor_seconds:.1f} MB/s")
+    print(f"full build ({args.jobs or os.cpu_count()} jobs): {seconds:.2f} s for {report.documents} documents, {report.triples} triples"
+          f"  [goal for 2,000 documents: < 60 s]")
+    print(f"  {report.documents / seconds:.1f} documents/s, {megabytes / seconds:.2f} MB/s, {report.triples / seconds:.0f} triples/s")
+    for stage, stage_seconds in stages.items():
+        print(f"  stage {stage:<26} {stage_seconds:8.2f} s")
+    print(f"  peak memory: build process {self_peak:.0f} MB, largest mapping worker {worker_peak:.0f} MB  [goal: < 2,048 MB]")
+    print(f"  output: graph.ttl {(out_dir / 'graph.ttl').stat().st_size / 1e6:.1f} MB, graph.trig {(out_dir / 'graph.trig').stat().st_size / 1e6:.1f} MB")
+
+    again, unchanged_seconds, _ = timed_build(corpus, out_dir, args.jobs, args.html)
+    print(f"\nrebuild, nothing changed: {unchanged_seconds:.2f} s ({again.reused} documents from the cache)")
+    change_one(paths)
+    changed, changed_seconds, changed_stages = timed_build(corpus, out_dir, args.jobs, args.html)
+    print(f"rebuild, one document changed: {changed_seconds:.2f} s = {100 * changed_seconds / seconds:.1f}% of the full build "
+          f"(mapped {changed.mapped})  [goal: < 5%]")
+    for stage, stage_seconds in changed_stages.items():
+        print(f"  stage {stage:<26} {stage_seconds:8.2f} s")
+
+    latencies = query_latencies(out_dir)
+    print(f"\nlibrary queries in the store (median of 3)  [goal: each < 200 ms]")
+    for name, query_seconds, rows in latencies:
+        print(f"  {name:<36} {1000 * query_seconds:8.1f} ms  {rows:>7} rows")
+    if latencies:
+        name = latencies[0][0]
+        print(f"`kg query {name}` from start-up to exit: {command_latency(work, name):.2f} s  [goal: < 1 s]")
+
+
+if __name__ == "__main__":
+    main()
