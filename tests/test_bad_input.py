@@ -51,6 +51,10 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         b"<body><nav><a href='/'>Home</a></nav><footer>Footer</footer></body></html>",
         "no text to map",
     ),
+    "declared-latin.html": (
+        b"<html><head><meta charset='iso-8859-5'></head><body>" + bytes(range(1, 9)) * 40 + b"</body></html>",
+        "binary or not text",
+    ),
     "empty-body.htm": (b"<!DOCTYPE html><html><head><title>Only a title</title></head><body></body></html>", "no text to map"),
     "not-a-zip.docx": (b"This was saved with the wrong suffix.", "not a Word .docx file"),
     "truncated.docx": (make_docx()[:2000], "not a Word .docx file"),

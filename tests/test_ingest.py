@@ -190,6 +190,14 @@ def test_html_list_items_keep_their_bullet_and_hidden_elements_are_dropped(tmp_p
     assert read_document(_write(tmp_path, "list.html", page)).text == "• One\n\n• Two\n\nAfter"
 
 
+def test_absurdly_nested_json_ld_is_ignored(tmp_path):
+    """Regression: json.loads raised RecursionError (not ValueError) and crashed the reader."""
+    page = '<html><head><script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000
+    page += "</script></head><body><p>Text.</p></body></html>"
+    document = read_document(_write(tmp_path, "nested.html", page))
+    assert (document.text, document.date) == ("Text.", None)
+
+
 def test_deeply_nested_html_does_not_overflow_the_stack(tmp_path):
     page = "<html><body>" + "<div>" * 20_000 + "Deep text about services" + "</div>" * 20_000 + "</body></html>"
     assert read_document(_write(tmp_path, "deep.html", page)).text == "Deep text about services"

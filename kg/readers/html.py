@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from collections import deque
 from functools import cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -18,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from ..resources import load_json
 from . import Extracted, Unreadable
 from .dates import normalise_date
-from .text import decode_text
+from .text import decode_text, reject_binary
 
 # The encoding a page declares: <meta charset>, <meta http-equiv content="...; charset=">, or
 # an XHTML file's XML declaration.
@@ -69,9 +70,12 @@ def _decode_html(raw: bytes) -> str:
         if name is not None:
             name = "cp1252" if name in _AS_CP1252 else name
             try:
-                return raw.decode(name)
+                text = raw.decode(name)
             except UnicodeDecodeError:
                 pass  # the declaration is wrong; detect as for a text file
+            else:
+                reject_binary(text)
+                return text
     return decode_text(raw)[0]
 
 
@@ -118,11 +122,11 @@ def _date(tree: LexborHTMLParser) -> str | None:
 def _json_ld_date(source: str) -> str | None:
     try:
         data = json.loads(source)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return None
-    pending = [data]
+    pending = deque([data])
     while pending:
-        item = pending.pop(0)
+        item = pending.popleft()
         if isinstance(item, dict):
             value = item.get("datePublished")
             if isinstance(value, str) and normalise_date(value):
