@@ -1,12 +1,199 @@
-"""The interactive graph (placeholder page until the viz issue lands)."""
+"""The interactive graph: ``out/graph.html``, one self-contained page that works offline.
+
+Implements "Outputs of a build" (``graph.html``) of ONTOLOGY.md. ``kg.project`` chooses
+what is drawn, ``kg.layout`` places it, pyvis turns the networkx graph into
+vis-network's nodes and edges, and this module writes them into our own template
+(``kg/data/viz/page.html``) with vis-network's script and style inlined from the pyvis
+package, so the page makes no request at all.
+
+Safety: text from documents reaches the page only inside a JSON script block in which
+``<``, ``>`` and ``&`` are escaped, and the page's script sets it with textContent. A
+Content-Security-Policy allows only the page's own scripts (by hash) and no fetching.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
+import json
+import math
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from string import Template
 
+import networkx as nx
+from pyvis.network import Network
 from rdflib import Dataset
 
+from .export import write_atomically
+from .layout import columns, satellites, spring_positions
+from .project import View, class_styles, grade_colours, load_dataset, project
+from .resources import data_path, load_json
 
-def render_html(dataset: Dataset) -> str:
-    count = len(set(dataset.triples((None, None, None))))
-    return f"<!doctype html><title>sgkg</title><p>{html.escape(str(count))} triples</p>\n"
+_VIS_FOLDER = "lib/vis-9.1.2"
+# Characters that must not appear raw inside a <script> element (U+2028/9 end JS lines).
+_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_LABEL_LENGTH = 40
+
+
+def render_html(dataset: Dataset, view: View = View()) -> str:
+    """The page for ``view`` of ``dataset``; the same graph always gives the same bytes.
+
+    Raises InputError when the view names an area or node the graph does not have.
+    """
+    drawn = project(dataset, view)
+    positions = _positions(drawn, view)
+    return _page(_vis_data(drawn, positions), drawn, view)
+
+
+def render_file(graph_path: Path, out: Path, view: View = View()) -> Path:
+    """Read the graph file at ``graph_path`` and write its page to ``out``.
+
+    Raises GraphNotFound when ``graph_path`` is missing, InputError when it cannot be read.
+    """
+    page = render_html(load_dataset(graph_path), view)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return write_atomically(out, page)
+
+
+def _positions(drawn: nx.DiGraph, view: View) -> dict:
+    if view.kind != "partners-failings":
+        return spring_positions(drawn)
+    kinds = {node: attributes["cls"] for node, attributes in drawn.nodes(data=True)}
+    judgements = {node: next(iter(drawn.successors(node))) for node, cls in kinds.items() if cls == "sg:Judgement"}
+    partners = sorted(
+        (node for node, cls in kinds.items() if cls not in ("skos:Concept", "sg:Judgement")),
+        key=lambda node: (-drawn.nodes[node]["value"], drawn.nodes[node]["label"]),
+    )
+    rank = {node: number for number, node in enumerate(partners)}
+    themes = sorted(
+        (node for node, cls in kinds.items() if cls == "skos:Concept"),
+        key=lambda node: (_barycentre(drawn, node, rank), drawn.nodes[node]["label"]),
+    )
+    positions = columns(partners, themes)
+    positions.update(satellites(positions, judgements))
+    return positions
+
+
+def _barycentre(drawn: nx.DiGraph, theme, rank: dict) -> float:
+    """The mean row of the organisations tied to ``theme``, weighted by failings."""
+    ties = [(rank[source], drawn.edges[source, theme]["weight"]) for source in drawn.predecessors(theme) if source in rank]
+    total = sum(weight for _, weight in ties)
+    return sum(row * weight for row, weight in ties) / total if total else math.inf
+
+
+def _vis_data(drawn: nx.DiGraph, positions: dict) -> dict:
+    """vis-network nodes and edges (through pyvis) and the details the page shows."""
+    styles = {style.key: (number, style) for number, style in enumerate(class_styles())}
+    grades = grade_colours()
+    ids = {node: number for number, node in enumerate(drawn)}
+    visual = nx.DiGraph()
+    for node, attributes in drawn.nodes(data=True):
+        style = styles[attributes["cls"]][1]
+        colour = grades[attributes["grade"]][1] if attributes["grade"] in grades else style.color
+        x, y = positions[node]
+        visual.add_node(
+            ids[node],
+            label=_short(attributes["label"]),
+            title=attributes["label"],
+            shape=style.shape,
+            color=colour,
+            value=attributes["value"],
+            x=x,
+            y=y,
+        )
+    for source, target, attributes in drawn.edges(data=True):
+        visual.add_edge(ids[source], ids[target], title=", ".join(attributes["relations"]), weight=attributes["weight"])
+    network = Network(directed=True)
+    network.from_nx(visual, edge_weight_transf=lambda weight: round(1 + 2 * math.log2(weight), 2))
+    themes = _choices(drawn, "themes")
+    areas = _choices(drawn, "areas")
+    indexes = {key: {value: number for number, value in enumerate(found)} for key, found in (("themes", themes), ("areas", areas))}
+    return {
+        "nodes": sorted(network.nodes, key=lambda node: node["id"]),
+        "edges": [{**edge, "id": number} for number, edge in enumerate(network.edges)],
+        "details": [_details(node, attributes, styles, indexes) for node, attributes in drawn.nodes(data=True)],
+        "themes": [{"label": drawn.graph["names"][theme], "count": count} for theme, count in themes.items()],
+        "areas": [{"label": drawn.graph["names"][area], "count": count} for area, count in areas.items()],
+    }
+
+
+def _choices(drawn: nx.DiGraph, key: str) -> dict:
+    """The themes or areas nodes filter on (IRI -> how many nodes), sorted by label."""
+    counts: dict = {}
+    for _, values in drawn.nodes(data=key):
+        for value in values:
+            counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items(), key=lambda item: (drawn.graph["names"][item[0]], item[0])))
+
+
+def _details(node, attributes: dict, styles: dict, indexes: dict) -> dict:
+    return {
+        "iri": str(node),
+        "label": attributes["label"],
+        "cls": styles[attributes["cls"]][0],
+        "alt": attributes["alt"],
+        "facts": [[prop, values] for prop, values in attributes["facts"]],
+        "evidence": attributes["evidence"],
+        "themes": [indexes["themes"][theme] for theme in attributes["themes"]],
+        "areas": [indexes["areas"][area] for area in attributes["areas"]],
+    }
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= _LABEL_LENGTH else label[: _LABEL_LENGTH - 1].rstrip() + "\u2026"
+
+
+def _page(vis_data: dict, drawn: nx.DiGraph, view: View) -> str:
+    counts: dict[str, int] = {}
+    for _, cls in drawn.nodes(data="cls"):
+        counts[cls] = counts.get(cls, 0) + 1
+    payload = {
+        **vis_data,
+        "view": str(view),
+        "options": load_json("viz/options.json"),
+        "classes": [{"label": style.label, "color": style.color, "count": counts.get(style.key, 0)} for style in class_styles()],
+        "grades": [{"label": label, "color": colour} for label, colour in grade_colours().values()]
+        if "sg:Judgement" in counts
+        else [],
+    }
+    vis_js, vis_css = _vis_assets()
+    app_js = data_path("viz/app.js").read_text(encoding="utf-8")
+    app_css = data_path("viz/app.css").read_text(encoding="utf-8")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_hash(vis_js)} {_hash(app_js)}; "
+        "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    title = "sgkg: safeguarding partners and failings" if view.kind == "partners-failings" else f"sgkg graph ({view})"
+    return Template(data_path("viz/page.html").read_text(encoding="utf-8")).substitute(
+        csp=html.escape(csp),
+        title=html.escape(title),
+        vis_css=vis_css,
+        app_css=app_css,
+        data=script_json(payload),
+        vis_js=vis_js,
+        app_js=app_js,
+    )
+
+
+def script_json(value) -> str:
+    """JSON that is safe inside a ``<script>`` element: no raw ``<``, ``>`` or ``&``."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.translate(_JSON_ESCAPES)
+
+
+def _hash(script: str) -> str:
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+@cache
+def _vis_assets() -> tuple[str, str]:
+    """vis-network's script and style from the pyvis package, without the source-map link."""
+    folder = files("pyvis").joinpath(_VIS_FOLDER)
+    script = folder.joinpath("vis-network.min.js").read_text(encoding="utf-8")
+    code, marker, _ = script.rpartition("\n//# sourceMappingURL=")
+    return (code if marker else script), folder.joinpath("vis-network.css").read_text(encoding="utf-8")

@@ -1,0 +1,369 @@
+"""The projection of the RDF graph that is drawn: which nodes, which edges, what a click shows.
+
+Reads the contract of ONTOLOGY.md ("Classes", "Properties") and turns a built dataset into
+a networkx ``DiGraph`` for ``kg.render``. Every typed node of a contract class is drawn,
+except ``sg:Evidence``, whose quotes go into the click panel of the node they support;
+themes are drawn when something refers to them; grades colour judgements instead of
+being drawn. Literal values become the node's facts.
+
+Views (``View``): ``full`` (everything), ``partners-failings`` (organisations against
+themes, an edge weighted by the number of ``sg:Failing`` that implicate the one and
+carry the other, plus each organisation's judgements), ``area`` (the nodes of one area
+and their neighbours) and ``node`` (one node and its neighbours).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.exceptions import ParserError
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+
+from .errors import GraphNotFound, InputError
+from .resources import load_json
+from .vocab import GRADE, PREFIXES, SG, THEME
+
+VIEW_KINDS = ("full", "partners-failings", "area", "node")
+_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nt": "nt", ".nq": "nquads"}
+# Properties shown elsewhere than in the facts list of the click panel.
+_NOT_FACTS = frozenset({RDF.type, RDFS.label, SG.evidence})
+
+
+@dataclass(frozen=True)
+class View:
+    """What to draw: ``kind`` is one of VIEW_KINDS; ``target`` names the area or node."""
+
+    kind: str = "full"
+    target: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> View:
+        """``"full"``, ``"partners-failings"``, ``"area Eastmere"`` or ``"node ECC"``.
+
+        Raises InputError for an unknown kind or a missing or unexpected target.
+        """
+        kind, _, target = text.strip().partition(" ")
+        target = target.strip() or None
+        if kind not in VIEW_KINDS:
+            raise InputError(f"unknown view {kind!r}: use one of {', '.join(VIEW_KINDS)}")
+        if (kind in ("area", "node")) != (target is not None):
+            raise InputError(f"view {kind!r} takes {'a name, e.g. ' + repr(kind + ' NAME') if target is None else 'no name'}")
+        return cls(kind, target)
+
+    def __str__(self) -> str:
+        return self.kind if self.target is None else f"{self.kind} {self.target}"
+
+
+@dataclass(frozen=True)
+class ClassStyle:
+    key: str
+    label: str
+    color: str
+    shape: str
+
+
+def load_dataset(path: Path) -> Dataset:
+    """Read a graph file (TriG, Turtle, N-Triples or N-Quads, chosen by suffix).
+
+    Raises GraphNotFound when the file is missing and InputError when its suffix is
+    unknown or it does not parse.
+    """
+    if not path.is_file():
+        raise GraphNotFound(f"no graph at {path}: run `kg build` first or pass --graph")
+    rdf_format = _FORMATS.get(path.suffix.lower())
+    if rdf_format is None:
+        raise InputError(f"{path}: unknown graph format; use one of {', '.join(sorted(_FORMATS))}")
+    dataset = Dataset()
+    try:
+        dataset.parse(path, format=rdf_format)
+    except (SyntaxError, ParserError, ValueError) as error:
+        raise InputError(f"{path}: not valid {rdf_format}: {error}") from error
+    return dataset
+
+
+@cache
+def class_styles() -> tuple[ClassStyle, ...]:
+    """The drawn classes, most specific first (``kg/data/viz/classes.json``)."""
+    return tuple(
+        ClassStyle(item["class"], item["label"], item["color"], item["shape"])
+        for item in load_json("viz/classes.json")["classes"]
+    )
+
+
+@cache
+def grade_colours() -> dict[str, tuple[str, str]]:
+    """Grade id -> (label, colour)."""
+    return {item["grade"]: (item["label"], item["color"]) for item in load_json("viz/classes.json")["grades"]}
+
+
+def curie(iri: URIRef) -> str:
+    """``sg:implicates`` for a term in a contract namespace, else the IRI itself."""
+    text = str(iri)
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return text
+
+
+def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
+    """The drawn graph of ``dataset`` for ``view``.
+
+    Nodes are keyed by IRI (inserted in sorted order, so the result is deterministic) and
+    carry ``label``, ``cls`` (a ClassStyle key), ``alt``, ``facts`` (sorted
+    ``(property, values)`` pairs), ``evidence`` (dicts with ``quote``, ``document`` (its file name),
+    ``start``, ``end``), ``grade``, ``themes`` and ``areas`` (the theme and area IRIs the
+    page filters on, labelled in ``graph["names"]``) and ``value`` (what the node's size
+    shows). Edges carry
+    ``relations`` (sorted labels) and ``weight``. Raises InputError when the area or node
+    a view names is not in the graph.
+    """
+    reader = _Reader(_union(dataset))
+    if view.kind == "partners-failings":
+        drawn = _partners_failings(reader)
+    else:
+        drawn = _full(reader)
+    if view.kind == "area":
+        drawn = _area_view(drawn, reader.find(view.target, drawn, kind="area"))
+    if view.kind == "node":
+        drawn = _restricted(drawn, _with_neighbours(drawn, {reader.find(view.target, drawn, kind="node")}))
+    named = {value for key in ("themes", "areas") for _, values in drawn.nodes(data=key) for value in values}
+    drawn.graph["names"] = {node: reader.label(node) for node in sorted(named)}
+    return drawn
+
+
+class _Reader:
+    """Label, class, facts and evidence lookups over one union graph."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+        self.classes = self._classify()
+
+    def _classify(self) -> dict[URIRef, str]:
+        rank = {URIRef(_expand(style.key)): index for index, style in enumerate(class_styles())}
+        best: dict[URIRef, int] = {}
+        for subject, cls in self.graph.subject_objects(RDF.type):
+            if isinstance(subject, URIRef) and cls in rank and cls != SKOS.Concept:
+                best[subject] = min(best.get(subject, len(rank)), rank[cls])
+        for prop in (SG.theme, DCTERMS.subject):
+            for theme in self.graph.objects(None, prop):
+                if isinstance(theme, URIRef) and str(theme).startswith(str(THEME)):
+                    best[theme] = rank[SKOS.Concept]
+        keys = [style.key for style in class_styles()]
+        return {node: keys[index] for node, index in best.items()}
+
+    def label(self, node: URIRef) -> str:
+        for prop in (RDFS.label, SKOS.prefLabel, FOAF.name, SG.fileName):
+            value = self.graph.value(node, prop)
+            if value is not None:
+                return str(value)
+        return curie(node).rsplit("/", 1)[-1]
+
+    def file_name(self, document: URIRef) -> str:
+        value = self.graph.value(document, SG.fileName)
+        return str(value) if value is not None else self.label(document)
+
+    def alt_labels(self, node: URIRef) -> list[str]:
+        return sorted({str(value) for value in self.graph.objects(node, SKOS.altLabel)})
+
+    def facts(self, node: URIRef) -> list[tuple[str, list[str]]]:
+        values: dict[str, set[str]] = defaultdict(set)
+        for prop, value in self.graph.predicate_objects(node):
+            if prop not in _NOT_FACTS:
+                values[curie(prop)].add(str(value) if isinstance(value, Literal) else self.label(value))
+        return sorted((prop, sorted(found)) for prop, found in values.items())
+
+    def evidence(self, node: URIRef) -> list[dict]:
+        spans = []
+        for span in set(self.graph.objects(node, SG.evidence)):
+            document = self.graph.value(span, SG.inDocument)
+            spans.append(
+                {
+                    "quote": str(self.graph.value(span, SG.quote) or ""),
+                    "document": self.file_name(document) if document is not None else "",
+                    "start": _integer(self.graph.value(span, SG.start)),
+                    "end": _integer(self.graph.value(span, SG.end)),
+                }
+            )
+        return sorted(spans, key=lambda span: (span["document"], span["start"] or 0, span["quote"]))
+
+    def grade(self, node: URIRef) -> str | None:
+        value = self.graph.value(node, SG.grade)
+        return str(value)[len(str(GRADE)):] if value is not None and str(value).startswith(str(GRADE)) else None
+
+    def attributes(self, node: URIRef) -> dict:
+        """Everything the page shows about ``node`` (see ``project``)."""
+        return {
+            "label": self.label(node),
+            "cls": self.classes[node],
+            "alt": self.alt_labels(node),
+            "facts": self.facts(node),
+            "evidence": self.evidence(node),
+            "grade": self.grade(node),
+        }
+
+    def find(self, name: str, drawn: nx.DiGraph, *, kind: str) -> URIRef:
+        """The drawn node whose label or alias is ``name`` (case-insensitive).
+
+        An exact match wins; otherwise a single node whose label contains ``name``.
+        For ``kind == "area"`` only ``sg:Area`` nodes count. Raises InputError otherwise.
+        """
+        wanted = name.casefold()
+        candidates = [node for node in drawn if kind != "area" or drawn.nodes[node]["cls"] == "sg:Area"]
+        names = {node: [drawn.nodes[node]["label"], *drawn.nodes[node]["alt"]] for node in candidates}
+        exact = [node for node in candidates if any(text.casefold() == wanted for text in names[node])]
+        partial = [node for node in candidates if any(wanted in text.casefold() for text in names[node])]
+        if exact or len(partial) == 1:
+            return (exact or partial)[0]
+        near = sorted(drawn.nodes[node]["label"] for node in partial) or sorted(
+            drawn.nodes[node]["label"] for node in candidates
+        )
+        hint = ", ".join(near[:10]) + (" ..." if len(near) > 10 else "")
+        raise InputError(f"no single {kind} called {name!r}; " + (f"try one of: {hint}" if hint else "the graph has none"))
+
+
+def _union(dataset: Dataset) -> Graph:
+    union = Graph()
+    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+        union.add((subject, predicate, obj))
+    return union
+
+
+def _expand(key: str) -> str:
+    prefix, _, local = key.partition(":")
+    return PREFIXES[prefix] + local
+
+
+def _integer(value) -> int | None:
+    return int(value) if isinstance(value, Literal) and str(value).lstrip("-").isdigit() else None
+
+
+def _full(reader: _Reader) -> nx.DiGraph:
+    drawn = nx.DiGraph()
+    for node in sorted(reader.classes):
+        drawn.add_node(node, **reader.attributes(node))
+    for node in sorted(reader.classes):
+        for prop, target in sorted(reader.graph.predicate_objects(node)):
+            if target in reader.classes and target != node and prop != RDF.type:
+                _add_relation(drawn, node, target, curie(prop))
+    _add_filters(drawn, reader)
+    for node, degree in drawn.degree():
+        drawn.nodes[node]["value"] = degree
+    return drawn
+
+
+def _add_relation(drawn: nx.DiGraph, source, target, relation: str, weight: int = 1) -> None:
+    if drawn.has_edge(source, target):
+        edge = drawn.edges[source, target]
+        edge["relations"] = sorted(set(edge["relations"]) | {relation})
+        edge["weight"] += weight
+    else:
+        drawn.add_edge(source, target, relations=[relation], weight=weight)
+
+
+def _add_filters(drawn: nx.DiGraph, reader: _Reader) -> None:
+    """Give each node the themes and areas the page filters on.
+
+    A node belongs to a theme it carries (``sg:theme``, ``dcterms:subject``) or that a
+    neighbour carries through ``sg:theme``, and to its own ``sg:area`` or a neighbour's.
+    """
+    own_themes = {node: set(reader.graph.objects(node, SG.theme)) for node in drawn}
+    own_areas = {node: set(reader.graph.objects(node, SG.area)) for node in drawn}
+    for node, attributes in drawn.nodes(data=True):
+        if attributes["cls"] == "skos:Concept":
+            own_themes[node].add(node)
+        if attributes["cls"] == "sg:Area":
+            own_areas[node].add(node)
+    for node in drawn:
+        neighbours = set(drawn.predecessors(node)) | set(drawn.successors(node))
+        themes = own_themes[node] | set(reader.graph.objects(node, DCTERMS.subject))
+        areas = set(own_areas[node])
+        for neighbour in neighbours:
+            themes |= own_themes[neighbour]
+            areas |= own_areas[neighbour]
+        drawn.nodes[node]["themes"] = sorted(theme for theme in themes if theme in drawn)
+        drawn.nodes[node]["areas"] = sorted(area for area in areas if area in drawn)
+
+
+def _with_neighbours(drawn: nx.DiGraph, nodes: set) -> set:
+    grown = set(nodes)
+    for node in nodes:
+        grown |= set(drawn.predecessors(node)) | set(drawn.successors(node))
+    return grown
+
+
+def _area_view(full: nx.DiGraph, area: URIRef) -> nx.DiGraph:
+    """The area's nodes (see ``_add_filters``) and their neighbours, without source documents."""
+    inside = {node for node, areas in full.nodes(data="areas") if area in areas}
+    context = {node for node in _with_neighbours(full, inside) - inside if full.nodes[node]["cls"] != "sg:SourceDocument"}
+    return _restricted(full, inside | context)
+
+
+def _restricted(full: nx.DiGraph, keep: set) -> nx.DiGraph:
+    """The part of ``full`` on ``keep``, its filters naming only nodes it still draws."""
+    part = nx.DiGraph(full.subgraph(keep))
+    for _, attributes in part.nodes(data=True):
+        attributes["themes"] = [theme for theme in attributes["themes"] if theme in keep]
+        attributes["areas"] = [area for area in attributes["areas"] if area in keep]
+    return part
+
+
+def _partners_failings(reader: _Reader) -> nx.DiGraph:
+    """Organisations against themes, weighted by failings; judgements hang off what they judge."""
+    ties: Counter = Counter()
+    failings_of: dict[URIRef, list[URIRef]] = defaultdict(list)
+    for failing in sorted(set(reader.graph.subjects(RDF.type, SG.Failing))):
+        for organisation in sorted(set(reader.graph.objects(failing, SG.implicates))):
+            failings_of[organisation].append(failing)
+            for theme in sorted(set(reader.graph.objects(failing, SG.theme))):
+                failings_of[theme].append(failing)
+                ties[organisation, theme] += 1
+    judged = _judgements_by_organisation(reader)
+    drawn = nx.DiGraph()
+    for node in sorted({node for pair in ties for node in pair} | set(judged)):
+        if node in reader.classes:
+            drawn.add_node(node, **_with_failings(reader, node, sorted(set(failings_of[node]))))
+    for (organisation, theme), count in sorted(ties.items()):
+        if organisation in drawn and theme in drawn:
+            _add_relation(drawn, organisation, theme, f"{count} failing{'s' if count != 1 else ''}", count)
+    for organisation, judgements in sorted(judged.items()):
+        for judgement in judgements:
+            drawn.add_node(judgement, **reader.attributes(judgement), value=1)
+            _add_relation(drawn, judgement, organisation, "judgement of")
+    _add_tie_filters(drawn)
+    return drawn
+
+
+def _add_tie_filters(drawn: nx.DiGraph) -> None:
+    """A theme filters on itself, an organisation on the themes it is tied to, a judgement on its organisation's."""
+    for node, attributes in drawn.nodes(data=True):
+        tied = [target for target in drawn.successors(node) if drawn.nodes[target]["cls"] == "skos:Concept"]
+        attributes["themes"] = [node] if attributes["cls"] == "skos:Concept" else sorted(tied)
+    for node, attributes in drawn.nodes(data=True):
+        if attributes["cls"] == "sg:Judgement":
+            judged = sorted(drawn.successors(node))
+            attributes["themes"] = sorted({theme for target in judged for theme in drawn.nodes[target]["themes"]})
+            attributes["areas"] = sorted({area for target in judged for area in drawn.nodes[target]["areas"]})
+
+
+def _judgements_by_organisation(reader: _Reader) -> dict[URIRef, list[URIRef]]:
+    judged: dict[URIRef, set[URIRef]] = defaultdict(set)
+    for assessment, judgement in reader.graph.subject_objects(SG.hasJudgement):
+        for organisation in reader.graph.objects(assessment, SG.assesses):
+            if organisation in reader.classes and judgement in reader.classes:
+                judged[organisation].add(judgement)
+    return {organisation: sorted(judgements) for organisation, judgements in judged.items()}
+
+
+def _with_failings(reader: _Reader, node: URIRef, failings: list[URIRef]) -> dict:
+    """An organisation's or theme's attributes, with the evidence of its failings."""
+    attributes = reader.attributes(node)
+    attributes["facts"] = attributes["facts"] + [("failings", [reader.label(failing) for failing in failings])]
+    attributes["evidence"] = attributes["evidence"] + [span for failing in failings for span in reader.evidence(failing)]
+    attributes["value"] = max(len(failings), 1)
+    attributes["areas"] = sorted(area for area in reader.graph.objects(node, SG.area) if area in reader.classes)
+    return attributes
