@@ -93,6 +93,7 @@ class Response:
     span: Span
     respondent: str | None
     date: str | None = None
+    answers: int | None = None  # for one statement answering several recommendations: which one
 
 
 @dataclass

@@ -77,7 +77,9 @@ def role_regex() -> re.Pattern:
     modifiers = "|".join(re.escape(m) for m in data["modifiers"])
     titles = alternation([entry["title"] for entry in data["titles"]], plural=True)
     continuation = r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*)?"
-    return re.compile(rf"(?P<role>(?i:(?:(?:{modifiers})\s+)*{titles}){continuation})")
+    heads = "|".join(re.escape(h) for h in data["title_heads"])
+    other_titles = rf"(?<=, )(?:[A-Z][\w'-]+ ){{1,4}}(?:{heads})(?=,)"
+    return re.compile(rf"(?P<role>(?i:(?:(?:{modifiers})\s+)*{titles}){continuation}|{other_titles})")
 
 
 @cache

@@ -221,7 +221,8 @@ def map_recommendation(context: _Context, recommendation: Recommendation) -> URI
 
 def map_response(context: _Context, response: Response) -> URIRef:
     graph = context.graph
-    node = mint("response", context.document.document_id, response.span.start)
+    parts = (response.span.start,) if response.answers is None else (response.span.start, "answer", response.answers)
+    node = mint("response", context.document.document_id, *parts)
     graph.add((node, RDF.type, SG.Response))
     graph.add((node, RDFS.label, Literal(_short(response.statement))))
     graph.add((node, SG.statement, Literal(response.statement)))

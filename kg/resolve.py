@@ -85,6 +85,8 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
         body = next(b for b in lexicon.national_bodies() if b.label == mention.national)
         return Organisation(body.label, body.cls, None, set(body.acronyms))
     name = canonical_name(mention.name)
+    if mention.cls is None and len(name.split()) == 1:
+        return None  # "Police ...", "Charity reaction": a head word alone names no one
     cls = mention.cls or classify(name)
     name_area = _area_in(name)
     if name_area is None and _is_generic(name):
@@ -126,6 +128,8 @@ def _context_class(clean: str, span: Span, name: str) -> str | None:
         if re.search(rule["head"], name) and any(cue in sentence for cue in rule["cues"]):
             return rule["class"]
     if re.search(r"\bBoard$", name) and len(name.split()) >= 3:
+        return "Organization"
+    if re.search(lexicon.organisation_rules()["kept_heads"], name) and len(name.split()) >= 2:
         return "Organization"
     return None
 

@@ -19,7 +19,7 @@ from .dates import find_dates
 from .findings import find_findings
 from .organisations import find_organisation_mentions
 from .people import find_memberships
-from .recommendations import find_document_responses, find_recommendations, find_sentence_recommendations
+from .recommendations import answer_unanswered, find_document_responses, find_recommendations, find_sentence_recommendations
 from .themes import document_themes
 
 _TITLE_MIN_WORDS = 5
@@ -44,8 +44,10 @@ def extract(document: SourceDocument) -> Extraction:
     result.recommendations = find_recommendations(clean, result.organisations, resolved, result.assessments, result.publisher)
     taken = [r.span for r in result.recommendations] + [r.response.span for r in result.recommendations if r.response]
     result.recommendations += find_sentence_recommendations(clean, sentences, result.organisations, resolved, result.assessments, taken)
-    if not any(r.response for r in result.recommendations):  # else the point-by-point responses are the response
-        result.document_responses = find_document_responses(clean, sentences, result.organisations, resolved, result.assessments, result.publisher)
+    if not all(r.response for r in result.recommendations) or not result.recommendations:
+        # Point-by-point responses answer the whole review; else look for a response to all of it.
+        responses = find_document_responses(clean, sentences, result.organisations, resolved, result.assessments, result.publisher)
+        result.document_responses = answer_unanswered(clean, result.recommendations, responses)
     result.findings = find_findings(clean, sentences, result.assessments, result.organisations, resolved, _claimed_spans(result))
     result.themes = document_themes(clean, sentences, result.title, [f.themes for f in result.findings] + [r.themes for r in result.recommendations])
     return result

@@ -84,7 +84,7 @@ def find_assessments(
             continue
         _add_mention(found, kind, clean, sentence, match, main_area)
     assessments = sorted(found.values(), key=lambda a: (-len(a.spans), a.spans[0].start))
-    _attach_judgements(clean, sentences, assessments, main_area)
+    _attach_judgements(clean, sentences, assessments, main_area, previous_spans)
     _attach_previous(clean, sentences, assessments, previous_spans)
     for assessment in assessments:
         if assessment.date is None and document_date:
@@ -95,6 +95,8 @@ def find_assessments(
 
 def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, match: re.Match, main_area) -> None:
     area = main_area if kind.national else (_area_near(clean, sentence) or main_area)
+    if area is None and not kind.national:
+        return  # an ILACS "of England" is a kind named in passing, not an assessment
     assessment = found.get((kind.kind, area))
     if assessment is None:
         name = match.group().strip() if kind.cls == "Commission" else None
@@ -167,8 +169,7 @@ def _previous_grade(clean: str, sentence: Segment) -> tuple[str, Span] | None:
     grade = _grade_regex().match(clean, sentence.start + match.end())
     if grade is None:
         return None
-    name = next(n for n, v in grade.groupdict().items() if v)
-    return name[2:].replace("_", "-"), Span(sentence.start, sentence.end)
+    return _grade_of(grade), Span(sentence.start, sentence.end)
 
 
 @cache
@@ -188,16 +189,15 @@ def _judgement_patterns() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple(patterns)
 
 
-def _attach_judgements(clean: str, sentences: list[Segment], assessments: list[Assessment], main_area) -> None:
+def _attach_judgements(clean: str, sentences: list[Segment], assessments: list[Assessment], main_area, previous_spans) -> None:
     judgements: dict[str, Judgement] = {}
-    for sentence in sentences:
-        if not _grade_regex().search(clean, sentence.start, sentence.end):
+    about_previous = {s.start for s in sentences if any(s.start <= span.start < s.end for span, _ in previous_spans)}
+    for index, sentence in enumerate(sentences):
+        if sentence.start in about_previous:
             continue
-        for aspect, pattern in _judgement_patterns():
-            match = pattern.search(clean, sentence.start, sentence.end)
-            if match and aspect not in judgements:
-                grade = next(name[2:].replace("_", "-") for name, value in match.groupdict().items() if value)
-                judgements[aspect] = Judgement(aspect, grade, Span(match.start(), match.end()))
+        found = _judgement_in(clean, sentence) or _judgement_below(clean, sentence, sentences[index + 1: index + 2])
+        if found and found.aspect not in judgements:
+            judgements[found.aspect] = found
     if not judgements:
         return
     graded = next((a for a in assessments if _kind(a.kind).graded), None)
@@ -207,6 +207,42 @@ def _attach_judgements(clean: str, sentences: list[Segment], assessments: list[A
         graded.spans.append(min(j.span for j in judgements.values()))
         assessments.insert(0, graded)
     graded.judgements = sorted(judgements.values(), key=lambda j: j.span)
+
+
+def _judgement_in(clean: str, sentence: Segment) -> Judgement | None:
+    """ "<aspect>: <grade>", "<aspect> is judged <grade>", "<aspect>    <grade>" within one sentence."""
+    if not _grade_regex().search(clean, sentence.start, sentence.end):
+        return None
+    for aspect, pattern in _judgement_patterns():
+        match = pattern.search(clean, sentence.start, sentence.end)
+        if match:
+            return Judgement(aspect, _grade_of(match), Span(match.start(), match.end()))
+    return None
+
+
+def _judgement_below(clean: str, sentence: Segment, following: list[Segment]) -> Judgement | None:
+    """An aspect alone on its line with the grade alone on the next (a flattened table)."""
+    if not following or following[0].line_start == sentence.line_start:
+        return None
+    grade = _grade_regex().fullmatch(following[0].text.strip())
+    if grade is None:
+        return None
+    for aspect, pattern in _aspect_patterns():
+        if pattern.fullmatch(sentence.text.strip()):
+            return Judgement(aspect, _grade_of(grade), Span(sentence.start, following[0].end))
+    return None
+
+
+def _grade_of(match: re.Match) -> str:
+    return next(name[2:].replace("_", "-") for name, value in match.groupdict().items() if value and name.startswith("g_"))
+
+
+@cache
+def _aspect_patterns() -> tuple[tuple[str, re.Pattern], ...]:
+    return tuple(
+        (aspect["aspect"], re.compile(rf"(?:{phrase})", re.IGNORECASE))
+        for aspect in load_json("judgements.json")["aspects"] for phrase in aspect["patterns"]
+    )
 
 
 def link_assessments(

@@ -25,6 +25,7 @@ _TOKEN = re.compile(r"[^ ]+")
 _NHS_LISTED = re.compile(
     r"\bNHS (?:[A-Z][\w'-]*,? (?:and |& |of |the )?){1,8}?(?:Integrated Care Board|Clinical Commissioning Group|(?:NHS )?(?:Foundation )?Trust)\b"
 )
+_JOB_WORD = re.compile(r" (?:Inspector|Manager|Officer|Director|Lead|Nurse|Adviser|Advisor|Worker|Practitioner)s?\b")
 _ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z&]*[A-Z])\)")
 _ORGANISATION_WORDS = frozenset({"nhs", "north", "south", "east", "west", "central", "greater", "royal", "university", "hospitals", "of", "the", "and", "&", "mid", "inner"})
 
@@ -119,6 +120,8 @@ def _names_in_chunk(clean: str, words: list[tuple[str, int, int]]) -> list[Organ
         if last is None:
             break
         start_index = _name_start(clean, words, first, last)
+        if _JOB_WORD.match(clean, end):
+            start_index = None  # "a Children's Services Inspector": part of a job title
         if start_index is not None:
             start = words[start_index][1]
             name = clean[start:end]

@@ -49,7 +49,7 @@ def find_memberships(
     for index, sentence in enumerate(sentences):
         if sentence.boilerplate:
             continue
-        for membership in _passive_roles(clean, sentence, resolved) + _plural_roles(clean, sentence, organisations, resolved):
+        for membership in _passive_roles(clean, sentence, organisations, resolved) + _plural_roles(clean, sentence, organisations, resolved):
             memberships.setdefault((membership.person, membership.role, membership.organisation), membership)
         for name, name_span, roles in _people_in(clean, sentence, sentences[index - 1] if index else None, resolved):
             for role in _with_organisations(clean, sentence, roles, organisations, resolved, publisher, name_span):
@@ -64,9 +64,12 @@ def find_memberships(
 
 
 _CHAIRED_BY = re.compile(r"\b(?:is|was|has been|are|were) (?:currently |jointly |independently )?(?P<verb>chaired|scrutinised|scrutinized) by ")
-_WHO_CHAIRS = re.compile(r", who (?:currently |independently )?(?P<verb>chairs|chaired|scrutinises|scrutinizes) (?:the )?")
+_WHO_CHAIRS = re.compile(
+    r", (?:who|whom)\b[^.;]{0,60}?\b(?P<verb>chairs|chaired|scrutinises|scrutinizes|to scrutinise|to scrutinize|to chair) (?:the |their |its )?"
+)
 _VERB_ROLES = {
-    "chaired": "Chair", "chairs": "Chair",
+    "chaired": "Chair", "chairs": "Chair", "to chair": "Chair",
+    "to scrutinise": "Independent Scrutineer", "to scrutinize": "Independent Scrutineer",
     "scrutinised": "Independent Scrutineer", "scrutinized": "Independent Scrutineer",
     "scrutinises": "Independent Scrutineer", "scrutinizes": "Independent Scrutineer",
 }
@@ -95,20 +98,25 @@ def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> lis
     return found
 
 
-def _passive_roles(clean: str, sentence: Segment, resolved) -> list[Membership]:
-    """ "The X Partnership is chaired by Name": the role is in the verb, the organisation is the subject."""
+def _passive_roles(clean: str, sentence: Segment, organisations, resolved) -> list[Membership]:
+    """ "The X Partnership is chaired by Name", "Name, whom the partners appointed to scrutinise their
+    work": the role is in the verb; the organisation is the subject or object, else the partnership."""
     found = []
     for match in _CHAIRED_BY.finditer(clean, sentence.start, sentence.end):
         name = _name_after(clean, match.end() - 1, sentence.end)
+        role = _VERB_ROLES[match.group("verb")]
         subject = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < match.start()]
-        if name and subject:
-            found.append(Membership(name[0], _VERB_ROLES[match.group("verb")], subject[-1], Span(match.start(), name[1].end)))
+        target = subject[-1] if subject else _usual_organisation(_usual_class(role)[0], organisations)
+        if name and target:
+            found.append(Membership(name[0], role, target, Span(match.start(), name[1].end)))
     for match in _WHO_CHAIRS.finditer(clean, sentence.start, sentence.end):
         name = re.search(rf"{_NAME.pattern}$", clean[sentence.start:match.start()])
+        role = _VERB_ROLES[match.group("verb")]
         target = next((key for span, key in sorted(resolved.items()) if span.start == match.end()), None)
+        target = target or _usual_organisation(_usual_class(role)[0], organisations)
         if name and target and _is_person(clean, sentence.start + name.start("name"), name.group("name")):
             start = sentence.start + name.start("name")
-            found.append(Membership(name.group("name"), _VERB_ROLES[match.group("verb")], target, Span(start, match.end())))
+            found.append(Membership(name.group("name"), role, target, Span(start, match.end())))
     return found
 
 
@@ -265,8 +273,22 @@ def _is_person(clean: str, start: int, name: str) -> bool:
     words = before.split()
     if words and words[-1].rstrip(".") in lexicon.honorifics():
         return True
-    after = clean[start + len(name):start + len(name) + 1]
-    return bool(re.search(r"(?::|,| was| is) ?$", before)) and after in {",", ".", "", "\n", ";", " "} and not lexicon.role_regex().match(clean, start + len(name) + 1)
+    end = start + len(name)
+    if re.match(r", (?:who|whom)\b", clean[end:end + 7]):
+        return True  # "who" and "whom" stand for people
+    if _alone_above_a_role(clean, start, end):
+        return True
+    after = clean[end:end + 1]
+    return bool(re.search(r"(?::|,| was| is) ?$", before)) and after in {",", ".", "", "\n", ";", " "} and not lexicon.role_regex().match(clean, end + 1)
+
+
+def _alone_above_a_role(clean: str, start: int, end: int) -> bool:
+    """A signature block: the name is a line of its own and the next line opens with a role."""
+    line_start = clean.rfind("\n", 0, start) + 1
+    line_end = clean.find("\n", end)
+    if line_end < 0 or clean[line_start:start].strip() or clean[end:line_end].strip():
+        return False
+    return lexicon.role_regex().match(clean, line_end + 1) is not None
 
 
 _NOT_NAME_WORDS = frozenset(

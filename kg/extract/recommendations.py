@@ -12,7 +12,7 @@ paragraphs after it continue the response until the next recommendation or a foo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
@@ -26,8 +26,11 @@ from .dates import first_date
 def _patterns() -> dict[str, re.Pattern]:
     data = load_json("recommendations.json")
     return {
-        name: re.compile(data[name], re.IGNORECASE if name in ("numbered", "in_sentence", "announces_list") else 0)
-        for name in ("numbered", "heading", "list_item", "response", "addressee_end", "document_response", "in_sentence", "announces_list")
+        name: re.compile(data[name], re.IGNORECASE if name in ("numbered", "in_sentence", "announces_list", "blanket_acceptance") else 0)
+        for name in (
+            "numbered", "heading", "list_item", "response", "addressee_end", "document_response",
+            "in_sentence", "announces_list", "blanket_acceptance",
+        )
     }
 
 
@@ -56,49 +59,154 @@ def find_recommendations(
     assessments: list[Assessment],
     publisher: str | None,
 ) -> list[Recommendation]:
-    """Every recommendation in text order, with addressees, assessment and response."""
-    found: list[Recommendation] = []
-    current: _Open | None = None
-    in_list = False
+    """Every recommendation laid out line by line, in text order, with addressees, assessment and response."""
+    reader = _LineReader(clean, organisations, resolved, assessments, publisher)
     for line in lines(clean):
-        if line.boilerplate:
-            continue
-        numbered = _patterns()["numbered"].match(line.text)
-        response = _patterns()["response"].match(line.text)
-        item = _patterns()["list_item"].match(line.text) if in_list else None
-        if item and _is_heading(line.text[item.end():]):
-            item, in_list = None, False  # "6. Conclusion": the next section
-        if item and _number(item) is None and current and current.response_start is not None:
+        if not line.boilerplate:
+            reader.read(line)
+    reader.close()
+    return reader.found
+
+
+_MODAL = re.compile(r"\b(?:should|must|needs? to|are asked to|is asked to)\b")
+_TABLE_COLUMNS = (
+    ("number", re.compile(r"^(?:no\.?|#|number|ref\.?|rec\.?)$", re.IGNORECASE)),
+    ("recommendation", re.compile(r"recommendation", re.IGNORECASE)),
+    ("agency", re.compile(r"agency|lead|owner|responsib|addressed|organisation|partner", re.IGNORECASE)),
+    ("response", re.compile(r"response|progress|action|update|status", re.IGNORECASE)),
+)
+
+
+class _LineReader:
+    """Reads a document's lines in order; the layouts are those of the module docstring."""
+
+    def __init__(self, clean, organisations, resolved, assessments, publisher):
+        self.clean, self.organisations, self.resolved = clean, organisations, resolved
+        self.assessments, self.publisher = assessments, publisher
+        self.found: list[Recommendation] = []
+        self.current: _Open | None = None
+        self.in_list = False
+        self.list_addressees: list[str] = []
+        self.columns: dict[str, int] | None = None
+
+    def read(self, line: Segment) -> None:
+        text = line.text
+        if self.columns is not None and "|" in text:
+            self._table_row(line)
+            return
+        self.columns = None
+        if "|" in text and _patterns()["heading"].search(text.replace("|", " ")) is None and re.search(r"recommendation", text, re.IGNORECASE):
+            self._table_header(line)
+            return
+        numbered = _patterns()["numbered"].match(text)
+        response = _patterns()["response"].match(text)
+        item = _patterns()["list_item"].match(text) if self.in_list else None
+        if item and _is_heading(text[item.end():]):
+            item, self.in_list = None, False  # "6. Conclusion": the next section
+        if item and _number(item) is None and self.current and self.current.response_start is not None:
             item = None  # a bullet inside a response continues the response
-        if current and current.awaiting_body and not (numbered or item or response):
-            _fill_body(clean, current, line, organisations, resolved)
-            continue
-        if current and current.response_start == -1 and not (numbered or item):
-            current.response_start, current.response_end = line.start, line.end
-            continue
-        if numbered or item:
-            current = _close(clean, current, organisations, resolved, publisher)
-            number = _number(numbered or item)
-            body = numbered.end() if numbered else item.end()
-            current = _Open(_recommendation(clean, line, body, number, organisations, resolved, assessments))
-            current.awaiting_body = len(line.text[body:].split()) < 3
-            found.append(current.recommendation)
-        elif response and current and current.response_start is None:
-            who = response.span("named") if response.group("named") else response.span("who")
-            current.response_start = line.start + response.end() if response.end() < len(line.text) else -1
-            current.response_end = line.end
-            current.response_who = (line.start + who[0], line.start + who[1])
-        elif current and current.response_start is not None and _is_prose(line.text):
-            current.response_end = line.end
-        elif _patterns()["heading"].fullmatch(line.text) or _is_run_on_heading(line.text):
-            current = _close(clean, current, organisations, resolved, publisher)
-            in_list = True
-            found.extend(_run_on_items(clean, line, organisations, resolved, assessments))
-        else:
-            current = _close(clean, current, organisations, resolved, publisher)
-            in_list = False
-    _close(clean, current, organisations, resolved, publisher)
-    return found
+        if self.current and self.current.awaiting_body and not (numbered or item or response):
+            _fill_body(self.clean, self.current, line, self.organisations, self.resolved)
+        elif self.current and self.current.response_start == -1 and not (numbered or item):
+            self.current.response_start, self.current.response_end = line.start, line.end
+        elif numbered or item:
+            self._open(line, numbered or item)
+        elif response and self.current and self.current.response_start is None:
+            self._response(line, response)
+        elif self.current and self.current.response_start is not None and _is_prose(text):
+            self.current.response_end = line.end
+        elif _patterns()["heading"].fullmatch(text) or _is_run_on_heading(text):
+            self._heading(line)
+        elif self.in_list and _is_prose(text) and _MODAL.search(text):
+            self._open(line, None)  # a paragraph under "Areas for improvement"
+        elif not (self.in_list and _is_footer(text)):
+            self.close()
+            self.in_list = False
+
+    def close(self) -> None:
+        _close(self.clean, self.current, self.organisations, self.resolved, self.publisher)
+        self.current = None
+
+    def _open(self, line: Segment, marker: re.Match | None) -> None:
+        self.close()
+        body = marker.end() if marker else 0
+        number = _number(marker) if marker else None
+        recommendation = _recommendation(self.clean, line, body, number, self.organisations, self.resolved, self.assessments)
+        if not recommendation.addressed_to and self.in_list:
+            recommendation.addressed_to = list(self.list_addressees)
+        self.current = _Open(recommendation)
+        self.current.awaiting_body = len(line.text[body:].split()) < 3
+        self.found.append(recommendation)
+
+    def _response(self, line: Segment, response: re.Match) -> None:
+        who = response.span("named") if response.group("named") else response.span("who")
+        self.current.response_start = line.start + response.end() if response.end() < len(line.text) else -1
+        self.current.response_end = line.end
+        self.current.response_who = (line.start + who[0], line.start + who[1])
+
+    def _heading(self, line: Segment) -> None:
+        """A list of recommendations follows; "I recommend that the partnership:" names whom for all."""
+        self.close()
+        self.in_list = True
+        self.list_addressees = _addressees(self.clean, line.start, line.end, self.organisations, self.resolved, lead_in=True)
+        self.found.extend(_run_on_items(self.clean, line, self.organisations, self.resolved, self.assessments))
+
+    def _table_header(self, line: Segment) -> None:
+        self.close()
+        cells = [cell.strip() for cell in line.text.strip().strip("|").split("|")]
+        self.columns = {}
+        for index, cell in enumerate(cells):
+            for role, pattern in _TABLE_COLUMNS:
+                if role not in self.columns and pattern.search(cell):
+                    self.columns[role] = index
+                    break
+        if "recommendation" not in self.columns:
+            self.columns = None
+
+    def _table_row(self, line: Segment) -> None:
+        """One recommendation a row: number, text, the agencies that lead, their response."""
+        cells = _cells(line)
+        column = self.columns
+        if len(cells) <= column["recommendation"]:
+            return
+        start, end = cells[column["recommendation"]]
+        number_cell = self.clean[slice(*cells[column["number"]])].strip() if "number" in column else ""
+        number = int(number_cell) if number_cell.isdigit() else None
+        recommendation = _recommendation(
+            self.clean, Segment(start, end, self.clean[start:end], line.line_start), 0, number,
+            self.organisations, self.resolved, self.assessments,
+        )
+        if "agency" in column and column["agency"] < len(cells):
+            a_start, a_end = cells[column["agency"]]
+            named = [key for span, key in sorted(self.resolved.items()) if a_start <= span.start < a_end]
+            recommendation.addressed_to = list(dict.fromkeys(named)) or recommendation.addressed_to
+        if "response" in column and column["response"] < len(cells):
+            r_start, r_end = cells[column["response"]]
+            if r_end > r_start:
+                respondent = recommendation.addressed_to[0] if recommendation.addressed_to else self.publisher
+                recommendation.response = Response(_tidy(self.clean[r_start:r_end]), Span(r_start, r_end), respondent,
+                                                   first_date(self.clean, r_start, r_end))
+        self.found.append(recommendation)
+
+
+def _cells(line: Segment) -> list[tuple[int, int]]:
+    """The (start, end) of each cell's text in a row written "a | b | c", stripped of spaces."""
+    cells = []
+    position = line.start
+    for part in line.text.split("|"):
+        stripped = part.strip()
+        offset = part.find(stripped) if stripped else 0
+        cells.append((position + offset, position + offset + len(stripped)))
+        position += len(part) + 1
+    if line.text.startswith("|"):
+        cells = cells[1:]
+    if line.text.rstrip().endswith("|"):
+        cells = cells[:-1]
+    return cells
+
+
+def _is_footer(text: str) -> bool:
+    return bool(re.search(r"\bpage \d+(?: of \d+)?\s*$", text, re.IGNORECASE))
 
 
 def _number(match: re.Match) -> int | None:
@@ -128,7 +236,7 @@ def find_sentence_recommendations(
             continue
         listing = bool(_patterns()["announces_list"].search(text))
         cue = _patterns()["in_sentence"].search(text)
-        if cue and not listing and not text.rstrip().endswith("?"):
+        if cue and not listing and not text.rstrip().endswith(("?", ":")):
             found.append(_recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments))
     return found
 
@@ -143,6 +251,10 @@ def _fill_body(clean: str, current: _Open, line: Segment, organisations, resolve
     recommendation.addressed_to = _addressees(clean, line.start, line.end, organisations, resolved)
     recommendation.themes = themes_in(recommendation.statement)
     current.awaiting_body = False
+
+
+def _is_section_heading(text: str) -> bool:
+    return 0 < len(text.split()) <= 8 and not text.rstrip().endswith((".", ";", ":", ",", '"'))
 
 
 def _is_heading(text: str) -> bool:
@@ -185,9 +297,17 @@ def _recommendation(clean: str, line: Segment, body_offset: int, number, organis
     )
 
 
-def _addressees(clean: str, start: int, end: int, organisations, resolved) -> list[str]:
+def _addressees(clean: str, start: int, end: int, organisations, resolved, lead_in: bool = False) -> list[str]:
     """Organisations named before "to <verb>" or "should" in "X (and Y) to consider ...", or the one a
-    reference there stands for ("The Board should ...")."""
+    reference there stands for ("The Board should ..."); in a lead-in, those before its colon
+    ("I recommend that the partnership:")."""
+    if lead_in:
+        colon = clean.rfind(":", start, end)
+        if colon < 0:
+            return []
+        keys = [key for span, key in sorted(resolved.items()) if start <= span.start < colon]
+        reference = None if keys else resolve_reference(clean[start:colon], organisations)
+        return list(dict.fromkeys(keys)) or ([reference] if reference else [])
     boundary = _patterns()["addressee_end"].search(clean, start, end)
     if boundary is None:
         opening = re.match(r"\s*(?:the\s+)?", clean[start:end], re.IGNORECASE).end()
@@ -250,6 +370,25 @@ def find_document_responses(
                             first_date(clean, sentence.start, sentence.end))
         found[respondent] = DocumentResponse(response, _assessment_before(sentence.end, assessments))
     return list(found.values())
+
+
+def answer_unanswered(
+    clean: str, recommendations: list[Recommendation], responses: list[DocumentResponse]
+) -> list[DocumentResponse]:
+    """ "The partners have accepted all three recommendations" right after the list: a response to the
+    whole assessment and, citing the same words, the response to each recommendation still without
+    one. Under a heading of its own ("Response of the Board") it answers only the whole assessment."""
+    for document_response in responses:
+        response = document_response.response
+        if not _patterns()["blanket_acceptance"].search(response.statement):
+            continue
+        unanswered = [r for r in recommendations if r.response is None and r.span.start < response.span.start]
+        if unanswered and any(_is_section_heading(line.text) for line in lines(clean[:response.span.start])
+                              if line.start >= max(r.span.end for r in unanswered)):
+            continue
+        for index, recommendation in enumerate(unanswered, start=1):
+            recommendation.response = replace(response, answers=index)
+    return responses
 
 
 def _tidy(text: str) -> str:
