@@ -78,6 +78,32 @@ def test_random_bytes_are_read_or_refused_under_every_suffix(suffix, magic, body
         _read_or_refuse(Path(folder) / f"random{suffix}", magic + body)
 
 
+TAGS = ["div", "p", "li", "ul", "table", "tr", "td", "pre", "br", "main", "article", "nav", "header", "footer",
+        "aside", "span", "a", "time", "h1", "title", "script", "style", "template", "form", "button"]
+ATTRIBUTES = ['', ' class="cookie-banner"', ' class="layout has-sidebar"', ' role="main"', ' hidden',
+              ' datetime="2023-02-30"', ' datetime="2021-04-05"', ' id="content"', ' aria-hidden="true"',
+              ' type="application/ld+json"', ' charset="koi8-r"', ' property="og:title" content="T"']
+TEXTS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30) | st.sampled_from(
+    ["Donate", "Share on X", "Download the report", '{"datePublished": "2020-01"}', "[[[[", "&amp;", "<!--", "]]>"]
+)
+HTML_TREES = st.recursive(
+    TEXTS,
+    lambda children: st.builds(
+        lambda tag, attribute, inner: f"<{tag}{attribute}>{''.join(inner)}</{tag}>",
+        st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES), st.lists(children, max_size=4),
+    ),
+    max_leaves=40,
+)
+
+
+@settings(FUZZ, max_examples=150, derandomize=DERANDOMIZE)
+@given(body=HTML_TREES, head=HTML_TREES)
+def test_random_html_trees_are_read_or_refused(body, head):
+    page = f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode("utf-8", "surrogatepass")
+    with tempfile.TemporaryDirectory() as folder:
+        _read_or_refuse(Path(folder) / "page.html", page)
+
+
 @settings(FUZZ, max_examples=150, derandomize=DERANDOMIZE)
 @given(name=st.sampled_from(sorted(REAL_FILES)), data=st.data())
 def test_truncated_and_mutated_real_files_are_read_or_refused(name, data):
@@ -96,7 +122,7 @@ def test_whole_build_of_mutated_documents_writes_rdf_that_parses(names, data):
             (inputs / name).write_bytes(_mutated(data, REAL_FILES[name]))
         (inputs / "junk.txt").write_bytes(data.draw(st.binary(max_size=500)))
         try:
-            report = build([inputs], BuildOptions(out_dir=out, html=False))
+            report = build([inputs], BuildOptions(out_dir=out, html=False, jobs=1))
         except NothingBuilt:
             assert not (out / "graph.ttl").exists()
             return
