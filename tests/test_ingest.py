@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import codecs
+import html
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -11,16 +13,21 @@ from fixtures.ingest.samples import (
     PAGE_WITH_BOILERPLATE,
     REPORT_PARAGRAPHS,
     make_docx,
+    make_docx_of,
     make_pdf,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import Graph
 
 from kg.errors import InputError
 from kg.ingest import DOCUMENT_SUFFIXES, discover, document_id_for, read_document
+from kg.pipeline import BuildOptions, build
 from kg.readers.dates import normalise_date
+from kg.vocab import SG
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 ENGLISH = "The council’s “plan” for children – agreed in 2023 – improved early help for families.\n"
 
 
@@ -293,6 +300,38 @@ def test_docx_body_in_reading_order_with_lists_and_tables(tmp_path):
 
 def test_docx_without_a_title_property_takes_its_title_paragraph(tmp_path):
     assert read_document(_write(tmp_path, "untitled.docx", make_docx())).title == "Review of early help in Eastbridge"
+
+
+# --- evidence offsets through a whole build -----------------------------------------------
+
+
+def test_evidence_offsets_index_the_extracted_text_of_html_pdf_and_word(tmp_path):
+    """The largest seed, saved as a web page, a PDF and a Word file and built: every
+    sg:quote is exactly ``read_document(file).text[sg:start:sg:end]``."""
+    seed = max(SEEDS.glob("*.txt"), key=lambda path: path.stat().st_size)
+    blocks = [line.strip() for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    inputs = tmp_path / "inputs"
+    page = "<html><body><nav>Menu</nav><main>" + "".join(f"<p>{html.escape(block)}</p>" for block in blocks)
+    _write(inputs, "as-web-page.html", page + "</main><footer>Footer</footer></body></html>")
+    _write(inputs, "as-print.pdf", make_pdf(["\n\n".join(_latin1(block) for block in blocks)]))
+    _write(inputs, "as-word.docx", make_docx_of(blocks))
+    report = build([inputs], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=1))
+    assert (report.documents, report.failures) == (3, [])
+    graph = Graph().parse(tmp_path / "out" / "graph.ttl", format="turtle")
+    texts = {path.name: read_document(path).text for path in inputs.iterdir()}
+    quotes: Counter = Counter()
+    for evidence, quote in graph.subject_objects(SG.quote):
+        file_name = str(graph.value(graph.value(evidence, SG.inDocument), SG.fileName))
+        start, end = int(graph.value(evidence, SG.start)), int(graph.value(evidence, SG.end))
+        assert texts[file_name][start:end] == str(quote)
+        quotes[file_name] += 1
+    assert set(quotes) == set(texts) and min(quotes.values()) > 0
+
+
+def _latin1(text: str) -> str:
+    """The PDF core fonts draw Latin-1 only: typographic quotes and dashes become plain ones."""
+    plain = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    return plain.encode("latin-1", "replace").decode("latin-1")
 
 
 # --- discovery ---------------------------------------------------------------------------
