@@ -71,7 +71,18 @@ def resolve_organisations(
         resolved[mention.span] = kept.key
         previous = (mention, kept)
     _resolve_acronyms(clean, organisations, resolved)
+    _tie_departments(organisations)
     return organisations, resolved
+
+
+def _tie_departments(organisations: dict[str, Organisation]) -> None:
+    """ "<Area> Children's Services" beside the one council of that area is that council's department."""
+    for department in organisations.values():
+        if department.unit_of or not department.label.endswith("Children's Services"):
+            continue
+        councils = [o.key for o in organisations.values() if o.area == department.area and o.label.endswith("Council")]
+        if len(councils) == 1:
+            department.unit_of = councils[0]
 
 
 def _is_other_name(mention: OrganisationMention, organisation: Organisation) -> bool:

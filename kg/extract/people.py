@@ -313,7 +313,9 @@ def _with_organisations(clean, sentence, chain, organisations, resolved, publish
         organisation = organisation or _usual_organisation(usual, organisations) or _usual_organisation(fallback, organisations)
         following = organisation
         result.append(_Role(role.title, role.span, organisation))
-    return list(reversed(result))
+    listed = next((r.organisation for r in result if r.organisation), None)
+    # A role listed with others of the same person takes their organisation when it names none.
+    return [r if r.organisation else _Role(r.title, r.span, listed) for r in reversed(result)]
 
 
 def _organisation_after(clean: str, end: int, resolved) -> str | None:
