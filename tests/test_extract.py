@@ -176,3 +176,9 @@ def test_recommendation_list_under_a_numbered_heading():
     assert recommendations[3].addressed_to == ["Torbay Safeguarding Children Board"]
     assert recommendations[2].response.statement == "Accepted. In place since June 2017."
     assert recommendations[3].response is None
+
+
+def test_a_byte_order_mark_is_not_part_of_the_title():
+    """The text reader keeps a UTF-8 BOM as U+FEFF at offset 0 (offsets stay true to the file)."""
+    result = _extract("\ufeffStatement from the Leeds Safeguarding Children Partnership on the review")
+    assert result.title == "Statement from the Leeds Safeguarding Children Partnership on the review"
