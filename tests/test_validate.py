@@ -92,6 +92,17 @@ def test_a_violation_in_a_named_graph_names_its_document(tmp_path):
     assert violation.documents == ("fen-report.txt",)
 
 
+def test_the_report_is_the_same_every_time(tmp_path):
+    """Six claims lose their evidence: six violations, in a stable order, each naming the document."""
+    graph = tmp_path / "unevidenced.trig"
+    graph.write_text(GOOD.read_text(encoding="utf-8").replace("sg:evidence id:", "rdfs:seeAlso id:"), encoding="utf-8")
+    first, second = validate(graph, NO_REASONER), validate(graph, NO_REASONER)
+    assert first.violations == second.violations
+    assert [v.rule for v in first.violations] == ["evidence-required"] * 6
+    assert [v.node for v in first.violations] == sorted(v.node for v in first.violations)
+    assert {v.documents for v in first.violations} == {("fen-report.txt",)}
+
+
 def test_a_violation_in_turtle_names_the_document_of_its_evidence():
     (violation,) = validate(FIXTURES / "bad" / "theme-in-scheme.ttl", NO_REASONER).violations
     assert violation.documents == ("note.txt",)
