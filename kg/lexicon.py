@@ -152,18 +152,19 @@ class CueIndex:
 
     Words compare in lower case with apostrophes dropped ("Children's" = "childrens"); a cue
     written in capitals ("SEND", "MARAC") only matches in capitals, so the verb "send" is not
-    the acronym. Each hit is (start, end, tag, number of words).
+    the acronym. Each hit is (start, end, tag, number of words in the cue as written: "pre-birth" is one).
     """
 
     def __init__(self, phrases: list[tuple[str, str]]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[bool, ...], str]]] = {}
+        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[bool, ...], str, int]]] = {}
         for phrase, tag in phrases:
             words = [w.group() for w in _CUE_TOKEN.finditer(phrase)]
             if not words:
                 continue
             keys = tuple(_word_key(w) for w in words)
-            exact = tuple(len(w) > 1 and w.isupper() for w in words)
-            self._by_first.setdefault(keys[0], []).append((keys, exact, tag))
+            # "SEND" only in capitals; "families'" only with its possessive apostrophe.
+            exact = tuple((len(w) > 1 and w.isupper()) or w.endswith("'") for w in words)
+            self._by_first.setdefault(keys[0], []).append((keys, exact, tag, len(phrase.split())))
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))
 
@@ -172,16 +173,21 @@ class CueIndex:
         keys = [_word_key(t[2]) for t in tokens]
         hits = []
         for index, key in enumerate(keys):
-            for words, exact, tag in self._by_first.get(key, ()):
+            for words, exact, tag, written_words in self._by_first.get(key, ()):
                 stop = index + len(words)
                 if keys[index:stop] == list(words) and all(
-                    not must or tokens[index + k][2] == tokens[index + k][2].upper() for k, must in enumerate(exact)
+                    not must or _same_form(tokens[index + k][2]) for k, must in enumerate(exact)
                 ):
-                    hits.append((tokens[index][0], tokens[stop - 1][1], tag, len(words)))
+                    hits.append((tokens[index][0], tokens[stop - 1][1], tag, written_words))
         return hits
 
     def tags(self, text: str) -> set[str]:
         return {tag for _, _, tag, _ in self.find(text)}
+
+
+def _same_form(token: str) -> bool:
+    """A token that keeps what an exact cue word insists on: capitals, or a closing apostrophe."""
+    return token.endswith("'") or (len(token) > 1 and token == token.upper())
 
 
 def _word_key(word: str) -> str:
