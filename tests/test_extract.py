@@ -182,3 +182,17 @@ def test_a_byte_order_mark_is_not_part_of_the_title():
     """The text reader keeps a UTF-8 BOM as U+FEFF at offset 0 (offsets stay true to the file)."""
     result = _extract("\ufeffStatement from the Leeds Safeguarding Children Partnership on the review")
     assert result.title == "Statement from the Leeds Safeguarding Children Partnership on the review"
+
+
+def test_partners_the_text_names_across_areas():
+    text = (
+        "The Derby and Derbyshire Safeguarding Children Partnership is led by three safeguarding partners:\n"
+        "- Derby City Council and Derbyshire County Council\n- Derbyshire Constabulary\n"
+        "- NHS Derby and Derbyshire Integrated Care Board\n"
+        "Research in Practice supported the partnership's learning programme.\n"
+    )
+    members = {member for _, member in _extract(text).partners}
+    assert members == {
+        "Derby City Council", "Derbyshire County Council", "Derbyshire Constabulary",
+        "NHS Derby and Derbyshire Integrated Care Board",
+    }

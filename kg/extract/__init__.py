@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .. import lexicon
 from ..claims import Extraction, Organisation, Span
 from ..ingest import SourceDocument
 from ..resolve import main_area, resolve_organisations
@@ -39,7 +40,7 @@ def extract(document: SourceDocument) -> Extraction:
     link_assessments(result.assessments, result.organisations, child)
     assessed = {key for assessment in result.assessments for key in assessment.assesses}
     result.publisher = _publisher(clean, sentences, resolved, result.organisations, assessed)
-    result.partners = _partners(result.organisations)
+    result.partners = sorted(set(_partners(result.organisations)) | set(_stated_partners(clean, sentences, result.organisations, resolved)))
     result.memberships = find_memberships(clean, sentences, result.organisations, resolved, result.publisher)
     result.recommendations = find_recommendations(clean, result.organisations, resolved, result.assessments, result.publisher)
     taken = [r.span for r in result.recommendations] + [r.response.span for r in result.recommendations if r.response]
@@ -113,6 +114,32 @@ def _partners(organisations: dict[str, Organisation]) -> list[tuple[str, str]]:
             if organisation.area == partnership.area and organisation.unit_of is None and organisation.spans and _is_statutory(organisation):
                 pairs.append((partnership.key, organisation.key))
     return sorted(pairs)
+
+
+def _stated_partners(clean: str, sentences: list[Segment], organisations, resolved) -> list[tuple[str, str]]:
+    """Members the text names: "The X Partnership brings together A, B and C", or a list after
+    "... shared by the three safeguarding partners:"."""
+    cue = re.compile(lexicon.organisation_rules()["partner_cues"], re.IGNORECASE)
+    partnerships = [k for k, o in organisations.items() if o.cls == "SafeguardingPartnership"]
+    pairs = []
+    for index, sentence in enumerate(sentences):
+        if sentence.boilerplate or not cue.search(clean, sentence.start, sentence.end):
+            continue
+        end = sentence.end
+        if sentence.text.rstrip().endswith(":"):  # the members follow as list lines
+            for following in sentences[index + 1:index + 8]:
+                if not _MEMBER_LINE.match(clean, following.line_start):
+                    break
+                end = following.end
+        named = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < end]
+        owner = next((k for k in named if k in partnerships), partnerships[0] if len(partnerships) == 1 else None)
+        for key in named:
+            if owner and key != owner and organisations[key].cls in ("LocalAuthority", "PoliceForce", "HealthBody"):
+                pairs.append((owner, key))
+    return pairs
+
+
+_MEMBER_LINE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])?\s*(?:the\s+)?[A-Z]")
 
 
 def _is_statutory(organisation: Organisation) -> bool:
