@@ -23,11 +23,16 @@ DIRECT_LIMIT = 250
 _SEPARATION_ROUNDS = 200
 
 
-def spring_positions(graph: nx.Graph) -> dict:
-    """Positions in pixels for every node of ``graph`` (directions of edges are ignored)."""
+def spring_positions(graph: nx.Graph, weight: str | None = None) -> dict:
+    """Positions in pixels for every node of ``graph`` (directions of edges are ignored).
+
+    ``weight`` names an edge attribute giving how strongly an edge pulls (default 1).
+    """
     simple = nx.Graph()
     simple.add_nodes_from(sorted(graph.nodes, key=str))
-    simple.add_edges_from(sorted(((u, v) for u, v in graph.edges if u != v), key=lambda edge: (str(edge[0]), str(edge[1]))))
+    for u, v, pull in sorted(graph.edges(data=weight, default=1.0), key=lambda edge: (str(edge[0]), str(edge[1]))):
+        if u != v:
+            simple.add_edge(u, v, weight=max(pull, simple.get_edge_data(u, v, {"weight": 0.0})["weight"]))
     positions, _ = _place(simple)
     return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in positions.items()}
 

@@ -60,7 +60,12 @@ def render_file(graph_path: Path, out: Path, view: View = View()) -> Path:
 
 def _positions(drawn: nx.DiGraph, view: View) -> dict:
     if view.kind != "partners-failings":
-        return spring_positions(drawn)
+        loose = set(load_json("viz/classes.json")["loose_relations"])
+        pulls = nx.DiGraph()
+        pulls.add_nodes_from(drawn)
+        for source, target, attributes in drawn.edges(data=True):
+            pulls.add_edge(source, target, pull=0.1 if loose.issuperset(attributes["relations"]) else 1.0)
+        return spring_positions(pulls, weight="pull")
     kinds = {node: attributes["cls"] for node, attributes in drawn.nodes(data=True)}
     judgements = {node: next(iter(drawn.successors(node))) for node, cls in kinds.items() if cls == "sg:Judgement"}
     partners = sorted(
