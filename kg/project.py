@@ -51,8 +51,11 @@ class View:
         target = target.strip() or None
         if kind not in VIEW_KINDS:
             raise InputError(f"unknown view {kind!r}: use one of {', '.join(VIEW_KINDS)}")
-        if (kind in ("area", "node")) != (target is not None):
-            raise InputError(f"view {kind!r} takes {'a name, e.g. ' + repr(kind + ' NAME') if target is None else 'no name'}")
+        named = kind in ("area", "node")
+        if named and target is None:
+            raise InputError(f"view {kind!r} takes a name: --view \"{kind} NAME\"")
+        if not named and target is not None:
+            raise InputError(f"view {kind!r} takes no name")
         return cls(kind, target)
 
     def __str__(self) -> str:
@@ -113,14 +116,14 @@ def curie(iri: URIRef) -> str:
 def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
     """The drawn graph of ``dataset`` for ``view``.
 
-    Nodes are keyed by IRI (inserted in sorted order, so the result is deterministic) and
-    carry ``label``, ``cls`` (a ClassStyle key), ``alt``, ``facts`` (sorted
-    ``(property, values)`` pairs), ``evidence`` (dicts with ``quote``, ``document`` (its file name),
-    ``start``, ``end``), ``grade``, ``themes`` and ``areas`` (the theme and area IRIs the
-    page filters on, labelled in ``graph["names"]``) and ``value`` (what the node's size
-    shows). Edges carry
-    ``relations`` (sorted labels) and ``weight``. Raises InputError when the area or node
-    a view names is not in the graph.
+    Nodes are keyed by IRI (inserted in sorted order, so the result is deterministic)
+    and carry ``label``, ``cls`` (a ClassStyle key), ``alt``, ``facts`` (sorted
+    ``(property, values)`` pairs), ``evidence`` (dicts with ``quote``, ``document``
+    (its file name), ``start``, ``end``), ``grade``, ``themes`` and ``areas`` (the
+    theme and area IRIs the page filters on, labelled in ``graph["names"]``) and
+    ``value`` (what the node's size shows). Edges carry ``relations`` (sorted labels)
+    and ``weight``. Raises InputError when the area or node a view names is not in
+    the graph.
     """
     reader = _Reader(_union(dataset))
     if view.kind == "partners-failings":

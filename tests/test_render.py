@@ -213,9 +213,9 @@ def test_render_file_matches_render_html(tmp_path, fixture_dataset):
     assert written.read_text(encoding="utf-8") == render_html(fixture_dataset, View.parse("area Eastmere"))
 
 
-def test_seed_build_writes_the_interactive_graph(seed_build):
+def test_seed_build_writes_the_interactive_graph(seed_build, seed_graph):
     out_dir, _ = seed_build
     data = page_data((out_dir / "graph.html").read_text(encoding="utf-8"))
     documents = [node for node in data["details"] if data["classes"][node["cls"]]["label"] == "Source document"]
-    assert len(documents) == len(list((Path(__file__).parent.parent / "seeds").iterdir()))
+    assert len(documents) == len(set(seed_graph.subjects(RDF.type, SG.SourceDocument))) > 0
     assert len(data["nodes"]) > len(documents)
