@@ -25,7 +25,6 @@ import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
@@ -76,12 +75,13 @@ def write_html(out_dir: Path, render: Callable[[], str]) -> Path:
     return write_atomically(out_dir / "graph.html", render())
 
 
-@cache
 def prefix_lines() -> bytes:
-    """The ``@prefix`` declarations of the contract's namespaces, in the order pyoxigraph writes them."""
-    probe = ox.Triple(ox.NamedNode(PREFIXES["sg"]), ox.NamedNode(PREFIXES["sg"]), ox.NamedNode(PREFIXES["sg"]))
-    lines = ox.serialize([probe], format=ox.RdfFormat.TURTLE, prefixes=PREFIXES).splitlines(True)
-    return b"".join(line for line in lines if line.startswith(b"@prefix "))
+    """The ``@prefix`` declarations of the contract's namespaces, in alphabetical order.
+
+    pyoxigraph writes its own in hash order, which is not promised to stay the same
+    from run to run, so every output starts with these instead.
+    """
+    return "".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in sorted(PREFIXES.items())).encode()
 
 
 def write_trig(path: Path, graphs: list[GraphFiles]) -> Path:
@@ -101,11 +101,22 @@ def write_union_turtle(path: Path, graphs: list[GraphFiles], union: Path, summar
             stream.write(line)
             _observe(line, summary)
     with atomic_writer(path) as stream:
+        stream.write(prefix_lines())
         if summary.triples:
-            ox.serialize(ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES), stream, ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        else:
-            stream.write(prefix_lines())
+            body = union.with_suffix(".ttl")
+            ox.serialize(ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES), str(body), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            _copy_without_prefixes(body, stream)
+            body.unlink()
     return path
+
+
+def _copy_without_prefixes(source: Path, stream: BinaryIO) -> None:
+    with source.open("rb") as lines:
+        for line in lines:
+            if not line.startswith(b"@prefix "):
+                stream.write(line)
+                break
+        shutil.copyfileobj(lines, stream)
 
 
 def _triple_lines(graph: GraphFiles) -> Iterator[bytes]:

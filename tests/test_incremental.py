@@ -6,10 +6,12 @@ import shutil
 
 import pyoxigraph
 import pytest
+from typer.testing import CliRunner
 
 import kg.mapping
 from kg import pipeline
 from kg.cache import folders_fingerprint
+from kg.cli import app
 from kg.pipeline import BuildOptions, build
 from kg.store import open_store
 from kg.vocab import graph_iri
@@ -106,6 +108,17 @@ def test_rebuild_maps_everything_and_writes_the_same_bytes(corpus, tmp_path, map
     report = _build(corpus, out_dir, rebuild=True)
     assert report.mapped == 13 and len(mapped_ids) == 13
     assert output_bytes(out_dir) == before
+
+
+def test_kg_build_rebuild_option_maps_everything(corpus, tmp_path):
+    out_dir = tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--jobs", "1"])
+    assert first.exit_code == 0 and "Mapped 13 file(s); 0 unchanged" in first.output
+    again = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--jobs", "1"])
+    assert "Mapped 0 file(s); 13 unchanged" in again.output
+    forced = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--rebuild"])
+    assert forced.exit_code == 0 and "Mapped 13 file(s); 0 unchanged" in forced.output
 
 
 def test_a_new_mapper_fingerprint_invalidates_the_cache(corpus, tmp_path, mapped_ids, monkeypatch):
