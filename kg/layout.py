@@ -28,13 +28,17 @@ def spring_positions(graph: nx.Graph, weight: str | None = None) -> dict:
 
     ``weight`` names an edge attribute giving how strongly an edge pulls (default 1).
     """
+    # Integers in sorted order stand in for the nodes: networkx iterates sets of nodes in
+    # places (subgraphs, Louvain), and only integers hash the same in every process.
+    nodes = sorted(graph.nodes, key=str)
+    number = {node: index for index, node in enumerate(nodes)}
     simple = nx.Graph()
-    simple.add_nodes_from(sorted(graph.nodes, key=str))
-    for u, v, pull in sorted(graph.edges(data=weight, default=1.0), key=lambda edge: (str(edge[0]), str(edge[1]))):
+    simple.add_nodes_from(range(len(nodes)))
+    for u, v, pull in sorted((number[u], number[v], pull) for u, v, pull in graph.edges(data=weight, default=1.0)):
         if u != v:
             simple.add_edge(u, v, weight=max(pull, simple.get_edge_data(u, v, {"weight": 0.0})["weight"]))
     positions, _ = _place(simple)
-    return {node: (round(float(x), 1), round(float(y), 1)) for node, (x, y) in positions.items()}
+    return {nodes[index]: (round(float(x), 1), round(float(y), 1)) for index, (x, y) in positions.items()}
 
 
 def columns(left: list, right: list, *, width: float = 8 * SPACING) -> dict:
@@ -65,13 +69,13 @@ def _place(graph: nx.Graph) -> tuple[dict, float]:
     """Positions centred on the origin, and the radius of the disc that holds them."""
     if len(graph) <= DIRECT_LIMIT:
         return _spring(graph)
-    components = sorted(nx.connected_components(graph), key=lambda nodes: (-len(nodes), min(map(str, nodes))))
+    components = sorted(nx.connected_components(graph), key=lambda nodes: (-len(nodes), min(nodes)))
     if len(components) > 1:
         return _pack([_place(graph.subgraph(nodes)) for nodes in components])
     communities = nx.community.louvain_communities(graph, seed=SEED)
     if len(communities) == 1:
         return _spring(graph)
-    communities = sorted(communities, key=lambda nodes: (-len(nodes), min(map(str, nodes))))
+    communities = sorted(communities, key=lambda nodes: (-len(nodes), min(nodes)))
     return _join(graph, communities)
 
 

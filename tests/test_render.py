@@ -8,7 +8,10 @@ judgement, a recommendation with a response, a membership).
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -219,3 +222,29 @@ def test_seed_build_writes_the_interactive_graph(seed_build, seed_graph):
     documents = [node for node in data["details"] if data["classes"][node["cls"]]["label"] == "Source document"]
     assert len(documents) == len(set(seed_graph.subjects(RDF.type, SG.SourceDocument))) > 0
     assert len(data["nodes"]) > len(documents)
+
+
+def test_layout_is_the_same_whatever_the_hash_seed():
+    """Regression: Louvain and subgraphs iterate sets of nodes, so string nodes once gave
+    different positions (and a different page) in every process."""
+    script = (
+        "import networkx as nx, json\n"
+        "from kg.layout import spring_positions\n"
+        "graph = nx.relabel_nodes(nx.connected_watts_strogatz_graph(600, 4, 0.1, seed=5), lambda n: f'node-{n}')\n"
+        "print(json.dumps(sorted(spring_positions(graph).items())))\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed}, cwd=Path(__file__).resolve().parent.parent,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(outputs) == 1
+
+
+def test_kg_viz_on_the_seed_graph_gives_the_build_page(seed_build, tmp_path):
+    """The page ``kg build`` writes from its store equals the one ``kg viz`` makes from the TriG."""
+    out_dir, _ = seed_build
+    page = render_file(out_dir / "graph.trig", tmp_path / "graph.html")
+    assert page.read_bytes() == (out_dir / "graph.html").read_bytes()
