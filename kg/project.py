@@ -308,10 +308,13 @@ def _area_view(full: nx.DiGraph, area: URIRef) -> nx.DiGraph:
 
 def _restricted(full: nx.DiGraph, keep: set) -> nx.DiGraph:
     """The part of ``full`` on ``keep``, its filters naming only nodes it still draws."""
-    part = nx.DiGraph(full.subgraph(keep))
-    for _, attributes in part.nodes(data=True):
-        attributes["themes"] = [theme for theme in attributes["themes"] if theme in keep]
-        attributes["areas"] = [area for area in attributes["areas"] if area in keep]
+    part = nx.DiGraph()
+    for node in sorted(keep):
+        attributes = full.nodes[node]
+        themes = [theme for theme in attributes["themes"] if theme in keep]
+        areas = [area for area in attributes["areas"] if area in keep]
+        part.add_node(node, **{**attributes, "themes": themes, "areas": areas})
+    part.add_edges_from((u, v, data) for u, v, data in full.edges(data=True) if u in keep and v in keep)
     return part
 
 
