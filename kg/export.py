@@ -8,7 +8,7 @@ cache state.
 
 - ``graph.trig``: the ``@prefix`` lines, then each graph's cached block, in order of
   graph IRI.
-- ``graph.ttl``: a streaming merge of the sorted per-graph lines (repeats across
+- ``graph.ttl``: an external merge sort of the per-graph lines (repeats across
   graphs dropped), written by pyoxigraph's Turtle serialiser with the contract's
   prefixes, so each subject's triples are grouped under it, in order of subject IRI.
 
@@ -34,8 +34,8 @@ from rdflib.namespace import RDF
 
 from .vocab import PREFIXES
 
-# Most files merged at once; wider corpora are merged in rounds through temporary files.
-_FAN_IN = 256
+# Bytes of N-Quads sorted in memory at once when merging the union (an external sort beyond).
+_RUN_BYTES = 64 * 1024 * 1024
 _RDF_TYPE = f"<{RDF.type}>".encode()
 # mkstemp makes files private; outputs are ordinary readable files.
 _FILE_MODE = 0o644
@@ -97,7 +97,7 @@ def write_trig(path: Path, graphs: list[GraphFiles]) -> Path:
 def write_union_turtle(path: Path, graphs: list[GraphFiles], union: Path, summary: UnionSummary) -> Path:
     """Turtle of the union of ``graphs`` (also left in ``union`` as N-Triples), counting into ``summary``."""
     with tempfile.TemporaryDirectory(dir=union.parent, prefix=".merge.") as scratch, union.open("wb") as stream:
-        for line in _distinct(_merged([_triple_lines(graph) for graph in graphs], Path(scratch))):
+        for line in _union_lines(graphs, Path(scratch)):
             stream.write(line)
             _observe(line, summary)
     with atomic_writer(path) as stream:
@@ -119,25 +119,41 @@ def _copy_without_prefixes(source: Path, stream: BinaryIO) -> None:
         shutil.copyfileobj(lines, stream)
 
 
-def _triple_lines(graph: GraphFiles) -> Iterator[bytes]:
-    """The graph's N-Quads lines as N-Triples lines (its own graph name cut off), in file order."""
-    cut = len(graph.iri.encode()) + len(" <> .\n")
-    with graph.quads.open("rb") as stream:
-        for line in stream:
-            yield line[:-cut] + b" .\n"
+def _union_lines(graphs: list[GraphFiles], scratch: Path) -> Iterable[bytes]:
+    """The distinct N-Triples lines of all ``graphs``, sorted.
+
+    An external merge sort: graphs are read in runs of about ``_RUN_BYTES``, each run
+    sorted in memory (and spilled to ``scratch`` when there is more than one), then
+    the runs are merged. Memory is bounded by the run size, not the corpus.
+    """
+    runs: list[Iterable[bytes]] = []
+    lines: list[bytes] = []
+    size = 0
+    for graph in graphs:
+        data = graph.quads.read_bytes()
+        size += len(data)
+        lines += _as_triples(data, graph.iri)
+        if size >= _RUN_BYTES:
+            runs.append(_spilled(sorted(set(lines)), scratch))
+            lines, size = [], 0
+    if not runs:
+        return sorted(set(lines))
+    if lines:
+        runs.append(_spilled(sorted(set(lines)), scratch))
+    return _distinct(heapq.merge(*runs))
 
 
-def _merged(streams: list[Iterable[bytes]], scratch: Path) -> Iterator[bytes]:
-    """Sorted streams merged into one sorted stream, at most ``_FAN_IN`` files open at once."""
-    while len(streams) > _FAN_IN:
-        rounds = []
-        for start in range(0, len(streams), _FAN_IN):
-            handle, name = tempfile.mkstemp(dir=scratch, suffix=".nt")
-            with os.fdopen(handle, "wb") as stream:
-                stream.writelines(heapq.merge(*streams[start:start + _FAN_IN]))
-            rounds.append(_lines_of(Path(name)))
-        streams = rounds
-    return heapq.merge(*streams)
+def _as_triples(nquads: bytes, graph_iri: str) -> list[bytes]:
+    """One graph's N-Quads lines as N-Triples lines (its own graph name cut off)."""
+    cut = len(graph_iri.encode()) + len(" <> .\n")
+    return [line[:-cut] + b" .\n" for line in nquads.splitlines(True)]
+
+
+def _spilled(lines: list[bytes], scratch: Path) -> Iterator[bytes]:
+    handle, name = tempfile.mkstemp(dir=scratch, suffix=".nt")
+    with os.fdopen(handle, "wb") as stream:
+        stream.writelines(lines)
+    return _lines_of(Path(name))
 
 
 def _lines_of(path: Path) -> Iterator[bytes]:
@@ -155,9 +171,10 @@ def _distinct(lines: Iterable[bytes]) -> Iterator[bytes]:
 
 def _observe(line: bytes, summary: UnionSummary) -> None:
     summary.triples += 1
-    _, predicate, obj = line.split(b" ", 2)
-    if predicate == _RDF_TYPE and obj.startswith(b"<"):
-        summary.classes[URIRef(obj[1:-4].decode("utf-8"))] += 1
+    if _RDF_TYPE in line:
+        _, predicate, obj = line.split(b" ", 2)
+        if predicate == _RDF_TYPE and obj.startswith(b"<"):
+            summary.classes[URIRef(obj[1:-4].decode("utf-8"))] += 1
 
 
 @contextlib.contextmanager
