@@ -277,7 +277,7 @@ def link_assessments(
 
 
 def find_subject_child(clean: str) -> tuple[str | None, Span | None]:
-    """The pseudonymised child a document is about ("Child K"), the most mentioned one."""
+    """The pseudonymised child a document is about ("Child T"), the most mentioned one."""
     pattern = re.compile(load_json("assessments.json")["subject_child"])
     counts: dict[str, list[Span]] = {}
     for match in pattern.finditer(clean):

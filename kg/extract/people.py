@@ -128,7 +128,7 @@ def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved
     for chain in _chains(clean, roles, resolved):
         first, last = chain[0], chain[-1]
         after = _name_after(clean, last.span.end, sentence.end)
-        if after and after[1].start - last.span.end <= 2:  # "Chief Superintendent Alan Moss", "Chair: Jenny Coles"
+        if after and after[1].start - last.span.end <= 2:  # "Chief Superintendent Alan Moss", "Chair: Grace Okafor"
             candidate = after
         else:
             candidate = _name_before(clean, sentence, first.span.start, previous) or after or _name_in_clause(clean, sentence, first.span.start)
