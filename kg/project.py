@@ -14,7 +14,7 @@ and their neighbours) and ``node`` (one node and its neighbours).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -122,7 +122,8 @@ def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
     (its file name), ``start``, ``end``), ``grade``, ``themes`` and ``areas`` (the
     theme and area IRIs the page filters on, labelled in ``graph["names"]``) and
     ``value`` (what the node's size shows). Edges carry ``relations`` (sorted labels)
-    and ``weight``. Raises InputError when the area or node a view names is not in
+    and ``weight``; in the partners-failings view an organisation-theme edge also
+    carries its ``failings`` (labels) and their ``evidence``. Raises InputError when the area or node a view names is not in
     the graph.
     """
     reader = _Reader(_union(dataset))
@@ -320,22 +321,25 @@ def _restricted(full: nx.DiGraph, keep: set) -> nx.DiGraph:
 
 def _partners_failings(reader: _Reader) -> nx.DiGraph:
     """Organisations against themes, weighted by failings; judgements hang off what they judge."""
-    ties: Counter = Counter()
+    ties: dict[tuple[URIRef, URIRef], list[URIRef]] = defaultdict(list)
     failings_of: dict[URIRef, list[URIRef]] = defaultdict(list)
     for failing in sorted(set(reader.graph.subjects(RDF.type, SG.Failing))):
         for organisation in sorted(set(reader.graph.objects(failing, SG.implicates))):
             failings_of[organisation].append(failing)
             for theme in sorted(set(reader.graph.objects(failing, SG.theme))):
                 failings_of[theme].append(failing)
-                ties[organisation, theme] += 1
+                ties[organisation, theme].append(failing)
     judged = _judgements_by_organisation(reader)
     drawn = nx.DiGraph()
     for node in sorted({node for pair in ties for node in pair} | set(judged)):
         if node in reader.classes:
             drawn.add_node(node, **_with_failings(reader, node, sorted(set(failings_of[node]))))
-    for (organisation, theme), count in sorted(ties.items()):
+    for (organisation, theme), failings in sorted(ties.items()):
         if organisation in drawn and theme in drawn:
+            count = len(failings)
             _add_relation(drawn, organisation, theme, f"{count} failing{'s' if count != 1 else ''}", count)
+            drawn.edges[organisation, theme]["failings"] = [reader.label(failing) for failing in failings]
+            drawn.edges[organisation, theme]["evidence"] = [span for failing in failings for span in reader.evidence(failing)]
     for organisation, judgements in sorted(judged.items()):
         for judgement in judgements:
             drawn.add_node(judgement, **reader.attributes(judgement), value=1)

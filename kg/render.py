@@ -120,6 +120,11 @@ def _vis_data(drawn: nx.DiGraph, positions: dict) -> dict:
         "nodes": sorted(network.nodes, key=lambda node: node["id"]),
         "edges": [{**edge, "id": number} for number, edge in enumerate(network.edges)],
         "details": [_details(node, attributes, styles, indexes) for node, attributes in drawn.nodes(data=True)],
+        "edgeDetails": {
+            str(number): {"failings": attributes["failings"], "evidence": attributes["evidence"]}
+            for number, (_, _, attributes) in enumerate(drawn.edges(data=True))
+            if "failings" in attributes
+        },
         "themes": [{"label": drawn.graph["names"][theme], "count": count} for theme, count in themes.items()],
         "areas": [{"label": drawn.graph["names"][area], "count": count} for area, count in areas.items()],
     }

@@ -115,6 +115,35 @@ def test_fixture_views_draw_without_errors(browser, tmp_path, view):
     assert_quiet(browser, url)
 
 
+def test_partners_failings_edge_click_shows_the_failings(browser, tmp_path):
+    page = tmp_path / "partners.html"
+    page.write_text(render_html(load_dataset(FIXTURE), View.parse("partners-failings")), encoding="utf-8")
+    url = browser.open(page)
+    browser.wait_for(DRAWN, timeout=10)
+    data = page_data(browser)
+    labels = [detail["label"] for detail in data["details"]]
+    police, neglect = labels.index("Eastmere Constabulary"), labels.index("Neglect")
+    edge = next(edge for edge in data["edges"] if (edge["from"], edge["to"]) == (police, neglect))
+    assert edge["title"] == "2 failings"
+    x, y = browser.evaluate(
+        f"""(() => {{
+            const ends = kgNetwork.getPositions([{police}, {neglect}]);
+            const along = (start, end) => start + (end - start) / 4;
+            const quarter = {{x: along(ends[{police}].x, ends[{neglect}].x), y: along(ends[{police}].y, ends[{neglect}].y)}};
+            const point = kgNetwork.canvasToDOM(quarter);
+            const box = document.getElementById('kg-network').getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }})()"""
+    )
+    browser.click(x, y)  # a quarter of the way along: other edges cross at the middle
+    browser.wait_for(f"document.body.dataset.edge === '{edge['id']}'", timeout=5)
+    text = panel_text(browser)
+    assert "Failings (2)" in text
+    assert "Health visitors did not share worries about the home." in text
+    assert "eastmere-inspection.txt, characters 200\u2013262" in text
+    assert_quiet(browser, url)
+
+
 def hostile_dataset() -> Dataset:
     dataset = Dataset()
     graph = dataset.graph(URIRef("https://w3id.org/sgkg/graph/hostile"))

@@ -254,3 +254,19 @@ def test_kg_viz_on_the_seed_graph_gives_the_build_page(seed_build, tmp_path):
     out_dir, _ = seed_build
     page = render_file(out_dir / "graph.trig", tmp_path / "graph.html")
     assert page.read_bytes() == (out_dir / "graph.html").read_bytes()
+
+
+def test_partners_failings_edges_carry_their_failings(fixture_dataset):
+    data = page_data(render_html(fixture_dataset, View.parse("partners-failings")))
+    labels = [detail["label"] for detail in data["details"]]
+    edge = next(
+        edge for edge in data["edges"]
+        if (labels[edge["from"]], labels[edge["to"]]) == ("Eastmere Constabulary", "Neglect")
+    )
+    details = data["edgeDetails"][str(edge["id"])]
+    assert details["failings"] == [  # in IRI order
+        "Health visitors did not share worries about the home",
+        "Neglect is recognised too late by the council and the police",
+    ]
+    assert [span["document"] for span in details["evidence"]] == ["westholm-review.txt", "eastmere-inspection.txt"]
+    assert edge["width"] > next(e for e in data["edges"] if e["title"] == "1 failing")["width"]

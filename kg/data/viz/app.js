@@ -120,12 +120,14 @@
     highlight(id);
     showDetails(id);
     document.body.dataset.selected = String(id);
+    delete document.body.dataset.edge;
   }
 
   function clearSelection() {
     network.unselectAll();
     undim();
     delete document.body.dataset.selected;
+    delete document.body.dataset.edge;
     var panel = document.getElementById("kg-panel");
     panel.replaceChildren(element("p", "Click a node to see its facts and the quotes that support it.", "hint"));
   }
@@ -143,13 +145,7 @@
       });
       panel.append(facts);
     }
-    panel.append(element("h3", "Evidence (" + detail.evidence.length + ")"));
-    detail.evidence.forEach(function (span) {
-      var figure = element("figure");
-      var where = span.start === null ? span.document : span.document + ", characters " + span.start + "\u2013" + span.end;
-      figure.append(element("blockquote", span.quote), element("figcaption", where));
-      panel.append(figure);
-    });
+    showEvidence(panel, detail.evidence);
     panel.append(element("h3", "Links"));
     var links = element("ul");
     network.getConnectedEdges(id).forEach(function (edgeId) {
@@ -163,6 +159,34 @@
       links.append(item);
     });
     panel.append(links);
+  }
+
+  function showEvidence(panel, evidence) {
+    panel.append(element("h3", "Evidence (" + evidence.length + ")"));
+    evidence.forEach(function (span) {
+      var figure = element("figure");
+      var where = span.start === null ? span.document : span.document + ", characters " + span.start + "\u2013" + span.end;
+      figure.append(element("blockquote", span.quote), element("figcaption", where));
+      panel.append(figure);
+    });
+  }
+
+  function showEdge(edgeId) {
+    var edge = edges.get(edgeId);
+    var panel = document.getElementById("kg-panel");
+    panel.replaceChildren(
+      element("h2", details[edge.from].label + " \u2192 " + details[edge.to].label),
+      element("p", edge.title)
+    );
+    var extra = data.edgeDetails[String(edgeId)];
+    if (extra) {
+      panel.append(element("h3", "Failings (" + extra.failings.length + ")"));
+      var list = element("ul");
+      extra.failings.forEach(function (failing) { list.append(element("li", failing)); });
+      panel.append(list);
+      showEvidence(panel, extra.evidence);
+    }
+    document.body.dataset.edge = String(edgeId);
   }
 
   function search(text) {
@@ -210,7 +234,14 @@
   });
 
   network.on("click", function (params) {
-    if (params.nodes.length) { select(params.nodes[0]); } else { clearSelection(); }
+    if (params.nodes.length) {
+      select(params.nodes[0]);
+    } else if (params.edges.length) {
+      undim();
+      showEdge(params.edges[0]);
+    } else {
+      clearSelection();
+    }
   });
   document.getElementById("kg-reset").addEventListener("click", function () { resetFilters(); clearSelection(); network.fit(); });
 
