@@ -11,6 +11,7 @@ SPARQL finds them without a reasoner.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -76,6 +77,9 @@ def map_source_document(context: _Context) -> None:
     graph.add((node, RDF.type, SG.SourceDocument))
     graph.add((node, RDFS.label, Literal(document.file_name)))
     graph.add((node, SG.fileName, Literal(document.file_name)))
+    graph.add((node, DCTERMS["format"], Literal(document.media_type)))
+    graph.add((node, SG.fileSha256, Literal(document.sha256)))
+    graph.add((node, SG.textSha256, Literal(hashlib.sha256(document.text.encode("utf-8")).hexdigest())))
     if extraction.title:
         graph.add((node, DCTERMS.title, Literal(extraction.title)))
     if extraction.date:
@@ -244,6 +248,9 @@ def map_evidence(context: _Context, span: Span) -> URIRef:
     graph.add((node, SG.inDocument, context.node))
     graph.add((node, SG.start, Literal(span.start, datatype=XSD.integer)))
     graph.add((node, SG.end, Literal(span.end, datatype=XSD.integer)))
+    page = document.page_at(span.start)
+    if page is not None:
+        graph.add((node, SG.page, Literal(page, datatype=XSD.integer)))
     return node
 
 

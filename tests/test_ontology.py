@@ -55,7 +55,7 @@ def _table_rows(section: str) -> list[list[str]]:
 
 
 def _curies(cell: str) -> list[str]:
-    return re.findall(r"`([a-z]+:[A-Za-z]+)`", cell)
+    return re.findall(r"`([a-z]+:[A-Za-z][A-Za-z0-9]*)`", cell)
 
 
 def _contract_classes(contract: str) -> list[tuple[str, list[str]]]:
@@ -146,7 +146,7 @@ def test_every_contract_property_exists_with_its_superproperty(ontology, contrac
     for curie, meaning in properties:
         term = _iri(curie)
         assert set(ontology.objects(term, RDF.type)) & PROPERTY_TYPES, f"{curie} is not declared as a property"
-        for superproperty in re.findall(r"sub-property of `([a-z]+:[A-Za-z]+)`", meaning):
+        for superproperty in re.findall(r"sub-property of `([a-z]+:[A-Za-z][A-Za-z0-9]*)`", meaning):
             assert (term, RDFS.subPropertyOf, _iri(superproperty)) in ontology, f"{curie} lacks subPropertyOf {superproperty}"
 
 
@@ -162,9 +162,9 @@ def test_every_contract_term_has_label_comment_domain_and_range(ontology, contra
 def test_sg_terms_used_in_code_and_queries_exist_in_the_ontology(ontology):
     used = set()
     for path in (ROOT / "kg").rglob("*.py"):
-        used.update(re.findall(r"\bSG\.([A-Za-z_]+)", path.read_text(encoding="utf-8")))
+        used.update(re.findall(r"\bSG\.([A-Za-z_][A-Za-z0-9_]*)", path.read_text(encoding="utf-8")))
     for path in [*(ROOT / "kg").rglob("*.py"), *(ROOT / "queries").glob("*.rq")]:
-        used.update(re.findall(r"\bsg:([A-Za-z_]+)", path.read_text(encoding="utf-8")))
+        used.update(re.findall(r"\bsg:([A-Za-z_][A-Za-z0-9_]*)", path.read_text(encoding="utf-8")))
     assert len(used) > 5
     missing = sorted(term for term in used if not set(ontology.objects(SG[term], RDF.type)))
     assert not missing, f"kg/ or queries/ use sg: terms that ontology/sgkg.ttl does not declare: {missing}"
