@@ -4,7 +4,7 @@ Stages: discover files -> look each up in the cache by content hash (``kg.cache`
 read and map the rest on every core (``kg.ingest``, ``kg.mapping.map_document``), each
 document's named graph going straight to the cache -> write Turtle and TriG
 (``kg.export``) -> fill a new store generation with the graphs and their union
-(``kg.store``) -> render the interactive HTML from it (``kg.render``) -> move the
+(``kg.store``) -> render the interactive HTML (``kg.render``) -> move the
 files into place and swap the store in, each by an atomic rename.
 
 Faults: one build at a time per output folder (a lock file, ``BuildLocked`` for the
@@ -30,7 +30,7 @@ from .cache import DocumentCache, Entry, mapper_fingerprint
 from .errors import BuildLocked, NothingBuilt
 from .export import GraphFiles, write_graph_files, write_html
 from .ingest import DEFAULT_MAX_BYTES, discover
-from .store import Generation, publish, start_generation, write_generation
+from .store import publish, start_generation, write_generation
 
 # Documents per task sent to a worker process: large enough to amortise the round trip.
 _CHUNK = 16
@@ -91,7 +91,7 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
         generation = write_generation(staging, options.out_dir, _keyed(graphs), staging / "union.nt", cache.fingerprint, rebuild=options.rebuild)
         (staging / "union.nt").unlink()
         if options.html:
-            written.append(write_html(staging, _renderer(generation)))
+            written.append(write_html(staging, _renderer(staging / "graph.trig")))
         report.written = publish(options.out_dir, generation, written)
         cache.keep_only({graph.quads.stem for graph in graphs})
     report.documents, report.triples, report.classes = len(entries), union.triples, union.classes
@@ -195,16 +195,24 @@ def _files(cache: DocumentCache, entry: Entry) -> GraphFiles:
     return GraphFiles(entry.graph, cache.quads_path(entry.key), cache.trig_path(entry.key))
 
 
-def _renderer(generation: Generation) -> Callable[[], str]:
-    """``kg.render.render_html`` over the new store, seen as an rdflib Dataset (no re-parsing)."""
+def _renderer(trig: Path) -> Callable[[], str]:
+    """``kg.render.render_html`` over the TriG just written, as an rdflib Dataset.
+
+    pyoxigraph parses it (in memory, far faster than rdflib) and oxrdflib presents it
+    through rdflib's API: the renderer sees the documents' named graphs exactly as
+    ``Dataset().parse(trig)`` would give them, without the store's union default graph.
+    """
 
     def render() -> str:
+        import pyoxigraph
         from oxrdflib import OxigraphStore
         from rdflib import Dataset
 
         from .render import render_html
 
-        return render_html(Dataset(store=OxigraphStore(store=generation.store)))
+        store = pyoxigraph.Store()
+        store.bulk_load(path=str(trig), format=pyoxigraph.RdfFormat.TRIG)
+        return render_html(Dataset(store=OxigraphStore(store=store)))
 
     return render
 

@@ -78,6 +78,14 @@ def test_the_turtle_declares_the_contract_prefixes_and_groups_subjects(seed_buil
     assert len(subjects) == len(set(subjects)), "each subject's triples sit under it once"
 
 
+def test_the_built_page_is_what_the_renderer_makes_of_the_trig(seed_build, seed_dataset):
+    """The build hands kg.render the documents' named graphs as rdflib would parse them."""
+    from kg.render import render_html
+
+    out_dir, _ = seed_build
+    assert (out_dir / "graph.html").read_text(encoding="utf-8") == render_html(seed_dataset)
+
+
 def test_the_report_counts_the_union_of_the_graphs(seed_build, seed_graph):
     _, report = seed_build
     assert report.triples == len(seed_graph)
