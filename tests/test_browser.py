@@ -115,6 +115,36 @@ def test_fixture_views_draw_without_errors(browser, tmp_path, view):
     assert_quiet(browser, url)
 
 
+def test_theme_and_area_filters_show_only_their_nodes(browser, tmp_path):
+    page = tmp_path / "graph.html"
+    page.write_text(render_html(load_dataset(FIXTURE)), encoding="utf-8")
+    url = browser.open(page)
+    browser.wait_for(DRAWN, timeout=10)
+    data = page_data(browser)
+    shown = "Object.values(kgNetwork.body.nodes).length"
+
+    def choose(select: str, label: str) -> None:
+        browser.evaluate(
+            f"""(() => {{
+                const select = document.getElementById({json.dumps(select)});
+                select.value = [...select.options].find(option => option.text.startsWith({json.dumps(label)})).value;
+                select.dispatchEvent(new Event('change'));
+            }})()"""
+        )
+
+    workforce = [theme["label"] for theme in data["themes"]].index("Workforce")
+    choose("kg-theme", "Workforce")
+    # The theme, the failing and the recommendation that carry it, their inspection, the
+    # council they implicate or address, the response, and the document about it.
+    assert browser.evaluate(shown) == sum(workforce in detail["themes"] for detail in data["details"]) == 7
+    choose("kg-area", "Westholm")
+    assert browser.evaluate(shown) == 0, "no Workforce node in Westholm"
+    choose("kg-theme", "All themes")
+    westholm = [area["label"] for area in data["areas"]].index("Westholm")
+    assert browser.evaluate(shown) == sum(westholm in detail["areas"] for detail in data["details"])
+    assert_quiet(browser, url)
+
+
 def test_partners_failings_edge_click_shows_the_failings(browser, tmp_path):
     page = tmp_path / "partners.html"
     page.write_text(render_html(load_dataset(FIXTURE), View.parse("partners-failings")), encoding="utf-8")
