@@ -37,6 +37,8 @@ def spring_positions(graph: nx.Graph, weight: str | None = None) -> dict:
     for u, v, pull in sorted((number[u], number[v], pull) for u, v, pull in graph.edges(data=weight, default=1.0)):
         if u != v:
             simple.add_edge(u, v, weight=max(pull, simple.get_edge_data(u, v, {"weight": 0.0})["weight"]))
+    if not nodes:
+        return {}
     positions, _ = _place(simple)
     return {nodes[index]: (round(float(x), 1), round(float(y), 1)) for index, (x, y) in positions.items()}
 

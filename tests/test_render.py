@@ -178,6 +178,13 @@ def test_hostile_labels_stay_inside_the_data_block():
     assert page_data(page)["details"][0]["label"] == hostile
 
 
+@pytest.mark.parametrize("view", ["full", "partners-failings"])
+def test_an_empty_graph_gives_an_empty_page(view):
+    """Regression: the layout of no nodes at all raised IndexError."""
+    data = page_data(render_html(Dataset(), View.parse(view)))
+    assert data["nodes"] == [] and data["edges"] == []
+
+
 def test_layout_is_deterministic_and_spreads_nodes():
     graph = nx.connected_watts_strogatz_graph(700, 4, 0.1, seed=3)
     graph.add_nodes_from(range(700, 720))
