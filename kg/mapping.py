@@ -75,7 +75,7 @@ def map_document(document: SourceDocument) -> DocumentGraph:
 def map_source_document(context: _Context) -> None:
     graph, document, node, extraction = context.graph, context.document, context.node, context.extraction
     graph.add((node, RDF.type, SG.SourceDocument))
-    graph.add((node, RDFS.label, Literal(document.file_name)))
+    graph.add((node, RDFS.label, Literal(_short(extraction.title) if extraction.title else document.file_name)))
     graph.add((node, SG.fileName, Literal(document.file_name)))
     graph.add((node, DCTERMS["format"], Literal(document.media_type)))
     graph.add((node, SG.fileSha256, Literal(document.sha256)))
