@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import multiprocessing
 import os
 import stat
 from collections import Counter, deque
@@ -152,7 +153,9 @@ def _map_all(paths: list[Path], cache: DocumentCache, jobs: int) -> Iterator[Ent
         yield from map(cache.map_file, paths)
         return
     chunks = [paths[start:start + _CHUNK] for start in range(0, len(paths), _CHUNK)]
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks))) as pool:
+    # forkserver: workers never inherit the caller's threads (a progress bar's) or their locks.
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
         window: deque = deque()
         try:
             for chunk in chunks:
