@@ -43,7 +43,7 @@ Progress = Callable[[str, int, int], None]
 class BuildOptions:
     """How to build: output folder, HTML or not, worker processes (None: one per core),
     ``rebuild`` to ignore the cache, and ``progress(stage, done, total)`` to hear how far
-    it got (stages ``"map"``, ``"write"``, ``"store"``)."""
+    it got (stages ``"map"``, ``"write"``, ``"store"``, then ``"render"`` with HTML)."""
 
     out_dir: Path = Path("out")
     html: bool = True
@@ -92,6 +92,7 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
         generation = write_generation(staging, options.out_dir, _keyed(graphs), staging / "union.nt", cache.fingerprint, rebuild=options.rebuild)
         (staging / "union.nt").unlink()
         if options.html:
+            _tell(options, "render", 0, 1)
             written.append(write_html(staging, _renderer(staging / "graph.trig")))
         report.written = publish(options.out_dir, generation, written)
         cache.keep_only({graph.quads.stem for graph in graphs})

@@ -117,8 +117,9 @@ def test_kg_build_rebuild_option_maps_everything(corpus, tmp_path):
     assert first.exit_code == 0 and "Mapped 13 file(s); 0 unchanged" in first.output
     again = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--jobs", "1"])
     assert "Mapped 0 file(s); 13 unchanged" in again.output
-    forced = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--rebuild"])
+    forced = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--rebuild", "--no-html"])
     assert forced.exit_code == 0 and "Mapped 13 file(s); 0 unchanged" in forced.output
+    assert "graph.html" not in forced.output
 
 
 def test_a_new_mapper_fingerprint_invalidates_the_cache(corpus, tmp_path, mapped_ids, monkeypatch):

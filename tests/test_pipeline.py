@@ -95,7 +95,7 @@ def test_progress_reports_every_stage_in_order(corpus, tmp_path):
     heard = []
     build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=2, progress=lambda *event: heard.append(event)))
     stages = [stage for stage, _, _ in heard]
-    assert stages[0] == "map" and stages[-2:] == ["write", "store"]
+    assert stages[0] == "map" and stages[-2:] == ["write", "store"], "no render stage without HTML"
     mapped = [done for stage, done, _ in heard if stage == "map"]
     assert mapped == list(range(25)) and all(total == 24 for stage, _, total in heard if stage == "map")
 
