@@ -86,17 +86,18 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
             raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
         graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]]
         staging = start_generation(options.out_dir)
+        union_file = staging / "union.nt"
         _tell(options, "write", 0, 1)
-        written, union = write_graph_files(staging, graphs, staging / "union.nt")
+        written, summary = write_graph_files(staging, graphs, union_file)
         _tell(options, "store", 0, 1)
-        generation = write_generation(staging, options.out_dir, _keyed(graphs), staging / "union.nt", cache.fingerprint, rebuild=options.rebuild)
-        (staging / "union.nt").unlink()
+        generation = write_generation(staging, options.out_dir, _keyed(graphs), union_file, cache.fingerprint, rebuild=options.rebuild)
+        union_file.unlink()
         if options.html:
             _tell(options, "render", 0, 1)
             written.append(write_html(staging, _renderer(staging / "graph.trig")))
         report.written = publish(options.out_dir, generation, written)
         cache.keep_only({graph.quads.stem for graph in graphs})
-    report.documents, report.triples, report.classes = len(entries), union.triples, union.classes
+    report.documents, report.triples, report.classes = len(entries), summary.triples, summary.classes
     return report
 
 

@@ -80,7 +80,7 @@ def load_graph_file(path: Path) -> ox.Store:
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=rdf_format)
-    except SyntaxError as error:
+    except (SyntaxError, OSError) as error:
         raise InputError(f"{path}: not valid {rdf_format.name} ({error})") from error
     if rdf_format.supports_datasets:
         named = [quad for quad in store if quad.graph_name != _DEFAULT]
