@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .resources import load_lines
 
@@ -90,6 +90,7 @@ def is_boilerplate(line: str) -> bool:
     return _boilerplate_pattern().search(line) is not None
 
 
+@lru_cache(maxsize=4)
 def lines(clean: str) -> list[Segment]:
     """Non-blank lines of the clean view, stripped, with offsets; furniture flagged."""
     found: list[Segment] = []
@@ -103,6 +104,7 @@ def lines(clean: str) -> list[Segment]:
     return found
 
 
+@lru_cache(maxsize=4)
 def segment(clean: str) -> list[Segment]:
     """Sentences of the clean view, in order, each inside one line.
 

@@ -29,8 +29,7 @@ _QUOTED_SPEECH = re.compile(r"\b(?:said|says|commented|added|explained|stated)\s
 def _rules() -> dict:
     data = load_json("findings.json")
     return {
-        "failing": lexicon.cue_regex(tuple(data["failing"])),
-        "strength": lexicon.cue_regex(tuple(data["strength"])),
+        "cues": lexicon.CueIndex([(c, "Failing") for c in data["failing"]] + [(c, "Strength") for c in data["strength"]]),
         "negated": re.compile(
             r"\b(?:" + "|".join(re.escape(n) for n in data["negators"]) + r")\s+(?:\w+\s+){0,3}?" + lexicon.alternation(data["strength"]),
             re.IGNORECASE,
@@ -91,12 +90,13 @@ def _skip(sentence: Segment, excluded: list[Span], speech_paragraphs: set[int]) 
 def _kind(text: str, section: str | None) -> str | None:
     """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
-    if rules["failing"].search(text) or rules["negated"].search(text):
+    kinds = rules["cues"].tags(text)
+    if "Failing" in kinds or ("Strength" in kinds and rules["negated"].search(text)):
         return "Failing"
     if section is not None:
         improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
         return "Failing" if improving or rules["section_negation"].search(text) else "Strength"
-    if rules["strength"].search(text) and rules["service"].search(text):
+    if "Strength" in kinds and rules["service"].search(text):
         return "Strength"
     return None
 

@@ -81,6 +81,8 @@ _PLURAL_ROLE = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?
 def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> list[Membership]:
     """ "His Majesty's Inspectors for this visit were A and B": one membership each."""
     found = []
+    if not re.search(r" (?:were|are) ", sentence.text):
+        return found
     for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
         if not match.group().endswith("s") or lexicon.role_titles().get(match.group().lower()):
             continue
