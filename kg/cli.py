@@ -6,6 +6,7 @@ in README.md ("Exit codes"); the library itself never prints or exits.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from pathlib import Path
 from typing import Callable, List, Optional
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
-from .errors import KgError
+from .errors import KgError, PartialBuild
 
 app = typer.Typer(
     name="kg",
@@ -40,7 +41,7 @@ def handles_errors(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except KgError as error:
-            err_console.print(f"error: {error}", markup=False, highlight=False)
+            err_console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
             raise typer.Exit(error.exit_code) from None
 
     return wrapper
@@ -64,21 +65,49 @@ def root(
 def build(
     paths: List[Path] = typer.Argument(..., help="Document files or folders to read."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Map every document again, ignoring the cache in OUT/.kg/."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for mapping (default: one per core)."),
+    html: bool = typer.Option(True, "--html/--no-html", help="Also draw graph.html (slow for thousands of documents)."),
 ) -> None:
-    """Build the graph of the documents under PATHS into OUT.
+    """Build the graph of the documents under PATHS into OUT (and the store OUT/store).
+
+    Unchanged files are taken from the cache; --rebuild maps everything again.
 
     Example: kg build seeds/ --out out/
     """
     from .pipeline import BuildOptions, build as run_build
 
-    report = run_build(list(paths), BuildOptions(out_dir=out))
+    with _build_progress() as progress:
+        report = run_build(list(paths), BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, progress=progress))
     _print_build_summary(report)
+    if report.failures:
+        raise PartialBuild(f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built")
+
+
+@contextlib.contextmanager
+def _build_progress():
+    """A progress bar on stderr (terminals only) fed by the build's progress callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    labels = {"map": "Mapping documents", "write": "Writing graph files", "store": "Filling the store", "render": "Drawing graph.html"}
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+        tasks: dict = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield progress
 
 
 def _print_build_summary(report) -> None:
     from rdflib.namespace import split_uri
 
-    console.print(f"Built {report.documents} document(s): {report.triples} triples.")
+    failed = f" {len(report.failures)} file(s) failed." if report.failures else ""
+    console.print(f"Built {report.documents} document(s): {report.triples} triples.{failed}")
+    console.print(f"Mapped {report.mapped} file(s); {report.reused} unchanged file(s) taken from the cache.")
     table = Table("class", "entities", title=None, box=None)
     for cls, count in sorted(report.classes.items(), key=lambda item: (-item[1], str(item[0]))):
         table.add_row(split_uri(cls)[1], str(count))
@@ -86,12 +115,176 @@ def _print_build_summary(report) -> None:
     for warning in report.warnings:
         err_console.print(f"warning: {warning}", markup=False, highlight=False)
     for failure in report.failures:
-        err_console.print(f"failed: {failure}", markup=False, highlight=False)
+        err_console.print(f"failed: {failure}", markup=False, highlight=False, soft_wrap=True)
     for path in report.written:
         console.print(f"wrote {path}", markup=False, highlight=False)
     html = next((p for p in report.written if p.suffix == ".html"), None)
     if html:
         console.print(f"Open {html} in a browser to explore the graph.", markup=False, highlight=False)
+
+
+@app.command()
+@handles_errors
+def validate(
+    graph: Path = typer.Argument(Path("out/graph.trig"), metavar="GRAPH", help="The graph to check: TriG or Turtle."),
+    reasoner: bool = typer.Option(True, "--reasoner/--no-reasoner", help="Run HermiT (Java) on the ontology too."),
+) -> None:
+    """Check the ontology with HermiT and GRAPH against the SHACL shapes; exit 5 if anything fails.
+
+    Each violation names the rule, the node and the document it comes from.
+
+    Example: kg validate out/graph.trig --no-reasoner
+    """
+    from .errors import ValidationFailed
+    from .validate import ValidateOptions, validate as run_validate
+
+    report = run_validate(graph, ValidateOptions(reasoner=reasoner))
+    _print_validation_report(report)
+    if not report.passed:
+        raise ValidationFailed(f"{graph} does not pass validation: see the report above")
+
+
+def _print_validation_report(report) -> None:
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    if report.ontology is None:
+        say("Ontology: not reasoned over (--no-reasoner).")
+    elif not report.ontology.consistent:
+        say("Ontology: INCONSISTENT according to HermiT.")
+    else:
+        unsatisfiable = ", ".join(report.ontology.unsatisfiable) or "none"
+        say(f"Ontology: consistent according to HermiT; unsatisfiable classes: {unsatisfiable}.")
+    say(f"Graph {report.graph_path}: {report.triples} triples, {len(report.violations)} violation(s).")
+    for rule, count in sorted(report.rule_counts().items()):
+        say(f"  {rule}: {count}")
+    for violation in report.violations:
+        label = f' "{violation.label}"' if violation.label else ""
+        say(f"\n{violation.message}\n  node: {violation.node}{label}")
+        say(f"  document: {', '.join(violation.documents) or 'unknown'}")
+        if violation.path:
+            say(f"  property: {violation.path}" + (f"  value: {violation.value}" if violation.value else ""))
+    if report.passed:
+        say("Validation passed.")
+
+
+@app.command()
+@handles_errors
+def export(
+    format_name: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, nq, trig, jsonld or graphml."),
+    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to read: an RDF file or a store folder (default out/store, else out/graph.trig)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output); with --ontology, a folder (default out/)."),
+    ontology: bool = typer.Option(False, "--ontology", help="Write the ontology as sgkg.ttl and sgkg.owl (RDF/XML) for Protégé instead."),
+) -> None:
+    """Export the graph for other tools: RDF syntaxes, JSON-LD, GraphML for Gephi, or the ontology.
+
+    Example: kg export --format graphml --out out/graph.graphml
+    """
+    import sys
+
+    from .export import write_atomically
+    from .exporters import export_graph, export_ontology, load_store
+
+    if ontology:
+        for path in export_ontology(out or Path("out")):
+            console.print(f"wrote {path}", markup=False, highlight=False)
+        return
+    data = export_graph(load_store(graph), format_name)
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        err_console.print(f"wrote {write_atomically(out, data)}", markup=False, highlight=False)
+
+
+@app.command()
+@handles_errors
+def serve(
+    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to serve: an RDF file or a store folder (default out/store, else out/graph.trig)."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback unless told otherwise)."),
+    port: int = typer.Option(7878, "--port", "-p", help="Port to listen on."),
+    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is cancelled (503)."),
+    row_limit: int = typer.Option(10_000, "--row-limit", help="Most result rows or triples sent for one query."),
+) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
+
+    Example: kg serve --port 7878   then   curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}'
+    """
+    from .serve import ServeOptions, make_server
+
+    server = make_server(ServeOptions(graph=graph, host=host, port=port, timeout=timeout, row_limit=row_limit))
+    console.print(f"Serving SPARQL at {server.url} (query page at {server.url[:-len('sparql')]}); Ctrl-C stops.", markup=False, highlight=False, soft_wrap=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+@app.command()
+@handles_errors
+def push(
+    endpoint: str = typer.Option(..., "--endpoint", "-e", help="Graph Store HTTP Protocol URL, e.g. http://127.0.0.1:8890/sparql-graph-crud-auth"),
+    auth: Optional[str] = typer.Option(None, "--auth", help="USER:PASSWORD for the endpoint (Basic or Digest)."),
+    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to push: TriG, N-Quads or a store folder (default out/store, else out/graph.trig)."),
+) -> None:
+    """Send each named graph, and the ontology, to a triplestore (PUT per graph: a re-push replaces).
+
+    Example: kg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --auth dba:dba
+    """
+    from .push import PushOptions, parse_auth, push as run_push
+
+    pushed = run_push(PushOptions(endpoint=endpoint, auth=parse_auth(auth), graph=graph))
+    for item in pushed:
+        console.print(f"pushed <{item.iri}>: {item.triples} triples (HTTP {item.status})", markup=False, highlight=False, soft_wrap=True)
+    console.print(f"Pushed {len(pushed)} graph(s) to {endpoint}.", markup=False, highlight=False)
+
+
+@app.command()
+@handles_errors
+def query(
+    name: Optional[str] = typer.Argument(None, metavar="[NAME|FILE.rq]", help="A library query name or a .rq file."),
+    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to query, any RDF format by suffix (default out/graph.trig)."),
+    param: List[str] = typer.Option([], "--param", "-p", help="A parameter as key=value (repeatable); IRIs, prefix:name, integers and dates are typed."),
+    format_name: str = typer.Option("table", "--format", "-f", help="table, csv, tsv or json (the last three are W3C SPARQL results formats)."),
+    expression: Optional[str] = typer.Option(None, "--expression", "-e", help="Inline SPARQL to run instead of a named query."),
+    list_library: bool = typer.Option(False, "--list", "-l", help="List the library queries with their questions."),
+) -> None:
+    """Answer a question with SPARQL: a library query by NAME, any FILE.rq, or -e 'SELECT ...'.
+
+    Example: kg query roles --param person="Grace Okafor" --format csv
+    """
+    import sys
+
+    from .query import DEFAULT_GRAPH, QueryRequest, answer_request, library_listing
+
+    if list_library:
+        sys.stdout.write(library_listing())
+        return
+    request = QueryRequest(name, expression, graph or DEFAULT_GRAPH, tuple(param), format_name)
+    output = answer_request(request)
+    if isinstance(output, str):
+        sys.stdout.write(output)
+    else:
+        console.print(output)
+
+
+@app.command()
+@handles_errors
+def viz(
+    graph: Path = typer.Option(Path("out/graph.trig"), "--graph", "-g", help="The graph to draw: .trig, .ttl, .nt or .nq."),
+    out: Path = typer.Option(Path("out/graph.html"), "--out", "-o", help="The page to write."),
+    view: str = typer.Option("full", "--view", help='full, partners-failings, "area AREA" or "node LABEL".'),
+) -> None:
+    """Write the interactive graph: one offline HTML page with legend, search, filters and evidence.
+
+    Example: kg viz --view partners-failings --out out/partners.html
+    """
+    from .project import View
+    from .render import render_file
+
+    written = render_file(graph, out, View.parse(view))
+    console.print(f"wrote {written}", markup=False, highlight=False)
 
 
 def main() -> None:
