@@ -154,3 +154,28 @@ def test_a_renamed_file_is_a_new_document(corpus, tmp_path, mapped_ids):
     names = _graph_names(out_dir)
     assert str(graph_iri("yearly-report")) in names and str(graph_iri("annual-report")) not in names
 
+
+
+def test_a_damaged_live_store_is_rebuilt_from_the_cache(corpus, tmp_path, mapped_ids):
+    """Patching starts from a copy of the live store; when that store cannot be opened the
+    build loads every cached graph afresh instead of failing (nothing is mapped again)."""
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    (out_dir / "store" / "CURRENT").unlink()
+    mapped_ids.clear()
+    (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
+    report = _build(corpus, out_dir)
+    assert mapped_ids == ["annual-report"] and report.documents == 13
+    assert_store_matches_files(out_dir)
+
+
+def test_only_the_live_store_and_the_one_it_replaced_are_kept(corpus, tmp_path):
+    out_dir = tmp_path / "out"
+    for round_number in range(3):
+        (corpus / "annual-report.html").write_text(PAGE.format(title=f"Report, round {round_number}"), encoding="utf-8")
+        _build(corpus, out_dir)
+    generations = sorted((out_dir / ".kg" / "generations").iterdir())
+    assert len(generations) == 2
+    assert (out_dir / "store").resolve().parent in {path.resolve() for path in generations}
+    cached = {path.name.split(".")[0] for path in (out_dir / ".kg" / "cache").iterdir()}
+    assert len(cached) == 13 + 1, "one cache entry per document and the schemes, older versions dropped"
