@@ -107,11 +107,15 @@ def query_latencies(out_dir: Path, limit: float = 120.0) -> list[tuple[str, floa
     return results
 
 
-def command_latency(work_dir: Path, name: str) -> float:
-    """Seconds for `kg query NAME --format csv` run in ``work_dir`` (its out/ is the build), start-up included."""
+def command_latency(work_dir: Path, name: str, limit: float = 300.0) -> float | None:
+    """Seconds for `kg query NAME --format csv` run in ``work_dir`` (its out/ is the build), start-up
+    included; None past ``limit``."""
     began = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "kg.cli", "query", name, "--format", "csv"], cwd=work_dir, check=True,
-                   stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        subprocess.run([sys.executable, "-m", "kg.cli", "query", name, "--format", "csv"], cwd=work_dir, check=True,
+                       stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=limit)
+    except subprocess.TimeoutExpired:
+        return None
     return time.perf_counter() - began
 
 
@@ -167,9 +171,12 @@ def run(args, work: Path) -> None:
     for name, query_seconds, rows in latencies:
         figure = f"{1000 * query_seconds:8.1f} ms" if query_seconds is not None else "  over 120 s"
         print(f"  {name:<36} {figure}  {rows:>7} rows")
-    if latencies:
-        name = latencies[0][0]
-        print(f"`kg query {name}` from start-up to exit: {command_latency(work, name):.2f} s  [goal: < 1 s]")
+    answered = [(seconds, name) for name, seconds, _ in latencies if seconds is not None]
+    if answered:
+        name = min(answered)[1]
+        seconds = command_latency(work, name)
+        figure = f"{seconds:.2f} s" if seconds is not None else "over 300 s"
+        print(f"`kg query {name}` (the quickest query) from start-up to exit: {figure}  [goal: < 1 s]")
 
 
 if __name__ == "__main__":
