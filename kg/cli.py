@@ -244,7 +244,7 @@ def push(
 @handles_errors
 def query(
     name: Optional[str] = typer.Argument(None, metavar="[NAME|FILE.rq]", help="A library query name or a .rq file."),
-    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to query, any RDF format by suffix (default out/graph.trig)."),
+    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to query, any RDF file by suffix (default: the store in out/, else out/graph.trig)."),
     param: List[str] = typer.Option([], "--param", "-p", help="A parameter as key=value (repeatable); IRIs, prefix:name, integers and dates are typed."),
     format_name: str = typer.Option("table", "--format", "-f", help="table, csv, tsv or json (the last three are W3C SPARQL results formats)."),
     expression: Optional[str] = typer.Option(None, "--expression", "-e", help="Inline SPARQL to run instead of a named query."),
@@ -256,12 +256,12 @@ def query(
     """
     import sys
 
-    from .query import DEFAULT_GRAPH, QueryRequest, answer_request, library_listing
+    from .query import QueryRequest, answer_request, library_listing
 
     if list_library:
         sys.stdout.write(library_listing())
         return
-    request = QueryRequest(name, expression, graph or DEFAULT_GRAPH, tuple(param), format_name)
+    request = QueryRequest(name, expression, graph, tuple(param), format_name)
     output = answer_request(request)
     if isinstance(output, str):
         sys.stdout.write(output)

@@ -21,6 +21,7 @@ from pyoxigraph import (
     BlankNode,
     CanonicalizationAlgorithm,
     Dataset,
+    DefaultGraph,
     Literal,
     NamedNode,
     Quad,
@@ -110,6 +111,16 @@ def _canonical(quads: list[Quad]) -> list[Quad]:
     return list(dataset)
 
 
+def named_quads(store: Store) -> list[Quad]:
+    """The quads of the named graphs, in a fixed order. A built store also holds the union as its
+    default graph (a derived view, for fast queries); quad exports leave it out so that the
+    store and ``graph.trig`` export the same dataset."""
+    quads = sorted_quads(store)
+    if any(not isinstance(quad.graph_name, DefaultGraph) for quad in quads):
+        return [quad for quad in quads if not isinstance(quad.graph_name, DefaultGraph)]
+    return quads
+
+
 def union_triples(store: Store) -> list[Triple]:
     """The distinct triples of all graphs of the store (the union graph), in a fixed order."""
     return sorted({quad.triple for quad in sorted_quads(store)}, key=str)
@@ -137,7 +148,7 @@ def export_graph(store: Store, format_name: str) -> bytes:
     export_format = FORMATS[format_name]
     if format_name == "graphml":
         return graphml_bytes(union_triples(store))
-    statements = sorted_quads(store) if export_format.quads else union_triples(store)
+    statements = named_quads(store) if export_format.quads else union_triples(store)
     data = serialize_sorted(statements, export_format.rdf_format)
     return with_context(data) if format_name == "jsonld" else data
 

@@ -31,14 +31,11 @@ from pathlib import Path
 from typing import Mapping
 
 from pyoxigraph import (
-    DefaultGraph,
     Literal,
     NamedNode,
-    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
-    RdfFormat,
     Store,
     Variable,
     parse_query_results,
@@ -48,6 +45,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rich.table import Table
 from rich.text import Text
 
+from . import store as store_module
 from .errors import GraphNotFound, InputError, QueryError
 from .resources import queries_dir
 from .vocab import PREFIXES
@@ -187,28 +185,21 @@ def _parse_header(text: str) -> tuple[str, tuple[str, ...]]:
     return " ".join(question), tuple(parameters)
 
 
-def open_store(graph_path: Path) -> Store:
-    """Load a graph file (format chosen by its suffix) into an in-memory pyoxigraph Store.
+def open_store(graph_path: Path | None = None) -> Store:
+    """The graph to query as a pyoxigraph Store whose default graph is the union of the documents'
+    named graphs, each triple once (``GRAPH ?g`` still reaches each document).
 
-    The store's default graph is made the union of its named graphs, each triple once:
-    pyoxigraph's ``use_default_graph_as_union`` would repeat a triple once per document
-    that states it, and an inline ``SELECT`` would show the repeats. ``GRAPH ?g`` still
-    reaches each document's named graph. Raises GraphNotFound when the file is missing
-    and InputError when its suffix is not an RDF format or it does not parse.
+    Without ``graph_path``: the store ``kg build`` left in ``out/``, else ``out/graph.trig``.
+    With it: that file, loaded into memory by its suffix. Raises GraphNotFound when there is
+    nothing to read and InputError when the file's suffix is not an RDF format or it does not parse.
     """
+    if graph_path is None:
+        if (DEFAULT_GRAPH.parent / "store").exists():
+            return store_module.open_store(out_dir=DEFAULT_GRAPH.parent)
+        graph_path = DEFAULT_GRAPH
     if not graph_path.is_file():
         raise GraphNotFound(f"{graph_path}: no graph there; build one with `kg build seeds/ --out out/` or pass --graph")
-    rdf_format = RdfFormat.from_extension(graph_path.suffix.lstrip(".").lower())
-    if rdf_format is None:
-        raise InputError(f"{graph_path}: unknown RDF format; use .trig, .ttl, .nt, .nq, .rdf, .n3 or .jsonld")
-    store = Store()
-    try:
-        store.bulk_load(path=str(graph_path), format=rdf_format)
-    except (SyntaxError, OSError) as error:
-        raise InputError(f"{graph_path}: not valid {rdf_format.name}: {error}") from error
-    union = {quad.triple for quad in store if not isinstance(quad.graph_name, DefaultGraph)}
-    store.extend(Quad(triple.subject, triple.predicate, triple.object, DefaultGraph()) for triple in union)
-    return store
+    return store_module.load_graph_file(graph_path)
 
 
 def parse_parameters(pairs: list[str]) -> dict[str, str]:
@@ -322,7 +313,7 @@ class QueryRequest:
 
     name: str | None = None
     expression: str | None = None
-    graph: Path = DEFAULT_GRAPH
+    graph: Path | None = None  # None: the build's store in out/, else out/graph.trig
     parameters: tuple[str, ...] = ()  # "key=value" pairs
     fmt: str = "table"
 
