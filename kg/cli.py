@@ -67,7 +67,9 @@ def build(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Map every document again, ignoring the cache in OUT/.kg/."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for mapping (default: one per core)."),
-    html: bool = typer.Option(True, "--html/--no-html", help="Also draw graph.html (slow for thousands of documents)."),
+    html: Optional[bool] = typer.Option(
+        None, "--html/--no-html", help="Draw graph.html (default: yes up to 500 documents; the full page is slow and unreadable beyond)."
+    ),
 ) -> None:
     """Build the graph of the documents under PATHS into OUT (and the store OUT/store).
 
