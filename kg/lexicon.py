@@ -43,6 +43,17 @@ def areas_by_fold() -> dict[str, str]:
     return {fold(area): area for area in areas()}
 
 
+def canonical_area(surface: str) -> str:
+    """The gazetteer spelling of an area name matched in the text."""
+    return areas_by_fold().get(fold(surface)) or _SPACES.sub(" ", surface.strip())
+
+
+def area_in(text: str, start: int = 0, end: int | None = None) -> str | None:
+    """The first area named in ``text[start:end]``, in its gazetteer spelling."""
+    match = area_regex().search(text, start, len(text) if end is None else end)
+    return canonical_area(match.group()) if match else None
+
+
 @cache
 def area_regex() -> re.Pattern:
     return re.compile(alternation(areas()))
@@ -139,11 +150,6 @@ def organisation_rules() -> dict:
     return load_json("organisations.json")
 
 
-@cache
-def cue_regex(phrases: tuple[str, ...]) -> re.Pattern:
-    return re.compile(alternation(phrases), re.IGNORECASE)
-
-
 _CUE_TOKEN = re.compile(r"[\w']+|&")
 
 
@@ -194,18 +200,6 @@ def _word_key(word: str) -> str:
     return word.lower().replace("'", "")
 
 
-@dataclass(frozen=True)
-class Theme:
-    theme_id: str
-    label: str
-
-
-@cache
-def themes() -> tuple[Theme, ...]:
-    """The themes of the ontology's scheme that have cue words (``skos:altLabel``), in id order."""
-    return tuple(Theme(theme_id, label) for theme_id, label, _ in _theme_cues())
-
-
 @cache
 def theme_cues() -> CueIndex:
     """Every theme's cue words, tagged with the theme id."""
@@ -213,8 +207,14 @@ def theme_cues() -> CueIndex:
 
 
 @cache
+def ontology_graph() -> Graph:
+    """``ontology/sgkg.ttl`` parsed once per process (theme cues, the schemes graph)."""
+    return Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
+
+
+@cache
 def _theme_cues() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    ontology = Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
+    ontology = ontology_graph()
     found = []
     for concept in sorted(set(ontology.subjects(SKOS.broader, None))):
         if not str(concept).startswith(str(THEME)):

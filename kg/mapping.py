@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from functools import cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, XSD
 
+from . import lexicon
 from .claims import Assessment, Extraction, Finding, Judgement, Membership, Organisation, Recommendation, Response, Span
 from .extract import extract
 from .ingest import SourceDocument
-from .resources import ontology_dir
 from .vocab import GRADE, SCHEMES_GRAPH, SG, THEME, grade_iri, graph_iri, mint, theme_iri
 
 _ASSESSMENT_KINDS = {"Inspection": "inspection", "PracticeReview": "practice-review", "PeerReview": "peer-review", "Commission": "commission"}
@@ -171,7 +170,7 @@ def map_child(context: _Context, assessment: Assessment) -> URIRef:
 
 def map_judgement(context: _Context, assessment: Assessment, judgement: Judgement) -> URIRef:
     graph = context.graph
-    node = mint("judgement", *_assessment_key(assessment), judgement.aspect)
+    node = mint("judgement", *assessment.key, judgement.aspect)
     graph.add((node, RDF.type, SG.Judgement))
     graph.add((node, RDFS.label, Literal(f"{judgement.aspect}: {judgement.grade.replace('-', ' ')}")))
     graph.add((node, SG.aspect, Literal(judgement.aspect)))
@@ -201,7 +200,7 @@ def map_recommendation(context: _Context, recommendation: Recommendation) -> URI
     graph = context.graph
     owner = recommendation.assessment
     if recommendation.number is not None and owner is not None:
-        node = mint("recommendation", *_assessment_key(owner), recommendation.number)
+        node = mint("recommendation", *owner.key, recommendation.number)
         label = f"Recommendation {recommendation.number}: {_assessment_label(owner)}"
     else:
         node = mint("recommendation", context.document.document_id, recommendation.span.start)
@@ -258,10 +257,6 @@ def _organisation_iri(key: str) -> URIRef:
     return mint("organisation", key)
 
 
-def _assessment_key(assessment: Assessment) -> tuple[str, ...]:
-    return assessment.key
-
-
 def _assessment_iri(assessment: Assessment) -> URIRef:
     return mint(_ASSESSMENT_KINDS[assessment.cls], *assessment.key)
 
@@ -293,14 +288,9 @@ def _warnings(document: SourceDocument, extraction: Extraction) -> list[str]:
     return warnings
 
 
-@cache
-def _ontology_graph() -> Graph:
-    return Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
-
-
 def scheme_graph() -> Graph:
     """The theme and grade SKOS schemes, copied from the ontology into their own graph."""
-    ontology = _ontology_graph()
+    ontology = lexicon.ontology_graph()
     schemes = Graph(identifier=SCHEMES_GRAPH)
     for subject in set(ontology.subjects()):
         if str(subject).startswith((str(THEME), str(GRADE))):

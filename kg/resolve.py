@@ -33,7 +33,7 @@ def main_area(clean: str, mentions: list[OrganisationMention]) -> tuple[str | No
     counts: Counter = Counter()
     first_seen: dict[str, int] = {}
     for match in lexicon.area_regex().finditer(clean):
-        area = canonical_area(match.group())
+        area = lexicon.canonical_area(match.group())
         counts[area] += 1
         first_seen.setdefault(area, match.start())
     if not counts:
@@ -41,11 +41,6 @@ def main_area(clean: str, mentions: list[OrganisationMention]) -> tuple[str | No
     ordered = sorted(counts, key=lambda area: first_seen[area])
     best = max(ordered, key=lambda area: (counts[area], -first_seen[area]))
     return best, ordered
-
-
-def canonical_area(surface: str) -> str:
-    """The gazetteer spelling of an area name matched in the text."""
-    return lexicon.areas_by_fold().get(lexicon.fold(surface)) or re.sub(r"\s+", " ", surface.strip())
 
 
 def resolve_organisations(
@@ -99,7 +94,7 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
     if mention.cls is None and len(name.split()) == 1:
         return None  # "Police ...", "Charity reaction": a head word alone names no one
     cls = mention.cls or classify(name)
-    name_area = _area_in(name)
+    name_area = lexicon.area_in(name)
     if name_area is None and _is_generic(name):
         if area is None:
             return None  # "the Health and Wellbeing Board" of no known area names nothing
@@ -143,11 +138,6 @@ def _context_class(clean: str, span: Span, name: str) -> str | None:
     if re.search(lexicon.organisation_rules()["kept_heads"], name) and len(name.split()) >= 2:
         return "Organization"
     return None
-
-
-def _area_in(name: str) -> str | None:
-    match = lexicon.area_regex().search(name)
-    return canonical_area(match.group()) if match else None
 
 
 def _is_generic(name: str) -> bool:

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
-from rdflib.namespace import RDF
 
 from kg import lexicon
 from kg.extract import extract

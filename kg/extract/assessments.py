@@ -94,7 +94,7 @@ def find_assessments(
 
 
 def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, match: re.Match, main_area) -> None:
-    area = main_area if kind.national else (_area_near(clean, sentence) or main_area)
+    area = main_area if kind.national else (lexicon.area_in(clean, sentence.start, sentence.end) or main_area)
     if area is None and not kind.national:
         return  # an ILACS "of England" is a kind named in passing, not an assessment
     assessment = found.get((kind.kind, area))
@@ -102,7 +102,7 @@ def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, mat
         name = match.group().strip() if kind.cls == "Commission" else None
         if name:
             name = re.sub(r"^(?:the|The)\s+", "", name)
-            area = _area_in(name) or area
+            area = lexicon.area_in(name) or area
         assessment = found[(kind.kind, area)] = Assessment(kind.kind, kind.cls, kind.label, area, name=name)
     assessment.spans.append(Span(sentence.start, sentence.end))
     if assessment.date is None:
@@ -122,24 +122,6 @@ def _linked_date(clean: str, sentence: Segment, after: int) -> str | None:
         if _DATE_LINK.search(clean[max(sentence.start, start - 30):start])
     ]
     return min(linked)[2] if linked else None
-
-
-def _area_near(clean: str, sentence: Segment) -> str | None:
-    match = lexicon.area_regex().search(clean, sentence.start, sentence.end)
-    if match is None:
-        return None
-    from ..resolve import canonical_area
-
-    return canonical_area(match.group())
-
-
-def _area_in(name: str) -> str | None:
-    match = lexicon.area_regex().search(name)
-    if match is None:
-        return None
-    from ..resolve import canonical_area
-
-    return canonical_area(match.group())
 
 
 def _previous_mentions(clean: str) -> list[tuple[Span, str | None]]:

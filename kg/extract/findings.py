@@ -39,7 +39,7 @@ def _rules() -> dict:
         "response_lead_in": re.compile(data["response_lead_ins"], re.IGNORECASE),
         "section": re.compile(data["finding_sections"], re.IGNORECASE),
         "section_negation": re.compile(data["section_negation"], re.IGNORECASE),
-        "service": lexicon.cue_regex(tuple(data["service_words"])),
+        "service": lexicon.CueIndex([(word, "service") for word in data["service_words"]]),
     }
 
 
@@ -96,7 +96,7 @@ def _kind(text: str, section: str | None) -> str | None:
     if section is not None:
         improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
         return "Failing" if improving or rules["section_negation"].search(text) else "Strength"
-    if "Strength" in kinds and rules["service"].search(text):
+    if "Strength" in kinds and rules["service"].tags(text):
         return "Strength"
     return None
 
