@@ -32,7 +32,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from . import __version__, ingest, mapping
 from .errors import InputError
-from .export import write_atomically
+from .export import without_prefixes, write_atomically
 from .resources import ontology_dir
 from .vocab import PREFIXES
 
@@ -149,10 +149,7 @@ def trig_block(nquads: bytes) -> bytes:
     """One named graph's N-Quads as a TriG block using the contract's prefixes, without them declared."""
     if not nquads:
         return b""
-    trig = ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-    lines = trig.splitlines(True)
-    start = next(i for i, line in enumerate(lines) if not line.startswith(b"@prefix "))
-    return b"".join(lines[start:])
+    return without_prefixes(ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
 def _triple(triple) -> ox.Triple:

@@ -10,7 +10,10 @@ cache state.
   graph IRI.
 - ``graph.ttl``: an external merge sort of the per-graph lines (repeats across
   graphs dropped), written by pyoxigraph's Turtle serialiser with the contract's
-  prefixes, so each subject's triples are grouped under it, in order of subject IRI.
+  prefixes, so each subject's triples are grouped in one block, in order of subject
+  IRI. When few graphs changed, the previous file is patched instead: only the
+  blocks of the subjects whose triples changed are written again
+  (``splice_union_turtle``), and the bytes are those a full write gives.
 
 Every file is written atomically (a temporary file in the same folder, then a
 rename), so an interrupted build never leaves a truncated file behind.
@@ -21,15 +24,16 @@ from __future__ import annotations
 import contextlib
 import heapq
 import os
+import re
 import shutil
 import tempfile
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from .vocab import PREFIXES
@@ -39,6 +43,9 @@ _RUN_BYTES = 64 * 1024 * 1024
 _RDF_TYPE = f"<{RDF.type}>".encode()
 # mkstemp makes files private; outputs are ordinary readable files.
 _FILE_MODE = 0o644
+# In the Turtle pyoxigraph writes, a subject's block starts on the one line not indented.
+_BLOCK_START = re.compile(rb"^[^\t\n]", re.MULTILINE)
+_LOCAL_ESCAPE = re.compile(rb"\\(.)")
 
 
 @dataclass(frozen=True)
@@ -52,7 +59,7 @@ class GraphFiles:
 
 @dataclass
 class UnionSummary:
-    """What the union graph holds: distinct triples, and distinct entities per class."""
+    """What the union graph holds: distinct triples, and distinct entities per class IRI."""
 
     triples: int = 0
     classes: Counter = field(default_factory=Counter)
@@ -108,6 +115,60 @@ def write_union_turtle(path: Path, graphs: list[GraphFiles], union: Path, summar
             _copy_without_prefixes(body, stream)
             body.unlink()
     return path
+
+
+def splice_union_turtle(old: Path, path: Path, subjects: dict[str, list[ox.Triple]]) -> Path:
+    """Write ``path``: the union Turtle ``old`` with each subject of ``subjects`` given exactly the
+    triples listed (its block replaced, inserted in order, or dropped when the list is empty).
+
+    Every other block is copied byte for byte, so the result is what ``write_union_turtle``
+    writes for the new union. Subjects must be IRIs.
+    """
+    data = old.read_bytes()
+    header = len(prefix_lines())
+    starts = [match.start() for match in _BLOCK_START.finditer(data, header)]
+    with atomic_writer(path) as stream:
+        copied = 0
+        for subject in sorted(subjects, key=_subject_key):
+            key = _subject_key(subject)
+            index = bisect_left(starts, key, key=lambda start: _block_key(data, start))
+            at = starts[index] if index < len(starts) else len(data)
+            stream.write(memoryview(data)[copied:at])
+            copied = at
+            if at < len(data) and _block_key(data, at) == key:
+                copied = starts[index + 1] if index + 1 < len(starts) else len(data)
+            if subjects[subject]:
+                stream.write(_turtle_block(subjects[subject]))
+        stream.write(memoryview(data)[copied:])
+    return path
+
+
+def _subject_key(iri: str) -> bytes:
+    """A subject as N-Triples writes it: the Turtle orders its blocks by this."""
+    return b"<" + iri.encode("utf-8") + b">"
+
+
+def _block_key(data: bytes, start: int) -> bytes:
+    """The N-Triples form of the subject of the Turtle block at ``start`` (a full or prefixed IRI)."""
+    token = data[start:data.index(b" ", start)]
+    if token.startswith(b"<"):
+        return token
+    prefix, _, local = token.partition(b":")
+    return b"<" + PREFIXES[prefix.decode("ascii")].encode("utf-8") + _LOCAL_ESCAPE.sub(rb"\1", local) + b">"
+
+
+def _turtle_block(triples: list[ox.Triple]) -> bytes:
+    """One subject's triples as ``write_union_turtle`` writes them: sorted by their N-Triples text."""
+    lines = sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(True))
+    parsed = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
+    return without_prefixes(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+
+
+def without_prefixes(turtle: bytes) -> bytes:
+    """Turtle or TriG text without the ``@prefix`` lines it starts with."""
+    lines = turtle.splitlines(True)
+    start = next((index for index, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
+    return b"".join(lines[start:])
 
 
 def _copy_without_prefixes(source: Path, stream: BinaryIO) -> None:
@@ -174,7 +235,7 @@ def _observe(line: bytes, summary: UnionSummary) -> None:
     if _RDF_TYPE in line:
         _, predicate, obj = line.split(b" ", 2)
         if predicate == _RDF_TYPE and obj.startswith(b"<"):
-            summary.classes[URIRef(obj[1:-4].decode("utf-8"))] += 1
+            summary.classes[obj[1:-4].decode("utf-8")] += 1
 
 
 @contextlib.contextmanager

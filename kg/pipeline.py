@@ -29,9 +29,20 @@ from typing import Callable, Iterator
 
 from .cache import DocumentCache, Entry, mapper_fingerprint
 from .errors import BuildLocked, NothingBuilt
-from .export import GraphFiles, write_graph_files, write_html
+from .export import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 from .ingest import DEFAULT_MAX_BYTES, discover
-from .store import publish, start_generation, write_generation
+from .store import (
+    Generation,
+    LiveGeneration,
+    UnionChange,
+    finish_generation,
+    live_generation,
+    load_generation,
+    patch_generation,
+    publish,
+    start_generation,
+    union_change,
+)
 
 # Documents per task sent to a worker process: large enough to amortise the round trip.
 _CHUNK = 16
@@ -67,7 +78,7 @@ class BuildReport:
 
     documents: int = 0
     triples: int = 0
-    classes: Counter = field(default_factory=Counter)
+    classes: Counter = field(default_factory=Counter)  # class IRI -> distinct entities
     failures: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     written: list[Path] = field(default_factory=list)
@@ -91,19 +102,43 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
             raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
         graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]]
         staging = start_generation(options.out_dir)
-        union_file = staging / "union.nt"
-        _tell(options, "write", 0, 1)
-        written, summary = write_graph_files(staging, graphs, union_file)
-        _tell(options, "store", 0, 1)
-        generation = write_generation(staging, options.out_dir, _keyed(graphs), union_file, cache.fingerprint, rebuild=options.rebuild)
-        union_file.unlink()
+        previous = None if options.rebuild else live_generation(options.out_dir, cache.fingerprint)
+        change = union_change(previous, _keyed(graphs)) if previous else None
+        if change is None:
+            generation, written, summary = _write_all(staging, graphs, options)
+        else:
+            generation, written, summary = _write_changes(staging, graphs, previous, change, options)
+        finish_generation(generation, _keyed(graphs), cache.fingerprint, summary.triples, summary.classes)
         if _draws_html(options, len(entries), report):
             _tell(options, "render", 0, 1)
             written.append(write_html(staging, _renderer(staging / "graph.trig")))
         report.written = publish(options.out_dir, generation, written)
         cache.keep_only({graph.quads.stem for graph in graphs})
-    report.documents, report.triples, report.classes = len(entries), summary.triples, summary.classes
+    report.documents, report.triples = len(entries), summary.triples
+    report.classes = summary.classes
     return report
+
+
+def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -> tuple[Generation, list[Path], UnionSummary]:
+    """Every output written from the graphs, and a fresh store bulk-loaded with them."""
+    union_file = staging / "union.nt"
+    _tell(options, "write", 0, 1)
+    written, summary = write_graph_files(staging, graphs, union_file)
+    _tell(options, "store", 0, 1)
+    generation = load_generation(staging, [graph.quads for graph in sorted(graphs, key=lambda graph: graph.quads.stem)], union_file)
+    union_file.unlink()
+    return generation, written, summary
+
+
+def _write_changes(staging: Path, graphs: list[GraphFiles], previous: LiveGeneration, change: UnionChange,
+                   options: BuildOptions) -> tuple[Generation, list[Path], UnionSummary]:
+    """The previous build's outputs patched with ``change``, and its store copied and patched."""
+    _tell(options, "write", 0, 1)
+    turtle = splice_union_turtle(previous.turtle, staging / "graph.ttl", change.subjects)
+    written = [turtle, write_trig(staging / "graph.trig", sorted(graphs, key=lambda graph: graph.iri))]
+    _tell(options, "store", 0, 1)
+    triples, classes = change.counts(previous)
+    return patch_generation(staging, previous, change), written, UnionSummary(triples, Counter(classes))
 
 
 @contextmanager

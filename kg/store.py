@@ -19,11 +19,13 @@ still reaches each document's own graph. A TriG or N-Quads file given as
 ``graph_path`` is loaded the same way (named graphs plus their union as default graph).
 
 Writing (``kg.pipeline`` only): each build writes a new *generation* beside the live
-one, ``<out>/.kg/generations/<name>/{store/, manifest.json}``, then swaps the
-``<out>/store`` symbolic link to it with one atomic rename. A build killed at any
-point therefore leaves the previous store untouched and still linked. An incremental
-build starts its generation from a hard-link backup of the previous store and only
-removes and loads the graphs that changed (and their triples in the union).
+one, ``<out>/.kg/generations/<name>/{store/, manifest.json, graph.ttl, ...}``, then
+swaps the ``<out>/store`` symbolic link to it with one atomic rename. A build killed
+at any point therefore leaves the previous store untouched and still linked. When
+few graphs changed, a build works out the change to the union from the live store
+(``union_change``), patches the live generation's ``graph.ttl`` with it
+(``kg.export.splice_union_turtle``) and starts its store from a hard-link backup of
+the live one, removing and loading only what changed (``patch_generation``).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ import json
 import os
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +51,8 @@ _MANIFEST = "manifest.json"
 _PATCH_LIMIT = 0.25
 _BULK_BATCH_BYTES = 32 * 1024 * 1024
 _DEFAULT = ox.DefaultGraph()
+_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_TURTLE = "graph.ttl"
 
 
 def open_store(out_dir: Path | None = None, graph_path: Path | None = None) -> ox.Store:
@@ -90,7 +95,7 @@ def load_graph_file(path: Path) -> ox.Store:
 
 @dataclass(frozen=True)
 class Generation:
-    """A store being written for one build, and the manifest of the graphs it holds."""
+    """A store being written for one build, in its generation folder."""
 
     folder: Path
     store: ox.Store
@@ -100,6 +105,51 @@ class Generation:
         return self.folder / STORE_LINK
 
 
+@dataclass(frozen=True)
+class LiveGeneration:
+    """The generation ``<out>/store`` points to, as its manifest describes it.
+
+    ``graphs`` maps graph IRI -> cache key; ``triples`` and ``classes`` count the union
+    (distinct triples, and distinct entities per class IRI); ``turtle`` is the
+    ``graph.ttl`` that generation published, or None when it is gone or was changed since.
+    """
+
+    folder: Path
+    graphs: dict[str, str]
+    triples: int
+    classes: dict[str, int]
+    turtle: Path | None
+
+    @property
+    def store_path(self) -> Path:
+        return self.folder / STORE_LINK
+
+
+@dataclass(frozen=True)
+class UnionChange:
+    """How a few changed graphs change the store and the union, worked out before writing either.
+
+    ``graphs``: graph IRI -> N-Quads file of each new or changed graph; ``dropped``: the
+    graphs whose previous version goes (changed or removed); ``removed`` and ``added``:
+    the union triples that go and come; ``subjects``: every subject whose union triples
+    changed -> all its union triples now (empty when it has none left).
+    """
+
+    graphs: dict[str, Path]
+    dropped: frozenset[str]
+    removed: frozenset[ox.Triple]
+    added: frozenset[ox.Triple]
+    subjects: dict[str, list[ox.Triple]]
+
+    def counts(self, previous: LiveGeneration) -> tuple[int, dict[str, int]]:
+        """The union's triple count and class counts after the change, from ``previous``'s."""
+        classes = Counter(previous.classes)
+        for triple, step in [(triple, -1) for triple in self.removed] + [(triple, 1) for triple in self.added]:
+            if triple.predicate == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+                classes[triple.object.value] += step
+        return previous.triples - len(self.removed) + len(self.added), {iri: count for iri, count in classes.items() if count}
+
+
 def start_generation(out_dir: Path) -> Path:
     """A new, empty generation folder under ``<out>/.kg/generations/`` for one build to fill."""
     folder = _state(out_dir) / _GENERATIONS / f"{time.time_ns():x}-{os.getpid()}"
@@ -107,46 +157,131 @@ def start_generation(out_dir: Path) -> Path:
     return folder
 
 
-def write_generation(folder: Path, out_dir: Path, graphs: dict[str, tuple[str, Path]], union: Path, fingerprint: str, *, rebuild: bool) -> Generation:
-    """The store of generation ``folder``: ``graphs`` (graph IRI -> (cache key, N-Quads file)) as
-    named graphs and their ``union`` (an N-Triples file) as the default graph.
+def live_generation(out_dir: Path, fingerprint: str) -> LiveGeneration | None:
+    """The live generation of ``out_dir`` when a build with mapper ``fingerprint`` can start from it.
 
-    Starts from the live generation of ``out_dir`` when it was made by the same mapper
-    and most graphs are unchanged; otherwise loads everything in bulk into a fresh
-    store. Nothing the live store or its link point to is modified.
+    None when there is none, it was made by another mapper, or its manifest is unreadable
+    or from an older sgkg.
     """
-    previous = _live_generation(out_dir)
-    old_graphs = {} if previous is None or rebuild else _patchable(previous, fingerprint)
-    changed = {iri for iri, (key, _) in graphs.items() if old_graphs.get(iri) != key}
-    removed = set(old_graphs) - set(graphs)
-    store = None
-    if old_graphs and len(changed | removed) <= _PATCH_LIMIT * len(graphs):
-        store = _patched(previous / STORE_LINK, folder / STORE_LINK, graphs, changed, removed)
-    if store is None:
-        store = _loaded(folder / STORE_LINK, [path for _, path in sorted(graphs.values())], union)
-    store.flush()
-    manifest = {"fingerprint": fingerprint, "graphs": {iri: key for iri, (key, _) in sorted(graphs.items())}}
-    write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+    link = out_dir / STORE_LINK
+    if not link.is_symlink() or not link.exists():
+        return None
+    folder = link.resolve().parent
+    try:
+        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        if manifest["fingerprint"] != fingerprint:
+            return None
+        turtle = folder / _TURTLE
+        unchanged = _file_stamp(turtle) == manifest["turtle"] if turtle.exists() else False
+        return LiveGeneration(folder, manifest["graphs"], manifest["triples"], manifest["classes"], turtle if unchanged else None)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def union_change(previous: LiveGeneration, graphs: dict[str, tuple[str, Path]]) -> UnionChange | None:
+    """What replacing ``previous``'s graphs by ``graphs`` (IRI -> (cache key, N-Quads file)) changes.
+
+    None when patching does not pay or cannot be done: more than a quarter of the
+    graphs changed, the previous store or ``graph.ttl`` cannot be read, or a changed
+    triple has a blank node (whose label is not stable across stores).
+    """
+    changed = {iri for iri, (key, _) in graphs.items() if previous.graphs.get(iri) != key}
+    dropped = frozenset(changed | (set(previous.graphs) - set(graphs)))
+    if previous.turtle is None or len(dropped) > _PATCH_LIMIT * len(graphs):
+        return None
+    try:
+        store = ox.Store.read_only(str(previous.store_path))
+    except OSError:
+        return None
+    old = {_triple(quad) for iri in dropped for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
+    new_quads = {iri: list(ox.parse(path=str(graphs[iri][1]), format=ox.RdfFormat.N_QUADS)) for iri in sorted(changed)}
+    new = {_triple(quad) for quads in new_quads.values() for quad in quads}
+    if any(isinstance(term, ox.BlankNode) for triple in old | new for term in (triple.subject, triple.object)):
+        return None
+
+    def held_elsewhere(triple: ox.Triple) -> bool:
+        return any(quad.graph_name != _DEFAULT and quad.graph_name.value not in dropped for quad in store.quads_for_pattern(*triple))
+
+    removed = frozenset(triple for triple in old - new if not held_elsewhere(triple))
+    added = frozenset(triple for triple in new - old if ox.Quad(*triple, _DEFAULT) not in store)
+    subjects = {}
+    for subject in sorted({triple.subject for triple in removed | added}, key=lambda node: node.value):
+        held = {_triple(quad) for quad in store.quads_for_pattern(subject, None, None, _DEFAULT)}
+        subjects[subject.value] = sorted((held - removed) | {triple for triple in added if triple.subject == subject}, key=str)
+    return UnionChange({iri: graphs[iri][1] for iri in sorted(changed)}, dropped, removed, added, subjects)
+
+
+def load_generation(folder: Path, quads_files: list[Path], union: Path) -> Generation:
+    """A fresh store in ``folder`` with every file's quads as named graphs and ``union`` (N-Triples)
+    as the default graph, bulk-loaded (quads in batches of about 32 MB)."""
+    store = ox.Store(str(folder / STORE_LINK))
+    batch: list[bytes] = []
+    size = 0
+    for path in quads_files:
+        batch.append(path.read_bytes())
+        size += len(batch[-1])
+        if size >= _BULK_BATCH_BYTES:
+            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+            batch, size = [], 0
+    if batch:
+        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
     return Generation(folder, store)
 
 
+def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange) -> Generation:
+    """A copy of ``previous``'s store in ``folder`` with ``change`` applied; the previous store is not modified."""
+    target = folder / STORE_LINK
+    ox.Store.read_only(str(previous.store_path)).backup(str(target))
+    store = ox.Store(str(target))
+    for iri in sorted(change.dropped):
+        store.remove_graph(ox.NamedNode(iri))
+    for path in change.graphs.values():
+        store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    for triple in change.removed:
+        store.remove(ox.Quad(*triple, _DEFAULT))
+    store.extend(ox.Quad(*triple, _DEFAULT) for triple in change.added)
+    return Generation(folder, store)
+
+
+def finish_generation(generation: Generation, graphs: dict[str, tuple[str, Path]], fingerprint: str, triples: int, classes: dict[str, int]) -> None:
+    """Flush the store and write the manifest that lets the next build start from this generation.
+
+    Call once the generation's ``graph.ttl`` is written: the manifest records its size
+    and time, so a file changed since is never patched.
+    """
+    generation.store.flush()
+    manifest = {
+        "fingerprint": fingerprint,
+        "graphs": {iri: key for iri, (key, _) in sorted(graphs.items())},
+        "triples": triples,
+        "classes": dict(sorted(classes.items())),
+        "turtle": _file_stamp(generation.folder / _TURTLE),
+    }
+    write_atomically(generation.folder / _MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+
+
 def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Path]:
-    """Move ``files`` (written in the generation folder) into ``out_dir`` and point ``<out>/store``
+    """Put ``files`` (written in the generation folder) into ``out_dir`` and point ``<out>/store``
     at ``generation``, each by an atomic rename, one after the other; drop generations older
-    than the one replaced. Returns the files' new paths.
+    than the one replaced. Each file stays hard-linked in the generation folder, so the next
+    build can patch it. Returns the files' new paths.
 
     Raises InputError when ``<out>/store`` exists and is not the link a build made.
     """
     link = out_dir / STORE_LINK
     if link.exists() and not link.is_symlink():
         raise InputError(f"{link} is not a store made by kg build; move it away and build again")
-    replaced = _live_generation(out_dir)
+    replaced = link.resolve().parent if link.is_symlink() and link.exists() else None
     temporary = _state(out_dir) / f"{STORE_LINK}.link"
     temporary.unlink(missing_ok=True)
     os.symlink(os.path.relpath(generation.store_path, out_dir), temporary)
     published = []
     for path in files:
-        os.replace(path, out_dir / path.name)
+        staged = _state(out_dir) / f"{path.name}.publish"
+        staged.unlink(missing_ok=True)
+        os.link(path, staged)
+        os.replace(staged, out_dir / path.name)
         published.append(out_dir / path.name)
     os.replace(temporary, link)
     keep = {generation.folder.resolve(), replaced.resolve() if replaced else None}
@@ -160,59 +295,11 @@ def _state(out_dir: Path) -> Path:
     return out_dir / _STATE
 
 
-def _live_generation(out_dir: Path) -> Path | None:
-    link = out_dir / STORE_LINK
-    if not link.is_symlink() or not link.exists():
-        return None
-    return link.resolve().parent
+def _triple(quad: ox.Quad) -> ox.Triple:
+    return ox.Triple(quad.subject, quad.predicate, quad.object)
 
 
-def _patchable(previous: Path, fingerprint: str) -> dict[str, str]:
-    """The previous generation's graph -> key map, or nothing when it cannot be reused."""
-    try:
-        manifest = json.loads((previous / _MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return manifest["graphs"] if manifest.get("fingerprint") == fingerprint else {}
-
-
-def _patched(source: Path, target: Path, graphs, changed: set[str], removed: set[str]) -> ox.Store | None:
-    """A copy of the store at ``source`` with the ``changed`` graphs replaced and the ``removed`` ones gone.
-
-    None when the store at ``source`` cannot be read (the caller then loads afresh).
-    """
-    try:
-        ox.Store.read_only(str(source)).backup(str(target))
-    except OSError:
-        shutil.rmtree(target, ignore_errors=True)
-        return None
-    store = ox.Store(str(target))
-    dropped: list[ox.Quad] = []
-    for iri in sorted(changed | removed):
-        dropped += store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
-        store.remove_graph(ox.NamedNode(iri))
-    for iri in sorted(changed):
-        quads = list(ox.parse(path=str(graphs[iri][1]), format=ox.RdfFormat.N_QUADS))
-        store.extend(quads)
-        store.extend(ox.Quad(quad.subject, quad.predicate, quad.object) for quad in quads)
-    for quad in dropped:
-        if not any(held.graph_name != _DEFAULT for held in store.quads_for_pattern(quad.subject, quad.predicate, quad.object)):
-            store.remove(ox.Quad(quad.subject, quad.predicate, quad.object))
-    return store
-
-
-def _loaded(target: Path, quads_files: list[Path], union: Path) -> ox.Store:
-    """A fresh store with every file's quads and the union, bulk-loaded (quads in batches of about 32 MB)."""
-    store = ox.Store(str(target))
-    batch: list[bytes] = []
-    size = 0
-    for path in quads_files:
-        batch.append(path.read_bytes())
-        size += len(batch[-1])
-        if size >= _BULK_BATCH_BYTES:
-            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-            batch, size = [], 0
-    if batch:
-        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-    store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
-    return store
+def _file_stamp(path: Path) -> list[int]:
+    """Size and modification time: enough to notice that a published file was edited in place."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]

@@ -179,3 +179,33 @@ def test_only_the_live_store_and_the_one_it_replaced_are_kept(corpus, tmp_path):
     assert (out_dir / "store").resolve().parent in {path.resolve() for path in generations}
     cached = {path.name.split(".")[0] for path in (out_dir / ".kg" / "cache").iterdir()}
     assert len(cached) == 13 + 1, "one cache entry per document and the schemes, older versions dropped"
+
+
+def test_a_small_change_patches_the_previous_outputs_instead_of_writing_them_all(corpus, tmp_path, monkeypatch):
+    """One changed file of 13: graph.ttl is patched and the store copied, never written whole
+    (the full writer is made to fail), and the bytes are a fresh build's."""
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
+
+    def full_write(*arguments):
+        raise AssertionError("a one-file change rewrote every output")
+
+    monkeypatch.setattr(pipeline, "write_graph_files", full_write)
+    report = _build(corpus, out_dir)
+    monkeypatch.undo()
+    fresh = _build(corpus, tmp_path / "fresh")
+    assert output_bytes(out_dir) == output_bytes(tmp_path / "fresh")
+    assert (report.triples, report.classes) == (fresh.triples, fresh.classes)
+    assert_store_matches_files(out_dir)
+
+
+def test_a_graph_ttl_edited_in_place_is_written_afresh_not_patched(corpus, tmp_path):
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    with (out_dir / "graph.ttl").open("ab") as stream:  # the same file the build kept a link to
+        stream.write(b"<urn:x:edited> <urn:x:by> <urn:x:hand> .\n")
+    (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
+    _build(corpus, out_dir)
+    _build(corpus, tmp_path / "fresh")
+    assert output_bytes(out_dir) == output_bytes(tmp_path / "fresh")
