@@ -25,10 +25,11 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Iterable
 
 import pyoxigraph as ox
 import rdflib
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 
 from . import __version__, ingest, mapping
 from .errors import InputError
@@ -113,12 +114,16 @@ class DocumentCache:
             return Entry(path, ingest.document_id_for(path), failure=str(error))
         mapped = mapping.map_document(document)
         key = entry_key(self.fingerprint, document.document_id, document.file_name, document.sha256)
-        return self._store(key, path, document.document_id, mapped.graph, tuple(mapped.warnings))
+        return self._store(key, path, document.document_id, mapped.identifier, mapped.triples, tuple(mapped.warnings))
 
     def schemes(self) -> Entry:
         """The entry of the theme and grade schemes graph (``kg.mapping.scheme_graph``)."""
         key = entry_key(self.fingerprint, _SCHEMES_KEY_NAME, "", "")
-        return self._load(key, None) or self._store(key, None, _SCHEMES_KEY_NAME, mapping.scheme_graph(), ())
+        cached = self._load(key, None)
+        if cached is not None:
+            return cached
+        schemes = mapping.scheme_graph()
+        return self._store(key, None, _SCHEMES_KEY_NAME, schemes.identifier, schemes, ())
 
     def keep_only(self, keys: set[str]) -> None:
         """Delete every entry whose key is not in ``keys`` (and stray temporary files)."""
@@ -133,9 +138,9 @@ class DocumentCache:
             return None
         return Entry(path, record["document_id"], key, record["graph"], record["triples"], tuple(record["warnings"]))
 
-    def _store(self, key: str, path: Path | None, document_id: str, graph: Graph, warnings: tuple[str, ...]) -> Entry:
-        graph_name = ox.NamedNode(str(graph.identifier))
-        lines = sorted(set(ox.serialize((_triple(t) for t in graph), format=ox.RdfFormat.N_TRIPLES).splitlines(True)))
+    def _store(self, key: str, path: Path | None, document_id: str, graph: URIRef, triples: Iterable[tuple], warnings: tuple[str, ...]) -> Entry:
+        graph_name = ox.NamedNode(str(graph))
+        lines = sorted(set(ox.serialize((_triple(t) for t in triples), format=ox.RdfFormat.N_TRIPLES).splitlines(True)))
         suffix = b" " + str(graph_name).encode() + b" .\n"
         nquads = b"".join(line[:-3] + suffix for line in lines)
         write_atomically(self.quads_path(key), nquads)

@@ -21,7 +21,7 @@ import multiprocessing
 import os
 import stat
 from collections import Counter, deque
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +37,9 @@ from .store import (
     UnionChange,
     finish_generation,
     live_generation,
-    load_generation,
+    load_graphs,
+    load_union,
+    new_generation,
     patch_generation,
     publish,
     start_generation,
@@ -120,12 +122,21 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
 
 
 def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -> tuple[Generation, list[Path], UnionSummary]:
-    """Every output written from the graphs, and a fresh store bulk-loaded with them."""
+    """Every output written from the graphs, and a fresh store loaded with them.
+
+    A thread loads the named graphs into the store while the files are written
+    (pyoxigraph loads without the GIL, so the two share the cores), then the union
+    that writing the Turtle produced.
+    """
+    generation = new_generation(staging)
     union_file = staging / "union.nt"
-    _tell(options, "write", 0, 1)
-    written, summary = write_graph_files(staging, graphs, union_file)
-    _tell(options, "store", 0, 1)
-    generation = load_generation(staging, [graph.quads for graph in sorted(graphs, key=lambda graph: graph.quads.stem)], union_file)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as loader:
+        loaded = loader.submit(load_graphs, generation, [graph.quads for graph in sorted(graphs, key=lambda graph: graph.quads.stem)])
+        _tell(options, "write", 0, 1)
+        written, summary = write_graph_files(staging, graphs, union_file)
+        _tell(options, "store", 0, 1)
+        loaded.result()
+        load_union(generation, union_file)
     union_file.unlink()
     return generation, written, summary
 

@@ -211,22 +211,33 @@ def union_change(previous: LiveGeneration, graphs: dict[str, tuple[str, Path]]) 
     return UnionChange({iri: graphs[iri][1] for iri in sorted(changed)}, dropped, removed, added, subjects)
 
 
-def load_generation(folder: Path, quads_files: list[Path], union: Path) -> Generation:
-    """A fresh store in ``folder`` with every file's quads as named graphs and ``union`` (N-Triples)
-    as the default graph, bulk-loaded (quads in batches of about 32 MB)."""
-    store = ox.Store(str(folder / STORE_LINK))
+def new_generation(folder: Path) -> Generation:
+    """An empty store in generation ``folder``, to fill with ``load_graphs`` and then ``load_union``."""
+    return Generation(folder, ox.Store(str(folder / STORE_LINK)))
+
+
+def load_graphs(generation: Generation, quads_files: list[Path]) -> None:
+    """Bulk-load the N-Quads files (each a named graph) into ``generation``, in batches of about 32 MB.
+
+    ``lenient`` skips checking the IRIs again: the cache's lines were written by pyoxigraph
+    from terms it had checked. pyoxigraph loads without holding the GIL, so this can run
+    in a thread while the graph files are written.
+    """
     batch: list[bytes] = []
     size = 0
     for path in quads_files:
         batch.append(path.read_bytes())
         size += len(batch[-1])
         if size >= _BULK_BATCH_BYTES:
-            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+            generation.store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS, lenient=True)
             batch, size = [], 0
     if batch:
-        store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-    store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES)
-    return Generation(folder, store)
+        generation.store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS, lenient=True)
+
+
+def load_union(generation: Generation, union: Path) -> None:
+    """Bulk-load ``union`` (N-Triples, the graphs' distinct triples) as ``generation``'s default graph."""
+    generation.store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange) -> Generation:

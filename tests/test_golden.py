@@ -30,7 +30,7 @@ def _turtle(case: str) -> str:
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
-    for triple in map_document(read_document(GOLDEN / case / "input.txt")).graph:
+    for triple in map_document(read_document(GOLDEN / case / "input.txt")).triples:
         graph.add(triple)
     return graph.serialize(format="turtle")
 

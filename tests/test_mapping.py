@@ -24,7 +24,7 @@ CORPUS = sorted((ROOT / "seeds").glob("*.txt")) + sorted((ROOT / "tests" / "corp
 @pytest.fixture(scope="module", params=CORPUS, ids=lambda p: p.name)
 def mapped(request):
     document = read_document(request.param)
-    return document, map_document(document).graph
+    return document, map_document(document).graph()
 
 
 def test_corpus_is_all_there():
@@ -56,7 +56,7 @@ def test_every_node_has_exactly_one_label(mapped):
 
 def test_mapping_is_deterministic(mapped):
     document, graph = mapped
-    again = map_document(read_document(document.path)).graph
+    again = map_document(read_document(document.path)).graph()
     assert sorted(graph) == sorted(again)
 
 
