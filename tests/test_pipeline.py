@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import pytest
+from pyoxigraph import NamedNode
 from typer.testing import CliRunner
 
 import kg.export
@@ -170,3 +171,16 @@ def test_builds_into_different_folders_run_side_by_side(corpus, tmp_path):
         assert report.documents == 24
     finally:
         first.stop(signal.SIGKILL)
+
+
+def test_a_document_named_like_the_schemes_graph_gets_its_own_graph(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "schemes.txt").write_text(
+        "Ofsted inspected the Eastmoor Safeguarding Children Partnership in 2024 and judged it inadequate.\n", encoding="utf-8")
+    build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=1))
+    store = open_store(tmp_path / "out")
+    graphs = {graph.value for graph in store.named_graphs()}
+    assert graphs == {"https://w3id.org/sgkg/graph/schemes", "https://w3id.org/sgkg/graph/schemes-document"}
+    in_schemes = {quad.subject.value for quad in store.quads_for_pattern(None, None, None, NamedNode("https://w3id.org/sgkg/graph/schemes"))}
+    assert in_schemes and all(subject.startswith(("https://w3id.org/sgkg/theme/", "https://w3id.org/sgkg/grade/")) for subject in in_schemes)
