@@ -128,7 +128,7 @@ def _print_build_summary(report) -> None:
 @app.command()
 @handles_errors
 def validate(
-    graph: Path = typer.Argument(Path("out/graph.trig"), metavar="GRAPH", help="The graph to check: TriG or Turtle."),
+    graph: Path = typer.Argument(Path("out/graph.trig"), metavar="GRAPH", help="The graph to check: TriG or Turtle, or a build folder (its graph.trig)."),
     reasoner: bool = typer.Option(True, "--reasoner/--no-reasoner", help="Run HermiT (Java) on the ontology too."),
 ) -> None:
     """Check the ontology with HermiT and GRAPH against the SHACL shapes; exit 5 if anything fails.

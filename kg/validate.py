@@ -75,8 +75,8 @@ class ValidationReport:
 
 def validate(graph_path: Path, options: ValidateOptions = ValidateOptions()) -> ValidationReport:
     """Check the ontology with HermiT (unless ``options.reasoner`` is False) and the graph
-    at ``graph_path`` (TriG, N-Quads, Turtle or N-Triples; the union of its named graphs)
-    against the SHACL shapes.
+    at ``graph_path`` (TriG, N-Quads, Turtle or N-Triples; the union of its named graphs;
+    a build folder means its ``graph.trig``) against the SHACL shapes.
 
     The ontology's class hierarchy and its theme and grade schemes are mixed into the data
     before SHACL runs, so ``sh:class org:Organization`` accepts an ``sg:LocalAuthority``
@@ -86,6 +86,8 @@ def validate(graph_path: Path, options: ValidateOptions = ValidateOptions()) -> 
     """
     ontology_path = options.ontology or ontology_dir() / "sgkg.ttl"
     shapes_path = options.shapes or ontology_dir() / "shapes.ttl"
+    if graph_path.is_dir():
+        graph_path = graph_path / "graph.trig"
     union, graphs_of = _load(graph_path)
     triples = len(union)
     ontology = Graph().parse(ontology_path, format="turtle")

@@ -129,6 +129,13 @@ def test_the_seed_graph_passes(seed_build):
     assert report.passed, "\n".join(broken)
 
 
+def test_a_build_folder_is_checked_through_its_trig(seed_build):
+    out_dir, _ = seed_build
+    result = CliRunner().invoke(app, ["validate", str(out_dir), "--no-reasoner"])
+    assert result.exit_code == 0, result.output
+    assert f"Graph {out_dir / 'graph.trig'}:" in result.output
+
+
 @needs_java
 def test_cli_passes_a_good_graph_with_the_reasoner():
     result = CliRunner().invoke(app, ["validate", str(GOOD)])
