@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import mmap
 import os
 import re
 import shutil
@@ -46,6 +47,7 @@ _FILE_MODE = 0o644
 # In the Turtle pyoxigraph writes, a subject's block starts on the one line not indented.
 _BLOCK_START = re.compile(rb"^[^\t\n]", re.MULTILINE)
 _LOCAL_ESCAPE = re.compile(rb"\\(.)")
+_COPY_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -124,23 +126,27 @@ def splice_union_turtle(old: Path, path: Path, subjects: dict[str, list[ox.Tripl
     Every other block is copied byte for byte, so the result is what ``write_union_turtle``
     writes for the new union. Subjects must be IRIs.
     """
-    data = old.read_bytes()
-    header = len(prefix_lines())
-    starts = [match.start() for match in _BLOCK_START.finditer(data, header)]
-    with atomic_writer(path) as stream:
+    with old.open("rb") as source, mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as data, atomic_writer(path) as stream:
+        starts = [match.start() for match in _BLOCK_START.finditer(data, len(prefix_lines()))]
         copied = 0
         for subject in sorted(subjects, key=_subject_key):
             key = _subject_key(subject)
             index = bisect_left(starts, key, key=lambda start: _block_key(data, start))
             at = starts[index] if index < len(starts) else len(data)
-            stream.write(memoryview(data)[copied:at])
+            _copy_range(data, copied, at, stream)
             copied = at
             if at < len(data) and _block_key(data, at) == key:
                 copied = starts[index + 1] if index + 1 < len(starts) else len(data)
             if subjects[subject]:
                 stream.write(_turtle_block(subjects[subject]))
-        stream.write(memoryview(data)[copied:])
+        _copy_range(data, copied, len(data), stream)
     return path
+
+
+def _copy_range(data: mmap.mmap, start: int, end: int, stream: BinaryIO) -> None:
+    """Copy ``data[start:end]`` to ``stream`` a few megabytes at a time, never the whole file in memory."""
+    for chunk_start in range(start, end, _COPY_BYTES):
+        stream.write(data[chunk_start:min(end, chunk_start + _COPY_BYTES)])
 
 
 def _subject_key(iri: str) -> bytes:
@@ -148,9 +154,9 @@ def _subject_key(iri: str) -> bytes:
     return b"<" + iri.encode("utf-8") + b">"
 
 
-def _block_key(data: bytes, start: int) -> bytes:
+def _block_key(data: mmap.mmap, start: int) -> bytes:
     """The N-Triples form of the subject of the Turtle block at ``start`` (a full or prefixed IRI)."""
-    token = data[start:data.index(b" ", start)]
+    token = data[start:data.find(b" ", start)]
     if token.startswith(b"<"):
         return token
     prefix, _, local = token.partition(b":")
