@@ -103,33 +103,45 @@ def test_progress_reports_every_stage_in_order(corpus, tmp_path):
 
 @pytest.fixture(scope="module")
 def interrupted_case(tmp_path_factory):
-    """A finished build of 16 documents, and the bytes a fresh build gives once 10 change and 1 goes."""
+    """A finished build of 16 documents, and for ``changes`` changed files (one more file goes),
+    the changed corpus and the bytes a fresh build of it gives. Ten changes rebuild every output;
+    one patches the previous ones."""
     root = tmp_path_factory.mktemp("interrupted")
-    original, changed = root / "original", root / "changed"
+    original = root / "original"
     generate_corpus(16, original)
     built = root / "built"
     build([original], BuildOptions(out_dir=built, html=False, jobs=1))
-    shutil.copytree(original, changed)
-    for path in sorted(changed.iterdir())[:10]:
-        path.write_text(path.read_text(encoding="utf-8") + "\nA late addendum from the review team.\n", encoding="utf-8")
-    sorted(changed.iterdir())[-1].unlink()
-    fresh = root / "fresh"
-    build([changed], BuildOptions(out_dir=fresh, html=False, jobs=1))
-    return built, changed, output_bytes(fresh)
+    cases = {}
+
+    def case(changes: int):
+        if changes not in cases:
+            changed = root / f"changed-{changes}"
+            shutil.copytree(original, changed)
+            for path in sorted(changed.iterdir())[:changes]:
+                path.write_text(path.read_text(encoding="utf-8") + "\nA late addendum from the review team.\n", encoding="utf-8")
+            sorted(changed.iterdir())[-1].unlink()
+            fresh = root / f"fresh-{changes}"
+            build([changed], BuildOptions(out_dir=fresh, html=False, jobs=1))
+            cases[changes] = built, changed, output_bytes(fresh)
+        return cases[changes]
+
+    return case
 
 
 @pytest.mark.parametrize(
-    ("stage", "after", "jobs", "signal_number"),
+    ("changes", "stage", "after", "jobs", "signal_number"),
     [
-        ("map", 3, 1, signal.SIGKILL),
-        ("map", 6, 2, signal.SIGINT),
-        ("store", 0, 2, signal.SIGKILL),
-        ("write", 0, 1, signal.SIGINT),
+        (10, "map", 3, 1, signal.SIGKILL),
+        (10, "map", 6, 2, signal.SIGINT),
+        (10, "store", 0, 2, signal.SIGKILL),
+        (10, "write", 0, 1, signal.SIGINT),
+        (1, "write", 0, 1, signal.SIGKILL),
+        (1, "store", 0, 1, signal.SIGINT),
     ],
 )
-def test_an_interrupted_build_leaves_the_previous_outputs_and_store_usable(interrupted_case, tmp_path, stage, after, jobs, signal_number):
+def test_an_interrupted_build_leaves_the_previous_outputs_and_store_usable(interrupted_case, tmp_path, changes, stage, after, jobs, signal_number):
     """Kill (or Ctrl-C) a build of a changed corpus at a known stage; the old build survives, the next completes."""
-    built, changed, fresh = interrupted_case
+    built, changed, fresh = interrupted_case(changes)
     out_dir = tmp_path / "out"
     shutil.copytree(built, out_dir, symlinks=True)
     before = output_bytes(out_dir)
