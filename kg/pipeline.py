@@ -20,6 +20,7 @@ import hashlib
 import multiprocessing
 import os
 import stat
+import threading
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -130,10 +131,15 @@ def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -
     """
     generation = new_generation(staging)
     union_file = staging / "union.nt"
+    cancelled = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as loader:
-        loaded = loader.submit(load_graphs, generation, [graph.quads for graph in sorted(graphs, key=lambda graph: graph.quads.stem)])
-        _tell(options, "write", 0, 1)
-        written, summary = write_graph_files(staging, graphs, union_file)
+        loaded = loader.submit(load_graphs, generation, [graph.quads for graph in sorted(graphs, key=lambda graph: graph.quads.stem)], cancelled)
+        try:
+            _tell(options, "write", 0, 1)
+            written, summary = write_graph_files(staging, graphs, union_file)
+        except BaseException:
+            cancelled.set()
+            raise
         _tell(options, "store", 0, 1)
         loaded.result()
         load_union(generation, union_file)

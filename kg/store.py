@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -216,16 +217,19 @@ def new_generation(folder: Path) -> Generation:
     return Generation(folder, ox.Store(str(folder / STORE_LINK)))
 
 
-def load_graphs(generation: Generation, quads_files: list[Path]) -> None:
+def load_graphs(generation: Generation, quads_files: list[Path], cancelled: threading.Event) -> None:
     """Bulk-load the N-Quads files (each a named graph) into ``generation``, in batches of about 32 MB.
 
     ``lenient`` skips checking the IRIs again: the cache's lines were written by pyoxigraph
     from terms it had checked. pyoxigraph loads without holding the GIL, so this can run
-    in a thread while the graph files are written.
+    in a thread while the graph files are written; it stops between batches once
+    ``cancelled`` is set (a failed or interrupted build need not wait for the rest).
     """
     batch: list[bytes] = []
     size = 0
     for path in quads_files:
+        if cancelled.is_set():
+            return
         batch.append(path.read_bytes())
         size += len(batch[-1])
         if size >= _BULK_BATCH_BYTES:
