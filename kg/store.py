@@ -240,8 +240,12 @@ def load_graphs(generation: Generation, quads_files: list[Path], cancelled: thre
 
 
 def load_union(generation: Generation, union: Path) -> None:
-    """Bulk-load ``union`` (N-Triples, the graphs' distinct triples) as ``generation``'s default graph."""
-    generation.store.bulk_load(path=str(union), format=ox.RdfFormat.N_TRIPLES, lenient=True)
+    """Bulk-load ``union`` (N-Triples, the graphs' distinct triples) as ``generation``'s default graph,
+    about 32 MB of whole lines at a time: loading 1.1 million triples in one call peaked
+    at 1.1 GB, in 32 MB calls at 0.4 GB, in the same time."""
+    with union.open("rb") as lines:
+        while batch := lines.read(_BULK_BATCH_BYTES) + lines.readline():
+            generation.store.bulk_load(batch, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
 def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange) -> Generation:
