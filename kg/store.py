@@ -195,8 +195,7 @@ def union_change(previous: LiveGeneration, graphs: dict[str, tuple[str, Path]]) 
     except OSError:
         return None
     old = {_triple(quad) for iri in dropped for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
-    new_quads = {iri: list(ox.parse(path=str(graphs[iri][1]), format=ox.RdfFormat.N_QUADS)) for iri in sorted(changed)}
-    new = {_triple(quad) for quads in new_quads.values() for quad in quads}
+    new = {_triple(quad) for iri in changed for quad in ox.parse(path=str(graphs[iri][1]), format=ox.RdfFormat.N_QUADS)}
     if any(isinstance(term, ox.BlankNode) for triple in old | new for term in (triple.subject, triple.object)):
         return None
 
