@@ -3,9 +3,11 @@
 Stages: discover files -> look each up in the cache by content hash (``kg.cache``) ->
 read and map the rest on every core (``kg.ingest``, ``kg.mapping.map_document``), each
 document's named graph going straight to the cache -> write Turtle and TriG
-(``kg.export``) -> fill a new store generation with the graphs and their union
-(``kg.store``) -> render the interactive HTML (``kg.render``) -> move the
-files into place and swap the store in, each by an atomic rename.
+(``kg.export``) while a thread fills a new store generation with the graphs, then
+their union (``kg.store``) -> render the interactive HTML (``kg.render``) -> move the
+files into place and swap the store in, each by an atomic rename. When few documents
+changed, the previous build's ``graph.ttl`` and store are patched instead
+(``kg.store.union_change``), with the same bytes as a full write.
 
 Faults: one build at a time per output folder (a lock file, ``BuildLocked`` for the
 second); a build killed at any point leaves the previous store and files usable, and
