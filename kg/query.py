@@ -10,6 +10,7 @@ each triple counted once. A ``.rq`` file opens with a comment block::
     #
     # Parameters (optional filters):
     #   $name  what a value means
+    #   $other  (required) what a value means; kg query refuses to run without it
     #
     # Example output (...):
     #   ...
@@ -17,8 +18,9 @@ each triple counted once. A ``.rq`` file opens with a comment block::
 Parameters are written ``$name`` in the query and bound through pyoxigraph's
 ``substitutions`` (SEP-0007), never pasted into the text. pyoxigraph only substitutes
 variables of the SELECT clause, so each parameter is projected there and left out
-of the answer again. An unbound parameter leaves its filter open, so every library
-query runs without any and then answers for the whole graph.
+of the answer again. An unbound parameter leaves its filter open, so a library query
+run without parameters answers for the whole graph; a parameter marked ``(required)``
+is one whose query would then only dump the graph, and ``run_query`` refuses without it.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ FORMATS = ("table", "csv", "tsv", "json")
 _RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON}
 
 _QUESTION = re.compile(r"^#\s*Question:\s*(?P<text>.+)$")
-_PARAMETER = re.compile(r"^#\s+\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)\b")
+_PARAMETER = re.compile(r"^#\s+\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)\b(?P<required>\s+\(required\))?")
 _SYNTAX_POSITION = re.compile(r"error at (?P<line>\d+):(?P<column>\d+):?\s*(?P<reason>.*)", re.DOTALL)
 _FOUND = re.compile(r"found (?P<token>.+?)\s+\(at char")
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
@@ -67,13 +69,15 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(frozen=True)
 class Query:
-    """A SPARQL query with what its header says: the question and the parameter names."""
+    """A SPARQL query with what its header says: the question, the parameter names and
+    which of them are required."""
 
     name: str
     source: str
     text: str
     question: str = ""
     parameters: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,8 +144,8 @@ def read_query(path: Path) -> Query:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
         raise InputError(f"{path}: cannot read the query ({error.strerror or error})") from error
-    question, parameters = _parse_header(text)
-    return Query(name=path.stem, source=str(path), text=text, question=question, parameters=parameters)
+    question, parameters, required = _parse_header(text)
+    return Query(name=path.stem, source=str(path), text=text, question=question, parameters=parameters, required=required)
 
 
 def inline_query(text: str) -> Query:
@@ -163,9 +167,10 @@ def choose_query(name_or_path: str | None, expression: str | None) -> Query:
     raise QueryError("give a query NAME or FILE.rq, or -e 'SELECT ...'; `kg query --list` shows the library")
 
 
-def _parse_header(text: str) -> tuple[str, tuple[str, ...]]:
+def _parse_header(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     question: list[str] = []
     parameters: list[str] = []
+    required: list[str] = []
     section = ""
     for line in text.splitlines():
         if not line.startswith("#"):
@@ -182,7 +187,9 @@ def _parse_header(text: str) -> tuple[str, tuple[str, ...]]:
             question.append(body)
         elif section == "parameters" and (match := _PARAMETER.match(line)):
             parameters.append(match["name"])
-    return " ".join(question), tuple(parameters)
+            if match["required"]:
+                required.append(match["name"])
+    return " ".join(question), tuple(parameters), tuple(required)
 
 
 def open_store(graph_path: Path | None = None) -> Store:
@@ -241,7 +248,8 @@ def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None =
     """Run ``query`` on the store's default graph (see ``open_store``), with ``parameters`` bound.
 
     Raises QueryError for a syntax error (naming source, line and column), for a
-    parameter the query does not declare, and for CONSTRUCT or DESCRIBE queries.
+    parameter the query does not declare, and for CONSTRUCT or DESCRIBE queries;
+    InputError when a parameter the query requires is missing.
     """
     parameters = dict(parameters or {})
     _check_parameters(query, parameters)
@@ -269,6 +277,12 @@ def _check_parameters(query: Query, parameters: Mapping[str, str]) -> None:
         raise QueryError(
             f"query {query.name!r} has no parameter {', '.join(unknown)}; "
             f"its parameters: {', '.join(query.parameters)}"
+        )
+    missing = [name for name in query.required if name not in parameters]
+    if missing:
+        raise InputError(
+            f"query {query.name!r} requires --param {missing[0]}=...; without it the answer would be "
+            f"the whole graph (see `kg query --list`)"
         )
 
 
@@ -351,7 +365,8 @@ def library_listing() -> str:
     lines = []
     for query in queries:
         lines.append(f"{query.name:<{width}}{query.question}")
-        lines.append(" " * width + "parameters: " + (", ".join(query.parameters) or "none"))
+        names = [f"{name} (required)" if name in query.required else name for name in query.parameters]
+        lines.append(" " * width + "parameters: " + (", ".join(names) or "none"))
     return "\n".join(lines) + "\n"
 
 

@@ -224,6 +224,8 @@ def virtuoso_dialect(query: str) -> str:
 
     - ``COALESCE(IF(isIRI($p) || isLiteral($p), BODY, false), true)`` (a filter that is
       open while the parameter is unbound) becomes ``(!BOUND($p) || (BODY))``;
+    - ``COALESCE(isIRI($p) || isLiteral($p), false)`` (true once the parameter is bound,
+      the guard of a required parameter) becomes ``BOUND($p)``;
     - ``COALESCE(sameTerm(A, B), false)`` inside it becomes ``sameTerm(A, B)``;
     - ``sameTerm(?x, $p)`` becomes ``(?x = $p)`` (the same for IRIs, which is what
       the parameters name).
@@ -236,6 +238,7 @@ def virtuoso_dialect(query: str) -> str:
         assert guard, f"unexpected open-filter form: {inner[:80]}"
         body = re.split(r",\s*false\),\s*true\s*$", inner[guard.end():])[0]
         query = query[:start] + f"(!BOUND({guard.group(1)}) || ({body.strip()}))" + query[end + 1:]
+    query = re.sub(r"COALESCE\(isIRI\((\$\w+)\) \|\| isLiteral\(\1\), false\)", r"BOUND(\1)", query)
     query = re.sub(r"COALESCE\((sameTerm\([^()]*\)), false\)", r"\1", query)
     return re.sub(r"sameTerm\((\?\w+), (\$\w+)\)", r"(\1 = \2)", query)
 

@@ -45,6 +45,8 @@ LIBRARY = {
     "organisation-profile",
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+# A value for each required parameter, for tests that run every library query.
+REQUIRED_EXAMPLES = {"evidence": {"node": "Jordan Hale"}, "organisation-profile": {"organisation": "MSCP"}}
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +102,7 @@ def test_every_contract_term_a_query_uses_is_in_the_ontology():
 def test_every_case_has_its_expected_file_and_every_query_a_case():
     expected_files = {path.stem for path in (FIXTURES / "expected").glob("*.tsv")}
     assert len(CASES) == 29
+    assert all(set(load_query(case["query"]).required) <= set(case["params"]) for case in CASES)
     assert {case["case"] for case in CASES} == expected_files
     assert {case["query"] for case in CASES} == LIBRARY
 
@@ -114,8 +117,8 @@ def test_library_query_answers_the_fixture(fixture_store, case):
 @pytest.mark.parametrize("name", sorted(LIBRARY))
 def test_union_turtle_and_named_graph_trig_give_the_same_answer(fixture_store, fixture_union_ttl, name):
     """Triples repeated across named graphs must not repeat rows or inflate counts."""
-    query = load_query(name)
-    assert run_query(open_store(fixture_union_ttl), query).document == run_query(fixture_store, query).document
+    query, parameters = load_query(name), REQUIRED_EXAMPLES.get(name, {})
+    assert run_query(open_store(fixture_union_ttl), query, parameters).document == run_query(fixture_store, query, parameters).document
 
 
 def test_a_triple_stated_in_two_documents_is_seen_once_and_graph_still_finds_both(fixture_store):
@@ -127,8 +130,28 @@ def test_a_triple_stated_in_two_documents_is_seen_once_and_graph_still_finds_bot
 
 
 def test_answers_are_deterministic(fixture_store):
-    query = load_query("evidence")
-    assert run_query(open_store(FIXTURE_GRAPH), query).serialize("json") == run_query(fixture_store, query).serialize("json")
+    query, parameters = load_query("evidence"), {"node": "MSCP"}
+    first = run_query(open_store(FIXTURE_GRAPH), query, parameters).serialize("json")
+    assert first == run_query(fixture_store, query, parameters).serialize("json")
+
+
+def test_only_the_dumping_queries_require_a_parameter():
+    assert {query.name: query.required for query in library() if query.required} == {
+        "evidence": ("node",), "organisation-profile": ("organisation",),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED_EXAMPLES))
+def test_a_missing_required_parameter_is_refused_by_name(fixture_store, name):
+    (parameter,) = REQUIRED_EXAMPLES[name]
+    with pytest.raises(InputError, match=f"requires --param {parameter}="):
+        run_query(fixture_store, load_query(name))
+
+
+@pytest.mark.parametrize("name", sorted(REQUIRED_EXAMPLES))
+def test_a_required_parameter_left_unbound_in_sparql_matches_nothing(fixture_store, name):
+    """Run outside kg query (another engine, no binding), a required parameter's query is empty, not a dump."""
+    assert list(fixture_store.query(load_query(name).text)) == []
 
 
 # --- the fixture's answers, read as a user would ---------------------------------------

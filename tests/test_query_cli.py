@@ -27,6 +27,7 @@ def test_list_shows_every_library_query_with_its_question():
         assert name in result.stdout
     assert "Who holds which role in which partnership or agency?" in result.stdout
     assert "parameters: person, role, organisation" in result.stdout
+    assert "parameters: node (required)" in result.stdout
     assert len([line for line in result.stdout.splitlines() if not line.startswith(" ")]) == 12
 
 
@@ -85,6 +86,7 @@ def test_a_graph_of_another_format_is_read_by_its_suffix(tmp_path):
         (["roles", "-e", "ASK {}", "-g", str(FIXTURE_GRAPH)], QueryError, "not both"),
         (["roles", "-g", str(Path(__file__))], InputError, "unknown RDF format"),
         (["no/such/query.rq", "-g", str(FIXTURE_GRAPH)], InputError, "cannot read the query"),
+        (["evidence", "-g", str(FIXTURE_GRAPH)], InputError, "query 'evidence' requires --param node="),
     ],
 )
 def test_user_errors_are_one_line_with_their_exit_code(args, error, message):
