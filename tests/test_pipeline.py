@@ -8,16 +8,17 @@ import subprocess
 import sys
 
 import pytest
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, RdfFormat
 from typer.testing import CliRunner
 
 import kg.export
+import kg.store
 from kg.cli import app
 from kg.errors import BuildLocked
 from kg.pipeline import BuildOptions, build
 from kg.store import open_store
 
-from scale_helpers import ROOT, BlockedBuild, generate_corpus, output_bytes
+from scale_helpers import ROOT, BlockedBuild, assert_store_matches_files, generate_corpus, output_bytes
 
 SEEDS = ROOT / "seeds"
 
@@ -57,6 +58,18 @@ def test_the_union_is_the_same_when_sorted_in_many_runs(corpus, fresh_outputs, t
     monkeypatch.setattr(kg.export, "_RUN_BYTES", 20_000)
     build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=1))
     assert output_bytes(tmp_path / "out") == fresh_outputs
+
+
+def test_the_store_is_the_same_when_loaded_in_many_parts(corpus, tmp_path, monkeypatch):
+    """Graphs and union loaded in parts of a few kilobytes (cut between lines) give the one-part store."""
+    whole = tmp_path / "whole"
+    build([corpus], BuildOptions(out_dir=whole, html=False, jobs=1))
+    monkeypatch.setattr(kg.store, "_BULK_PART_BYTES", 5_000)
+    parts = tmp_path / "parts"
+    build([corpus], BuildOptions(out_dir=parts, html=False, jobs=1))
+    dump = {out_dir: open_store(out_dir).dump(format=RdfFormat.N_QUADS) for out_dir in (whole, parts)}
+    assert dump[whole] == dump[parts] and len(dump[whole]) > 100_000
+    assert_store_matches_files(parts)
 
 
 def test_seed_outputs_are_identical_fresh_incremental_and_parallel(tmp_path):
