@@ -248,8 +248,8 @@ def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None =
     """Run ``query`` on the store's default graph (see ``open_store``), with ``parameters`` bound.
 
     Raises QueryError for a syntax error (naming source, line and column), for a
-    parameter the query does not declare, and for CONSTRUCT or DESCRIBE queries;
-    InputError when a parameter the query requires is missing.
+    parameter the query does not declare or one it requires missing, and for
+    CONSTRUCT or DESCRIBE queries.
     """
     parameters = dict(parameters or {})
     _check_parameters(query, parameters)
@@ -280,7 +280,7 @@ def _check_parameters(query: Query, parameters: Mapping[str, str]) -> None:
         )
     missing = [name for name in query.required if name not in parameters]
     if missing:
-        raise InputError(
+        raise QueryError(
             f"query {query.name!r} requires --param {missing[0]}=...; without it the answer would be "
             f"the whole graph (see `kg query --list`)"
         )

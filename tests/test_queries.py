@@ -144,7 +144,7 @@ def test_only_the_dumping_queries_require_a_parameter():
 @pytest.mark.parametrize("name", sorted(REQUIRED_EXAMPLES))
 def test_a_missing_required_parameter_is_refused_by_name(fixture_store, name):
     (parameter,) = REQUIRED_EXAMPLES[name]
-    with pytest.raises(InputError, match=f"requires --param {parameter}="):
+    with pytest.raises(QueryError, match=f"requires --param {parameter}="):
         run_query(fixture_store, load_query(name))
 
 

@@ -86,7 +86,7 @@ def test_a_graph_of_another_format_is_read_by_its_suffix(tmp_path):
         (["roles", "-e", "ASK {}", "-g", str(FIXTURE_GRAPH)], QueryError, "not both"),
         (["roles", "-g", str(Path(__file__))], InputError, "unknown RDF format"),
         (["no/such/query.rq", "-g", str(FIXTURE_GRAPH)], InputError, "cannot read the query"),
-        (["evidence", "-g", str(FIXTURE_GRAPH)], InputError, "query 'evidence' requires --param node="),
+        (["evidence", "-g", str(FIXTURE_GRAPH)], QueryError, "query 'evidence' requires --param node="),
     ],
 )
 def test_user_errors_are_one_line_with_their_exit_code(args, error, message):
