@@ -261,10 +261,10 @@ def test_every_library_query_over_the_seed_graph_matches_the_embedded_answer(see
         for path in queries:
             text = path.read_text(encoding="utf-8")
             client = _client(server.url, text, JSON, POST)
-            # SPARQLWrapper 2.0 strips only every other line of a comment block, then
-            # takes the first keyword it finds anywhere ("addressed" -> ADD) for the query
-            # form and would send the query as an update; the library holds only SELECTs.
-            client.queryType = "SELECT"
+            # SPARQLWrapper 2.0 strips only every other line of a comment block, then takes
+            # the first keyword it finds anywhere ("addressed" -> ADD) for the query form and
+            # sends an update instead; the headers are worded so that users need no workaround.
+            assert client.queryType == "SELECT", f"{path.name}: SPARQLWrapper reads it as {client.queryType}"
             document = client.queryAndConvert()
             names = document["head"]["vars"]
             served = [tuple(b.get(n, {}).get("value", "") for n in names) for b in document["results"]["bindings"]]
