@@ -361,7 +361,10 @@ def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Pa
     for path in files:
         staged = _state(out_dir) / f"{path.name}.publish"
         staged.unlink(missing_ok=True)
-        os.link(path, staged)
+        try:
+            os.link(path, staged)
+        except OSError:  # a file system without hard links: a copy
+            shutil.copy2(path, staged)
         os.replace(staged, out_dir / path.name)
         published.append(out_dir / path.name)
     os.replace(temporary, link)

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import kg.mapping
+import kg.store
 from kg import pipeline
 from kg.cache import folders_fingerprint
 from kg.cli import app
@@ -209,3 +210,17 @@ def test_a_graph_ttl_edited_in_place_is_written_afresh_not_patched(corpus, tmp_p
     _build(corpus, out_dir)
     _build(corpus, tmp_path / "fresh")
     assert output_bytes(out_dir) == output_bytes(tmp_path / "fresh")
+
+
+def test_a_folder_without_hard_links_still_builds_and_rebuilds(corpus, tmp_path, monkeypatch):
+    def no_links(source, target):
+        raise OSError("hard links not supported here")
+
+    monkeypatch.setattr(kg.store.os, "link", no_links)
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir)
+    (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
+    _build(corpus, out_dir)
+    _build(corpus, tmp_path / "fresh")
+    assert output_bytes(out_dir) == output_bytes(tmp_path / "fresh")
+    assert_store_matches_files(out_dir)
