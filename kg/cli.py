@@ -65,7 +65,7 @@ def root(
 def build(
     paths: List[Path] = typer.Argument(..., help="Document files or folders to read."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."),
-    rebuild: bool = typer.Option(False, "--rebuild", help="Map every document again, ignoring the cache in OUT/.kg/."),
+    rebuild: bool = typer.Option(False, "--rebuild", help="Map every document again and write every output afresh, ignoring the cache in OUT/.kg/."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for mapping (default: one per core)."),
     html: Optional[bool] = typer.Option(
         None, "--html/--no-html", help="Draw graph.html (default: yes up to 500 documents; the full page is slow and unreadable beyond)."
@@ -73,7 +73,8 @@ def build(
 ) -> None:
     """Build the graph of the documents under PATHS into OUT (and the store OUT/store).
 
-    Unchanged files are taken from the cache; --rebuild maps everything again.
+    Unchanged files are taken from the cache, and a few changed ones patch the previous
+    outputs; --rebuild maps and writes everything again.
 
     Example: kg build seeds/ --out out/
     """
