@@ -107,20 +107,20 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
             raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
         graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]]
         staging = start_generation(options.out_dir)
+        keyed = _keyed(graphs)
         previous = None if options.rebuild else live_generation(options.out_dir, cache.fingerprint)
-        change = union_change(previous, _keyed(graphs)) if previous else None
+        change = union_change(previous, keyed) if previous else None
         if change is None:
             generation, written, summary = _write_all(staging, graphs, options)
         else:
             generation, written, summary = _write_changes(staging, graphs, previous, change, options)
-        finish_generation(generation, _keyed(graphs), cache.fingerprint, summary.triples, summary.classes)
+        finish_generation(generation, keyed, cache.fingerprint, summary)
         if _draws_html(options, len(entries), report):
             _tell(options, "render", 0, 1)
             written.append(write_html(staging, _renderer(staging / "graph.trig")))
         report.written = publish(options.out_dir, generation, written)
         cache.keep_only({graph.quads.stem for graph in graphs})
-    report.documents, report.triples = len(entries), summary.triples
-    report.classes = summary.classes
+    report.documents, report.triples, report.classes = len(entries), summary.triples, summary.classes
     return report
 
 
@@ -135,7 +135,7 @@ def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -
     union_file = staging / "union.nt"
     cancelled = threading.Event()
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-store") as loader:
-        loaded = loader.submit(load_graphs, generation, [graph.quads for graph in sorted(graphs, key=lambda graph: graph.quads.stem)], cancelled)
+        loaded = loader.submit(load_graphs, generation, [graph.quads for graph in graphs], cancelled)
         try:
             _tell(options, "write", 0, 1)
             written, summary = write_graph_files(staging, graphs, union_file)
@@ -156,8 +156,7 @@ def _write_changes(staging: Path, graphs: list[GraphFiles], previous: LiveGenera
     turtle = splice_union_turtle(previous.turtle, staging / "graph.ttl", change.subjects)
     written = [turtle, write_trig(staging / "graph.trig", sorted(graphs, key=lambda graph: graph.iri))]
     _tell(options, "store", 0, 1)
-    triples, classes = change.counts(previous)
-    return patch_generation(staging, previous, change), written, UnionSummary(triples, Counter(classes))
+    return patch_generation(staging, previous, change), written, change.summary(previous)
 
 
 @contextmanager

@@ -44,7 +44,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from .errors import GraphNotFound, InputError
-from .export import write_atomically
+from .export import UnionSummary, write_atomically
 
 STORE_LINK = "store"
 _STATE = ".kg"
@@ -144,13 +144,13 @@ class UnionChange:
     added: frozenset[ox.Triple]
     subjects: dict[str, list[ox.Triple]]
 
-    def counts(self, previous: LiveGeneration) -> tuple[int, dict[str, int]]:
-        """The union's triple count and class counts after the change, from ``previous``'s."""
+    def summary(self, previous: LiveGeneration) -> UnionSummary:
+        """The union's triple and class counts after the change, from ``previous``'s."""
         classes = Counter(previous.classes)
         for triple, step in [(triple, -1) for triple in self.removed] + [(triple, 1) for triple in self.added]:
             if triple.predicate == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
                 classes[triple.object.value] += step
-        return previous.triples - len(self.removed) + len(self.added), {iri: count for iri, count in classes.items() if count}
+        return UnionSummary(previous.triples - len(self.removed) + len(self.added), +classes)
 
 
 def start_generation(out_dir: Path) -> Path:
@@ -325,7 +325,7 @@ def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange
     return Generation(folder, store)
 
 
-def finish_generation(generation: Generation, graphs: dict[str, tuple[str, Path]], fingerprint: str, triples: int, classes: dict[str, int]) -> None:
+def finish_generation(generation: Generation, graphs: dict[str, tuple[str, Path]], fingerprint: str, summary: UnionSummary) -> None:
     """Flush the store and write the manifest that lets the next build start from this generation.
 
     Call once the generation's ``graph.ttl`` is written: the manifest records its size
@@ -335,8 +335,8 @@ def finish_generation(generation: Generation, graphs: dict[str, tuple[str, Path]
     manifest = {
         "fingerprint": fingerprint,
         "graphs": {iri: key for iri, (key, _) in sorted(graphs.items())},
-        "triples": triples,
-        "classes": dict(sorted(classes.items())),
+        "triples": summary.triples,
+        "classes": dict(sorted(summary.classes.items())),
         "turtle": _file_stamp(generation.folder / _TURTLE),
     }
     write_atomically(generation.folder / _MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
