@@ -42,8 +42,6 @@ from pyoxigraph import (
     Variable,
     parse_query_results,
 )
-from pyparsing import ParseException
-from rdflib.plugins.sparql.parser import parseQuery
 from rich.table import Table
 from rich.text import Text
 
@@ -291,7 +289,11 @@ def _syntax_message(query: Query, message: str) -> str:
 
     pyoxigraph reports where its parser gave up, often the end of the text; rdflib's
     parser points at the offending token, so its position is preferred when it also fails.
+    It is imported here, on the error path only: loading it costs every ``kg query`` 0.2 s.
     """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         parseQuery(query.text)
     except ParseException as error:
