@@ -48,7 +48,7 @@ from rich.text import Text
 from . import store as store_module
 from .errors import GraphNotFound, InputError, QueryError
 from .resources import queries_dir
-from .vocab import PREFIXES
+from .prefixes import PREFIXES
 
 XSD = PREFIXES["xsd"]
 DEFAULT_GRAPH = Path("out") / "graph.trig"

@@ -1,4 +1,4 @@
-"""Namespaces and IRI minting: the only place the sgkg base IRI is written.
+"""Namespaces and IRI minting, as rdflib terms over the strings of ``kg.prefixes``.
 
 Implements the "Namespaces" section of ONTOLOGY.md. Every IRI the mapper writes is
 minted here from a kind and a human-readable key, so the same key always gives the
@@ -11,38 +11,20 @@ import re
 import unicodedata
 
 from rdflib import Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-BASE = "https://w3id.org/sgkg/"
+from .prefixes import BASE, PREFIXES
 
-SG = Namespace(BASE + "ontology#")
-ID = Namespace(BASE + "id/")
-THEME = Namespace(BASE + "theme/")
-GRADE = Namespace(BASE + "grade/")
-GRAPH = Namespace(BASE + "graph/")
+SG = Namespace(PREFIXES["sg"])
+ID = Namespace(PREFIXES["id"])
+THEME = Namespace(PREFIXES["theme"])
+GRADE = Namespace(PREFIXES["grade"])
+GRAPH = Namespace(PREFIXES["graph"])
 
-THEME_SCHEME = URIRef(BASE + "theme/")
-GRADE_SCHEME = URIRef(BASE + "grade/")
+THEME_SCHEME = URIRef(PREFIXES["theme"])
+GRADE_SCHEME = URIRef(PREFIXES["grade"])
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 # The named graph that holds the theme and grade schemes in TriG output.
 SCHEMES_GRAPH = GRAPH["schemes"]
-
-PREFIXES: dict[str, str] = {
-    "sg": str(SG),
-    "id": str(ID),
-    "theme": str(THEME),
-    "grade": str(GRADE),
-    "graph": str(GRAPH),
-    "org": str(ORG),
-    "prov": str(PROV),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "foaf": str(FOAF),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "owl": str(OWL),
-    "xsd": str(XSD),
-}
 
 # The kinds of data IRI (``id/<kind>/<slug>``).
 KINDS = frozenset(

@@ -16,8 +16,9 @@ import pyoxigraph as ox
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rdflib.namespace import FOAF, RDFS
 
-from kg.vocab import FOAF, RDFS, SG
+from kg.vocab import SG
 
 EX = "http://example.org/"
 WORDS = ["A", "Ab", "A b", "A-b", "A, b", "a", "Zed", "Zed (2022)", "2022", "2022-03", "Ölwen", "O'Neill", "x" * 20]
