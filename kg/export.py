@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import itertools
 import mmap
+import operator
 import os
 import re
 import shutil
@@ -41,6 +43,8 @@ from .vocab import PREFIXES
 
 # Bytes of N-Quads sorted in memory at once when merging the union (an external sort beyond).
 _RUN_BYTES = 64 * 1024 * 1024
+# Union lines written and counted at once: Python's per-line work is done in batches.
+_BATCH_LINES = 65536
 _RDF_TYPE = f"<{RDF.type}>".encode()
 # mkstemp makes files private; outputs are ordinary readable files.
 _FILE_MODE = 0o644
@@ -106,9 +110,10 @@ def write_trig(path: Path, graphs: list[GraphFiles]) -> Path:
 def write_union_turtle(path: Path, graphs: list[GraphFiles], union: Path, summary: UnionSummary) -> Path:
     """Turtle of the union of ``graphs`` (also left in ``union`` as N-Triples), counting into ``summary``."""
     with tempfile.TemporaryDirectory(dir=union.parent, prefix=".merge.") as scratch, union.open("wb") as stream:
-        for line in _union_lines(graphs, Path(scratch)):
-            stream.write(line)
-            _observe(line, summary)
+        lines = iter(_union_lines(graphs, Path(scratch)))
+        while batch := list(itertools.islice(lines, _BATCH_LINES)):
+            stream.writelines(batch)
+            _observe(batch, summary)
     with atomic_writer(path) as stream:
         stream.write(prefix_lines())
         if summary.triples:
@@ -211,9 +216,12 @@ def _union_lines(graphs: list[GraphFiles], scratch: Path) -> Iterable[bytes]:
 
 
 def _as_triples(nquads: bytes, graph_iri: str) -> list[bytes]:
-    """One graph's N-Quads lines as N-Triples lines (its own graph name cut off)."""
-    cut = len(graph_iri.encode()) + len(" <> .\n")
-    return [line[:-cut] + b" .\n" for line in nquads.splitlines(True)]
+    """One graph's N-Quads lines as N-Triples lines (its own graph name cut off).
+
+    The graph name followed by the end of the line can only be that line's graph
+    label: N-Quads escapes line breaks inside literals.
+    """
+    return nquads.replace(b" <" + graph_iri.encode() + b"> .\n", b" .\n").splitlines(True)
 
 
 def _spilled(lines: list[bytes], scratch: Path) -> Iterator[bytes]:
@@ -229,16 +237,14 @@ def _lines_of(path: Path) -> Iterator[bytes]:
 
 
 def _distinct(lines: Iterable[bytes]) -> Iterator[bytes]:
-    previous = None
-    for line in lines:
-        if line != previous:
-            yield line
-        previous = line
+    """Sorted ``lines`` without repeats."""
+    return map(operator.itemgetter(0), itertools.groupby(lines))
 
 
-def _observe(line: bytes, summary: UnionSummary) -> None:
-    summary.triples += 1
-    if _RDF_TYPE in line:
+def _observe(lines: list[bytes], summary: UnionSummary) -> None:
+    """Count the distinct triples ``lines`` into ``summary``, and the subjects of each class."""
+    summary.triples += len(lines)
+    for line in [line for line in lines if _RDF_TYPE in line]:
         _, predicate, obj = line.split(b" ", 2)
         if predicate == _RDF_TYPE and obj.startswith(b"<"):
             summary.classes[obj[1:-4].decode("utf-8")] += 1
