@@ -209,3 +209,29 @@ def test_a_document_named_like_the_schemes_graph_gets_its_own_graph(tmp_path):
     assert graphs == {"https://w3id.org/sgkg/graph/schemes", "https://w3id.org/sgkg/graph/schemes-document"}
     in_schemes = {quad.subject.value for quad in store.quads_for_pattern(None, None, None, NamedNode("https://w3id.org/sgkg/graph/schemes"))}
     assert in_schemes and all(subject.startswith(("https://w3id.org/sgkg/theme/", "https://w3id.org/sgkg/grade/")) for subject in in_schemes)
+
+
+def test_a_file_skipped_for_its_document_id_stays_out_of_the_store(tmp_path):
+    """A later file with the same document id (the same name in a subfolder) is a failure and
+    must not add its triples to the first's named graph in the store."""
+    corpus = tmp_path / "corpus"
+    first = generate_corpus(3, corpus)[0]
+    (corpus / "later").mkdir()
+    (corpus / "later" / first.name).write_text(
+        "The Westmarch Safeguarding Children Partnership is chaired by Ruth Ellery.\n", encoding="utf-8")
+    report = build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=2))
+    assert report.documents == 3 and len(report.failures) == 1 and "same document id" in report.failures[0]
+    assert_store_matches_files(tmp_path / "out")
+    assert "Westmarch" not in (tmp_path / "out" / "graph.trig").read_text(encoding="utf-8")
+
+
+def test_a_fresh_build_interrupted_while_mapping_publishes_nothing_and_the_next_completes(corpus, fresh_outputs, tmp_path):
+    """Ctrl-C while mapping the first build of a folder: nothing is published, and the next build completes."""
+    out_dir = tmp_path / "out"
+    blocked = BlockedBuild(corpus, out_dir, "map", 6, jobs=2)
+    blocked.wait_until_blocked()
+    assert blocked.stop(signal.SIGINT) != 0
+    assert not (out_dir / "graph.ttl").exists() and not (out_dir / "store").exists()
+    build([corpus], BuildOptions(out_dir=out_dir, html=False, jobs=2))
+    assert output_bytes(out_dir) == fresh_outputs
+    assert_store_matches_files(out_dir)
