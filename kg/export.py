@@ -37,15 +37,14 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib.namespace import RDF
 
-from .vocab import PREFIXES
+from .prefixes import PREFIXES
 
 # Bytes of N-Quads sorted in memory at once when merging the union (an external sort beyond).
 _RUN_BYTES = 64 * 1024 * 1024
 # Union lines written and counted at once: Python's per-line work is done in batches.
 _BATCH_LINES = 65536
-_RDF_TYPE = f"<{RDF.type}>".encode()
+_RDF_TYPE = f"<{PREFIXES['rdf']}type>".encode()
 # mkstemp makes files private; outputs are ordinary readable files.
 _FILE_MODE = 0o644
 # In the Turtle pyoxigraph writes, a subject's block starts on the one line not indented.

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -107,3 +109,23 @@ def test_table_shows_text_with_brackets_verbatim():
     result = kg("-e", 'SELECT ?x WHERE { BIND("[bold]Area[/bold]" AS ?x) }', "-g", str(FIXTURE_GRAPH))
     assert result.exit_code == 0, result.output
     assert "[bold]Area[/bold]" in result.stdout
+
+
+def test_kg_query_runs_without_loading_rdflib(seed_build, tmp_path):
+    """A query of the build's store needs only pyoxigraph: rdflib (a quarter of a second to
+    load, cold) stays unloaded."""
+    out_dir, _ = seed_build
+    (tmp_path / "out").symlink_to(out_dir, target_is_directory=True)
+    probe = (
+        "import sys\n"
+        "from kg.cli import main\n"
+        "sys.argv = ['kg', 'query', 'roles', '--format', 'csv']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as exit:\n"
+        "    assert not exit.code, exit.code\n"
+        "print('rdflib loaded' if 'rdflib' in sys.modules else 'rdflib not loaded', file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "Kevin Crompton" in done.stdout
+    assert done.stderr.strip().endswith("rdflib not loaded")
