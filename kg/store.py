@@ -155,6 +155,11 @@ class UnionChange:
     added: frozenset[ox.Triple]
     subjects: dict[str, list[ox.Triple]]
 
+    @property
+    def empty(self) -> bool:
+        """True when nothing changed: patching copies the store and writes nothing to it."""
+        return not (self.graphs or self.dropped or self.removed or self.added)
+
     def summary(self, previous: LiveGeneration) -> UnionSummary:
         """The union's triple and class counts after the change, from ``previous``'s."""
         classes = Counter(previous.classes)
@@ -324,7 +329,7 @@ class _Ranges(io.RawIOBase):
 
 def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange) -> Generation:
     """A copy of ``previous``'s store in ``folder`` with ``change`` applied, compacted when it is the
-    store's fourth patch in a row; the previous store is not modified."""
+    store's fourth patch in a row (an empty change is not a patch); the previous store is not modified."""
     target = folder / STORE_LINK
     ox.Store.read_only(str(previous.store_path)).backup(str(target))
     store = ox.Store(str(target))
@@ -335,7 +340,7 @@ def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange
     for triple in change.removed:
         store.remove(ox.Quad(*triple, _DEFAULT))
     store.extend(ox.Quad(*triple, _DEFAULT) for triple in change.added)
-    patches = previous.patches + 1
+    patches = previous.patches + (0 if change.empty else 1)
     if patches >= _COMPACT_EVERY:
         store.optimize()
         patches = 0
