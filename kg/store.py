@@ -132,7 +132,7 @@ class LiveGeneration:
     triples: int
     classes: dict[str, int]
     turtle: Path | None
-    patches: int = 0
+    patches: int
 
     @property
     def store_path(self) -> Path:
