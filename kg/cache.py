@@ -34,8 +34,8 @@ from rdflib import BNode, Literal, URIRef
 from . import __version__, ingest, mapping
 from .errors import InputError
 from .export import without_prefixes, write_atomically
+from .prefixes import PREFIXES
 from .resources import ontology_dir
-from .vocab import PREFIXES
 
 _PACKAGE = Path(__file__).resolve().parent
 _SCHEMES_KEY_NAME = "schemes"

@@ -33,8 +33,8 @@ from pyoxigraph import (
 )
 
 from .errors import GraphNotFound, InputError
+from .prefixes import PREFIXES
 from .resources import ontology_dir
-from .vocab import PREFIXES
 
 DEFAULT_STORE_PATH = Path("out/store")
 DEFAULT_GRAPH_PATH = Path("out/graph.trig")

@@ -25,8 +25,9 @@ from rdflib.exceptions import ParserError
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
 
 from .errors import GraphNotFound, InputError
+from .prefixes import PREFIXES
 from .resources import load_json
-from .vocab import GRADE, PREFIXES, SG, THEME
+from .vocab import GRADE, SG, THEME
 
 VIEW_KINDS = ("full", "partners-failings", "area", "node")
 _FORMATS = {".trig": "trig", ".ttl": "turtle", ".nt": "nt", ".nq": "nquads"}

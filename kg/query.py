@@ -47,8 +47,8 @@ from rich.text import Text
 
 from . import store as store_module
 from .errors import GraphNotFound, InputError, QueryError
-from .resources import queries_dir
 from .prefixes import PREFIXES
+from .resources import queries_dir
 
 XSD = PREFIXES["xsd"]
 DEFAULT_GRAPH = Path("out") / "graph.trig"

@@ -47,8 +47,8 @@ from pyoxigraph import (
 
 from .errors import InputError
 from .exporters import load_store, serialize_sorted, union_triples, with_context
+from .prefixes import PREFIXES
 from .resources import queries_dir
-from .vocab import PREFIXES
 
 SOLUTION_FORMATS = {
     "application/sparql-results+json": QueryResultsFormat.JSON,

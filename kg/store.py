@@ -51,6 +51,7 @@ import pyoxigraph as ox
 
 from .errors import GraphNotFound, InputError
 from .export import UnionSummary, write_atomically
+from .prefixes import PREFIXES
 
 STORE_LINK = "store"
 _STATE = ".kg"
@@ -62,7 +63,7 @@ _PATCH_LIMIT = 0.25
 _COMPACT_EVERY = 4
 _BULK_PART_BYTES = 256 * 1024 * 1024
 _DEFAULT = ox.DefaultGraph()
-_RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _TURTLE = "graph.ttl"
 
 

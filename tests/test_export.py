@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.exporters import FORMATS, export_graph, export_ontology, load_store, union_triples
+from kg.prefixes import PREFIXES
 from kg.resources import ontology_dir
-from kg.vocab import PREFIXES
 from linked_data import FIXTURE, jena_riot, require_program
 
 

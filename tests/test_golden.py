@@ -16,7 +16,7 @@ from rdflib.compare import graph_diff, to_isomorphic
 
 from kg.ingest import read_document
 from kg.mapping import map_document
-from kg.vocab import PREFIXES
+from kg.prefixes import PREFIXES
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "input.txt").exists())

@@ -35,10 +35,10 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import InputError, RemoteError
+from kg.prefixes import PREFIXES
 from kg.push import ONTOLOGY_GRAPH, PushOptions, named_graphs, push
 from kg.resources import queries_dir
 from kg.serve import json_term, serving_store
-from kg.vocab import PREFIXES
 from linked_data import FIXTURE, free_port, require_program
 
 pytestmark = pytest.mark.server

@@ -72,7 +72,7 @@ def _expected_rows(store, query: str) -> list[tuple]:
 
 
 def _prefixes():
-    from kg.vocab import PREFIXES
+    from kg.prefixes import PREFIXES
 
     return PREFIXES
 
