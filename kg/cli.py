@@ -111,6 +111,8 @@ def _print_build_summary(report) -> None:
     failed = f" {len(report.failures)} file(s) failed." if report.failures else ""
     console.print(f"Built {report.documents} document(s): {report.triples} triples.{failed}")
     console.print(f"Mapped {report.mapped} file(s); {report.reused} unchanged file(s) taken from the cache.")
+    if report.compactor is not None:
+        console.print(f"Compacting the store in the background (process {report.compactor}); queries work meanwhile.")
     table = Table("class", "entities", title=None, box=None)
     for cls, count in sorted(report.classes.items(), key=lambda item: (-item[1], str(item[0]))):
         table.add_row(split_uri(cls)[1], str(count))

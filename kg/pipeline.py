@@ -12,7 +12,9 @@ changed, the previous build's ``graph.ttl`` and store are patched instead
 Faults: one build at a time per output folder (a lock file, ``BuildLocked`` for the
 second); a build killed at any point leaves the previous store and files usable, and
 the next build completes (every file is replaced atomically, the store is swapped by
-one rename). Memory holds one document per worker, not the corpus.
+one rename). Memory holds one document per worker, not the corpus. Once the build has
+published, its store is compacted in a process of its own (``kg.compaction``), which a
+later build ends before it starts.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
+from . import compaction
 from .cache import DocumentCache, Entry, mapper_fingerprint
 from .errors import BuildLocked, NothingBuilt
 from .export import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
@@ -58,13 +61,15 @@ Progress = Callable[[str, int, int], None]
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: output folder, HTML or not, worker processes (None: one per core),
-    ``rebuild`` to ignore the cache, and ``progress(stage, done, total)`` to hear how far
-    it got (stages ``"map"``, ``"write"``, ``"store"``, then ``"render"`` with HTML)."""
+    ``rebuild`` to ignore the cache, ``compact`` to compact the store in the background once
+    the build has returned, and ``progress(stage, done, total)`` to hear how far it got
+    (stages ``"map"``, ``"write"``, ``"store"``, then ``"render"`` with HTML)."""
 
     out_dir: Path = Path("out")
     html: bool | None = None  # None: draw graph.html up to HTML_MAX_DOCUMENTS documents
     jobs: int | None = None
     rebuild: bool = False
+    compact: bool = True
     progress: Progress | None = field(default=None, compare=False)
 
 
@@ -78,7 +83,8 @@ class BuildReport:
     """What a build did: counts for the summary, failures and warnings, files written.
 
     ``mapped`` documents were read and mapped in this build; ``reused`` came unchanged
-    from the cache.
+    from the cache; ``compactor`` is the process id of the store's background compaction,
+    if one was started (``kg.compaction``).
     """
 
     documents: int = 0
@@ -89,6 +95,7 @@ class BuildReport:
     written: list[Path] = field(default_factory=list)
     mapped: int = 0
     reused: int = 0
+    compactor: int | None = None
 
 
 def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildReport:
@@ -101,6 +108,7 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
     report = BuildReport()
     paths = discover(inputs)
     with _build_lock(options.out_dir):
+        compaction.stop(options.out_dir)
         cache = DocumentCache(options.out_dir / ".kg" / "cache", mapper_fingerprint())
         entries = _accepted(_cached_or_mapped(paths, cache, options, report), report)
         if not entries:
@@ -120,6 +128,8 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
             written.append(write_html(staging, _renderer(staging / "graph.trig")))
         report.written = publish(options.out_dir, generation, written)
         cache.keep_only({graph.quads.stem for graph in graphs})
+        if options.compact and not generation.compacted:
+            report.compactor = compaction.start(options.out_dir)
     report.documents, report.triples, report.classes = len(entries), summary.triples, summary.classes
     return report
 

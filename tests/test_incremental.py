@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 
 import pyoxigraph
 import pytest
@@ -11,7 +16,7 @@ from typer.testing import CliRunner
 
 import kg.mapping
 import kg.store
-from kg import pipeline
+from kg import compaction, pipeline
 from kg.cache import folders_fingerprint
 from kg.cli import app
 from kg.pipeline import BuildOptions, build
@@ -163,6 +168,7 @@ def test_a_damaged_live_store_is_rebuilt_from_the_cache(corpus, tmp_path, mapped
     build loads every cached graph afresh instead of failing (nothing is mapped again)."""
     out_dir = tmp_path / "out"
     _build(corpus, out_dir)
+    assert compaction.wait(out_dir, timeout=60)
     (out_dir / "store" / "CURRENT").unlink()
     mapped_ids.clear()
     (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
@@ -176,6 +182,7 @@ def test_only_the_live_store_and_the_one_it_replaced_are_kept(corpus, tmp_path):
     for round_number in range(3):
         (corpus / "annual-report.html").write_text(PAGE.format(title=f"Report, round {round_number}"), encoding="utf-8")
         _build(corpus, out_dir)
+    assert compaction.wait(out_dir, timeout=60)
     generations = sorted((out_dir / ".kg" / "generations").iterdir())
     assert len(generations) == 2
     assert (out_dir / "store").resolve().parent in {path.resolve() for path in generations}
@@ -227,30 +234,90 @@ def test_a_folder_without_hard_links_still_builds_and_rebuilds(corpus, tmp_path,
     assert_store_matches_files(out_dir)
 
 
-def test_every_fourth_patch_in_a_row_compacts_the_store(corpus, tmp_path):
-    """Each patch leaves small files of its own in the store; the fourth in a row merges them
-    all back into one sorted run (a build with nothing to change does not count), and the
-    store still holds exactly the published graph."""
+def _live_store(out_dir) -> tuple[int, bool, int]:
+    """The live generation's patch count, whether its store is compacted, and how many files that store reads."""
+    generation = (out_dir / "store").resolve().parent
+    manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    return manifest["patches"], manifest["compacted"], len(list((generation / "store").glob("*.sst")))
 
-    def live_store() -> tuple[int, int]:
-        """The live generation's patch count and the number of files its store reads."""
-        generation = (out_dir / "store").resolve().parent
-        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
-        return manifest["patches"], len(list((generation / "store").glob("*.sst")))
 
+def test_a_built_store_is_compacted_in_the_background_after_the_build_returns(corpus, tmp_path):
+    """The build publishes its store as loaded, or as patched, and returns; a compactor process
+    then publishes a compacted copy in its place (fewer files, the same graph)."""
     out_dir = tmp_path / "out"
-    _build(corpus, out_dir)
-    _, loaded_files = live_store()
+    loaded = _build(corpus, out_dir, compact=False)
+    assert loaded.compactor is None and _live_store(out_dir)[:2] == (0, False)
+    _, _, loaded_files = _live_store(out_dir)
+    (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
+    _build(corpus, out_dir, compact=False)
+    patches, compacted, patched_files = _live_store(out_dir)
+    assert (patches, compacted) == (1, False) and patched_files > loaded_files
+    published = output_bytes(out_dir)
+
+    report = _build(corpus, out_dir)  # nothing changed: the store is copied as it is, then compacted
+    assert report.compactor is not None
+    assert compaction.wait(out_dir, timeout=60)
+    patches, compacted, compacted_files = _live_store(out_dir)
+    assert (patches, compacted) == (0, True) and compacted_files <= loaded_files < patched_files
+    assert output_bytes(out_dir) == published
+    assert_store_matches_files(out_dir)
+    assert "published" in (out_dir / ".kg" / "compaction.log").read_text(encoding="utf-8")
+    assert _build(corpus, out_dir).compactor is None, "a compacted store copied unchanged needs no compaction"
+
+
+def test_a_build_ends_a_running_compaction_before_it_starts(corpus, tmp_path):
+    """A compactor that still runs when the next build starts is ended, and the build goes on;
+    a compactor ended at any point leaves the published store whole."""
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir, compact=False)
+    lock = out_dir / ".kg" / "compaction.lock"
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_COMPACTION_LOCK, str(lock)], stdout=subprocess.PIPE)
+    assert holder.stdout.readline().strip() == b"holding"
+    (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
+    report = _build(corpus, out_dir)
+    assert holder.wait(timeout=10) == -signal.SIGTERM
+    assert report.mapped == 1 and report.compactor is not None
+    compaction.stop(out_dir)
+    for delay in (0.0, 0.1, 0.3):
+        pid = compaction.start(out_dir)
+        time.sleep(delay)
+        os.kill(pid, signal.SIGKILL)
+        assert compaction.wait(out_dir, timeout=10)
+        assert_store_matches_files(out_dir)
+    _build(corpus, tmp_path / "fresh")
+    assert output_bytes(out_dir) == output_bytes(tmp_path / "fresh")
+
+
+# Stands in for a long compaction: takes the compaction lock as the compactor does, names itself, waits.
+HOLD_COMPACTION_LOCK = """
+import fcntl, os, sys, time
+lock = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(lock, fcntl.LOCK_EX)
+os.ftruncate(lock, 0)
+os.pwrite(lock, str(os.getpid()).encode(), 0)
+print("holding", flush=True)
+time.sleep(600)
+"""
+
+
+def test_four_patches_in_a_row_without_a_compaction_compact_inline(corpus, tmp_path):
+    """When builds come faster than compactions, the store's patches pile up; the fourth in a
+    row with none compacted between them compacts inline (a build with nothing to change does
+    not count), and the store still holds exactly the published graph."""
+    out_dir = tmp_path / "out"
+    _build(corpus, out_dir, compact=False)
+    _, _, loaded_files = _live_store(out_dir)
     patches, files = [], []
     for revision in range(1, 6):
         (corpus / "annual-report.html").write_text(PAGE.format(title=f"Annual report, revision {revision}"), encoding="utf-8")
-        _build(corpus, out_dir)
-        count, file_count = live_store()
+        _build(corpus, out_dir, compact=False)
+        count, compacted, file_count = _live_store(out_dir)
+        assert compacted == (count == 0)
         patches.append(count)
         files.append(file_count)
         assert_store_matches_files(out_dir)
-        _build(corpus, out_dir)  # nothing changed: not a patch
-        assert live_store()[0] == count
+        _build(corpus, out_dir, compact=False)  # nothing changed: not a patch
+        assert _live_store(out_dir)[0] == count
     assert patches == [1, 2, 3, 0, 1]
     assert min(files[:3]) > loaded_files >= files[3]
     _build(corpus, tmp_path / "fresh")

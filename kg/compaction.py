@@ -1,0 +1,137 @@
+"""Background compaction: the store a build leaves is compacted after the build has returned.
+
+A bulk-loaded or patched store is several sorted runs per index, and every look-up reads
+them all; one compacted run answers the library queries 20-35% faster (``kg.store``).
+Compacting takes about 4 s at 2,000 documents and 30-40 s at 20,000: more than a one-file
+rebuild itself. So ``kg build`` publishes its store as it is, then ``start`` hands it to a
+compactor process of its own session, which publishes a compacted copy in its place
+(``kg.store.compact_live``) while readers go on using the one they opened.
+
+One compactor per output folder, and never beside a build: the compactor holds
+``<out>/.kg/compaction.lock`` (its process id written in it) from before the build that
+started it lets go of the build lock, and a build's first act, under the build lock, is
+``stop``, which ends a running compactor and waits until it has gone. A compactor works
+on a copy, so ending it at any point loses nothing but its work; its half-made generation
+folder is dropped when the next build publishes. ``wait`` blocks until the compaction is
+done, for scripts and tests that want the compacted store.
+
+Run as ``python -m kg.compaction OUT_DIR LOCK_FD`` by ``start`` only; what it does and any
+error go to ``<out>/.kg/compaction.log``.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import time
+import traceback
+from contextlib import suppress
+from pathlib import Path
+
+from .store import compact_live
+
+_LOCK = "compaction.lock"
+_LOG = "compaction.log"
+# A compactor is asked to stop with SIGTERM, then killed when it is still there after this long.
+_STOP_GRACE_SECONDS = 5.0
+_POLL_SECONDS = 0.05
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def start(out_dir: Path) -> int | None:
+    """Start compacting ``out_dir``'s live store in a process of its own; its process id
+    (None if a compactor runs already).
+
+    Call it while holding the build lock, after ``stop``: the compaction lock is taken here,
+    before the build lets go of its own, and passes to the compactor, so no later build can
+    miss it. The compactor outlives the calling process and its terminal.
+    """
+    state = out_dir / ".kg"
+    lock = os.open(state / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if not _try_lock(lock):
+            return None
+        with open(state / _LOG, "ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "kg.compaction", str(out_dir), str(lock)],
+                pass_fds=(lock,),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+                env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))},
+            )
+        os.ftruncate(lock, 0)
+        os.pwrite(lock, str(process.pid).encode("ascii"), 0)
+        return process.pid
+    finally:
+        os.close(lock)  # the compactor holds the lock now, on its copy of this descriptor
+
+
+def stop(out_dir: Path) -> bool:
+    """End the compactor of ``out_dir`` if one runs, and return once it has gone; True if one ran.
+
+    It is asked with SIGTERM, and killed if it is still there after a few seconds.
+    """
+    path = out_dir / ".kg" / _LOCK
+    if not path.exists():
+        return False
+    with open(path, "r+b") as lock:
+        if _try_lock(lock):
+            return False
+        with suppress(ValueError, ProcessLookupError, PermissionError):
+            # The lock is held, so the process named in it is alive: the pid cannot be a reused one.
+            pid = int(lock.read().decode("ascii"))
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + _STOP_GRACE_SECONDS
+            while time.monotonic() < deadline:
+                if _try_lock(lock):
+                    return True
+                time.sleep(_POLL_SECONDS)
+            os.kill(pid, signal.SIGKILL)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return True
+
+
+def wait(out_dir: Path, timeout: float | None = None) -> bool:
+    """Block until no compactor runs on ``out_dir`` (at most ``timeout`` seconds); False on timeout."""
+    path = out_dir / ".kg" / _LOCK
+    if not path.exists():
+        return True
+    deadline = None if timeout is None else time.monotonic() + timeout
+    with open(path, "rb") as lock:
+        while not _try_lock(lock):
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(_POLL_SECONDS)
+    return True
+
+
+def _try_lock(lock) -> bool:
+    """Take the lock on ``lock`` without waiting; True when it was free (it stays taken until closed)."""
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def main(argv: list[str]) -> int:
+    """The compactor process: compact the live store of ``argv[0]``, holding the lock ``argv[1]``."""
+    out_dir, _lock = Path(argv[0]), int(argv[1])  # the lock is held as long as this process lives
+    began = time.monotonic()
+    try:
+        folder = compact_live(out_dir)
+    except Exception:  # noqa: BLE001 - a failed compaction leaves the store as it was; say why in the log
+        print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction failed:\n{traceback.format_exc()}", flush=True)
+        return 1
+    outcome = f"published {folder.name}" if folder else "nothing to do"
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction of {out_dir}: {outcome} in {time.monotonic() - began:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
