@@ -128,7 +128,7 @@ def floor(paths: list[Path]) -> tuple[float, int]:
 def timed_build(corpus: Path, out_dir: Path, jobs: int | None, html: bool, rebuild: bool = False):
     clock = StageClock()
     began = clock.mark()
-    report = build([corpus], BuildOptions(out_dir=out_dir, html=html, jobs=jobs, rebuild=rebuild, progress=clock))
+    report = build([corpus], BuildOptions(out_dir=out_dir, html=html, jobs=jobs, rebuild=rebuild, compact=True, progress=clock))
     ended = clock.mark()
     return report, ended[0] - began[0], ended[1] - began[1], clock.durations(began, ended)
 

