@@ -15,8 +15,9 @@ on a copy, so ending it at any point loses nothing but its work; its half-made g
 folder is dropped when the next build publishes. ``wait`` blocks until the compaction is
 done, for scripts and tests that want the compacted store.
 
-Run as ``python -m kg.compaction OUT_DIR LOCK_FD`` by ``start`` only; what it does and any
-error go to ``<out>/.kg/compaction.log``.
+Run as ``python -m kg.compaction OUT_DIR LOCK_FD`` by ``start`` only: that process forks the
+compactor, names it in the lock and exits, so the compactor belongs to no caller (no zombie,
+no process left to reap). What it does and any error go to ``<out>/.kg/compaction.log``.
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ import traceback
 from contextlib import suppress
 from pathlib import Path
 
-from .store import compact_live
-
 _LOCK = "compaction.lock"
 _LOG = "compaction.log"
 # A compactor is asked to stop with SIGTERM, then killed when it is still there after this long.
@@ -43,7 +42,7 @@ _PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 def start(out_dir: Path) -> int | None:
     """Start compacting ``out_dir``'s live store in a process of its own; its process id
-    (None if a compactor runs already).
+    (None if a compactor runs already, or none could be started: the log says why).
 
     Call it while holding the build lock, after ``stop``: the compaction lock is taken here,
     before the build lets go of its own, and passes to the compactor, so no later build can
@@ -54,8 +53,9 @@ def start(out_dir: Path) -> int | None:
     try:
         if not _try_lock(lock):
             return None
-        with open(state / _LOG, "ab") as log:
-            process = subprocess.Popen(
+        os.ftruncate(lock, 0)
+        with open(state / _LOG, "ab") as log, suppress(OSError, ValueError, subprocess.CalledProcessError):
+            subprocess.run(
                 [sys.executable, "-m", "kg.compaction", str(out_dir), str(lock)],
                 pass_fds=(lock,),
                 stdin=subprocess.DEVNULL,
@@ -63,10 +63,10 @@ def start(out_dir: Path) -> int | None:
                 stderr=log,
                 start_new_session=True,
                 env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))},
+                check=True,
             )
-        os.ftruncate(lock, 0)
-        os.pwrite(lock, str(process.pid).encode("ascii"), 0)
-        return process.pid
+            return int(os.pread(lock, 32, 0).decode("ascii"))
+        return None
     finally:
         os.close(lock)  # the compactor holds the lock now, on its copy of this descriptor
 
@@ -120,8 +120,15 @@ def _try_lock(lock) -> bool:
 
 
 def main(argv: list[str]) -> int:
-    """The compactor process: compact the live store of ``argv[0]``, holding the lock ``argv[1]``."""
-    out_dir, _lock = Path(argv[0]), int(argv[1])  # the lock is held as long as this process lives
+    """Fork the compactor of ``argv[0]``'s live store, which holds the lock ``argv[1]`` as long as it lives,
+    write its process id in the lock, and return; the compactor goes on to compact."""
+    out_dir, lock = Path(argv[0]), int(argv[1])
+    compactor = os.fork()
+    if compactor:
+        os.pwrite(lock, str(compactor).encode("ascii"), 0)
+        return 0
+    from .store import compact_live  # only the compactor needs the store: the first process exits quickly
+
     began = time.monotonic()
     try:
         folder = compact_live(out_dir)

@@ -285,6 +285,7 @@ def test_a_build_ends_a_running_compaction_before_it_starts(corpus, tmp_path):
     (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")
     report = _build(corpus, out_dir, compact=True)
     assert holder.wait(timeout=10) == -signal.SIGTERM
+    holder.stdout.close()
     assert report.mapped == 1 and report.compactor is not None
     compaction.stop(out_dir)
     for delay in (0.0, 0.1, 0.3):
