@@ -136,7 +136,8 @@ def main(argv: list[str]) -> int:
         print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction failed:\n{traceback.format_exc()}", flush=True)
         return 1
     outcome = f"published {folder.name}" if folder else "nothing to do"
-    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction of {out_dir}: {outcome} in {time.monotonic() - began:.1f} s", flush=True)
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction of {out_dir}: {outcome} in {time.monotonic() - began:.2f} s "
+          f"(CPU {time.process_time():.2f} s)", flush=True)
     return 0
 
 
