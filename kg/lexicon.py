@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Sequence
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
@@ -31,6 +32,46 @@ def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = Fal
             pattern = pattern.replace("'", "'?")
         escaped.append(pattern)
     return r"(?<![\w'])(?:" + "|".join(escaped) + r")" + ("s?" if plural else "") + r"(?![\w'])"
+
+
+class PatternSet:
+    """Several regexes found with one scan of the text, each match exactly as the pattern's own
+    ``finditer`` gives it (overlaps between patterns included).
+
+    A lookahead alternation of all the patterns finds, in one pass, every position where one
+    of them matches; each pattern is then tried only at those positions. Scanning a text once
+    instead of once per pattern is what makes it cheaper. The patterns must share their flags
+    and have no groups (an alternation of them would renumber groups and clash on names).
+    """
+
+    def __init__(self, patterns: Sequence[re.Pattern]):
+        if len({pattern.flags for pattern in patterns}) > 1 or any(pattern.groups for pattern in patterns):
+            raise ValueError("a PatternSet needs patterns with the same flags and no groups")
+        self.patterns = tuple(patterns)
+        starts = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+        self._starts = re.compile(f"(?=(?:{starts}))", patterns[0].flags if patterns else 0)
+
+    def finditer_each(self, text: str) -> list[list[re.Match]]:
+        """For each pattern, in order, ``list(pattern.finditer(text))``."""
+        positions = [start.start() for start in self._starts.finditer(text)]
+        return [_matches_at(pattern, text, positions) for pattern in self.patterns]
+
+
+def _matches_at(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
+    """What ``pattern.finditer(text)`` gives, knowing it can only match at ``positions``."""
+    matches: list[re.Match] = []
+    resume = 0
+    for position in positions:
+        if position < resume:
+            continue
+        match = pattern.match(text, position)
+        if match is None:
+            continue
+        if match.end() == position:
+            return list(pattern.finditer(text))  # an empty match: finditer's own rule decides what follows
+        matches.append(match)
+        resume = match.end()
+    return matches
 
 
 @cache

@@ -43,6 +43,18 @@ def test_extract_never_fails_on_arbitrary_text(text):
     _extract(text)
 
 
+_PATTERN_SET_ALPHABET = "aAbB sS\u017f'\n."
+
+
+@given(st.text(alphabet=_PATTERN_SET_ALPHABET, max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_a_pattern_set_finds_what_each_pattern_finds_alone(text):
+    """Overlaps, lookbehinds, boundaries, case folding and empty matches: each pattern's matches are its own."""
+    patterns = [re.compile(p, re.IGNORECASE) for p in (r"\ba+b", r"ab|b a", r"(?<!s )b+\b", r"s[^.\n]*?(?=\.|$)", r"(?:a|s)'?b?", r"a*")]
+    found = lexicon.PatternSet(patterns).finditer_each(text)
+    assert [[m.span() for m in matches] for matches in found] == [[m.span() for m in p.finditer(text)] for p in patterns]
+
+
 def test_lost_apostrophes_are_restored_in_the_clean_view():
     assert clean_view("Children s services It s We ll") == "Children's services It's We'll"
 
