@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Sequence
 
 from rdflib import Graph
@@ -216,20 +216,32 @@ class CueIndex:
             entries.sort(key=lambda entry: -len(entry[0]))
 
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, int]]:
-        tokens = [(m.start(), m.end(), m.group()) for m in _CUE_TOKEN.finditer(text, start, len(text) if end is None else end)]
-        keys = [_word_key(t[2]) for t in tokens]
+        """The hits in ``text[start:end]`` (``start`` >= 0), with offsets into ``text``."""
+        tokens, keys = _words(text[start:end] if start or end is not None else text)
         hits = []
-        for index, key in enumerate(keys):
-            for words, exact, tag, written_words in self._by_first.get(key, ()):
+        for index in [index for index, key in enumerate(keys) if key in self._by_first]:
+            for words, exact, tag, written_words in self._by_first[keys[index]]:
                 stop = index + len(words)
-                if keys[index:stop] == list(words) and all(
+                if keys[index:stop] == words and all(
                     not must or _same_form(tokens[index + k][2]) for k, must in enumerate(exact)
                 ):
-                    hits.append((tokens[index][0], tokens[stop - 1][1], tag, written_words))
+                    hits.append((start + tokens[index][0], start + tokens[stop - 1][1], tag, written_words))
         return hits
 
     def tags(self, text: str) -> set[str]:
         return {tag for _, _, tag, _ in self.find(text)}
+
+
+@lru_cache(maxsize=1024)
+def _words(text: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[str, ...]]:
+    """The words of ``text`` as (start, end, word), and their comparison keys.
+
+    Kept for the last texts seen: the cue, service-word and theme indexes all read the same
+    sentences, so each sentence is split once. (The word pattern has no lookaround, so the
+    words of a slice are the words of the text inside it.)
+    """
+    tokens = tuple((m.start(), m.end(), m.group()) for m in _CUE_TOKEN.finditer(text))
+    return tokens, tuple(_word_key(word) for _, _, word in tokens)
 
 
 def _same_form(token: str) -> bool:
