@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace, URIRef
 
@@ -38,11 +39,13 @@ KINDS = frozenset(
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens: ``"Children’s Services"`` -> ``"childrens-services"``.
 
     Apostrophes vanish rather than split words, so "Children's" and "Childrens" agree.
     Raises ValueError when nothing sluggable is left (an IRI must never end in ``/``).
+    Kept for the last texts slugged: a document's id, offsets and names come back for every IRI.
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     ascii_text = re.sub(r"['’`]", "", ascii_text.lower().replace("&", " and "))
