@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import lexicon
 from ..claims import Span
@@ -157,7 +157,10 @@ def _longest(clean: str, words, start: int, index: int) -> int:
     return best
 
 
+@lru_cache(maxsize=4096)
 def _has_head(name: str) -> bool:
+    """Does ``name`` end like an organisation's? Kept for the last names asked: a name is tried
+    word by word at every mention, and documents name the same organisations again and again."""
     return lexicon.any_organisation_head().search(name) is not None
 
 
