@@ -24,14 +24,42 @@ def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = Fal
 
     With ``flexible_apostrophe`` an apostrophe in a phrase also matches a lost one
     ("Children's" matches "Childrens" and "Children s").
+
+    When every phrase starts with an ASCII letter or digit, the phrases are grouped by that
+    character, each group behind a lookahead on it and all behind a lookahead on any of them,
+    so re turns most positions down with a test or two instead of one per phrase. The matches
+    are those of the plain alternation, with or without IGNORECASE: a group holds the phrases
+    whose first characters differ at most in case, in their longest-first order, and no
+    character can start phrases of two groups.
     """
-    escaped = []
-    for phrase in sorted(set(phrases), key=lambda p: (-len(p), p)):
-        pattern = re.escape(phrase).replace(r"\ ", r"\s+")
-        if flexible_apostrophe:
-            pattern = pattern.replace("'", "'?")
-        escaped.append(pattern)
-    return r"(?<![\w'])(?:" + "|".join(escaped) + r")" + ("s?" if plural else "") + r"(?![\w'])"
+    ordered = sorted(set(phrases), key=lambda p: (-len(p), p))
+    lookahead = initial_lookahead(ordered)
+    if lookahead:
+        groups: dict[str, list[str]] = {}
+        for phrase in ordered:
+            groups.setdefault(phrase[0].lower(), []).append(phrase)
+        body = "|".join(
+            initial_lookahead(group) + "(?:" + "|".join(_phrase_pattern(p, flexible_apostrophe) for p in group) + ")"
+            for group in groups.values()
+        )
+    else:
+        body = "|".join(_phrase_pattern(p, flexible_apostrophe) for p in ordered)
+    return r"(?<![\w'])" + lookahead + "(?:" + body + r")" + ("s?" if plural else "") + r"(?![\w'])"
+
+
+def initial_lookahead(phrases) -> str:
+    """ "(?=[CDc])" for phrases starting "C", "D" or "c": a test every phrase's match passes,
+    with or without IGNORECASE. Empty unless every phrase starts with an ASCII letter or digit
+    (which ``re.escape`` leaves as it is)."""
+    initials = {phrase[:1] for phrase in phrases}
+    if not initials or not all(initial.isascii() and initial.isalnum() for initial in initials):
+        return ""
+    return "(?=[" + "".join(sorted(initials)) + "])"
+
+
+def _phrase_pattern(phrase: str, flexible_apostrophe: bool) -> str:
+    pattern = re.escape(phrase).replace(r"\ ", r"\s+")
+    return pattern.replace("'", "'?") if flexible_apostrophe else pattern
 
 
 class PatternSet:
@@ -126,12 +154,12 @@ def role_titles() -> dict[str, RoleTitle]:
 def role_regex() -> re.Pattern:
     """A role title, optionally after modifiers, optionally continued by 'for/of <Capitalised words>'."""
     data = load_json("roles.json")
-    modifiers = "|".join(re.escape(m) for m in data["modifiers"])
+    modifiers = initial_lookahead(data["modifiers"]) + "(?:" + "|".join(re.escape(m) for m in data["modifiers"]) + ")"
     titles = alternation([entry["title"] for entry in data["titles"]], plural=True)
     continuation = r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*)?"
     heads = "|".join(re.escape(h) for h in data["title_heads"])
     other_titles = rf"(?<=, )(?:[A-Z][\w'-]+ ){{1,4}}(?:{heads})(?=,)"
-    return re.compile(rf"(?P<role>(?i:(?:(?:{modifiers})\s+)*{titles}){continuation}|{other_titles})")
+    return re.compile(rf"(?P<role>(?i:(?:{modifiers}\s+)*{titles}){continuation}|{other_titles})")
 
 
 @cache
