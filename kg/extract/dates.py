@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import initial_lookahead
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -16,10 +18,7 @@ _MONTHS = {
 }
 # The lookahead on a month's first letter lets re turn most positions down with one test, not
 # one per month name; it admits the same characters as the names do (case folding included).
-_MONTH = (
-    r"(?=[" + "".join(sorted({name[0] for name in _MONTHS})) + r"])"
-    r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-)
+_MONTH = initial_lookahead(_MONTHS) + r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _PATTERNS = (
