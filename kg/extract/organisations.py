@@ -54,7 +54,10 @@ def _national_mentions(clean: str) -> list[OrganisationMention]:
         body = lexicon.national_by_name().get(lexicon.fold(match.group()))
         if body:
             found.append(OrganisationMention(Span(match.start(), match.end()), match.group(), body.label, _acronym_after(clean, match.end())))
+    acronyms = {acronym for body in lexicon.national_bodies() for acronym in body.acronyms}
     for match in re.finditer(r"\b[A-Z][A-Za-z]{1,7}\b", clean):
+        if match.group() not in acronyms:
+            continue  # most capitalised words: no need to fold and look them up
         body = lexicon.national_by_name().get(lexicon.fold(match.group()))
         if body and match.group() in body.acronyms:
             found.append(OrganisationMention(Span(match.start(), match.end()), match.group(), body.label))
