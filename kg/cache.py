@@ -140,31 +140,33 @@ class DocumentCache:
 
     def _store(self, key: str, path: Path | None, document_id: str, graph: URIRef, triples: Iterable[tuple], warnings: tuple[str, ...]) -> Entry:
         graph_name = ox.NamedNode(str(graph))
-        lines = sorted(set(ox.serialize((_triple(t) for t in triples), format=ox.RdfFormat.N_TRIPLES).splitlines(True)))
-        suffix = b" " + str(graph_name).encode() + b" .\n"
-        nquads = b"".join(line[:-3] + suffix for line in lines)
-        write_atomically(self.quads_path(key), nquads)
-        write_atomically(self.trig_path(key), trig_block(nquads))
+        quads = [_quad(triple, graph_name) for triple in triples]
+        # The serialiser writes one line per quad, in order: keyed by its line, each quad is kept
+        # once, and sorting the lines sorts the quads for the TriG block too.
+        by_line = dict(zip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(True), quads))
+        lines = sorted(by_line)
+        write_atomically(self.quads_path(key), b"".join(lines))
+        write_atomically(self.trig_path(key), trig_block([by_line[line] for line in lines]))
         record = {"document_id": document_id, "graph": graph_name.value, "triples": len(lines), "warnings": list(warnings)}
         write_atomically(self.folder / f"{key}.json", json.dumps(record, sort_keys=True))
         return Entry(path, document_id, key, graph_name.value, len(lines), warnings)
 
 
-def trig_block(nquads: bytes) -> bytes:
-    """One named graph's N-Quads as a TriG block using the contract's prefixes, without them declared."""
-    if not nquads:
+def trig_block(quads: list[ox.Quad]) -> bytes:
+    """One named graph's quads, in order, as a TriG block using the contract's prefixes, without them declared."""
+    if not quads:
         return b""
-    return without_prefixes(ox.serialize(ox.parse(nquads, format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+    return without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
 
 
-def _triple(triple) -> ox.Triple:
+def _quad(triple, graph_name: ox.NamedNode) -> ox.Quad:
     subject, predicate, obj = triple
-    return ox.Triple(_term(subject), _term(predicate), _term(obj))
+    return ox.Quad(_term(subject), _term(predicate), _term(obj), graph_name)
 
 
 def _term(term):
     if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
+        return ox.NamedNode(term)  # read as the string it is: str(term) would only copy it
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     if isinstance(term, Literal):

@@ -15,13 +15,12 @@ import hashlib
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, XSD
 
 from . import lexicon
 from .claims import Assessment, Extraction, Finding, Judgement, Membership, Organisation, Recommendation, Response, Span
 from .extract import extract
 from .ingest import SourceDocument
-from .vocab import GRADE, SCHEMES_GRAPH, SG, THEME, grade_iri, graph_iri, mint, theme_iri
+from .vocab import DCTERMS, FOAF, GRADE, ORG, RDF, RDFS, SCHEMES_GRAPH, SG, SKOS, THEME, XSD, grade_iri, graph_iri, mint, theme_iri
 
 _ASSESSMENT_KINDS = {"Inspection": "inspection", "PracticeReview": "practice-review", "PeerReview": "peer-review", "Commission": "commission"}
 

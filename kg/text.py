@@ -82,12 +82,20 @@ def clean_view(text: str) -> str:
 
 
 @cache
-def _boilerplate_pattern() -> re.Pattern:
-    return re.compile("|".join(f"(?:{line})" for line in load_lines("boilerplate.txt")), re.IGNORECASE)
+def _boilerplate_patterns() -> tuple[re.Pattern, ...]:
+    """The furniture patterns as two alternations: those that open with "^", then the others.
+
+    A line matches one of the two exactly when it matches one pattern. Kept apart, the first
+    is tried only at the start of the line (re does not slide a search anchored at "^"),
+    where one alternation of all would be tried at every character.
+    """
+    patterns = load_lines("boilerplate.txt")
+    groups = ([p for p in patterns if p.startswith("^")], [p for p in patterns if not p.startswith("^")])
+    return tuple(re.compile("|".join(f"(?:{p})" for p in group), re.IGNORECASE) for group in groups if group)
 
 
 def is_boilerplate(line: str) -> bool:
-    return _boilerplate_pattern().search(line) is not None
+    return any(pattern.search(line) for pattern in _boilerplate_patterns())
 
 
 @lru_cache(maxsize=4)

@@ -9,15 +9,64 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace, URIRef
+from rdflib import namespace as rdflib_namespace
 
 from .prefixes import BASE, PREFIXES
 
-SG = Namespace(PREFIXES["sg"])
+
+class _Vocabulary(Namespace):
+    """A Namespace that makes each of its terms once: rdflib makes and checks a new URIRef on
+    every use, and the mapper writes the same classes, properties, themes and grades thousands
+    of times a build."""
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = super().__getattr__(name)
+        setattr(self, name, term)  # found as a plain attribute from now on
+        return term
+
+    def term(self, name: str) -> URIRef:
+        return _vocabulary_term(self, name)
+
+
+@lru_cache(maxsize=1024)
+def _vocabulary_term(namespace: _Vocabulary, name: str) -> URIRef:
+    return Namespace.term(namespace, name)
+
+
+class _Terms:
+    """The terms of one of rdflib's namespaces (``RDF.type``, ``DCTERMS["format"]``), each looked up
+    in rdflib once, so an unknown name still fails as rdflib fails it."""
+
+    def __init__(self, declared) -> None:
+        self._namespace = declared
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        return self._namespace[name]
+
+
+# The W3C vocabularies the mapper writes, as rdflib declares them.
+DCTERMS = _Terms(rdflib_namespace.DCTERMS)
+FOAF = _Terms(rdflib_namespace.FOAF)
+ORG = _Terms(rdflib_namespace.ORG)
+RDF = _Terms(rdflib_namespace.RDF)
+RDFS = _Terms(rdflib_namespace.RDFS)
+SKOS = _Terms(rdflib_namespace.SKOS)
+XSD = _Terms(rdflib_namespace.XSD)
+
+SG = _Vocabulary(PREFIXES["sg"])
 ID = Namespace(PREFIXES["id"])
-THEME = Namespace(PREFIXES["theme"])
-GRADE = Namespace(PREFIXES["grade"])
+THEME = _Vocabulary(PREFIXES["theme"])
+GRADE = _Vocabulary(PREFIXES["grade"])
 GRAPH = Namespace(PREFIXES["graph"])
 
 THEME_SCHEME = URIRef(PREFIXES["theme"])
@@ -38,11 +87,13 @@ KINDS = frozenset(
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=4096)
 def slugify(text: str) -> str:
     """Lower-case ASCII words joined by hyphens: ``"Children’s Services"`` -> ``"childrens-services"``.
 
     Apostrophes vanish rather than split words, so "Children's" and "Childrens" agree.
     Raises ValueError when nothing sluggable is left (an IRI must never end in ``/``).
+    Kept for the last texts slugged: a document's id, offsets and names come back for every IRI.
     """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     ascii_text = re.sub(r"['’`]", "", ascii_text.lower().replace("&", " and "))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import string
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,6 +43,43 @@ def test_the_same_name_always_mints_the_same_iri(name):
 @settings(max_examples=100, deadline=None)
 def test_extract_never_fails_on_arbitrary_text(text):
     _extract(text)
+
+
+_PATTERN_SET_ALPHABET = "aAbB sS\u017f'\n."
+
+
+@given(st.text(alphabet=_PATTERN_SET_ALPHABET, max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_a_pattern_set_finds_what_each_pattern_finds_alone(text):
+    """Overlaps, lookbehinds, boundaries, case folding and empty matches: each pattern's matches are its own."""
+    patterns = [re.compile(p, re.IGNORECASE) for p in (r"\ba+b", r"ab|b a", r"(?<!s )b+\b", r"s[^.\n]*?(?=\.|$)", r"(?:a|s)'?b?", r"a*")]
+    found = lexicon.PatternSet(patterns).finditer_each(text)
+    assert [[m.span() for m in matches] for matches in found] == [[m.span() for m in p.finditer(text)] for p in patterns]
+
+
+def test_first_letter_lookaheads_admit_what_the_letters_admit():
+    """What ``lexicon.alternation`` rests on, over every code point: under IGNORECASE a class of an
+    ASCII letter or digit admits what the character itself does, and no character is admitted
+    by two of them ("\u017f" is an "s", the Kelvin sign a "k", and nothing else)."""
+    every_character = "\n".join(chr(code) for code in range(sys.maxunicode + 1))
+    owners: dict[int, str] = {}
+    for initial in string.ascii_lowercase + string.digits:
+        admitted = {m.start() for m in re.finditer(f"(?i:{initial})", every_character)}
+        assert admitted == {m.start() for m in re.finditer(f"(?i:[{initial}{initial.upper()}])", every_character)}
+        assert not admitted & owners.keys(), initial
+        owners.update(dict.fromkeys(admitted, initial))
+
+
+@given(st.lists(st.text(alphabet="aAbBs\u017f' ", min_size=1, max_size=6), min_size=1, max_size=6), st.text(alphabet="aAbBs\u017f' x", max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_an_alternation_matches_as_the_plain_one(phrases, text):
+    """Grouped behind first-letter lookaheads or not, with or without IGNORECASE, the same matches."""
+    phrases = [p for p in phrases if p[0].isalnum()] or ["a"]
+    grouped = lexicon.alternation(phrases, plural=True)
+    body = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "'?") for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+    plain = r"(?<![\w'])(?:" + body + r")s?(?![\w'])"
+    for flags in (0, re.IGNORECASE):
+        assert [m.span() for m in re.finditer(grouped, text, flags)] == [m.span() for m in re.finditer(plain, text, flags)]
 
 
 def test_lost_apostrophes_are_restored_in_the_clean_view():

@@ -53,12 +53,20 @@ def _kind(kind: str) -> AssessmentKind:
     return next(k for k in assessment_kinds() if k.kind == kind)
 
 
+@cache
+def _kind_patterns() -> tuple[lexicon.PatternSet, tuple[tuple[int, AssessmentKind], ...]]:
+    """Every kind's patterns as one set, and the (data order, kind) each pattern belongs to."""
+    owners = tuple((order, kind) for order, kind in enumerate(assessment_kinds()) for _ in kind.patterns)
+    return lexicon.PatternSet([pattern for kind in assessment_kinds() for pattern in kind.patterns]), owners
+
+
 @lru_cache(maxsize=4)
 def _kind_mentions(clean: str) -> tuple[tuple[int, int, AssessmentKind, re.Match], ...]:
     """Every match of every kind's patterns, in text order (kinds in data order on ties)."""
+    patterns, owners = _kind_patterns()
     return tuple(sorted(
-        ((match.start(), order, kind, match) for order, kind in enumerate(assessment_kinds())
-         for pattern in kind.patterns for match in pattern.finditer(clean)),
+        ((match.start(), order, kind, match) for (order, kind), matches in zip(owners, patterns.finditer_each(clean))
+         for match in matches),
         key=lambda item: item[:2],
     ))
 

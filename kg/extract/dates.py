@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from ..lexicon import initial_lookahead
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -14,7 +16,9 @@ _MONTHS = {
     )
     for name in names
 }
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+# The lookahead on a month's first letter lets re turn most positions down with one test, not
+# one per month name; it admits the same characters as the names do (case folding included).
+_MONTH = initial_lookahead(_MONTHS) + r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _PATTERNS = (

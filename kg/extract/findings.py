@@ -12,6 +12,7 @@ else what the assessment assessed.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import cache
 
 from .. import lexicon
@@ -57,6 +58,7 @@ def find_findings(
     findings = []
     speech_paragraphs = _quoted_speech(clean, sentences) | _announced_items(clean, sentences)
     sections = _sections(clean, sentences)
+    resolved_in_order = sorted(resolved.items())
     for sentence in sentences:
         if _skip(sentence, excluded, speech_paragraphs):
             continue
@@ -72,7 +74,7 @@ def find_findings(
                 statement=re.sub(r"\s+", " ", clean[start:sentence.end]).strip(),
                 span=Span(start, sentence.end),
                 themes=themes_in(sentence.text),
-                implicates=_implicated(sentence, organisations, resolved, assessment),
+                implicates=_implicated(sentence, organisations, resolved_in_order, assessment),
                 assessment=assessment,
             )
         )
@@ -170,11 +172,13 @@ def _assessment_for(sentence: Segment, assessments: list[Assessment]) -> Assessm
     return max(before, key=lambda item: item[0])[1] if before else assessments[0]
 
 
-def _implicated(sentence: Segment, organisations, resolved, assessment: Assessment) -> list[str]:
+def _implicated(sentence: Segment, organisations, resolved_in_order: list[tuple[Span, str]], assessment: Assessment) -> list[str]:
+    """The organisations a finding implicates; ``resolved_in_order`` is every (span, key) resolved, sorted."""
+    first = bisect_left(resolved_in_order, sentence.start, key=_span_start)
+    stop = bisect_left(resolved_in_order, sentence.end, lo=first, key=_span_start)
     named = [
-        key for span, key in sorted(resolved.items())
-        if sentence.start <= span.start < sentence.end and organisations[key].cls not in ("Inspectorate",)
-        and key not in assessment.conducted_by
+        key for _, key in resolved_in_order[first:stop]
+        if organisations[key].cls not in ("Inspectorate",) and key not in assessment.conducted_by
     ]
     if named:
         return list(dict.fromkeys(named))
@@ -189,3 +193,7 @@ def _implicated(sentence: Segment, organisations, resolved, assessment: Assessme
     if pointed:
         return list(dict.fromkeys(pointed))
     return [k for k in assessment.assesses if organisations[k].unit_of is None][:1]
+
+
+def _span_start(item: tuple[Span, str]) -> int:
+    return item[0].start

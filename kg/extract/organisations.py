@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import lexicon
 from ..claims import Span
@@ -54,7 +54,10 @@ def _national_mentions(clean: str) -> list[OrganisationMention]:
         body = lexicon.national_by_name().get(lexicon.fold(match.group()))
         if body:
             found.append(OrganisationMention(Span(match.start(), match.end()), match.group(), body.label, _acronym_after(clean, match.end())))
+    acronyms = {acronym for body in lexicon.national_bodies() for acronym in body.acronyms}
     for match in re.finditer(r"\b[A-Z][A-Za-z]{1,7}\b", clean):
+        if match.group() not in acronyms:
+            continue  # most capitalised words: no need to fold and look them up
         body = lexicon.national_by_name().get(lexicon.fold(match.group()))
         if body and match.group() in body.acronyms:
             found.append(OrganisationMention(Span(match.start(), match.end()), match.group(), body.label))
@@ -157,7 +160,10 @@ def _longest(clean: str, words, start: int, index: int) -> int:
     return best
 
 
+@lru_cache(maxsize=4096)
 def _has_head(name: str) -> bool:
+    """Does ``name`` end like an organisation's? Kept for the last names asked: a name is tried
+    word by word at every mention, and documents name the same organisations again and again."""
     return lexicon.any_organisation_head().search(name) is not None
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from .. import lexicon
 from ..claims import Membership, Organisation, Span
@@ -244,13 +245,19 @@ def _name_after(clean: str, role_end: int, limit: int):
     role = lexicon.role_regex().match(clean, position, limit)
     if role and position > role_end:
         position = role.end() + 1
-    honorific = re.match(r"(?:" + "|".join(re.escape(h) for h in lexicon.honorifics()) + r")\.? ", clean[position:limit])
+    honorific = _honorific().match(clean[position:limit])
     if honorific:
         position += honorific.end()
     match = _NAME.match(clean, position, limit)
     if match and _is_person(clean, match.start("name"), match.group("name")):
         return match.group("name"), Span(match.start("name"), match.end("name"))
     return None
+
+
+@cache
+def _honorific() -> re.Pattern:
+    """An honorific and the space after it: "Dr ", "Mrs. "."""
+    return re.compile(r"(?:" + "|".join(re.escape(h) for h in lexicon.honorifics()) + r")\.? ")
 
 
 def _name_in_clause(clean: str, sentence: Segment, role_start: int):
