@@ -68,6 +68,11 @@ class StageClock:
     def mark(self) -> tuple[float, float]:
         return time.perf_counter(), self._cpu.seconds()
 
+    @property
+    def peak_worker_mb(self) -> float:
+        """The largest peak resident memory of the processes the build started, as sampled."""
+        return self._cpu.peak_descendant_mb
+
     def durations(self, began: tuple[float, float], ended: tuple[float, float]) -> dict[str, tuple[float, float]]:
         """Stage -> (wall seconds, CPU seconds), from the build's start and end marks."""
         marks = [("find and look up in cache", began)] + list(self.starts.items()) + [("", ended)]
@@ -75,11 +80,18 @@ class StageClock:
 
 
 class ProcessTreeCpu:
-    """CPU seconds used so far by this process and its descendants (live ones, and those seen before)."""
+    """CPU seconds used so far by this process and its descendants (live ones, and those seen before),
+    and the peak resident memory of the descendants seen (``peak_descendant_mb``).
+
+    The peak is read from each descendant's ``VmHWM`` rather than from ``RUSAGE_CHILDREN``,
+    which also counts, for a child forked from the build process, the build process's own
+    memory it shared until it ran another program.
+    """
 
     def __init__(self) -> None:
         self._tick = os.sysconf("SC_CLK_TCK")
         self._seen: dict[int, float] = {}
+        self.peak_descendant_mb = 0.0
         self._base = self._sample()
 
     def seconds(self) -> float:
@@ -105,7 +117,18 @@ class ProcessTreeCpu:
                 mine.update(chain)
         for pid in mine & used.keys():
             self._seen[pid] = max(self._seen.get(pid, 0.0), used[pid])
+        for pid in mine - {os.getpid()}:
+            self.peak_descendant_mb = max(self.peak_descendant_mb, _peak_resident_mb(pid))
         return sum(self._seen.values())
+
+
+def _peak_resident_mb(pid: int) -> float:
+    """``VmHWM`` of a live process in MB (0 when it is gone or has none)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), 0.0)
 
 
 def machine() -> str:
@@ -126,11 +149,12 @@ def floor(paths: list[Path]) -> tuple[float, int]:
 
 
 def timed_build(corpus: Path, out_dir: Path, jobs: int | None, html: bool, rebuild: bool = False):
+    """The build's report, wall and CPU seconds, stage durations and the largest mapping worker's peak memory (MB)."""
     clock = StageClock()
     began = clock.mark()
     report = build([corpus], BuildOptions(out_dir=out_dir, html=html, jobs=jobs, rebuild=rebuild, compact=True, progress=clock))
     ended = clock.mark()
-    return report, ended[0] - began[0], ended[1] - began[1], clock.durations(began, ended)
+    return report, ended[0] - began[0], ended[1] - began[1], clock.durations(began, ended), clock.peak_worker_mb
 
 
 def timed_compaction(out_dir: Path) -> tuple[float, str]:
@@ -238,9 +262,8 @@ def run(args, work: Path) -> None:
     print(f"corpus: {len(paths)} generated documents, {megabytes:.1f} MB")
 
     floor_seconds, sentences = floor(paths)
-    report, seconds, cpu_seconds, stages = timed_build(corpus, out_dir, args.jobs, args.html, rebuild=True)
+    report, seconds, cpu_seconds, stages, worker_peak = timed_build(corpus, out_dir, args.jobs, args.html, rebuild=True)
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"\nfloor (read + split into {sentences} sentences, one core): {floor_seconds:.2f} s, "
           f"{len(paths) / floor_seconds:.0f} documents/s, {megabytes / floor_seconds:.1f} MB/s")
     print(f"full build ({args.jobs or os.cpu_count()} jobs): {seconds:.2f} s for {report.documents} documents, {report.triples} triples"
@@ -253,10 +276,10 @@ def run(args, work: Path) -> None:
     print_compaction(out_dir)
     fresh_latencies = [] if args.no_queries else query_latencies(out_dir)
 
-    again, unchanged_seconds, _, _ = timed_build(corpus, out_dir, args.jobs, args.html)
+    again, unchanged_seconds, _, _, _ = timed_build(corpus, out_dir, args.jobs, args.html)
     print(f"\nrebuild, nothing changed: {unchanged_seconds:.2f} s ({again.reused} documents from the cache)")
     change_one(paths)
-    changed, changed_seconds, _, changed_stages = timed_build(corpus, out_dir, args.jobs, args.html)
+    changed, changed_seconds, _, changed_stages, _ = timed_build(corpus, out_dir, args.jobs, args.html)
     print(f"rebuild, one document changed: {changed_seconds:.2f} s = {100 * changed_seconds / seconds:.1f}% of the full build "
           f"(mapped {changed.mapped})  [goal: < 5%]")
     print_stages(changed_stages)
