@@ -72,7 +72,7 @@ def build(
     ),
     compact: bool = typer.Option(
         True, "--compact/--no-compact",
-        help="Compact the store in a background process once the build has returned (queries answer 20-35%% faster after); "
+        help="Compact the store in a background process once the build has returned (queries answer 20-35% faster after); "
              "--no-compact leaves no process at work in OUT, e.g. in a script that removes OUT next.",
     ),
 ) -> None:
