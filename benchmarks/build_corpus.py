@@ -157,16 +157,6 @@ def timed_build(corpus: Path, out_dir: Path, jobs: int | None, html: bool, rebui
     return report, ended[0] - began[0], ended[1] - began[1], clock.durations(began, ended), clock.peak_worker_mb
 
 
-def timed_compaction(out_dir: Path) -> tuple[float, str]:
-    """Seconds from now until the background compaction of ``out_dir`` is done, and the line
-    the compactor logged (its own wall and CPU time)."""
-    began = time.perf_counter()
-    compaction.wait(out_dir)
-    waited = time.perf_counter() - began
-    log = out_dir / ".kg" / "compaction.log"
-    return waited, log.read_text(encoding="utf-8").splitlines()[-1].split(": ", 1)[-1] if log.exists() else "no compaction"
-
-
 # A typical value for each required query parameter (kg query refuses to run without it).
 _REQUIRED_EXAMPLES = {"evidence": {"node": "Ofsted"}, "organisation-profile": {"organisation": "Ofsted"}}
 _TIME_QUERY = """
@@ -232,7 +222,13 @@ def change_one(paths: list[Path]) -> None:
 
 
 def print_compaction(out_dir: Path) -> None:
-    waited, logged = timed_compaction(out_dir)
+    """How long after now the background compaction of ``out_dir`` is done, and the line the
+    compactor logged (its own wall and CPU time)."""
+    began = time.perf_counter()
+    compaction.wait(out_dir)
+    waited = time.perf_counter() - began
+    log = out_dir / ".kg" / "compaction.log"
+    logged = log.read_text(encoding="utf-8").splitlines()[-1].split(": ", 1)[-1] if log.exists() else "no compaction"
     print(f"  compaction in the background once the build had returned: done {waited:.2f} s later; the compactor's log: {logged}")
 
 

@@ -86,11 +86,8 @@ def stop(out_dir: Path) -> bool:
             # The lock is held, so the process named in it is alive: the pid cannot be a reused one.
             pid = int(lock.read().decode("ascii"))
             os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + _STOP_GRACE_SECONDS
-            while time.monotonic() < deadline:
-                if _try_lock(lock):
-                    return True
-                time.sleep(_POLL_SECONDS)
+            if _released(lock, _STOP_GRACE_SECONDS):
+                return True
             os.kill(pid, signal.SIGKILL)
         fcntl.flock(lock, fcntl.LOCK_EX)
         return True
@@ -101,12 +98,18 @@ def wait(out_dir: Path, timeout: float | None = None) -> bool:
     path = out_dir / ".kg" / _LOCK
     if not path.exists():
         return True
-    deadline = None if timeout is None else time.monotonic() + timeout
     with open(path, "rb") as lock:
-        while not _try_lock(lock):
-            if deadline is not None and time.monotonic() > deadline:
-                return False
-            time.sleep(_POLL_SECONDS)
+        return _released(lock, timeout)
+
+
+def _released(lock, timeout: float | None) -> bool:
+    """Take ``lock`` once its holder lets go, polling for at most ``timeout`` seconds (None: no limit);
+    False if it was still held then."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while not _try_lock(lock):
+        if deadline is not None and time.monotonic() > deadline:
+            return False
+        time.sleep(_POLL_SECONDS)
     return True
 
 

@@ -371,7 +371,7 @@ def finish_generation(generation: Generation, graphs: dict[str, tuple[str, Path]
         "patches": generation.patches,
         "compacted": generation.compacted,
     }
-    write_atomically(generation.folder / _MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+    _write_manifest(generation.folder, manifest)
 
 
 def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Path]:
@@ -429,12 +429,16 @@ def compact_live(out_dir: Path) -> Path | None:
     for path in sorted(live.iterdir()):
         if path.is_file() and path.name != _MANIFEST:
             _link_or_copy(path, folder / path.name)
-    write_atomically(folder / _MANIFEST, json.dumps({**manifest, "patches": 0, "compacted": True}, indent=1, sort_keys=True))
+    _write_manifest(folder, {**manifest, "patches": 0, "compacted": True})
     if link.resolve().parent != live:
         shutil.rmtree(folder, ignore_errors=True)
         return None
     publish(out_dir, Generation(folder, store, 0, True), [])
     return folder
+
+
+def _write_manifest(folder: Path, manifest: dict) -> None:
+    write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
