@@ -48,6 +48,7 @@ from .store import (
     new_generation,
     patch_generation,
     publish,
+    release_free_memory,
     start_generation,
     union_change,
 )
@@ -141,7 +142,10 @@ def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -
 
     A thread loads the named graphs into the store while the files are written
     (pyoxigraph loads without the GIL, so the two share the cores), then the union
-    that writing the Turtle produced.
+    that writing the Turtle produced. The same thread loads both, so the union's load
+    reuses the memory the graphs' load freed (glibc gives each thread a heap of its
+    own), and the heaps' free memory goes back to the system in between: 2,000
+    documents peak at 1,122 MB, not 1,442 MB.
     """
     generation = new_generation(staging)
     union_file = staging / "union.nt"
@@ -156,7 +160,8 @@ def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -
             raise
         _tell(options, "store", 0, 1)
         loaded.result()
-        load_union(generation, union_file)
+        release_free_memory()
+        loader.submit(load_union, generation, union_file).result()
     union_file.unlink()
     return generation, written, summary
 

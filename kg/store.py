@@ -38,6 +38,7 @@ compactions), the fourth compacts inline.
 
 from __future__ import annotations
 
+import ctypes
 import io
 import json
 import os
@@ -290,6 +291,18 @@ def _bulk_load(store: ox.Store, ranges: list[tuple[Path, int, int]], rdf_format:
     """
     with io.BufferedReader(_Ranges(ranges, cancelled), buffer_size=1 << 20) as stream:
         store.bulk_load(stream, format=rdf_format, lenient=True)
+
+
+def release_free_memory() -> None:
+    """Give the free memory of this process's C heaps back to the system (glibc's ``malloc_trim``).
+
+    A bulk load frees hundreds of MB that glibc keeps for later; the next stage, in
+    another thread, would not reuse them. Does nothing where the C library has no
+    ``malloc_trim`` (musl, macOS).
+    """
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 class _Cancelled(Exception):

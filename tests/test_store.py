@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import subprocess
+import sys
+
 import pyoxigraph as ox
 import pytest
 
@@ -68,3 +72,42 @@ def test_bad_graph_files_are_refused_with_the_reason(tmp_path):
     broken.write_text("<https://example.org/a> <https://example.org/b> .\n", encoding="utf-8")
     with pytest.raises(InputError, match="not valid"):
         open_store(graph_path=broken)
+
+
+# A thread's heap left full of holes: 200 MB of 1 KB blocks, every 64th kept, the rest
+# freed. glibc keeps the free pages for later; release_free_memory gives them back.
+_HOLED_HEAP = """
+import ctypes, threading
+from kg.store import release_free_memory
+
+libc = ctypes.CDLL(None)
+libc.malloc.restype, libc.free.argtypes = ctypes.c_void_p, [ctypes.c_void_p]
+kept = []
+
+def fill_and_free():
+    blocks = [libc.malloc(1024) for _ in range(200_000)]
+    for block in blocks:
+        ctypes.memset(block, 1, 1024)
+    kept.extend(blocks[::64])
+    for index, block in enumerate(blocks):
+        if index % 64:
+            libc.free(block)
+
+def resident_mb():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) // 1024 for line in status if line.startswith("VmRSS:"))
+
+thread = threading.Thread(target=fill_and_free)
+thread.start()
+thread.join()
+before = resident_mb()
+release_free_memory()
+print(before, resident_mb())
+"""
+
+
+@pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "malloc_trim"), reason="the C library has no malloc_trim (not glibc)")
+def test_free_memory_of_a_thread_heap_goes_back_to_the_system():
+    done = subprocess.run([sys.executable, "-c", _HOLED_HEAP], capture_output=True, text=True, check=True)
+    before, after = map(int, done.stdout.split())
+    assert before - after > 100, f"resident {before} MB before, {after} MB after"
