@@ -17,7 +17,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_CHILD = """
+# The first line of a child's code: Ctrl-C (SIGINT) raises KeyboardInterrupt, as at a
+# terminal, even when the test run started with SIGINT ignored (as a shell's background
+# job does), which every child would otherwise inherit.
+INTERRUPTIBLE = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+
+_CHILD = INTERRUPTIBLE + """
 import sys, time
 from pathlib import Path
 from kg.pipeline import BuildOptions, build

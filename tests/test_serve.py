@@ -24,6 +24,7 @@ from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TU
 from kg.resources import queries_dir
 from kg.serve import ServeOptions, accepted_types, make_server, serving_store
 from linked_data import FIXTURE, free_port
+from scale_helpers import INTERRUPTIBLE
 
 pytestmark = pytest.mark.server
 
@@ -276,7 +277,8 @@ def test_every_library_query_over_the_seed_graph_matches_the_embedded_answer(see
 
 def test_cli_serve_says_where_it_serves_and_stops_on_ctrl_c():
     port = free_port()
-    command = [sys.executable, "-m", "kg.cli", "serve", "--graph", str(FIXTURE), "--port", str(port)]
+    command = [sys.executable, "-c", INTERRUPTIBLE + "from kg.cli import main; main()",
+               "serve", "--graph", str(FIXTURE), "--port", str(port)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first_line = process.stdout.readline()
