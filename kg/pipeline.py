@@ -155,13 +155,13 @@ def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -
         try:
             _tell(options, "write", 0, 1)
             written, summary = write_graph_files(staging, graphs, union_file)
+            _tell(options, "store", 0, 1)
+            loaded.result()
+            release_free_memory()
+            loader.submit(load_union, generation, union_file, cancelled).result()
         except BaseException:
             cancelled.set()
             raise
-        _tell(options, "store", 0, 1)
-        loaded.result()
-        release_free_memory()
-        loader.submit(load_union, generation, union_file).result()
     union_file.unlink()
     return generation, written, summary
 

@@ -265,8 +265,11 @@ def load_graphs(generation: Generation, quads_files: list[Path], cancelled: thre
         return
 
 
-def load_union(generation: Generation, union: Path) -> None:
-    """Bulk-load ``union`` (N-Triples, the graphs' distinct triples) as ``generation``'s default graph."""
+def load_union(generation: Generation, union: Path, cancelled: threading.Event) -> None:
+    """Bulk-load ``union`` (N-Triples, the graphs' distinct triples) as ``generation``'s default graph.
+
+    Like ``load_graphs``, stops at the next read once ``cancelled`` is set.
+    """
     length = union.stat().st_size
     cuts = [0]
     with union.open("rb") as lines:
@@ -275,8 +278,11 @@ def load_union(generation: Generation, union: Path) -> None:
             lines.readline()
             cuts.append(lines.tell())
     cuts.append(length)
-    for start, end in zip(cuts, cuts[1:]):
-        _bulk_load(generation.store, [(union, start, end)], ox.RdfFormat.N_TRIPLES, threading.Event())
+    try:
+        for start, end in zip(cuts, cuts[1:]):
+            _bulk_load(generation.store, [(union, start, end)], ox.RdfFormat.N_TRIPLES, cancelled)
+    except _Cancelled:
+        return
 
 
 def _bulk_load(store: ox.Store, ranges: list[tuple[Path, int, int]], rdf_format: ox.RdfFormat, cancelled: threading.Event) -> None:

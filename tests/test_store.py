@@ -5,12 +5,13 @@ from __future__ import annotations
 import ctypes
 import subprocess
 import sys
+import threading
 
 import pyoxigraph as ox
 import pytest
 
 from kg.errors import GraphNotFound, InputError
-from kg.store import open_store
+from kg.store import load_graphs, load_union, new_generation, open_store
 from kg.vocab import SCHEMES_GRAPH, graph_iri
 
 from scale_helpers import assert_store_matches_files
@@ -111,3 +112,24 @@ def test_free_memory_of_a_thread_heap_goes_back_to_the_system():
     done = subprocess.run([sys.executable, "-c", _HOLED_HEAP], capture_output=True, text=True, check=True)
     before, after = map(int, done.stdout.split())
     assert before - after > 100, f"resident {before} MB before, {after} MB after"
+
+
+def test_the_loaders_stop_once_cancelled_and_load_everything_otherwise(tmp_path):
+    triples = [f"<urn:s:{index}> <urn:p> \"{index}\" .\n" for index in range(5000)]
+    union = tmp_path / "union.nt"
+    union.write_text("".join(triples), encoding="utf-8")
+    quads = tmp_path / "graph.nq"
+    quads.write_text("".join(line.replace(" .\n", " <urn:g> .\n") for line in triples), encoding="utf-8")
+    cancelled = threading.Event()
+    cancelled.set()
+    (tmp_path / "stopped").mkdir()
+    (tmp_path / "loaded").mkdir()
+    stopped = new_generation(tmp_path / "stopped")
+    load_graphs(stopped, [quads], cancelled)
+    load_union(stopped, union, cancelled)
+    assert len(stopped.store) == 0
+
+    loaded = new_generation(tmp_path / "loaded")
+    load_graphs(loaded, [quads], threading.Event())
+    load_union(loaded, union, threading.Event())
+    assert len(loaded.store) == 10000
