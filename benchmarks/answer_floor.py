@@ -41,30 +41,32 @@ def store_answer(store: ox.Store, sparql: str, parameters: dict[str, str]) -> tu
     bound = {ox.Variable(name): parameter_term(value) for name, value in parameters.items()}
     answer = store.query(sparql, prefixes=PREFIXES, substitutions=bound)
     variables = [variable.value for variable in answer.variables]
-    quads, always = [], {name: True for name in variables}
+    quads, bound_somewhere, unbound_somewhere = [], set(), set()
     rows = 0
     for rows, solution in enumerate(answer, start=1):
         row = ox.NamedNode(f"{_ROW}{rows}")
-        quads.append(ox.Quad(row, _RANK, ox.Literal(str(rows), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))))
+        quads.append(ox.Quad(row, _RANK, ox.Literal(rows)))
         for name in variables:
             value = solution[name]
             if value is None:
-                always[name] = False
+                unbound_somewhere.add(name)
             else:
+                bound_somewhere.add(name)
                 quads.append(ox.Quad(row, ox.NamedNode(_COLUMN + name), value))
     store.bulk_extend(quads)
     store.flush()
-    columns = [name for name in variables if any(quad.predicate.value == _COLUMN + name for quad in quads)]
-    return columns, rows, reading_query(columns, always)
+    columns = [name for name in variables if name in bound_somewhere]
+    return columns, rows, reading_query(columns, unbound_somewhere)
 
 
-def reading_query(columns: list[str], always: dict[str, bool]) -> str:
+def reading_query(columns: list[str], optional: set[str]) -> str:
     """The rows back in rank order, each column a sub-select hash-joined on the row (the
-    fastest form in pyoxigraph: one scan of each column), OPTIONAL where a column is sometimes unbound."""
+    fastest form in pyoxigraph: one scan of each column), OPTIONAL for the ``optional`` ones
+    (sometimes unbound)."""
     parts = [f"{{ SELECT ?row ?rank WHERE {{ ?row <{_RANK.value}> ?rank }} }}"]
     for name in columns:
         select = f"{{ SELECT ?row ?{name} WHERE {{ ?row <{_COLUMN}{name}> ?{name} }} }}"
-        parts.append(select if always[name] else f"OPTIONAL {select}")
+        parts.append(f"OPTIONAL {select}" if name in optional else select)
     projection = " ".join(f"?{name}" for name in columns)
     return f"SELECT {projection} WHERE {{ {' '.join(parts)} }} ORDER BY ?rank"
 
