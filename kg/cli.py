@@ -75,6 +75,8 @@ def build(
         help="Compact the store in a background process once the build has returned (queries answer 20-35% faster after); "
              "--no-compact leaves no process at work in OUT, e.g. in a script that removes OUT next.",
     ),
+    follow_links: bool = typer.Option(False, "--follow-links", help="Read files that symbolic links lead to outside the folders given (default: skipped with a warning)."),
+    force: bool = typer.Option(False, "--force", help="Build into OUT even when it is not empty and not an sgkg build (its graph.* files are then overwritten)."),
 ) -> None:
     """Build the graph of the documents under PATHS into OUT (and the store OUT/store).
 
@@ -87,7 +89,9 @@ def build(
     from .pipeline import BuildOptions, build as run_build
 
     with _build_progress() as progress:
-        report = run_build(list(paths), BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, compact=compact, progress=progress))
+        options = BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, compact=compact, progress=progress,
+                               follow_links=follow_links, force=force)
+        report = run_build(list(paths), options)
     _print_build_summary(report)
     if report.failures:
         raise PartialBuild(f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built")

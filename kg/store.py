@@ -42,6 +42,7 @@ import ctypes
 import io
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -68,6 +69,7 @@ _BULK_PART_BYTES = 256 * 1024 * 1024
 _DEFAULT = ox.DefaultGraph()
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _TURTLE = "graph.ttl"
+_GENERATION_NAME = re.compile(r"^[0-9a-f]+-[0-9]+$")
 
 
 def open_store(out_dir: Path | None = None, graph_path: Path | None = None) -> ox.Store:
@@ -402,7 +404,8 @@ def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Pa
     Raises InputError when ``<out>/store`` exists and is not the link a build made.
     """
     link = out_dir / STORE_LINK
-    if link.exists() and not link.is_symlink():
+    generations = (_state(out_dir) / _GENERATIONS).resolve()
+    if (link.exists() or link.is_symlink()) and not (link.is_symlink() and link.resolve().parent.parent == generations):
         raise InputError(f"{link} is not a store made by kg build; move it away and build again")
     replaced = link.resolve().parent if link.is_symlink() and link.exists() else None
     temporary = _state(out_dir) / f"{STORE_LINK}.link"
@@ -418,7 +421,8 @@ def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Pa
     os.replace(temporary, link)
     keep = {generation.folder.resolve(), replaced.resolve() if replaced else None}
     for folder in (_state(out_dir) / _GENERATIONS).iterdir():
-        if folder.resolve() not in keep:
+        # Only folders named as start_generation names them: nothing else there is a build's.
+        if folder.resolve() not in keep and _GENERATION_NAME.match(folder.name):
             shutil.rmtree(folder, ignore_errors=True)
     return published
 

@@ -277,3 +277,142 @@ def test_kg_query_still_answers_and_raises_its_own_errors():
         from kg.query import QueryRequest, answer_request
 
         answer_request(QueryRequest(expression="SELECT * WHERE { ?s ?p }", graph=FIXTURE))
+
+
+# --- the output folder and the input folder -------------------------------------------------
+
+GOOD = "Wexcombe Council asked Ofsted to inspect its children's services in 2023.\n"
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def _foreign_folder(folder: Path) -> dict[str, bytes]:
+    """A folder someone else owns, with files named as a build's would be."""
+    for name, text in [("notes.txt", "mine"), ("graph.ttl", "my own turtle"), ("graph.html", "<p>my page</p>"),
+                       (".kg/cache/mine.json", "{}"), (".kg/generations/keep/data.txt", "keep me")]:
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return _snapshot(folder)
+
+
+def _inputs(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "inspection.txt").write_text(GOOD, encoding="utf-8")
+    return folder
+
+
+def test_out_refuses_a_folder_that_is_not_a_build_and_keeps_every_file(tmp_path):
+    """--out overwrote graph.ttl and graph.html there and deleted files under .kg/."""
+    from kg.pipeline import BuildOptions, build
+
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    before = _foreign_folder(foreign)
+    with pytest.raises(InputError, match="not an sgkg build"):
+        build([_inputs(tmp_path / "in")], BuildOptions(out_dir=foreign, html=False))
+    result = CliRunner().invoke(app, ["build", str(tmp_path / "in"), "--out", str(foreign), "--no-html", "--no-compact"])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert _snapshot(foreign) == before
+
+
+def test_force_builds_into_it_and_still_deletes_nothing_it_did_not_write(tmp_path):
+    from kg.pipeline import BuildOptions, build
+
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    before = _foreign_folder(foreign)
+    for _ in range(2):  # the second build drops the first build's generation and cache entries
+        build([_inputs(tmp_path / "in")], BuildOptions(out_dir=foreign, html=False, force=True))
+    after = _snapshot(foreign)
+    for name in ("notes.txt", ".kg/cache/mine.json", ".kg/generations/keep/data.txt"):
+        assert after[name] == before[name]
+    assert b"Wexcombe" in after["graph.ttl"] and after["graph.html"] == before["graph.html"]
+    assert (foreign / ".kg" / "sgkg-build").is_file()
+
+
+def test_a_new_an_empty_and_a_previous_build_folder_are_built_into(tmp_path):
+    from kg.pipeline import BuildOptions, build
+
+    inputs = _inputs(tmp_path / "in")
+    (tmp_path / "empty").mkdir()
+    for out in (tmp_path / "new", tmp_path / "empty", tmp_path / "new"):
+        assert build([inputs], BuildOptions(out_dir=out, html=False)).documents == 1
+
+
+def test_building_a_folder_twice_never_reads_its_own_outputs(tmp_path, monkeypatch):
+    """`kg build .` twice read its own out/graph.html as a document the second time."""
+    _inputs(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        result = CliRunner().invoke(app, ["build", ".", "--no-compact"])
+        assert result.exit_code == 0, result.output
+        assert "Built 1 document(s)" in result.output and "graph.html" in result.output
+    assert "out/" not in result.output.split("wrote")[0]  # nothing under out/ read, warned or failed
+
+
+def test_another_builds_output_folder_is_skipped_with_a_warning(tmp_path):
+    from kg.pipeline import BuildOptions, build
+
+    inputs = _inputs(tmp_path / "in")
+    build([inputs], BuildOptions(out_dir=inputs / "old-build", html=True))
+    report = build([inputs], BuildOptions(out_dir=tmp_path / "out", html=False))
+    assert report.documents == 1
+    assert any("old-build: the output folder of an sgkg build" in warning for warning in report.warnings)
+
+
+def test_a_link_out_of_the_input_folder_is_not_followed(tmp_path):
+    """Text of a file outside the folder landed in the graph; system files were read and hashed."""
+    from kg.pipeline import BuildOptions, build
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text("Private text about Brightmoor Council.\n", encoding="utf-8")
+    inputs = _inputs(tmp_path / "in")
+    (inputs / "leak.txt").symlink_to(outside / "secret.txt")
+    (inputs / "folder").symlink_to(outside)
+    (inputs / "inside.txt").symlink_to(inputs / "inspection.txt")  # a link within the folder is fine
+    report = build([inputs], BuildOptions(out_dir=tmp_path / "out", html=False))
+    assert report.documents == 1 and not report.failures
+    assert sum("not followed" in warning for warning in report.warnings) == 2
+    assert b"Brightmoor" not in (tmp_path / "out" / "graph.trig").read_bytes()
+    followed = build([inputs], BuildOptions(out_dir=tmp_path / "out2", html=False, follow_links=True))
+    assert followed.documents == 2 and b"Brightmoor" in (tmp_path / "out2" / "graph.trig").read_bytes()
+
+
+# --- hostile files: each refused or read, and the build goes on -----------------------------
+
+@pytest.mark.parametrize("charset", ["rot13", "zlib", "base64", "hex", "utf-7", "punycode", "no-such-charset"])
+def test_an_unknown_or_non_text_charset_falls_back_with_a_warning(tmp_path, charset):
+    """A page declaring charset="rot13" (or zlib, base64, hex) stopped the build with a traceback."""
+    from kg.ingest import read_document
+
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><head><meta charset="{charset}"></head><body><p>Wexcombe Council met.</p></body></html>',
+                    encoding="utf-8")
+    document = read_document(page)
+    assert document.text == "Wexcombe Council met."
+    assert len(document.warnings) == 1 and charset in document.warnings[0] and "read as utf-8" in document.warnings[0]
+
+
+def test_a_file_name_that_is_not_utf8_is_built_and_printed(tmp_path):
+    """A file name that is not UTF-8 stopped the build with a traceback, nothing written."""
+    import os
+
+    inputs = _inputs(tmp_path / "in")
+    odd = os.path.join(os.fsencode(inputs), b"minutes-\xff\xfe.txt")
+    with open(odd, "wb") as stream:
+        stream.write(b"Brightmoor Council met Ofsted inspectors in 2022.\n")
+    result = CliRunner().invoke(app, ["build", str(inputs), "--out", str(tmp_path / "out"), "--no-html", "--no-compact"])
+    assert result.exit_code == 0, result.output
+    assert "Built 2 document(s)" in result.output
+    assert "minutes-\ufffd\ufffd.txt" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_one_bad_file_is_reported_and_skipped_with_exit_6(tmp_path):
+    inputs = _inputs(tmp_path / "in")
+    (inputs / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    result = CliRunner().invoke(app, ["build", str(inputs), "--out", str(tmp_path / "out"), "--no-html", "--no-compact"])
+    assert result.exit_code == 6
+    assert "Built 1 document(s)" in result.output and "broken.docx" in result.output
