@@ -56,6 +56,7 @@ import pyoxigraph as ox
 from .errors import GraphNotFound, InputError
 from .export import UnionSummary, write_atomically
 from .prefixes import PREFIXES
+from .xml_entities import check_entities
 
 STORE_LINK = "store"
 _STATE = ".kg"
@@ -99,6 +100,7 @@ def load_graph_file(path: Path) -> ox.Store:
     rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
     if rdf_format is None:
         raise InputError(f"{path}: unknown RDF format; use .ttl, .trig, .nt, .nq, .rdf, .jsonld or .n3")
+    check_entities(path)
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=rdf_format)

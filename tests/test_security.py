@@ -416,3 +416,152 @@ def test_one_bad_file_is_reported_and_skipped_with_exit_6(tmp_path):
     result = CliRunner().invoke(app, ["build", str(inputs), "--out", str(tmp_path / "out"), "--no-html", "--no-compact"])
     assert result.exit_code == 6
     assert "Built 1 document(s)" in result.output and "broken.docx" in result.output
+
+
+def _bounded(call, *, seconds: float, megabytes: int):
+    """``call()`` in a forked child with ``seconds`` and ``megabytes`` (beyond this process's size)."""
+    from kg.isolation import run_in_child
+
+    outcome = run_in_child(call, timeout=seconds, memory_mb=megabytes)
+    assert outcome.finished, f"not within {seconds} s and {megabytes} MB: {outcome.how} {outcome.message}"
+    return outcome
+
+
+def _docx_with_huge_body(megabytes: float) -> bytes:
+    """A Word file whose document.xml inflates to ``megabytes`` MB (it compresses about 1000:1)."""
+    import io
+    import zipfile
+
+    from fixtures.ingest.samples import make_docx_of
+
+    source = zipfile.ZipFile(io.BytesIO(make_docx_of(["Wexcombe Council"])))
+    buffer = io.BytesIO()
+    paragraph = b"<w:p><w:r><w:t>Wexcombe Council</w:t></w:r></w:p>" * 1000
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+        for item in source.infolist():
+            if item.filename != "word/document.xml":
+                bomb.writestr(item, source.read(item))
+                continue
+            original = source.read(item)
+            head, tail = original.split(b"<w:body>")
+            with bomb.open("word/document.xml", "w", force_zip64=False) as stream:
+                stream.write(head + b"<w:body>")
+                for _ in range(int(megabytes * 1024 * 1024) // len(paragraph)):
+                    stream.write(paragraph)
+                stream.write(tail)
+    return buffer.getvalue()
+
+
+def _understated(archive: bytes, member: bytes, size: int) -> bytes:
+    """``archive`` with ``member``'s stated size (both headers) set to ``size`` and its CRC to
+    that of its first ``size`` bytes, so the zip-bomb check of the headers saw a small file."""
+    import io
+    import struct
+    import zipfile
+    import zlib
+
+    prefix = zipfile.ZipFile(io.BytesIO(archive)).open(member.decode()).read(size)
+    data = bytearray(archive)
+    for signature, crc_at, size_at, name_at in ((b"PK\x03\x04", 14, 22, 30), (b"PK\x01\x02", 16, 24, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            name_length = struct.unpack_from("<H", data, start + (26 if signature == b"PK\x03\x04" else 28))[0]
+            if bytes(data[start + name_at:start + name_at + name_length]) == member:
+                struct.pack_into("<I", data, start + crc_at, zlib.crc32(prefix))
+                struct.pack_into("<I", data, start + size_at, size)
+            start += 4
+    return bytes(data)
+
+
+@pytest.mark.parametrize("understate", [False, True], ids=["honest-sizes", "faked-sizes"])
+def test_a_docx_bomb_is_refused_within_time_and_memory(tmp_path, understate):
+    """1 MB of DOCX used 2.2 GB per worker; with sizes faked, 1.2 MB reached 6.5 GB.
+
+    A 150 MB body (about 150 KB zipped) is refused within 30 s and 400 MB, whatever its
+    headers say; with the stated size faked small, the body read is cut there and fails.
+    """
+    from kg.ingest import read_document
+
+    raw = _docx_with_huge_body(150)
+    if understate:
+        raw = _understated(raw, b"word/document.xml", 4096)
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(raw)
+    assert len(raw) < 2 * 1024 * 1024
+
+    def read() -> str:
+        try:
+            read_document(path)
+        except InputError as error:
+            return str(error)
+        return "read"
+
+    outcome = _bounded(read, seconds=30, megabytes=400)
+    assert outcome.value.startswith(str(path)) and ("zip bomb" in outcome.value or "corrupt" in outcome.value)
+
+
+def test_a_large_honest_docx_is_still_read():
+    """The limits leave a real document alone: a 1 MB body (21,000 paragraphs) is read."""
+    from kg.readers.docx import read_docx
+
+    text = read_docx(_docx_with_huge_body(1)).text
+    assert text.count("Wexcombe Council") == 21_001
+
+
+@pytest.mark.parametrize("tag", ["div", "span", "b"])
+def test_deeply_nested_html_is_read_in_linear_time(tag):
+    """300 KB of nested tags took 43 s (the parser's scope checks and the text of every node)."""
+    from kg.readers.html import MAX_NESTING, read_html
+
+    count = 300_000 // (2 * len(tag) + 6)
+    raw = ("<html><body>" + f"<{tag}>Wexcombe " * count + "</body></html>").encode()
+    extracted = _bounded(lambda: read_html(raw), seconds=10, megabytes=400).value
+    assert extracted.text.count("Wexcombe") == count
+    assert any(f"over {MAX_NESTING} deep" in warning for warning in extracted.warnings)
+
+
+def test_ordinary_nesting_is_left_as_it_is():
+    from kg.readers.html import flatten_deep_nesting
+
+    page = "<html><body>" + "<div><p>text<ul><li>item" * 20 + "</body></html>"
+    assert flatten_deep_nesting(page) == (page, 0)
+
+
+LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+<!ENTITY a "ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha ha">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">
+<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">
+<!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">
+<!ENTITY e "&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;">
+<!ENTITY f "&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;&e;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+<rdf:Description rdf:about="http://example.org/s"><ex:p>&f;&f;&f;&f;&f;&f;&f;&f;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("command", ["query", "export", "serve"])
+def test_rdf_xml_entities_that_expand_without_bound_are_refused(tmp_path, command):
+    """779 bytes of RDF/XML given to --graph grew past 24 GB."""
+    path = tmp_path / "laughs.rdf"
+    path.write_text(LAUGHS, encoding="utf-8")
+    arguments = {"query": ["query", "-e", "ASK { ?s ?p ?o }"], "export": ["export"], "serve": ["serve", "--port", "0"]}
+    result = CliRunner().invoke(app, arguments[command] + ["--graph", str(path)])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [f"error: {path}: entity b refers to another entity; refused "
+                                                  "(nested entities can expand without bound)"]
+
+
+def test_rdf_xml_with_namespace_entities_still_loads(tmp_path):
+    """Ontology editors declare entities as short names for namespaces: those are read."""
+    path = tmp_path / "editor.rdf"
+    path.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY ex "http://example.org/" > ]>\n'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+        '<rdf:Description rdf:about="&ex;s"><ex:p>Wexcombe</ex:p></rdf:Description></rdf:RDF>\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(app, ["query", "--graph", str(path), "-e", "SELECT ?s WHERE { ?s ?p 'Wexcombe' }", "-f", "csv"])
+    assert result.exit_code == 0 and "http://example.org/s" in result.output

@@ -45,6 +45,18 @@ _CELLS = frozenset({"td", "th"})
 # Boilerplate removed by class, id or role must be small next to the page's content: a
 # wrapper such as ``class="layout has-sidebar"`` around everything is not furniture.
 _MAX_BOILERPLATE_SHARE = 0.5
+# Elements nested deeper than this are flattened before parsing: the HTML parser's scope
+# checks and the text of every nested node make the work grow with the square of the
+# depth (27,000 nested <div> in 300 KB took 70 s). Real pages nest a few dozen deep.
+MAX_NESTING = 200
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
+# Elements that never hold others, or whose end tag the parser implies (a <p> or <li> left
+# open is closed by the next one), so they add no depth when counted from the tags.
+_NO_DEPTH = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "thead", "tbody", "tfoot",
+     "colgroup", "caption", "html", "head", "body"}
+)
 
 
 @cache
@@ -55,6 +67,9 @@ def _rules() -> dict:
 def read_html(raw: bytes) -> Extracted:
     """Extract an HTML page's main content. Raises Unreadable for binary content."""
     text, warnings = _decode_html(raw)
+    text, flattened = flatten_deep_nesting(text)
+    if flattened:
+        warnings += (f"{flattened} elements nested over {MAX_NESTING} deep were flattened (their text is kept)",)
     tree = LexborHTMLParser(text)
     title = _title(tree)
     date = _date(tree)
@@ -95,6 +110,37 @@ def _charset(label: str) -> str | None:
     if not getattr(info, "_is_text_encoding", True) or info.name.replace("_", "-") in _NOT_CHARSETS:
         return None
     return "cp1252" if info.name in _AS_CP1252 else info.name
+
+
+def flatten_deep_nesting(text: str) -> tuple[str, int]:
+    """``text`` with the start tags that would nest deeper than MAX_NESTING replaced by a
+    space, and how many were; unchanged (0) for a page within the limit.
+
+    Depth is counted from the tags alone, in one pass, so the cost is linear: elements
+    that hold nothing or whose end tag is implied (``_NO_DEPTH``) add none, and an end
+    tag closes the innermost element counted.
+    """
+    depth = 0
+    dropped: list[tuple[int, int]] = []
+    for tag in _TAG.finditer(text):
+        name = tag[2].lower()
+        if name in _NO_DEPTH or tag[3]:
+            continue
+        if tag[1]:
+            depth = max(0, depth - 1)
+        elif depth >= MAX_NESTING:
+            dropped.append(tag.span())
+        else:
+            depth += 1
+    if not dropped:
+        return text, 0
+    pieces, start = [], 0
+    for begin, end in dropped:
+        pieces.append(text[start:begin])
+        pieces.append(" ")
+        start = end
+    pieces.append(text[start:])
+    return "".join(pieces), len(dropped)
 
 
 def _title(tree: LexborHTMLParser) -> str | None:
