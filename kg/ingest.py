@@ -25,7 +25,7 @@ from .readers.docx import read_docx
 from .readers.html import read_html
 from .readers.pdf import read_pdf
 from .readers.text import read_markdown, read_text
-from .vocab import SCHEMES_GRAPH, graph_iri, slugify
+from .vocab import ONTOLOGY_GRAPH, SCHEMES_GRAPH, graph_iri, slugify
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _MEGABYTE = 1024 * 1024
@@ -175,14 +175,14 @@ def document_id_for(path: Path) -> str:
 
     A name with no letters or digits to slug (e.g. only non-Latin script) gets
     ``document-`` and a short hash of the name instead. A slug that names one of the
-    build's own graphs (``schemes``) gets ``-document`` added, so the two never share
-    a graph IRI.
+    build's own graphs (``schemes``, or ``ontology`` where ``kg push`` sends the
+    ontology) gets ``-document`` added, so the two never share a graph IRI.
     """
     try:
         slug = slugify(path.stem)
     except ValueError:
         return "document-" + hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    return f"{slug}-document" if graph_iri(slug) == SCHEMES_GRAPH else slug
+    return f"{slug}-document" if graph_iri(slug) in (SCHEMES_GRAPH, ONTOLOGY_GRAPH) else slug
 
 
 def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:

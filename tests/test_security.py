@@ -565,3 +565,91 @@ def test_rdf_xml_with_namespace_entities_still_loads(tmp_path):
     )
     result = CliRunner().invoke(app, ["query", "--graph", str(path), "-e", "SELECT ?s WHERE { ?s ?p 'Wexcombe' }", "-f", "csv"])
     assert result.exit_code == 0 and "http://example.org/s" in result.output
+
+
+# --- kg push ------------------------------------------------------------------------------
+
+class _GraphStore:
+    """A loopback Graph Store that records each PUT's graph IRI, or trickles its answer."""
+
+    def __init__(self, trickle: bool = False) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        received: list[str] = []
+        stop = threading.Event()
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_PUT(self) -> None:
+                self.rfile.read(int(self.headers["Content-Length"]))
+                received.append(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0])
+                if trickle:
+                    for byte in b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n":  # never the end of the headers
+                        if stop.wait(0.25):
+                            return
+                        self.wfile.write(bytes([byte]))
+                    return
+                self.send_response(201)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.received = received
+        self._stop = stop
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/store"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(timeout=10)
+
+
+def test_a_document_named_ontology_never_takes_the_ontologys_graph(tmp_path):
+    """A document named ontology.* was silently replaced by the ontology on push."""
+    from kg.pipeline import BuildOptions, build
+    from kg.push import ONTOLOGY_GRAPH, PushOptions, push
+    from kg.vocab import graph_iri
+
+    inputs = _inputs(tmp_path / "in")
+    (inputs / "ontology.txt").write_text("Brightmoor Council met Ofsted inspectors in 2022.\n", encoding="utf-8")
+    build([inputs], BuildOptions(out_dir=tmp_path / "out", html=False))
+    store = _GraphStore()
+    try:
+        pushed = push(PushOptions(endpoint=store.url, graph=tmp_path / "out" / "graph.trig"))
+    finally:
+        store.close()
+    assert store.received.count(ONTOLOGY_GRAPH.value) == 1
+    assert str(graph_iri("ontology-document")) in store.received
+    assert len(pushed) == len(set(store.received)) == len(store.received)
+
+
+def test_a_graph_file_with_a_graph_in_the_ontologys_place_is_refused(tmp_path):
+    from kg.push import ONTOLOGY_GRAPH, PushOptions, push
+
+    trig = tmp_path / "old.trig"
+    trig.write_text(f"<{ONTOLOGY_GRAPH.value}> {{ <urn:a> <urn:b> 'c' . }}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="where the ontology goes"):
+        push(PushOptions(endpoint="http://127.0.0.1:9/store", graph=trig))
+
+
+def test_a_server_that_trickles_its_answer_cannot_hold_a_push():
+    """A server trickling its headers kept push hanging past 150 s."""
+    from kg.errors import RemoteError
+    from kg.push import PushOptions, push
+
+    store = _GraphStore(trickle=True)
+    started = time.monotonic()
+    try:
+        with pytest.raises(RemoteError, match="did not answer .* within 2 s"):
+            push(PushOptions(endpoint=store.url, graph=FIXTURE, timeout=5, deadline=2))
+    finally:
+        store.close()
+    assert time.monotonic() - started < 10
