@@ -71,9 +71,12 @@ def run_in_child(call: Callable[[], Any], *, timeout: float | None = None, memor
     error_read, error_write = os.pipe()
     pid = os.fork()
     if pid == 0:
-        os.close(answer_read)
-        os.close(error_read)
-        _child(call, timeout, memory_mb, answer_write, error_write)
+        try:  # the child must never return into its parent's code
+            os.close(answer_read)
+            os.close(error_read)
+            _child(call, timeout, memory_mb, answer_write, error_write)
+        finally:
+            os._exit(1)
     os.close(answer_write)
     os.close(error_write)
     return _outcome(pid, answer_read, error_read, timeout)
@@ -102,13 +105,15 @@ class ForkedRunner:
         error_read, error_write = os.pipe()
         pid = os.fork()
         if pid == 0:
-            for descriptor in (request_write, answer_read, error_read):
-                os.close(descriptor)
-            request = _read_to_end(request_read)
-            if not request:  # the parent went away
+            try:  # the child must never return into its parent's code, whatever happens here
+                for descriptor in (request_write, answer_read, error_read):
+                    os.close(descriptor)
+                request = _read_to_end(request_read)
+                if request:  # empty: the parent went away
+                    call = lambda: self._handler(pickle.loads(request))  # noqa: E731
+                    _child(call, self._timeout, self._memory_mb, answer_write, error_write)
+            finally:
                 os._exit(0)
-            call = lambda: self._handler(pickle.loads(request))  # noqa: E731
-            _child(call, self._timeout, self._memory_mb, answer_write, error_write)
         for descriptor in (request_read, answer_write, error_write):
             os.close(descriptor)
         self._ready = (pid, request_write, answer_read, error_read)

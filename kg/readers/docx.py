@@ -66,12 +66,11 @@ def _measured_archive(raw: bytes) -> bytes:
                 for member in members:
                     if member.is_dir():
                         continue
-                    data = _inflate(archive, member, MAX_UNZIPPED - total)
+                    is_xml = member.filename.endswith((".xml", ".rels"))
+                    allowance = min(MAX_UNZIPPED - total, MAX_XML - xml) if is_xml else MAX_UNZIPPED - total
+                    data = _inflate(archive, member, allowance)
                     total += len(data)
-                    if member.filename.endswith((".xml", ".rels")):
-                        xml += len(data)
-                        if xml > MAX_XML:
-                            raise Unreadable(f"Word file's XML unpacks to over {MAX_XML // (1024 * 1024)} MB; refusing a likely zip bomb")
+                    xml += len(data) if is_xml else 0
                     copy.writestr(member.filename, data)
             return rebuilt.getvalue()
     except Unreadable:
@@ -86,7 +85,10 @@ def _inflate(archive: zipfile.ZipFile, member: zipfile.ZipInfo, allowance: int) 
         while chunk := stream.read(_READ_CHUNK):
             size += len(chunk)
             if size > allowance:
-                raise Unreadable(f"Word file unpacks to over {MAX_UNZIPPED // (1024 * 1024)} MB; refusing a likely zip bomb")
+                raise Unreadable(
+                    f"Word file unpacks to over {MAX_UNZIPPED // (1024 * 1024)} MB, or {MAX_XML // (1024 * 1024)} MB "
+                    "of XML; refusing a likely zip bomb"
+                )
             chunks.append(chunk)
     return b"".join(chunks)
 
