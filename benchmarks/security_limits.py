@@ -1,7 +1,8 @@
 """What the limits of docs/security.md cost and hold (prints figures; not a test).
 
 Measures, on loopback and in temporary folders only:
-- the cost of running each query in a forked child (``kg.isolation``) next to running it inline;
+- the cost of running a query in a forked child (``kg.isolation``: ``kg query`` always, ``kg serve``
+  while on guard after a crash) next to running it inline (``kg serve`` normally);
 - a query that crashes the engine, and a simple query right after it;
 - ``kg serve``'s memory with 20 clients that stop reading 8 MB answers, and a simple query meanwhile;
 - hostile files: nested HTML, a DOCX zip bomb (honest and faked sizes), RDF/XML "billion laughs".
@@ -71,7 +72,7 @@ def isolation_cost(graph: Path) -> None:
         inline = _median_ms(lambda: answer_query(store, query, ["*/*"], 10_000))
         ahead = statistics.median(prepared(query) for _ in range(50))
         fresh = _median_ms(lambda: run_in_child(lambda: answer_query(store, query, ["*/*"], 10_000)))
-        print(f"  {name:<11} inline {inline:6.2f}   child forked ahead (kg serve) {ahead:6.2f}   "
+        print(f"  {name:<11} inline (kg serve) {inline:6.2f}   child forked ahead (kg serve on guard) {ahead:6.2f}   "
               f"child forked per query (kg query) {fresh:6.2f}")
     runner.close()
 

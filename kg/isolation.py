@@ -4,10 +4,10 @@ pyoxigraph is Rust: a panic or a stack overflow inside a query ends the whole pr
 (SIGABRT, SIGSEGV) with no Python exception to catch. ``run_in_child`` forks, runs the
 call in the child under an optional address-space cap and time limit, and hands back
 its value, the exception it raised, or how it died and what it wrote to stderr (a
-panic's message). ``kg query`` forks for its one query (a few milliseconds); each ``kg
-serve`` worker keeps a child forked ahead (``ForkedRunner``), so a query does not wait
-for the fork. Where the system cannot fork (Windows), the call runs in this process,
-unprotected.
+panic's message). ``kg query`` forks for its one query (a few milliseconds); a ``kg
+serve`` worker under attack keeps a child forked ahead (``ForkedRunner``), so a query
+does not wait for the fork. Where the system cannot fork (Windows), the call runs in
+this process, unprotected.
 """
 
 from __future__ import annotations
@@ -178,7 +178,7 @@ def _child(call, timeout, memory_mb, answer_write: int, error_write: int) -> Non
         if timeout is not None:
             signal.alarm(int(timeout) + 2)  # ends the child even should its parent be killed first
         if memory_mb is not None:
-            _limit_memory(memory_mb)
+            limit_memory(memory_mb)
         try:
             outcome = ("value", call())
         except MemoryError:
@@ -209,7 +209,7 @@ def _read_to_end(descriptor: int) -> bytes:
     return b"".join(chunks)
 
 
-def _limit_memory(megabytes: int) -> None:
+def limit_memory(megabytes: int) -> None:
     """Cap this process's address space at its present size plus ``megabytes`` (Linux only)."""
     try:
         import resource

@@ -22,9 +22,13 @@ Why the standard library's ThreadingHTTPServer: the endpoint is a loopback tool 
 one route, and pyoxigraph offers no way to cancel a running query, so the real work
 happens in a small pool of worker processes that can be killed at the deadline and
 replaced; an async framework would add a dependency and still need the same pool.
-Each worker runs each query in a child forked for it (where the system can fork), so
-a query that crashes the engine (a Rust panic, a stack overflow) or outgrows its memory
-costs that child only: the worker answers 500 (or 503) and serves on.
+Queries run in the workers themselves, at full speed. A query that crashes the engine
+(a Rust panic, a stack overflow) or outgrows the worker's memory cap kills its worker:
+the answer is a 500 naming the signal, and the worker is replaced. Since replacing a
+worker means loading the graph again, a crash or a timeout also puts the pool on guard
+for ISOLATION_SECONDS: meanwhile each query runs in a child its worker forked ahead
+(``kg.isolation``), so a flood of crashing or runaway queries costs forks, never the
+workers (each such query costs 15-30 ms more; see docs/security.md).
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ import ipaddress
 import json
 import multiprocessing
 import queue
+import signal
 import socket
 import threading
 import time
@@ -62,7 +67,7 @@ from pyoxigraph import (
 from .errors import InputError, QueryError
 from .exporters import load_store, serialize_sorted, union_triples, with_context
 from .prefixes import PREFIXES
-from .isolation import ForkedRunner
+from .isolation import ForkedRunner, limit_memory
 from .resources import queries_dir
 from .sparql_guard import check_query
 
@@ -112,6 +117,8 @@ _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 # Grace past the query time limit before the pool gives up on a worker and kills it.
 _WORKER_GRACE = 5.0
+# How long after a worker crashed or ran out of time the queries run in forked children.
+ISOLATION_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -456,7 +463,8 @@ class QueryPool:
     """Worker processes that each hold the graph and answer one query at a time.
 
     A query that runs past ``timeout`` has its worker killed and replaced, so a
-    runaway query costs one worker for a moment, never the server.
+    runaway query costs one worker for a moment, never the server. After a worker was
+    lost (a timeout or a crash), queries run isolated for ISOLATION_SECONDS.
     """
 
     def __init__(self, options: ServeOptions):
@@ -466,6 +474,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._isolated_until = 0.0
         try:
             for _ in range(options.workers):
                 self._spawn()
@@ -492,20 +501,25 @@ class QueryPool:
             worker = self._idle.get(timeout=self.options.timeout)
         except queue.Empty:
             return _text(503, f"busy: no query worker was free within {self.options.timeout:g} s; try again")
-        answer = worker.run(query, accepted, self.options.timeout + _WORKER_GRACE)
+        isolated = time.monotonic() < self._isolated_until
+        answer = worker.run(query, accepted, isolated, self.options.timeout + _WORKER_GRACE)
         if isinstance(answer, Answer):
             self._idle.put(worker)
             return answer
-        self._replace(worker)
+        self._isolated_until = time.monotonic() + ISOLATION_SECONDS
+        how = self._replace(worker)
         if answer == "crashed":
-            return _text(500, "query crashed the query engine; its worker was replaced (see docs/security.md)")
+            return _text(500, f"query crashed the query engine ({how}; or it needed more than the "
+                              f"{self.options.memory_mb} MB a query may use); its worker was replaced")
         return _text(503, f"query cancelled: it ran past the time limit of {self.options.timeout:g} s")
 
-    def _replace(self, worker: _Worker) -> None:
-        worker.kill()
+    def _replace(self, worker: _Worker) -> str:
+        """End ``worker``, start another in the background; how the worker ended (e.g. ``signal SIGSEGV``)."""
+        how = worker.kill()
         with self._lock:
             self._all.discard(worker)
         threading.Thread(target=self._add_fresh_worker, daemon=True).start()
+        return how
 
     def _add_fresh_worker(self) -> None:
         fresh = self._spawn()
@@ -549,37 +563,46 @@ class _Worker:
         except EOFError:
             raise InputError("a query worker process died while loading the graph") from None
 
-    def run(self, query: str, accepted: list[str], timeout: float) -> Answer | str:
-        """The worker's answer; ``"timeout"`` when none came within ``timeout`` seconds,
-        ``"crashed"`` when the worker died."""
+    def run(self, query: str, accepted: list[str], isolated: bool, timeout: float) -> Answer | str:
+        """The worker's answer (``isolated``: from a child it forks); ``"timeout"`` when none came
+        within ``timeout`` seconds, ``"crashed"`` when the worker died."""
         try:
-            self.connection.send((query, accepted))
+            self.connection.send((query, accepted, isolated))
             if not self.connection.poll(timeout):
                 return "timeout"
             return self.connection.recv()
         except (EOFError, OSError):
             return "crashed"
 
-    def kill(self) -> None:
+    def kill(self) -> str:
+        """End the process; how it ended, e.g. ``signal SIGSEGV`` (``signal SIGKILL`` when killed here)."""
+        self.process.join(0.2)
         self.process.kill()
         self.process.join()
         self.connection.close()
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            return f"signal {signal.Signals(-code).name}"
+        return f"exit {code}"
 
 
 def _worker_main(connection, options: ServeOptions) -> None:
     _answers_in_their_own_mappings()
     store = serving_store(options.graph)
+    limit_memory(options.memory_mb)
     runner = query_runner(store, options)
-    runner.prepare()
     connection.send("ready")
     while True:
         try:
-            query, accepted = connection.recv()
+            query, accepted, isolated = connection.recv()
         except EOFError:
             runner.close()
             return
-        connection.send(isolated_answer(runner, query, accepted, options))
-        runner.prepare()  # forked after answering, so the next query does not wait for it
+        if isolated:
+            connection.send(isolated_answer(runner, query, accepted, options))
+            runner.prepare()  # forked after answering, so the next query does not wait for it
+        else:
+            connection.send(_capped(answer_query(store, query, accepted, options.row_limit)))
 
 
 def query_runner(store: Store, options: ServeOptions) -> ForkedRunner:
@@ -646,8 +669,8 @@ def answer_query(store: Store, query: str, accepted: list[str], row_limit: int) 
         return _text(400, f"query syntax error: {error}")
     except OSError as error:
         return _text(500, f"query failed: {error}")
-    except MemoryError as error:  # pyoxigraph's writers refuse to grow past 16 MB
-        return _text(503, f"answer too large ({error}): ask for fewer or shorter values")
+    except MemoryError as error:  # pyoxigraph's writers refuse to grow past 16 MB, or the memory cap
+        return _text(503, f"query cancelled: its answer is too large or it needed too much memory ({error})")
 
 
 def _is_update(text: str) -> bool:

@@ -174,6 +174,33 @@ def test_a_deeply_nested_query_is_refused_before_it_runs(served):
     assert _get(served, SIMPLE)[0] == 200
 
 
+def test_a_crashed_worker_is_reported_as_a_crash_and_replaced(monkeypatch):
+    """The crash was reported as 'ran past the time limit'; a flood of them slowed simple queries to 5 s.
+
+    Past the nesting check (raised here), 5,000 braces kill a worker: 500 naming the signal,
+    the worker replaced. The pool is then on guard: the next crashing queries kill only
+    forked children, and simple queries meanwhile answer at once.
+    """
+    monkeypatch.setattr("kg.sparql_guard.MAX_NESTING", 10**6)
+    server = make_server(ServeOptions(graph=FIXTURE, port=0, timeout=10.0))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        status, body = _get(server, NESTED)
+        assert status == 500 and "crashed" in body and "SIGSEGV" in body
+        assert _get(server, SIMPLE)[0] == 200
+        workers = set(server.pool._all)  # the survivor and the replacement
+        assert len(workers) == 2
+        for _ in range(5):
+            status, body = _get(server, NESTED)
+            assert status == 500 and "SIGSEGV" in body
+            assert _get(server, SIMPLE)[0] == 200
+        assert set(server.pool._all) == workers  # on guard: no worker lost to the crashes
+    finally:
+        server.close()
+        thread.join(timeout=10)
+
+
 def test_a_query_that_crashes_the_engine_is_a_500_and_the_caller_lives():
     """The crash itself, past the nesting check: the forked child dies, the worker answers."""
     options = ServeOptions(timeout=10)
