@@ -41,6 +41,7 @@ import multiprocessing
 import queue
 import signal
 import socket
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -157,7 +158,7 @@ def check_options(options: ServeOptions) -> ServeOptions:
     for field_name, (flag, lowest, highest) in _LIMITS.items():
         value = getattr(options, field_name)
         if not lowest <= value <= highest:  # NaN fails too
-            raise InputError(f"{flag} {value}: must be between {lowest:g} and {highest:g}")
+            raise InputError(f"{flag} {value}: must be between {_number(lowest)} and {_number(highest)}")
     return options
 
 
@@ -169,6 +170,10 @@ class Answer:
     content_type: str
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
 
 
 def make_server(options: ServeOptions) -> SparqlServer:
@@ -230,6 +235,11 @@ class SparqlServer(ThreadingHTTPServer):
         except BaseException:
             self._slots.release()
             raise
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that resets, stalls or goes away is no error of the server's: nothing printed."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
 
     def process_request_thread(self, request, client_address) -> None:
         try:

@@ -164,7 +164,7 @@ def test_option_values_out_of_range_are_refused(options, flag):
 def test_cli_option_out_of_range_is_one_line_and_exit_2():
     result = CliRunner().invoke(app, ["serve", "--graph", str(FIXTURE), "--row-limit", "-5"])
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == ["error: --row-limit -5: must be between 1 and 1e+07"]
+    assert result.output.strip().splitlines() == ["error: --row-limit -5: must be between 1 and 10,000,000"]
 
 
 def test_a_deeply_nested_query_is_refused_before_it_runs(served):
