@@ -219,7 +219,7 @@ def serve(
     port: int = typer.Option(7878, "--port", "-p", help="Port to listen on."),
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is cancelled (503); 0.1 to 3600."),
     row_limit: int = typer.Option(10_000, "--row-limit", help="Most result rows or triples sent for one query; 1 to 10,000,000."),
-    memory_limit: int = typer.Option(1024, "--memory-limit", help="Megabytes one query may use beyond the graph (503 past it); at least 64."),
+    memory_limit: int = typer.Option(1024, "--memory-limit", help="Megabytes a query worker may use beyond the graph; a query past it is ended (500 or 503). At least 64."),
     allow_service: bool = typer.Option(False, "--allow-service", help="Let queries use SERVICE: the server then fetches any address a query names."),
     allow_host: List[str] = typer.Option([], "--allow-host", help="A further name the Host header may carry (repeatable), e.g. a DNS name of this machine."),
 ) -> None:

@@ -680,3 +680,75 @@ def test_a_server_that_trickles_its_answer_cannot_hold_a_push():
     finally:
         store.close()
     assert time.monotonic() - started < 10
+
+
+# --- the endpoint in a real browser ---------------------------------------------------------
+
+ATTACK_PAGE = """<!doctype html><html><body><form id="f" method="post" action="{endpoint}" target="sink"
+enctype="application/x-www-form-urlencoded"><input name="query" value="ASK {{ ?s ?p ?o }}"></form>
+<iframe name="sink"></iframe><script>
+window.sent = Promise.all([
+  fetch("{endpoint}", {{method: "POST", mode: "no-cors", headers: {{"Content-Type": "text/plain"}}, body: "ASK {{ ?s ?p ?o }}"}}),
+  fetch("{endpoint}", {{method: "POST", mode: "no-cors", headers: {{"Content-Type": "application/x-www-form-urlencoded"}},
+                        body: "query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D"}}),
+  fetch("{endpoint}?query=ASK%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D", {{mode: "no-cors"}}),
+]).then(() => {{ document.getElementById("f").submit(); return true; }});
+</script></body></html>"""
+
+
+@pytest.mark.browser
+def test_a_page_on_another_site_runs_no_query_and_the_query_page_still_works(served, monkeypatch):
+    """Any origin could POST text/plain or a form to the endpoint; its own page must still work.
+
+    A page served from another port makes Chromium send the endpoint a text/plain POST, a
+    form-encoded POST and a GET by fetch, then submits a form to it: no query runs. Then
+    the query page at / submits its own form and shows the answer.
+    """
+    import os
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from cdp_browser import Browser, chromium_path
+
+    executable = chromium_path()
+    if executable is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed (CI installs it in .ci/run)")
+        pytest.skip("chromium is not installed: apt-get install chromium")
+    ran: list[str] = []
+    original = served.pool.run
+    monkeypatch.setattr(served.pool, "run", lambda query, accepted: ran.append(query) or original(query, accepted))
+    host, port = served.server_address[:2]
+    page = ATTACK_PAGE.format(endpoint=f"http://{host}:{port}/sparql").encode()
+
+    class Attacker(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    attacker = ThreadingHTTPServer(("127.0.0.1", 0), Attacker)
+    thread = threading.Thread(target=attacker.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with Browser(executable) as browser:
+            # "localhost" is another origin than 127.0.0.1 for the browser: the cross-site case.
+            browser.send("Page.navigate", url=f"http://localhost:{attacker.server_address[1]}/")
+            browser.wait_for("window.sent !== undefined")
+            browser.evaluate("window.sent")
+            browser.drain(1.0)
+            assert ran == []
+            browser.send("Page.navigate", url=f"http://{host}:{port}/")
+            browser.wait_for("document.readyState === 'complete' && !!document.getElementById('query')")
+            browser.evaluate("document.getElementById('query').value = 'ASK { ?s ?p ?o }'; document.forms[0].submit(); true")
+            browser.wait_for("document.body && document.body.innerText.includes('boolean')")
+            assert json.loads(browser.evaluate("document.body.innerText"))["boolean"] is True
+            assert ran == ["ASK { ?s ?p ?o }"]
+    finally:
+        attacker.shutdown()
+        attacker.server_close()
+        thread.join(timeout=10)
