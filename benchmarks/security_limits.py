@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from kg.errors import InputError  # noqa: E402
-from kg.isolation import ForkedRunner, run_in_child  # noqa: E402
+from kg.isolation import run_in_child  # noqa: E402
 from kg.serve import ServeOptions, answer_query, isolated_answer, query_runner, serving_store  # noqa: E402
 
 SIMPLE = "ASK { ?s ?p ?o }"

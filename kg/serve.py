@@ -289,10 +289,11 @@ class _ByteBudget:
             self._free += size
 
 
-def _host_names(host: str, allowed: tuple[str, ...]) -> frozenset[str] | None:
-    """The names a request's Host header may give (lower case, no port); None: any IP literal
-    too. Bound to loopback: the loopback names only. Bound to another address: that address,
-    the machine's names and any IP literal (DNS rebinding needs a name, never a literal)."""
+def _host_names(host: str, allowed: tuple[str, ...]) -> frozenset[str | None]:
+    """The names a request's Host header may give (lower case, no port); a None among them
+    means any IP literal too. Bound to loopback: the loopback names only. Bound to another
+    address: that address, the machine's names and any IP literal (DNS rebinding needs a
+    name, never a literal). ``allowed`` names are added either way."""
     names = {name.lower().strip("[]") for name in allowed} | {host.lower().strip("[]")}
     if _is_loopback(host):
         return frozenset(names | _LOOPBACK_NAMES | {"127.0.0.1", "::1"})

@@ -271,8 +271,7 @@ def test_slow_readers_stay_within_the_answer_budget_and_a_simple_query_stays_fas
             assert json.loads(connection.getresponse().read())["boolean"] is True
             connection.close()
             timings.append(time.perf_counter() - started)
-        assert held < 300, f"server holds {held:.0f} MB with 20 slow readers ({statuses})"
-        print(f"server RSS idle {idle:.0f} MB, with 20 slow readers {held:.0f} MB; statuses {statuses}; simple query {timings}")
+        assert held < 300, f"server holds {held:.0f} MB ({idle:.0f} MB idle) with 20 slow readers ({statuses})"
         assert sorted(timings)[2] < 0.1, timings
     finally:
         for reader in readers:
@@ -293,16 +292,16 @@ def test_kg_query_reports_an_engine_crash_as_a_query_error(monkeypatch):
     monkeypatch.setattr("kg.sparql_guard.MAX_NESTING", 10**6)
     result = CliRunner().invoke(app, ["query", "--graph", str(FIXTURE), "-e", NESTED])
     assert result.exit_code == 4
-    assert result.output.strip().splitlines() == [result.output.strip()]
+    assert len(result.output.strip().splitlines()) == 1
     assert "crashed" in result.output and "SIGSEGV" in result.output
 
 
 def test_kg_query_still_answers_and_raises_its_own_errors():
     result = CliRunner().invoke(app, ["query", "--graph", str(FIXTURE), "-e", "ASK { ?s ?p ?o }", "-f", "json"])
     assert result.exit_code == 0 and json.loads(result.output)["boolean"] is True
-    with pytest.raises(QueryError):
-        from kg.query import QueryRequest, answer_request
+    from kg.query import QueryRequest, answer_request
 
+    with pytest.raises(QueryError, match="syntax error"):
         answer_request(QueryRequest(expression="SELECT * WHERE { ?s ?p }", graph=FIXTURE))
 
 
