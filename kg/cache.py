@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -77,6 +78,11 @@ def folders_fingerprint(folders: tuple[Path, ...], salt: str) -> str:
     return digest.hexdigest()
 
 
+# An entry's files, ``<key>.nq|.trig|.json``, and their temporary files while written
+# (``.<key>.nq.<random>``, kg.export.atomic_writer).
+_ENTRY_NAME = re.compile(r"^(?P<temporary>\.)?(?P<key>[0-9a-f]{64})\.(?:nq|trig|json)(?(temporary)\.[A-Za-z0-9_]+|)$")
+
+
 def entry_key(fingerprint: str, document_id: str, file_name: str, sha256: str) -> str:
     """The cache key of one document version under one mapper version."""
     material = "\x00".join((fingerprint, document_id, file_name, sha256))
@@ -99,7 +105,7 @@ class DocumentCache:
 
     def lookup(self, path: Path, sha256: str) -> Entry | None:
         """The complete entry for the file at ``path`` with content hash ``sha256``, if any."""
-        key = entry_key(self.fingerprint, ingest.document_id_for(path), path.name, sha256)
+        key = entry_key(self.fingerprint, ingest.document_id_for(path), ingest.file_name_of(path), sha256)
         return self._load(key, path)
 
     def map_file(self, path: Path) -> Entry:
@@ -110,11 +116,15 @@ class DocumentCache:
         """
         try:
             document = ingest.read_document(path)
+            mapped = mapping.map_document(document)
         except InputError as error:
-            return Entry(path, ingest.document_id_for(path), failure=str(error))
-        mapped = mapping.map_document(document)
+            return Entry(path, ingest.document_id_for(path), failure=ingest.printable(str(error)))
+        except Exception as error:  # noqa: BLE001 - a reader or the mapper failing on one odd file ends that file, never the build
+            reason = " ".join(str(error).split())[:200] or type(error).__name__
+            return Entry(path, ingest.document_id_for(path), failure=ingest.printable(f"{path}: could not be read ({reason})"))
         key = entry_key(self.fingerprint, document.document_id, document.file_name, document.sha256)
-        return self._store(key, path, document.document_id, mapped.identifier, mapped.triples, tuple(mapped.warnings))
+        warnings = document.warnings + tuple(mapped.warnings)
+        return self._store(key, path, document.document_id, mapped.identifier, mapped.triples, warnings)
 
     def schemes(self) -> Entry:
         """The entry of the theme and grade schemes graph (``kg.mapping.scheme_graph``)."""
@@ -126,9 +136,14 @@ class DocumentCache:
         return self._store(key, None, _SCHEMES_KEY_NAME, schemes.identifier, schemes, ())
 
     def keep_only(self, keys: set[str]) -> None:
-        """Delete every entry whose key is not in ``keys`` (and stray temporary files)."""
+        """Delete every entry whose key is not in ``keys`` (and stray temporary files).
+
+        Only files named as the cache names them are deleted: anything else found in the
+        folder was not put there by a build and stays.
+        """
         for path in self.folder.iterdir():
-            if path.name.split(".", 1)[0] not in keys or path.name.startswith("."):
+            named = _ENTRY_NAME.match(path.name)
+            if named and (named["key"] not in keys or named["temporary"]):
                 path.unlink(missing_ok=True)
 
     def _load(self, key: str, path: Path | None) -> Entry | None:

@@ -75,6 +75,8 @@ def build(
         help="Compact the store in a background process once the build has returned (queries answer 20-35% faster after); "
              "--no-compact leaves no process at work in OUT, e.g. in a script that removes OUT next.",
     ),
+    follow_links: bool = typer.Option(False, "--follow-links", help="Read files that symbolic links lead to outside the folders given (default: skipped with a warning)."),
+    force: bool = typer.Option(False, "--force", help="Build into OUT even when it is not empty and not an sgkg build (its graph.* files are then overwritten)."),
 ) -> None:
     """Build the graph of the documents under PATHS into OUT (and the store OUT/store).
 
@@ -87,7 +89,9 @@ def build(
     from .pipeline import BuildOptions, build as run_build
 
     with _build_progress() as progress:
-        report = run_build(list(paths), BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, compact=compact, progress=progress))
+        options = BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, compact=compact, progress=progress,
+                               follow_links=follow_links, force=force)
+        report = run_build(list(paths), options)
     _print_build_summary(report)
     if report.failures:
         raise PartialBuild(f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built")
@@ -213,16 +217,24 @@ def serve(
     graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to serve: an RDF file or a store folder (default out/store, else out/graph.trig)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback unless told otherwise)."),
     port: int = typer.Option(7878, "--port", "-p", help="Port to listen on."),
-    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is cancelled (503)."),
-    row_limit: int = typer.Option(10_000, "--row-limit", help="Most result rows or triples sent for one query."),
+    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is cancelled (503); 0.1 to 3600."),
+    row_limit: int = typer.Option(10_000, "--row-limit", help="Most result rows or triples sent for one query; 1 to 10,000,000."),
+    memory_limit: int = typer.Option(1024, "--memory-limit", help="Megabytes a query worker may use beyond the graph; a query past it is ended (500 or 503). At least 64."),
+    allow_service: bool = typer.Option(False, "--allow-service", help="Let queries use SERVICE: the server then fetches any address a query names."),
+    allow_host: List[str] = typer.Option([], "--allow-host", help="A further name the Host header may carry (repeatable), e.g. a DNS name of this machine."),
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
+
+    SERVICE is refused unless --allow-service; requests must name this server in their
+    Host header; see docs/security.md for what else is refused and capped.
 
     Example: kg serve --port 7878   then   curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}'
     """
     from .serve import ServeOptions, make_server
 
-    server = make_server(ServeOptions(graph=graph, host=host, port=port, timeout=timeout, row_limit=row_limit))
+    options = ServeOptions(graph=graph, host=host, port=port, timeout=timeout, row_limit=row_limit,
+                           memory_mb=memory_limit, allow_service=allow_service, allowed_hosts=tuple(allow_host))
+    server = make_server(options)
     console.print(f"Serving SPARQL at {server.url} (query page at {server.url[:-len('sparql')]}); Ctrl-C stops.", markup=False, highlight=False, soft_wrap=True)
     try:
         server.serve_forever()

@@ -35,6 +35,7 @@ from pyoxigraph import (
 from .errors import GraphNotFound, InputError
 from .prefixes import PREFIXES
 from .resources import ontology_dir
+from .xml_entities import check_entities
 
 DEFAULT_STORE_PATH = Path("out/store")
 DEFAULT_GRAPH_PATH = Path("out/graph.trig")
@@ -89,6 +90,7 @@ def load_store(path: Path | None = None) -> Store:
         rdf_format = RdfFormat.from_extension(path.suffix.lstrip(".").lower())
         if rdf_format is None:
             raise InputError(f"{path}: unknown RDF file extension; use .trig, .ttl, .nq, .nt or .jsonld")
+        check_entities(path)
         store = Store()
         store.bulk_load(path=path, format=rdf_format)
         return store

@@ -37,6 +37,7 @@ from .cache import DocumentCache, Entry, mapper_fingerprint
 from .errors import BuildLocked, NothingBuilt
 from .export import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 from .ingest import DEFAULT_MAX_BYTES, discover
+from .outdir import check_out_folder, mark_build_folder
 from .store import (
     Generation,
     LiveGeneration,
@@ -74,6 +75,8 @@ class BuildOptions:
     rebuild: bool = False
     compact: bool = False
     progress: Progress | None = field(default=None, compare=False)
+    follow_links: bool = False  # read files that links lead to outside the input folders
+    force: bool = False  # build into a non-empty folder that is not an sgkg build (kg.outdir)
 
 
 # Above this many documents the whole-graph page takes minutes to draw and is a hairball to read:
@@ -104,13 +107,17 @@ class BuildReport:
 def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build the graph of every document under ``inputs`` into ``options.out_dir``.
 
-    Raises InputError for a missing input path, BuildLocked when another build is
-    writing to the same folder, and NothingBuilt when no document could be read.
-    Unreadable documents are listed in ``BuildReport.failures`` (in path order).
+    Raises InputError for a missing input path or an ``out_dir`` that is not empty and not
+    an sgkg build (unless ``options.force``), BuildLocked when another build is writing to
+    the same folder, and NothingBuilt when no document could be read. Unreadable
+    documents are listed in ``BuildReport.failures`` (in path order); links and folders
+    not read in ``BuildReport.warnings``.
     """
     report = BuildReport()
-    paths = discover(inputs)
+    check_out_folder(options.out_dir, force=options.force)
+    paths = discover(inputs, follow_links=options.follow_links, skip=options.out_dir, skipped=report.warnings)
     with _build_lock(options.out_dir):
+        mark_build_folder(options.out_dir)
         compaction.stop(options.out_dir)
         cache = DocumentCache(options.out_dir / ".kg" / "cache", mapper_fingerprint())
         entries = _accepted(_cached_or_mapped(paths, cache, options, report), report)

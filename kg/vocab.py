@@ -74,6 +74,8 @@ GRADE_SCHEME = URIRef(PREFIXES["grade"])
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 # The named graph that holds the theme and grade schemes in TriG output.
 SCHEMES_GRAPH = GRAPH["schemes"]
+# The graph ``kg push`` sends the ontology to; no document's graph may take its IRI.
+ONTOLOGY_GRAPH = GRAPH["ontology"]
 
 # The kinds of data IRI (``id/<kind>/<slug>``).
 KINDS = frozenset(
