@@ -58,6 +58,7 @@ class _Terms:
 DCTERMS = _Terms(rdflib_namespace.DCTERMS)
 FOAF = _Terms(rdflib_namespace.FOAF)
 ORG = _Terms(rdflib_namespace.ORG)
+OWL = _Terms(rdflib_namespace.OWL)
 RDF = _Terms(rdflib_namespace.RDF)
 RDFS = _Terms(rdflib_namespace.RDFS)
 SKOS = _Terms(rdflib_namespace.SKOS)
