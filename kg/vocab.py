@@ -82,6 +82,8 @@ KINDS = frozenset(
         "organisation", "person", "membership", "role", "area", "child",
         "inspection", "practice-review", "peer-review", "commission", "assessment",
         "judgement", "finding", "recommendation", "response", "evidence", "document",
+        # official statistics (kg.stats), W3C Data Cube
+        "dataset", "structure", "component", "observation", "measure", "dimension",
     }
 )
 
