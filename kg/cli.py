@@ -238,7 +238,7 @@ def _print_validation_report(report) -> None:
 @app.command()
 @handles_errors
 def export(
-    format_name: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, nq, trig, jsonld or graphml."),
+    format_name: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, nq, nq.gz (N-Quads gzipped, for bulk loaders), trig, jsonld or graphml."),
     graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to read: an RDF file or a store folder (default out/store, else out/graph.trig)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output); with --ontology, a folder (default out/)."),
     ontology: bool = typer.Option(False, "--ontology", help="Write the ontology as sgkg.ttl and sgkg.owl (RDF/XML) for Protégé instead."),
