@@ -144,6 +144,7 @@ def stats(
     name: Optional[str] = typer.Option(None, "--name", "-n", help="The graph's name: graph/stats/NAME (default: the file's name, slugged)."),
     out: Path = typer.Option(Path("out"), "--out", "-o", help="The build folder that keeps the statistics (in OUT/.kg/stats/)."),
     remove: Optional[str] = typer.Option(None, "--remove", help="Forget the statistics graph of this name instead."),
+    compact: bool = typer.Option(True, "--compact/--no-compact", help="Compact the store in a background process afterwards, as kg build does."),
 ) -> None:
     """Load official statistics (a DfE or Ofsted open-data CSV) as W3C Data Cube observations
     in the named graph https://w3id.org/sgkg/graph/stats/NAME, kept across rebuilds.
@@ -168,11 +169,13 @@ def stats(
         imported = statistics.read_stats(csv_file, name)
         statistics.save(out, imported)
         _print_stats_import(imported)
-    report = refresh_statistics(out)
+    report = refresh_statistics(out, compact=compact)
     if report is None:
         console.print(f"No build in {out} to add it to: the next `kg build --out {out}` will.", markup=False, highlight=False)
     else:
         console.print(f"Published {out}/store again: {report.triples} triples.", markup=False, highlight=False)
+        if report.compactor is not None:
+            console.print(f"Compacting the store in the background (process {report.compactor}); queries work meanwhile.")
 
 
 def _print_stats_import(imported) -> None:

@@ -21,7 +21,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Iterable
 
 from rdflib import Literal, URIRef
@@ -85,10 +85,12 @@ class Authority:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
 
 
+@lru_cache(maxsize=8192)
 def authority(name: str, on: str | dt.date | None = None) -> Authority | None:
     """The local authority ``name`` means on the date ``on`` (ISO text, year or month allowed).
 
     None when no authority goes by that name, with or without "Council" and the like.
+    Kept for the last names asked: the mapper asks for the same few areas again and again.
     """
     for key in _keys(name):
         candidates = _by_name().get(key)
@@ -100,19 +102,18 @@ def authority(name: str, on: str | dt.date | None = None) -> Authority | None:
 def authority_by_code(code: str, on: str | dt.date | None = None) -> Authority | None:
     """The authority with GSS code ``code`` (e.g. "E06000019") or DfE code (e.g. "884"); a DfE
     code kept through a reorganisation (North Yorkshire's 815) is resolved by the date."""
-    code = code.strip().upper()
-    candidates = [row for row in authorities() if code in (row.gss_code, row.dfe_code)]
+    candidates = _by_code().get(code.strip().upper())
     return _on(candidates, _day(on)) if candidates else None
 
 
 def place_by_code(code: str) -> Place | None:
     """The region (E12...) or country (E92...) with GSS code ``code``."""
-    return {place.gss_code: place for place in places()}.get(code.strip().upper())
+    return _places_by(lambda place: place.gss_code).get(code.strip().upper())
 
 
 def place_by_name(name: str) -> Place | None:
     """The region or country named ``name`` ("South West", "England"), any case."""
-    return {_fold(place.name): place for place in places()}.get(_fold(name))
+    return _places_by(lambda place: _fold(place.name)).get(_fold(name))
 
 
 def successors(ended: Authority) -> tuple[Authority, ...]:
@@ -199,6 +200,20 @@ def _authority(row: dict[str, str]) -> Authority:
         valid_until=dt.date.fromisoformat(row["valid_until"]) if row["valid_until"] else None,
         replaced_by=_split(row["replaced_by"]),
     )
+
+
+@cache
+def _by_code() -> dict[str, tuple[Authority, ...]]:
+    """GSS or DfE code -> the authorities that had it (a DfE code can outlive a reorganisation)."""
+    index: dict[str, list[Authority]] = {}
+    for row in authorities():
+        for code in filter(None, (row.gss_code, row.dfe_code)):
+            index.setdefault(code, []).append(row)
+    return {code: tuple(rows) for code, rows in index.items()}
+
+
+def _places_by(key) -> dict[str, Place]:
+    return {key(place): place for place in places()}
 
 
 @cache

@@ -50,7 +50,7 @@ def _oxigraph_binary() -> str:
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("oxigraph-build") / "out"
     assert runner.invoke(app, ["build", str(SEEDS), "--out", str(out), "--no-compact", "--no-html"]).exit_code == 0
-    assert runner.invoke(app, ["stats", str(STATS), "--name", "cin", "--out", str(out)]).exit_code == 0
+    assert runner.invoke(app, ["stats", str(STATS), "--name", "cin", "--out", str(out), "--no-compact"]).exit_code == 0
     return out
 
 
@@ -105,6 +105,8 @@ def _canonical(quads) -> set[Quad]:
 
 
 def test_kg_push_fills_oxigraph_with_every_quad_of_the_build(built, oxigraph):
+    """Pushed from the build's store (kg push's default), whose default graph, the union of the
+    named graphs, stays behind: that push used to stop with "has triples outside named graphs"."""
     expected = named_quads(load_store(built / "store"))
     expected += [Quad(triple.subject, triple.predicate, triple.object, ONTOLOGY_GRAPH) for triple in ontology_triples()]
     graphs = {quad.graph_name.value for quad in expected}

@@ -114,7 +114,7 @@ IN_UNION = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?o a <{QB}Observation> }}"
 def test_kg_stats_before_and_after_a_build_and_across_rebuilds(tmp_path):
     out, documents = tmp_path / "out", tmp_path / "docs"
     shutil.copytree(SEEDS, documents)
-    result = runner.invoke(app, ["stats", str(FIXTURE), "--name", "cin", "--out", str(out)])
+    result = runner.invoke(app, ["stats", str(FIXTURE), "--name", "cin", "--out", str(out), "--no-compact"])
     assert result.exit_code == 0, result.output
     assert "No build in" in result.output and "line 10: la_name 'Millbrook'" in result.output
 
@@ -138,12 +138,12 @@ def test_kg_stats_after_a_build_publishes_the_store_again_and_remove_forgets(tmp
     out = tmp_path / "out"
     assert runner.invoke(app, ["build", str(SEEDS), "--out", str(out), "--no-compact", "--no-html"]).exit_code == 0
     before = (out / "graph.ttl").read_bytes()
-    result = runner.invoke(app, ["stats", str(FIXTURE), "--name", "cin", "--out", str(out)])
+    result = runner.invoke(app, ["stats", str(FIXTURE), "--name", "cin", "--out", str(out), "--no-compact"])
     assert result.exit_code == 0 and "Published" in result.output, result.output
     assert _count(out, OBSERVATIONS) == 8
     assert b"linked-data/cube#Observation" in (out / "graph.ttl").read_bytes()
 
-    result = runner.invoke(app, ["stats", "--remove", "cin", "--out", str(out)])
+    result = runner.invoke(app, ["stats", "--remove", "cin", "--out", str(out), "--no-compact"])
     assert result.exit_code == 0, result.output
     assert _count(out, IN_UNION) == 0
     assert (out / "graph.ttl").read_bytes() == before
