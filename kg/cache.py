@@ -154,17 +154,24 @@ class DocumentCache:
         return Entry(path, record["document_id"], key, record["graph"], record["triples"], tuple(record["warnings"]))
 
     def _store(self, key: str, path: Path | None, document_id: str, graph: URIRef, triples: Iterable[tuple], warnings: tuple[str, ...]) -> Entry:
-        graph_name = ox.NamedNode(str(graph))
-        quads = [_quad(triple, graph_name) for triple in triples]
-        # The serialiser writes one line per quad, in order: keyed by its line, each quad is kept
-        # once, and sorting the lines sorts the quads for the TriG block too.
-        by_line = dict(zip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(True), quads))
-        lines = sorted(by_line)
+        lines, quads = sorted_quads(graph, triples)
         write_atomically(self.quads_path(key), b"".join(lines))
-        write_atomically(self.trig_path(key), trig_block([by_line[line] for line in lines]))
-        record = {"document_id": document_id, "graph": graph_name.value, "triples": len(lines), "warnings": list(warnings)}
+        write_atomically(self.trig_path(key), trig_block(quads))
+        record = {"document_id": document_id, "graph": str(graph), "triples": len(lines), "warnings": list(warnings)}
         write_atomically(self.folder / f"{key}.json", json.dumps(record, sort_keys=True))
-        return Entry(path, document_id, key, graph_name.value, len(lines), warnings)
+        return Entry(path, document_id, key, str(graph), len(lines), warnings)
+
+
+def sorted_quads(graph: URIRef, triples: Iterable[tuple]) -> tuple[list[bytes], list[ox.Quad]]:
+    """The rdflib ``triples`` in the named graph ``graph``: their N-Quads lines, sorted and
+    without repeats, and the quads in the same order (for ``trig_block``)."""
+    graph_name = ox.NamedNode(str(graph))
+    quads = [_quad(triple, graph_name) for triple in triples]
+    # The serialiser writes one line per quad, in order: keyed by its line, each quad is kept
+    # once, and sorting the lines sorts the quads for the TriG block too.
+    by_line = dict(zip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(True), quads))
+    lines = sorted(by_line)
+    return lines, [by_line[line] for line in lines]
 
 
 def trig_block(quads: list[ox.Quad]) -> bytes:

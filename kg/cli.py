@@ -127,6 +127,9 @@ def _print_build_summary(report) -> None:
     for cls, count in sorted(report.classes.items(), key=lambda item: (-item[1], str(item[0]))):
         table.add_row(split_uri(cls)[1], str(count))
     console.print(table)
+    for graph in report.stats:
+        console.print(f"Official statistics {graph.name} (from {graph.source}): {graph.observations} observations "
+                      f"in <{graph.iri}>.", markup=False, highlight=False, soft_wrap=True)
     for warning in report.warnings:
         err_console.print(f"warning: {warning}", markup=False, highlight=False)
     for failure in report.failures:
@@ -136,6 +139,62 @@ def _print_build_summary(report) -> None:
     html = next((p for p in report.written if p.suffix == ".html"), None)
     if html:
         console.print(f"Open {html} in a browser to explore the graph.", markup=False, highlight=False)
+
+
+@app.command()
+@handles_errors
+def stats(
+    csv_file: Optional[Path] = typer.Argument(None, metavar="[FILE.csv]", help="An open-data CSV keyed by new_la_code, old_la_code or la_name."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="The graph's name: graph/stats/NAME (default: the file's name, slugged)."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="The build folder that keeps the statistics (in OUT/.kg/stats/)."),
+    remove: Optional[str] = typer.Option(None, "--remove", help="Forget the statistics graph of this name instead."),
+    compact: bool = typer.Option(True, "--compact/--no-compact", help="Compact the store in a background process afterwards, as kg build does."),
+) -> None:
+    """Load official statistics (a DfE or Ofsted open-data CSV) as W3C Data Cube observations
+    in the named graph https://w3id.org/sgkg/graph/stats/NAME, kept across rebuilds.
+
+    Suppressed cells (c, x, z, ., :, low) are absent values; rows whose area cannot be
+    resolved are listed. The build in OUT is published again with the graph (if there is
+    none yet, the next kg build adds it).
+
+    Example: kg stats children-in-need.csv --name cin --out out/
+    """
+    from . import stats as statistics
+    from .errors import InputError
+    from .pipeline import refresh_statistics
+
+    if (csv_file is None) == (remove is None):
+        raise InputError("give either FILE.csv or --remove NAME")
+    if remove is not None:
+        if not statistics.remove(out, remove):
+            raise InputError(f"no statistics graph named {remove!r} in {out}")
+        console.print(f"Removed the statistics graph {remove}.", markup=False, highlight=False)
+    else:
+        imported = statistics.read_stats(csv_file, name)
+        statistics.save(out, imported)
+        _print_stats_import(imported)
+    report = refresh_statistics(out, compact=compact)
+    if report is None:
+        console.print(f"No build in {out} to add it to: the next `kg build --out {out}` will.", markup=False, highlight=False)
+    else:
+        console.print(f"Published {out}/store again: {report.triples} triples.", markup=False, highlight=False)
+        if report.compactor is not None:
+            console.print(f"Compacting the store in the background (process {report.compactor}); queries work meanwhile.")
+
+
+def _print_stats_import(imported) -> None:
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    say(f"Read {imported.source}: {imported.observations} observations into <{imported.graph}>.")
+    say(f"  measures: {', '.join(imported.measures) or 'none'}")
+    if imported.dimensions:
+        say(f"  other dimensions: {', '.join(imported.dimensions)}")
+    say(f"  suppressed cells (absent values): {imported.suppressed}")
+    if imported.problems:
+        say(f"  {len(imported.problems)} row(s) gave no observation:")
+        for problem in imported.problems:
+            say(f"    {problem}")
 
 
 @app.command()
@@ -186,7 +245,7 @@ def _print_validation_report(report) -> None:
 @app.command()
 @handles_errors
 def export(
-    format_name: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, nq, trig, jsonld or graphml."),
+    format_name: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, nq, nq.gz (N-Quads gzipped, for bulk loaders), trig, jsonld or graphml."),
     graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to read: an RDF file or a store folder (default out/store, else out/graph.trig)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output); with --ontology, a folder (default out/)."),
     ontology: bool = typer.Option(False, "--ontology", help="Write the ontology as sgkg.ttl and sgkg.owl (RDF/XML) for Protégé instead."),

@@ -27,7 +27,7 @@ from urllib.parse import urlencode
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, serialize
 
 from .errors import InputError, RemoteError
-from .exporters import load_store, ontology_triples, sorted_quads
+from .exporters import load_store, named_quads, ontology_triples
 from .vocab import ONTOLOGY_GRAPH as _ONTOLOGY_IRI
 
 ONTOLOGY_GRAPH = NamedNode(str(_ONTOLOGY_IRI))
@@ -87,9 +87,10 @@ def push(options: PushOptions) -> list[PushedGraph]:
 
 
 def named_graphs(path: Path | None) -> dict[str, list[Triple]]:
-    """The triples of each named graph of the file at ``path``, by graph IRI in sorted order."""
+    """The triples of each named graph of the file or store at ``path``, by graph IRI in sorted order."""
     graphs: dict[str, list[Triple]] = {}
-    for quad in sorted_quads(load_store(path)):
+    # named_quads leaves out a built store's default graph: the union of its named graphs.
+    for quad in named_quads(load_store(path)):
         if isinstance(quad.graph_name, DefaultGraph):
             raise InputError(f"{path}: has triples outside named graphs; push the build's TriG (out/graph.trig)")
         if not isinstance(quad.graph_name, NamedNode):

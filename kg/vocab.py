@@ -58,6 +58,7 @@ class _Terms:
 DCTERMS = _Terms(rdflib_namespace.DCTERMS)
 FOAF = _Terms(rdflib_namespace.FOAF)
 ORG = _Terms(rdflib_namespace.ORG)
+OWL = _Terms(rdflib_namespace.OWL)
 RDF = _Terms(rdflib_namespace.RDF)
 RDFS = _Terms(rdflib_namespace.RDFS)
 SKOS = _Terms(rdflib_namespace.SKOS)
@@ -83,6 +84,8 @@ KINDS = frozenset(
         "organisation", "person", "membership", "role", "area", "child",
         "inspection", "practice-review", "peer-review", "commission", "assessment",
         "judgement", "finding", "recommendation", "response", "evidence", "document",
+        # official statistics (kg.stats), W3C Data Cube
+        "dataset", "structure", "component", "observation", "measure", "dimension",
     }
 )
 
