@@ -41,6 +41,7 @@ def _rules() -> dict:
         "section": re.compile(data["finding_sections"], re.IGNORECASE),
         "section_negation": re.compile(data["section_negation"], re.IGNORECASE),
         "service": lexicon.CueIndex([(word, "service") for word in data["service_words"]]),
+        "negative_grade": re.compile(data["negative_grades"], re.IGNORECASE),
     }
 
 
@@ -93,7 +94,7 @@ def _kind(text: str, section: str | None) -> str | None:
     """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
     kinds = rules["cues"].tags(text)
-    if "Failing" in kinds or ("Strength" in kinds and rules["negated"].search(text)):
+    if "Failing" in kinds or ("Strength" in kinds and (rules["negated"].search(text) or rules["negative_grade"].search(text))):
         return "Failing"
     if section is not None:
         improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
