@@ -1,10 +1,12 @@
 """The interactive graph: ``out/graph.html``, one self-contained page that works offline.
 
 Implements "Outputs of a build" (``graph.html``) of ONTOLOGY.md. ``kg.project`` chooses
-what is drawn, ``kg.layout`` places it, pyvis turns the networkx graph into
-vis-network's nodes and edges, and this module writes them into our own template
+what is drawn, ``kg.layout`` places it, this module turns the networkx graph into
+vis-network's nodes and edges and writes them into our own template
 (``kg/data/viz/page.html``) with vis-network's script and style inlined from the pyvis
-package, so the page makes no request at all.
+package, so the page makes no request at all. The page's script (``app.js``) draws the
+labels, the legend, the overview and drill-downs, focus, the date range, the view in
+the address and the exports.
 
 Safety: text from documents reaches the page only inside a JSON script block in which
 ``<``, ``>`` and ``&`` are escaped, and the page's script sets it with textContent. A
@@ -24,7 +26,6 @@ from pathlib import Path
 from string import Template
 
 import networkx as nx
-from pyvis.network import Network
 from rdflib import Dataset
 
 from .export import write_atomically
@@ -35,17 +36,25 @@ from .resources import data_path, load_json
 _VIS_FOLDER = "lib/vis-9.1.2"
 # Characters that must not appear raw inside a <script> element (U+2028/9 end JS lines).
 _JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
-_LABEL_LENGTH = 40
+
+
+# Up to this many nodes the page opens on the whole graph, laid out ahead; a larger graph
+# opens on its overview (``kg.project``) and lays out in the browser only what the analyst
+# drills into (a radial layout around the chosen node), so neither the build nor the
+# browser ever lays out a national corpus at once.
+WHOLE_GRAPH_LIMIT = 2500
 
 
 def render_html(dataset: Dataset, view: View = View()) -> str:
     """The page for ``view`` of ``dataset``; the same graph always gives the same bytes.
 
+    The full view of a graph over WHOLE_GRAPH_LIMIT nodes opens on the overview.
     Raises InputError when the view names an area or node the graph does not have.
     """
     drawn = project(dataset, view)
-    positions = _positions(drawn, view)
-    return _page(_vis_data(drawn, positions), drawn, view)
+    whole = view.kind != "full" or len(drawn) <= WHOLE_GRAPH_LIMIT
+    positions = _positions(drawn, view) if whole else {}
+    return _page(_vis_data(drawn, positions), drawn, view, opening="graph" if whole else "overview")
 
 
 def render_file(graph_path: Path, out: Path, view: View = View()) -> Path:
@@ -90,44 +99,74 @@ def _barycentre(drawn: nx.DiGraph, theme, rank: dict) -> float:
 
 
 def _vis_data(drawn: nx.DiGraph, positions: dict) -> dict:
-    """vis-network nodes and edges (through pyvis) and the details the page shows."""
+    """vis-network nodes and edges, the details the page shows and the overview.
+
+    Nodes carry no ``label``: the page draws labels itself, shortened and without
+    collisions; ``title`` (the hover text) holds the full label.
+    """
     styles = {style.key: (number, style) for number, style in enumerate(class_styles())}
-    grades = grade_colours()
     ids = {node: number for number, node in enumerate(drawn)}
-    visual = nx.DiGraph()
-    for node, attributes in drawn.nodes(data=True):
-        style = styles[attributes["cls"]][1]
-        colour = grades[attributes["grade"]][1] if attributes["grade"] in grades else style.color
-        x, y = positions[node]
-        visual.add_node(
-            ids[node],
-            label=_short(attributes["label"]),
-            title=attributes["label"],
-            shape=style.shape,
-            color=colour,
-            value=attributes["value"],
-            x=x,
-            y=y,
-        )
-    for source, target, attributes in drawn.edges(data=True):
-        visual.add_edge(ids[source], ids[target], title=", ".join(attributes["relations"]), weight=attributes["weight"])
-    network = Network(directed=True)
-    network.from_nx(visual, edge_weight_transf=lambda weight: round(1 + 2 * math.log2(weight), 2))
+    nodes = [_vis_node(ids[node], attributes, styles, positions.get(node)) for node, attributes in drawn.nodes(data=True)]
+    edges = [
+        {"id": number, "from": ids[source], "to": ids[target], "title": ", ".join(attributes["relations"]),
+         "width": _width(attributes["weight"])}
+        for number, (source, target, attributes) in enumerate(drawn.edges(data=True))
+    ]
     themes = _choices(drawn, "themes")
     areas = _choices(drawn, "areas")
     indexes = {key: {value: number for number, value in enumerate(found)} for key, found in (("themes", themes), ("areas", areas))}
     return {
-        "nodes": sorted(network.nodes, key=lambda node: node["id"]),
-        "edges": [{**edge, "id": number} for number, edge in enumerate(network.edges)],
+        "nodes": nodes,
+        "edges": edges,
         "details": [_details(node, attributes, styles, indexes) for node, attributes in drawn.nodes(data=True)],
         "edgeDetails": {
             str(number): {"failings": attributes["failings"], "evidence": attributes["evidence"]}
             for number, (_, _, attributes) in enumerate(drawn.edges(data=True))
             if "failings" in attributes
         },
-        "themes": [{"label": drawn.graph["names"][theme], "count": count} for theme, count in themes.items()],
-        "areas": [{"label": drawn.graph["names"][area], "count": count} for area, count in areas.items()],
+        "themes": [{"label": drawn.graph["names"][theme], "count": count, "id": ids.get(theme)} for theme, count in themes.items()],
+        "areas": [{"label": drawn.graph["names"][area], "count": count, "id": ids.get(area)} for area, count in areas.items()],
+        "overview": _overview_data(drawn, ids) if "overview" in drawn.graph else None,
     }
+
+
+def _vis_node(number: int, attributes: dict, styles: dict, position: tuple | None) -> dict:
+    grades = grade_colours()
+    style = styles[attributes["cls"]][1]
+    colour = grades[attributes["grade"]][1] if attributes["grade"] in grades else style.color
+    title = attributes["label"]
+    if attributes["grade"] in grades and not title.casefold().endswith(grades[attributes["grade"]][0].casefold()):
+        title += f" ({grades[attributes['grade']][0]})"
+    node = {"id": number, "title": title, "shape": style.shape, "color": colour, "value": attributes["value"]}
+    if position is not None:
+        node["x"], node["y"] = position
+    return node
+
+
+def _width(weight: int) -> float:
+    return round(1 + 2 * math.log2(weight), 2)
+
+
+def _overview_data(drawn: nx.DiGraph, ids: dict) -> dict:
+    """The overview's nodes (id, position, size, grade colour) and its edges, laid out ahead."""
+    overview = drawn.graph["overview"]
+    grades = grade_colours()
+    positions = spring_positions(overview, weight="weight") if len(overview) else {}
+    nodes = []
+    for node, attributes in overview.nodes(data=True):
+        x, y = positions[node]
+        item = {"id": ids[node], "x": x, "y": y, "value": attributes["value"]}
+        if attributes["grade"] in grades:
+            label, colour = grades[attributes["grade"]]
+            item["color"] = colour
+            item["title"] = f"{drawn.nodes[node]['label']}: latest grade {label} ({attributes['date']})"
+        nodes.append(item)
+    edges = [
+        {"id": f"o{number}", "from": ids[source], "to": ids[target], "title": ", ".join(attributes["relations"]),
+         "width": _width(attributes["weight"]), "failings": [ids[failing] for failing in attributes["failings"]]}
+        for number, (source, target, attributes) in enumerate(overview.edges(data=True))
+    ]
+    return {"nodes": nodes, "edges": edges}
 
 
 def _choices(drawn: nx.DiGraph, key: str) -> dict:
@@ -149,24 +188,25 @@ def _details(node, attributes: dict, styles: dict, indexes: dict) -> dict:
         "evidence": attributes["evidence"],
         "themes": [indexes["themes"][theme] for theme in attributes["themes"]],
         "areas": [indexes["areas"][area] for area in attributes["areas"]],
+        "date": attributes["date"],
     }
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= _LABEL_LENGTH else label[: _LABEL_LENGTH - 1].rstrip() + "\u2026"
-
-
-def _page(vis_data: dict, drawn: nx.DiGraph, view: View) -> str:
+def _page(vis_data: dict, drawn: nx.DiGraph, view: View, opening: str) -> str:
     counts: dict[str, int] = {}
     for _, cls in drawn.nodes(data="cls"):
         counts[cls] = counts.get(cls, 0) + 1
     payload = {
         **vis_data,
         "view": str(view),
+        "opening": opening,
         "options": load_json("viz/options.json"),
-        "classes": [{"label": style.label, "color": style.color, "count": counts.get(style.key, 0)} for style in class_styles()],
+        "classes": [
+            {"label": style.label, "color": style.color, "shape": style.shape, "key": style.important, "count": counts.get(style.key, 0)}
+            for style in class_styles()
+        ],
         "grades": [{"label": label, "color": colour} for label, colour in grade_colours().values()]
-        if "sg:Judgement" in counts
+        if "sg:Judgement" in counts or "sg:Area" in counts
         else [],
     }
     vis_js, vis_css = _vis_assets()

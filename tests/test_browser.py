@@ -6,6 +6,8 @@ where a missing browser fails. The seed test saves ``out/browser-seed.png``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -15,6 +17,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from cdp_browser import Browser, chromium_path
+from kg import render
 from kg.project import View, load_dataset
 from kg.render import render_html
 from kg.vocab import ID, SG
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "graph.trig"
 DRAWN = "document.body.dataset.drawn === 'true'"
 HOSTILE_LABEL = '<script>window.pwned = "label"</script><img src=x onerror="window.pwned = \'img\'">'
+COUNCIL = ID["organisation/eastmere-county-council"]
 HOSTILE_QUOTE = '</script><img src=x onerror="window.pwned = \'quote\'"><b>bold?</b>'
 
 
@@ -61,10 +65,50 @@ def click_node(browser: Browser, node_id: int) -> None:
 
 
 def assert_quiet(browser: Browser, url: str) -> None:
-    """No console errors and no request other than the page itself."""
+    """No console errors and no request other than the page itself (the exports' blob: URLs
+    are the page's own memory, not requests)."""
     browser.drain()
     assert browser.console_errors() == []
-    assert [request for request in browser.requests() if request != url] == []
+    page = url.partition("#")[0]
+    assert [request for request in browser.requests() if request.partition("#")[0] != page and not request.startswith("blob:")] == []
+
+
+def assert_fits_the_window(browser: Browser, focused: bool = False) -> None:
+    """Every drawn node (only those in focus if ``focused``), and its label, lies inside the drawing area."""
+    outside = browser.evaluate(
+        """(() => {
+            const box = document.getElementById('kg-network').getBoundingClientRect();
+            const out = [];
+            for (const id of kgNetwork.body.nodeIndices.filter(id => !FOCUSED || kgState.near.has(id))) {
+                const node = kgNetwork.body.nodes[id];
+                const p = kgNetwork.canvasToDOM({x: node.x, y: node.y});
+                if (p.x < 0 || p.y < 0 || p.x > box.width || p.y > box.height) { out.push(['node', id]); }
+            }
+            for (const label of kgLabels.filter(label => !label.faded)) {
+                const [l, t, r, b] = label.box;
+                if (l < 0 || t < 0 || r > box.width || b > box.height) { out.push(['label', label.text]); }
+            }
+            return out;
+        })()""".replace("FOCUSED", "true" if focused else "false")
+    )
+    assert outside == []
+
+
+def bright_and_faded(browser: Browser) -> tuple[int, int]:
+    """How many drawn nodes are at full opacity and how many faded."""
+    return tuple(browser.evaluate(
+        """(() => {
+            const ids = kgNetwork.body.nodeIndices;
+            const faded = ids.filter(id => (kgNetwork.body.nodes[id].options.opacity ?? 1) < 1).length;
+            return [ids.length - faded, faded];
+        })()"""
+    ))
+
+
+def write_page(tmp_path: Path, view: str = "full", name: str = "graph.html") -> Path:
+    page = tmp_path / name
+    page.write_text(render_html(load_dataset(FIXTURE), View.parse(view)), encoding="utf-8")
+    return page
 
 
 def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_build):
@@ -73,6 +117,18 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
     browser.wait_for(DRAWN, timeout=15)
     data = page_data(browser)
     assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(data["nodes"]) > 0
+    assert_fits_the_window(browser)
+
+    # Labels at the opening zoom: organisations, areas, assessments and themes among them.
+    labelled = {data["classes"][data["details"][label["id"]]["cls"]]["label"] for label in browser.evaluate("kgLabels")}
+    assert {"Area", "Theme", "Local authority", "Inspection"} <= labelled
+
+    # The legend draws each class's shape in its colour, no two alike.
+    glyphs = browser.evaluate(
+        "[...document.querySelectorAll('#kg-legend .glyph')].map(g => [g.dataset.shape, g.firstChild.getAttribute('fill')])"
+    )
+    assert len(glyphs) == sum(1 for cls in data["classes"] if cls["count"]) == len({tuple(glyph) for glyph in glyphs})
+    assert {shape for shape, _ in glyphs} >= {"dot", "square", "triangle", "triangleDown", "hexagon", "diamond"}
 
     # Legend: unticking a class hides exactly its nodes, ticking it brings them back.
     index = max(range(len(data["classes"])), key=lambda number: data["classes"][number]["count"])
@@ -112,6 +168,7 @@ def test_fixture_views_draw_without_errors(browser, tmp_path, view):
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
     assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(page_data(browser)["nodes"])
+    assert_fits_the_window(browser)
     assert_quiet(browser, url)
 
 
@@ -214,3 +271,152 @@ def test_markup_in_labels_and_quotes_stays_text(browser, tmp_path):
     assert browser.evaluate("document.querySelectorAll('script').length") == 3
     assert_quiet(browser, url)
     assert json.dumps(HOSTILE_QUOTE) not in page.read_text(encoding="utf-8"), "raw markup must not reach the file"
+
+
+def test_search_fades_the_rest_and_expand_brightens_one_step_more(browser, tmp_path):
+    url = browser.open(write_page(tmp_path))
+    browser.wait_for(DRAWN, timeout=10)
+    data = page_data(browser)
+    everything = len(data["nodes"])
+    browser.type_into("#kg-search", "Neglect")
+    selected = int(browser.wait_for("document.body.dataset.selected", timeout=5))
+    assert data["details"][selected]["label"] == "Neglect"
+    bright, faded = bright_and_faded(browser)
+    assert bright + faded == everything, "nothing is hidden"
+    assert bright == 4 and faded == everything - 4, "the theme, its two failings and the inspection it is the subject of"
+    labels = browser.evaluate("kgLabels")
+    assert any(label["faded"] for label in labels), "labels of the rest fade too"
+    assert [label["faded"] for label in labels if label["id"] == selected] == [False]
+    assert_fits_the_window(browser, focused=True)
+
+    browser.evaluate("document.getElementById('kg-expand').click()")
+    browser.wait_for("kgState.depth === 2", timeout=5)
+    wider, _ = bright_and_faded(browser)
+    assert wider > bright
+    browser.evaluate("document.getElementById('kg-expand').click()")
+    browser.wait_for("kgState.depth === 3", timeout=5)
+    assert bright_and_faded(browser)[0] > wider
+    assert_quiet(browser, url)
+
+
+def test_the_address_keeps_the_view_and_a_saved_link_reopens_it(browser, tmp_path):
+    page = write_page(tmp_path)
+    browser.open(page)
+    browser.wait_for(DRAWN, timeout=10)
+    documents = [cls["label"] for cls in page_data(browser)["classes"]].index("Source document")
+    browser.evaluate(f"document.querySelector('#kg-legend input[data-cls=\"{documents}\"]').click()")
+    browser.type_into("#kg-search", "ECC")
+    browser.wait_for("document.body.dataset.selected", timeout=5)
+    browser.evaluate("document.getElementById('kg-expand').click()")
+    browser.wait_for("location.hash.includes('depth=2')", timeout=5)
+    fragment = browser.evaluate("location.hash").lstrip("#")
+    assert "hide=Source+document" in fragment and "eastmere-county-council" in fragment
+
+    with Browser(chromium_path()) as fresh:
+        url = fresh.open(page, fragment + "&from=2031&to=2031")
+        fresh.wait_for(DRAWN, timeout=10)
+        data = page_data(fresh)
+        council = [detail["iri"] for detail in data["details"]].index(str(COUNCIL))
+        assert fresh.evaluate("kgNetwork.getSelectedNodes()") == [council]
+        assert fresh.evaluate("kgState.depth") == 2
+        assert fresh.evaluate(f"document.querySelector('#kg-legend input[data-cls=\"{documents}\"]').checked") is False
+        assert fresh.evaluate("[document.getElementById('kg-from').value, document.getElementById('kg-to').value]") == ["2031", "2031"]
+        drawn = set(fresh.evaluate("kgNetwork.body.nodeIndices"))
+        review = [detail["iri"] for detail in data["details"]].index(str(ID["practice-review/child-r"]))
+        assert review not in drawn, "2030 is outside the range"
+        assert not any(data["classes"][data["details"][node]["cls"]]["label"] == "Source document" for node in drawn)
+        assert "Eastmere County Council" in panel_text(fresh)
+        assert_quiet(fresh, url)
+
+
+def test_the_date_range_filters_dated_nodes_only(browser, tmp_path):
+    url = browser.open(write_page(tmp_path))
+    browser.wait_for(DRAWN, timeout=10)
+    data = page_data(browser)
+    labels = [detail["label"] for detail in data["details"]]
+    iris = [detail["iri"] for detail in data["details"]]
+    review, inspection = iris.index(str(ID["practice-review/child-r"])), labels.index("Inspection of Eastmere children's services, 2031")
+    judgement, response = labels.index("Overall effectiveness: inadequate"), labels.index("Response of Eastmere County Council")
+
+    def set_range(low: int, high: int) -> set:
+        browser.evaluate(
+            f"""(() => {{
+                for (const [id, value] of [['kg-from', {low}], ['kg-to', {high}]]) {{
+                    const input = document.getElementById(id);
+                    input.value = String(value);
+                    input.dispatchEvent(new Event('input'));
+                }}
+            }})()"""
+        )
+        return set(browser.evaluate("kgNetwork.body.nodeIndices"))
+
+    assert browser.evaluate("[document.getElementById('kg-from').min, document.getElementById('kg-to').max]") == ["2030", "2031"]
+    before = set_range(2030, 2030)
+    assert review in before and not {inspection, judgement, response} & before
+    assert labels.index("Eastmere County Council") in before, "undated nodes stay"
+    after = set_range(2031, 2031)
+    assert review not in after and {inspection, judgement, response} <= after
+    assert len(set_range(2030, 2031)) == len(data["nodes"])
+    assert_quiet(browser, url)
+
+
+def test_png_and_csv_exports_write_files(browser, tmp_path):
+    url = browser.open(write_page(tmp_path))
+    browser.wait_for(DRAWN, timeout=10)
+    downloads = tmp_path / "downloads"
+    browser.allow_downloads(downloads)
+    browser.type_into("#kg-search", "Neglect")
+    browser.wait_for("document.body.dataset.selected", timeout=5)
+    browser.evaluate("document.getElementById('kg-png').click()")
+    png = browser.wait_for_file(downloads / "sgkg-view.png", timeout=10)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
+    browser.evaluate("document.getElementById('kg-csv').click()")
+    rows = list(csv.reader(io.StringIO(browser.wait_for_file(downloads / "sgkg-selection.csv", timeout=10).decode("utf-8-sig"))))
+    assert rows[0] == ["label", "class", "iri", "date", "quote", "document", "start", "end"]
+    assert ["Neglect is recognised too late by the council and the police", "Failing", str(ID["finding/eastmere-2031-1"]),
+            "2031-03", "Neglect is recognised too late by the council and the police.", "eastmere-inspection.txt",
+            "200", "262"] in rows
+    assert {row[0] for row in rows[1:]} == {
+        "Neglect", "Neglect is recognised too late by the council and the police",
+        "Health visitors did not share worries about the home", "Inspection of Eastmere children's services",
+    }
+    assert_quiet(browser, url)
+
+
+def test_overview_drills_into_an_area_then_a_failing_and_its_evidence(browser, tmp_path, monkeypatch):
+    """A graph too big to draw whole opens on the overview (forced here on the fixture)."""
+    monkeypatch.setattr(render, "WHOLE_GRAPH_LIMIT", 10)
+    page = write_page(tmp_path)
+    url = browser.open(page)
+    browser.wait_for(DRAWN, timeout=10)
+    data = page_data(browser)
+    assert data["opening"] == "overview" and "x" not in data["nodes"][0]
+    labels = [detail["label"] for detail in data["details"]]
+    assert sorted(labels[node] for node in browser.evaluate("kgNetwork.body.nodeIndices")) == sorted(
+        labels[node["id"]] for node in data["overview"]["nodes"]
+    )
+    assert_fits_the_window(browser)
+    eastmere = labels.index("Eastmere")
+    assert data["overview"]["nodes"][[node["id"] for node in data["overview"]["nodes"]].index(eastmere)]["title"] == (
+        "Eastmere: latest grade Inadequate (2031-03)"
+    )
+
+    click_node(browser, eastmere)
+    browser.wait_for(f"document.body.dataset.selected === '{eastmere}'", timeout=5)
+    browser.evaluate("document.getElementById('kg-open').click()")
+    browser.wait_for(f"kgState.mode === 'graph' && kgState.drill === {eastmere}", timeout=5)
+    drawn = {labels[node] for node in browser.evaluate("kgNetwork.body.nodeIndices")}
+    assert "Inspection of Eastmere children's services, 2031" in drawn and len(drawn) < len(data["nodes"])
+    assert_fits_the_window(browser)
+
+    inspection = labels.index("Inspection of Eastmere children's services, 2031")
+    click_node(browser, inspection)
+    browser.wait_for(f"document.body.dataset.selected === '{inspection}'", timeout=5)
+    browser.evaluate(
+        "[...document.querySelectorAll('#kg-panel li button')]"
+        ".find(button => button.textContent === 'Social workers carry caseloads that are too high').click()"
+    )
+    browser.wait_for(f"document.body.dataset.selected === '{labels.index('Social workers carry caseloads that are too high')}'", timeout=5)
+    assert "eastmere-inspection.txt, characters 300\u2013349" in panel_text(browser)
+    assert "drill=" in browser.evaluate("location.hash")
+    assert_quiet(browser, url)

@@ -20,6 +20,8 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from typer.testing import CliRunner
 
+from kg import project as project_module
+from kg import render as render_module
 from kg.cli import app
 from kg.errors import GraphNotFound, InputError
 from kg.layout import SPACING, spring_positions
@@ -277,3 +279,55 @@ def test_partners_failings_edges_carry_their_failings(fixture_dataset):
     ]
     assert [span["document"] for span in details["evidence"]] == ["westholm-review.txt", "eastmere-inspection.txt"]
     assert edge["width"] > next(e for e in data["edges"] if e["title"] == "1 failing")["width"]
+
+
+def test_dates_come_from_the_assessment_or_the_node_itself(fixture_dataset):
+    drawn = project(fixture_dataset)
+    assert drawn.nodes[ID["inspection/eastmere-2031"]]["date"] == "2031-03"
+    assert drawn.nodes[ID["judgement/eastmere-2031-overall-effectiveness"]]["date"] == "2031-03"
+    assert drawn.nodes[ID["response/eastmere-2031-1"]]["date"] == "2031-03", "through its recommendation"
+    assert drawn.nodes[ID["finding/child-r-1"]]["date"] == "2030"
+    assert drawn.nodes[COUNCIL]["date"] is None
+    assert drawn.nodes[ID["document/eastmere-inspection"]]["date"] is None, "documents never leave the range"
+
+
+def test_overview_has_areas_with_latest_grades_partners_and_themes(fixture_dataset):
+    overview = project(fixture_dataset).graph["overview"]
+    assert overview.nodes[ID["area/eastmere"]] == {"value": 2, "grade": "inadequate", "date": "2031-03"}
+    assert overview.nodes[ID["area/westholm"]]["grade"] is None, "its practice review has no judgement"
+    assert overview.edges[POLICE, THEME["neglect"]]["failings"] == [ID["finding/child-r-1"], ID["finding/eastmere-2031-1"]]
+    assert overview.has_edge(POLICE, ID["area/eastmere"])
+    assert ID["finding/eastmere-2031-1"] not in overview, "findings wait for a drill-down"
+    assert {node for node in overview if str(node).startswith(str(THEME))} == {
+        THEME["neglect"], THEME["multi-agency-working"], THEME["workforce"], THEME["online-harm"]
+    }
+
+
+def test_overview_stays_small_however_many_partners(fixture_dataset, monkeypatch):
+    monkeypatch.setattr(project_module, "OVERVIEW_PARTNERS", 1)
+    monkeypatch.setattr(project_module, "OVERVIEW_THEMES_PER_NODE", 1)
+    overview = project(fixture_dataset).graph["overview"]
+    partners = [node for node in overview if "/organisation/" in str(node)]
+    assert partners == [POLICE], "the most implicated partner: three failings"
+    assert all(sum(1 for target in overview.successors(node) if str(target).startswith(str(THEME))) <= 1 for node in overview)
+
+
+def test_a_graph_too_big_to_draw_whole_opens_on_its_overview(fixture_dataset, monkeypatch):
+    monkeypatch.setattr(render_module, "WHOLE_GRAPH_LIMIT", 10)
+    data = page_data(render_html(fixture_dataset))
+    assert data["opening"] == "overview"
+    assert not any("x" in node for node in data["nodes"]), "nothing laid out ahead but the overview"
+    labels = [detail["label"] for detail in data["details"]]
+    eastmere = next(node for node in data["overview"]["nodes"] if labels[node["id"]] == "Eastmere")
+    assert eastmere["title"] == "Eastmere: latest grade Inadequate (2031-03)"
+    assert eastmere["color"] == next(grade["color"] for grade in data["grades"] if grade["label"] == "Inadequate")
+    assert all(isinstance(node["x"], float) for node in data["overview"]["nodes"])
+    assert page_data(render_html(fixture_dataset, View.parse("area Eastmere")))["opening"] == "graph", "a named view is always drawn"
+
+
+def test_nodes_carry_no_label_for_vis_and_the_full_label_as_hover_text(fixture_dataset):
+    """The page draws shortened labels itself, so that they never overlap; the hover shows them whole."""
+    data = page_data(render_html(fixture_dataset))
+    assert not any("label" in node for node in data["nodes"])
+    assert [node["title"] for node in data["nodes"]] == [detail["label"] for detail in data["details"]]
+    assert {cls["label"] for cls in data["classes"] if cls["key"]} >= {"Area", "Theme", "Inspection", "Local authority"}
