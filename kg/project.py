@@ -20,9 +20,11 @@ from functools import cache
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.exceptions import ParserError
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from .errors import GraphNotFound, InputError
 from .prefixes import PREFIXES
@@ -131,11 +133,11 @@ def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
     ``graph["overview"]`` (see ``_overview``). Raises InputError when the area or node a
     view names is not in the graph.
     """
-    reader = _Reader(_union(dataset))
+    reader = _Reader(_Index(dataset))
     if view.kind == "partners-failings":
         drawn = _partners_failings(reader)
     else:
-        drawn = _full(reader)
+        drawn = _full(reader, links_drawn=view.kind == "full")
     if view.kind == "area":
         drawn = _area_view(drawn, reader.find(view.target, drawn, kind="area"))
     if view.kind == "node":
@@ -151,8 +153,9 @@ def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
 class _Reader:
     """Label, class, facts and evidence lookups over one union graph."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: _Index):
         self.graph = graph
+        self._labels: dict[URIRef, str] = {}
         self.classes = self._classify()
 
     def _classify(self) -> dict[URIRef, str]:
@@ -169,6 +172,11 @@ class _Reader:
         return {node: keys[index] for node, index in best.items()}
 
     def label(self, node: URIRef) -> str:
+        if node not in self._labels:
+            self._labels[node] = self._label(node)
+        return self._labels[node]
+
+    def _label(self, node: URIRef) -> str:
         for prop in (RDFS.label, SKOS.prefLabel, FOAF.name, SG.fileName):
             value = self.graph.value(node, prop)
             if value is not None:
@@ -182,9 +190,13 @@ class _Reader:
     def alt_labels(self, node: URIRef) -> list[str]:
         return sorted({str(value) for value in self.graph.objects(node, SKOS.altLabel)})
 
-    def facts(self, node: URIRef) -> list[tuple[str, list[str]]]:
+    def facts(self, node: URIRef, links_drawn: bool = False) -> list[tuple[str, list[str]]]:
+        """Literal values and the labels of linked nodes; with ``links_drawn``, not those of
+        drawn nodes, which the page lists as links (on a national corpus they were half the page)."""
         values: dict[str, set[str]] = defaultdict(set)
         for prop, value in self.graph.predicate_objects(node):
+            if links_drawn and value in self.classes and value != node:
+                continue
             if prop not in _NOT_FACTS:
                 values[curie(prop)].add(str(value) if isinstance(value, Literal) else self.label(value))
         return sorted((prop, sorted(found)) for prop, found in values.items())
@@ -207,13 +219,13 @@ class _Reader:
         value = self.graph.value(node, SG.grade)
         return str(value)[len(str(GRADE)):] if value is not None and str(value).startswith(str(GRADE)) else None
 
-    def attributes(self, node: URIRef) -> dict:
-        """Everything the page shows about ``node`` (see ``project``)."""
+    def attributes(self, node: URIRef, links_drawn: bool = False) -> dict:
+        """Everything the page shows about ``node`` (see ``project`` and ``facts``)."""
         return {
             "label": self.label(node),
             "cls": self.classes[node],
             "alt": self.alt_labels(node),
-            "facts": self.facts(node),
+            "facts": self.facts(node, links_drawn),
             "evidence": self.evidence(node),
             "grade": self.grade(node),
         }
@@ -238,11 +250,79 @@ class _Reader:
         raise InputError(f"no single {kind} called {name!r}; " + (f"try one of: {hint}" if hint else "the graph has none"))
 
 
-def _union(dataset: Dataset) -> Graph:
-    union = Graph()
-    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
-        union.add((subject, predicate, obj))
-    return union
+class _Index:
+    """The union of a dataset's graphs, indexed for the few lookups the projection makes.
+
+    Filled in one pass over the quads. rdflib's in-memory Graph took ten times the memory
+    and time on a national corpus (a million triples), and oxrdflib makes an rdflib Graph
+    for every quad it hands over, so an Oxigraph-backed dataset is read from its
+    pyoxigraph store directly. Where a property has several values, ``value`` returns the
+    least, so the answer never depends on the order of the store.
+    """
+
+    def __init__(self, dataset: Dataset):
+        out: dict = defaultdict(lambda: defaultdict(dict))  # subject -> predicate -> {object: None}
+        into: dict = defaultdict(lambda: defaultdict(dict))  # IRI object -> predicate -> {subject: None}
+        for subject, predicate, obj in _triples(dataset):
+            out[subject][predicate][obj] = None
+            if isinstance(obj, URIRef):
+                into[obj][predicate][subject] = None
+        self.out = out
+        self.into = into
+
+    def value(self, subject, predicate):
+        found = self.out[subject][predicate] if subject in self.out and predicate in self.out[subject] else ()
+        return min(found, key=_term_key) if found else None
+
+    def objects(self, subject, predicate) -> list:
+        if subject is None:
+            return [obj for by_predicate in self.out.values() for obj in by_predicate.get(predicate, ())]
+        return list(self.out[subject].get(predicate, ())) if subject in self.out else []
+
+    def subjects(self, predicate, obj) -> list:
+        return list(self.into[obj].get(predicate, ())) if obj in self.into else []
+
+    def predicate_objects(self, subject) -> list:
+        found = self.out.get(subject, {})
+        return [(predicate, obj) for predicate, objects in found.items() for obj in objects]
+
+    def subject_objects(self, predicate) -> list:
+        return [(subject, obj) for subject, by_predicate in self.out.items() for obj in by_predicate.get(predicate, ())]
+
+
+def _term_key(term) -> tuple:
+    return (type(term).__name__, str(term), str(getattr(term, "datatype", "") or ""))
+
+
+def _triples(dataset: Dataset):
+    """Every triple of every graph of ``dataset``, as rdflib terms (duplicates included)."""
+    store = dataset.store
+    if not isinstance(store, OxigraphStore):
+        for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+            yield subject, predicate, obj
+        return
+    terms: dict = {}
+
+    def term(node):
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = _from_oxigraph(node)
+        return found
+
+    for quad in store._inner.quads_for_pattern(None, None, None, None):  # the pyoxigraph Store it wraps
+        yield term(quad.subject), term(quad.predicate), term(quad.object)
+
+
+def _from_oxigraph(node):
+    """An rdflib term for a pyoxigraph one; a plain string literal stays plain, as rdflib parses it."""
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    datatype = node.datatype.value
+    return Literal(node.value) if datatype == str(XSD.string) else Literal(node.value, datatype=URIRef(datatype))
 
 
 def _expand(key: str) -> str:
@@ -254,10 +334,10 @@ def _integer(value) -> int | None:
     return int(value) if isinstance(value, Literal) and str(value).lstrip("-").isdigit() else None
 
 
-def _full(reader: _Reader) -> nx.DiGraph:
+def _full(reader: _Reader, links_drawn: bool = False) -> nx.DiGraph:
     drawn = nx.DiGraph()
     for node in sorted(reader.classes):
-        drawn.add_node(node, **reader.attributes(node))
+        drawn.add_node(node, **reader.attributes(node, links_drawn))
     for node in sorted(reader.classes):
         for prop, target in sorted(reader.graph.predicate_objects(node)):
             if target in reader.classes and target != node and prop != RDF.type:

@@ -99,56 +99,52 @@ def _barycentre(drawn: nx.DiGraph, theme, rank: dict) -> float:
 
 
 def _vis_data(drawn: nx.DiGraph, positions: dict) -> dict:
-    """vis-network nodes and edges, the details the page shows and the overview.
+    """What the page draws and shows, compact, since a national corpus has 70,000 nodes.
 
-    Nodes carry no ``label``: the page draws labels itself, shortened and without
-    collisions; ``title`` (the hover text) holds the full label.
+    ``details`` has one entry per node (its id is its index): label, class, size
+    (``value``), grade, date, position when laid out ahead, facts, evidence and filters.
+    ``links`` are ``[from, to, relation, weight]`` (relation indexes ``relations``);
+    evidence spans are ``[quote, document, start, end]`` (document indexes ``documents``).
+    The page makes vis-network's nodes and edges from these, only for what it draws;
+    nodes get no vis ``label``: the page draws labels itself, shortened and never
+    overlapping, and the hover text (``title``) holds the full label.
     """
-    styles = {style.key: (number, style) for number, style in enumerate(class_styles())}
+    styles = {style.key: number for number, style in enumerate(class_styles())}
     ids = {node: number for number, node in enumerate(drawn)}
-    nodes = [_vis_node(ids[node], attributes, styles, positions.get(node)) for node, attributes in drawn.nodes(data=True)]
-    edges = [
-        {"id": number, "from": ids[source], "to": ids[target], "title": ", ".join(attributes["relations"]),
-         "width": _width(attributes["weight"])}
-        for number, (source, target, attributes) in enumerate(drawn.edges(data=True))
-    ]
+    relations: dict[str, int] = {}
+    links = []
+    for source, target, attributes in drawn.edges(data=True):
+        relation = relations.setdefault(", ".join(attributes["relations"]), len(relations))
+        links.append([ids[source], ids[target], relation, attributes["weight"]])
+    documents: dict[str, int] = {}
     themes = _choices(drawn, "themes")
     areas = _choices(drawn, "areas")
     indexes = {key: {value: number for number, value in enumerate(found)} for key, found in (("themes", themes), ("areas", areas))}
+    details = [
+        _details(node, attributes, styles, indexes, positions.get(node), documents) for node, attributes in drawn.nodes(data=True)
+    ]
     return {
-        "nodes": nodes,
-        "edges": edges,
-        "details": [_details(node, attributes, styles, indexes) for node, attributes in drawn.nodes(data=True)],
+        "details": details,
+        "links": links,
+        "relations": list(relations),
         "edgeDetails": {
-            str(number): {"failings": attributes["failings"], "evidence": attributes["evidence"]}
+            str(number): {"failings": attributes["failings"], "evidence": [_span(span, documents) for span in attributes["evidence"]]}
             for number, (_, _, attributes) in enumerate(drawn.edges(data=True))
             if "failings" in attributes
         },
+        "documents": list(documents),
         "themes": [{"label": drawn.graph["names"][theme], "count": count, "id": ids.get(theme)} for theme, count in themes.items()],
         "areas": [{"label": drawn.graph["names"][area], "count": count, "id": ids.get(area)} for area, count in areas.items()],
         "overview": _overview_data(drawn, ids) if "overview" in drawn.graph else None,
     }
 
 
-def _vis_node(number: int, attributes: dict, styles: dict, position: tuple | None) -> dict:
-    grades = grade_colours()
-    style = styles[attributes["cls"]][1]
-    colour = grades[attributes["grade"]][1] if attributes["grade"] in grades else style.color
-    title = attributes["label"]
-    if attributes["grade"] in grades and not title.casefold().endswith(grades[attributes["grade"]][0].casefold()):
-        title += f" ({grades[attributes['grade']][0]})"
-    node = {"id": number, "title": title, "shape": style.shape, "color": colour, "value": attributes["value"]}
-    if position is not None:
-        node["x"], node["y"] = position
-    return node
-
-
-def _width(weight: int) -> float:
-    return round(1 + 2 * math.log2(weight), 2)
+def _span(span: dict, documents: dict) -> list:
+    return [span["quote"], documents.setdefault(span["document"], len(documents)), span["start"], span["end"]]
 
 
 def _overview_data(drawn: nx.DiGraph, ids: dict) -> dict:
-    """The overview's nodes (id, position, size, grade colour) and its edges, laid out ahead."""
+    """The overview's nodes (id, position, size, an area's latest grade and its date) and edges, laid out ahead."""
     overview = drawn.graph["overview"]
     grades = grade_colours()
     positions = spring_positions(overview, weight="weight") if len(overview) else {}
@@ -157,14 +153,13 @@ def _overview_data(drawn: nx.DiGraph, ids: dict) -> dict:
         x, y = positions[node]
         item = {"id": ids[node], "x": x, "y": y, "value": attributes["value"]}
         if attributes["grade"] in grades:
-            label, colour = grades[attributes["grade"]]
-            item["color"] = colour
-            item["title"] = f"{drawn.nodes[node]['label']}: latest grade {label} ({attributes['date']})"
+            item["grade"] = grades[attributes["grade"]][0]
+            item["date"] = attributes["date"]
         nodes.append(item)
     edges = [
-        {"id": f"o{number}", "from": ids[source], "to": ids[target], "title": ", ".join(attributes["relations"]),
-         "width": _width(attributes["weight"]), "failings": [ids[failing] for failing in attributes["failings"]]}
-        for number, (source, target, attributes) in enumerate(overview.edges(data=True))
+        {"from": ids[source], "to": ids[target], "relation": ", ".join(attributes["relations"]),
+         "weight": attributes["weight"], "failings": [ids[failing] for failing in attributes["failings"]]}
+        for source, target, attributes in overview.edges(data=True)
     ]
     return {"nodes": nodes, "edges": edges}
 
@@ -178,18 +173,24 @@ def _choices(drawn: nx.DiGraph, key: str) -> dict:
     return dict(sorted(counts.items(), key=lambda item: (drawn.graph["names"][item[0]], item[0])))
 
 
-def _details(node, attributes: dict, styles: dict, indexes: dict) -> dict:
-    return {
+def _details(node, attributes: dict, styles: dict, indexes: dict, position: tuple | None, documents: dict) -> dict:
+    grades = grade_colours()
+    detail = {
         "iri": str(node),
         "label": attributes["label"],
-        "cls": styles[attributes["cls"]][0],
+        "cls": styles[attributes["cls"]],
+        "value": attributes["value"],
+        "grade": grades[attributes["grade"]][0] if attributes["grade"] in grades else None,
+        "date": attributes["date"],
         "alt": attributes["alt"],
         "facts": [[prop, values] for prop, values in attributes["facts"]],
-        "evidence": attributes["evidence"],
+        "evidence": [_span(span, documents) for span in attributes["evidence"]],
         "themes": [indexes["themes"][theme] for theme in attributes["themes"]],
         "areas": [indexes["areas"][area] for area in attributes["areas"]],
-        "date": attributes["date"],
     }
+    if position is not None:
+        detail["x"], detail["y"] = position
+    return detail
 
 
 def _page(vis_data: dict, drawn: nx.DiGraph, view: View, opening: str) -> str:

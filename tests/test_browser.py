@@ -116,7 +116,7 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
     url = browser.open(out_dir / "graph.html")
     browser.wait_for(DRAWN, timeout=15)
     data = page_data(browser)
-    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(data["nodes"]) > 0
+    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(data["details"]) > 0
     assert_fits_the_window(browser)
 
     # Labels at the opening zoom: organisations, areas, assessments and themes among them.
@@ -135,9 +135,9 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
     count = data["classes"][index]["count"]
     box = f"document.querySelector('#kg-legend input[data-cls=\"{index}\"]')"
     browser.evaluate(f"{box}.click()")
-    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(data["nodes"]) - count
+    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(data["details"]) - count
     browser.evaluate(f"{box}.click()")
-    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(data["nodes"])
+    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(data["details"])
 
     # Search: type the label of a node with evidence; that node is selected and focused.
     target = next(number for number, detail in enumerate(data["details"]) if detail["evidence"])
@@ -153,9 +153,9 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
     )
     click_node(browser, other)
     browser.wait_for(f"document.body.dataset.selected === '{other}'", timeout=5)
-    evidence = data["details"][other]["evidence"][0]
-    assert evidence["quote"] in panel_text(browser)
-    assert evidence["document"] in panel_text(browser)
+    quote, document, _, _ = data["details"][other]["evidence"][0]
+    assert quote in panel_text(browser)
+    assert data["documents"][document] in panel_text(browser)
 
     browser.screenshot(ROOT / "out" / "browser-seed.png")
     assert_quiet(browser, url)
@@ -167,7 +167,7 @@ def test_fixture_views_draw_without_errors(browser, tmp_path, view):
     page.write_text(render_html(load_dataset(FIXTURE), View.parse(view)), encoding="utf-8")
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
-    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(page_data(browser)["nodes"])
+    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(page_data(browser)["details"])
     assert_fits_the_window(browser)
     assert_quiet(browser, url)
 
@@ -210,8 +210,9 @@ def test_partners_failings_edge_click_shows_the_failings(browser, tmp_path):
     data = page_data(browser)
     labels = [detail["label"] for detail in data["details"]]
     police, neglect = labels.index("Eastmere Constabulary"), labels.index("Neglect")
-    edge = next(edge for edge in data["edges"] if (edge["from"], edge["to"]) == (police, neglect))
-    assert edge["title"] == "2 failings"
+    number, link = next((number, link) for number, link in enumerate(data["links"]) if link[:2] == [police, neglect])
+    assert data["relations"][link[2]] == "2 failings"
+    edge = {"id": number}
     x, y = browser.evaluate(
         f"""(() => {{
             const ends = kgNetwork.getPositions([{police}, {neglect}]);
@@ -277,7 +278,7 @@ def test_search_fades_the_rest_and_expand_brightens_one_step_more(browser, tmp_p
     url = browser.open(write_page(tmp_path))
     browser.wait_for(DRAWN, timeout=10)
     data = page_data(browser)
-    everything = len(data["nodes"])
+    everything = len(data["details"])
     browser.type_into("#kg-search", "Neglect")
     selected = int(browser.wait_for("document.body.dataset.selected", timeout=5))
     assert data["details"][selected]["label"] == "Neglect"
@@ -356,7 +357,7 @@ def test_the_date_range_filters_dated_nodes_only(browser, tmp_path):
     assert labels.index("Eastmere County Council") in before, "undated nodes stay"
     after = set_range(2031, 2031)
     assert review not in after and {inspection, judgement, response} <= after
-    assert len(set_range(2030, 2031)) == len(data["nodes"])
+    assert len(set_range(2030, 2031)) == len(data["details"])
     assert_quiet(browser, url)
 
 
@@ -390,23 +391,21 @@ def test_overview_drills_into_an_area_then_a_failing_and_its_evidence(browser, t
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
     data = page_data(browser)
-    assert data["opening"] == "overview" and "x" not in data["nodes"][0]
+    assert data["opening"] == "overview" and "x" not in data["details"][0]
     labels = [detail["label"] for detail in data["details"]]
     assert sorted(labels[node] for node in browser.evaluate("kgNetwork.body.nodeIndices")) == sorted(
         labels[node["id"]] for node in data["overview"]["nodes"]
     )
     assert_fits_the_window(browser)
     eastmere = labels.index("Eastmere")
-    assert data["overview"]["nodes"][[node["id"] for node in data["overview"]["nodes"]].index(eastmere)]["title"] == (
-        "Eastmere: latest grade Inadequate (2031-03)"
-    )
+    assert browser.evaluate(f"kgNetwork.body.data.nodes.get({eastmere}).title") == "Eastmere: latest grade Inadequate (2031-03)"
 
     click_node(browser, eastmere)
     browser.wait_for(f"document.body.dataset.selected === '{eastmere}'", timeout=5)
     browser.evaluate("document.getElementById('kg-open').click()")
     browser.wait_for(f"kgState.mode === 'graph' && kgState.drill === {eastmere}", timeout=5)
     drawn = {labels[node] for node in browser.evaluate("kgNetwork.body.nodeIndices")}
-    assert "Inspection of Eastmere children's services, 2031" in drawn and len(drawn) < len(data["nodes"])
+    assert "Inspection of Eastmere children's services, 2031" in drawn and len(drawn) < len(data["details"])
     assert_fits_the_window(browser)
 
     inspection = labels.index("Inspection of Eastmere children's services, 2031")

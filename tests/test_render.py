@@ -64,7 +64,7 @@ def test_click_panel_facts_and_evidence_come_from_the_graph(fixture_dataset):
     assert finding["evidence"] == [
         {"quote": "Social workers carry caseloads that are too high.", "document": "eastmere-inspection.txt", "start": 300, "end": 349}
     ]
-    assert ("sg:theme", ["Workforce"]) in finding["facts"]
+    assert ("sg:statement", ["Social workers carry caseloads that are too high."]) in finding["facts"]
     assert drawn.nodes[ID["judgement/eastmere-2031-overall-effectiveness"]]["grade"] == "inadequate"
     assert drawn.nodes[ID["organisation/eastmere-safeguarding-children-partnership"]]["alt"] == ["ESCP"]
 
@@ -142,17 +142,17 @@ def test_page_is_deterministic_and_self_contained(fixture_dataset):
     assert "sourceMappingURL" not in first
     assert "Content-Security-Policy" in first and "default-src &#x27;none&#x27;" in first
     data = page_data(first)
-    assert len(data["nodes"]) == len(data["details"]) == 28
+    assert len(data["details"]) == 28
     assert data["options"]["physics"] == {"enabled": False}
 
 
 def test_every_node_has_a_position_and_the_legend_counts_classes(fixture_dataset):
     data = page_data(render_html(fixture_dataset))
-    assert all(isinstance(node["x"], float) and isinstance(node["y"], float) for node in data["nodes"])
+    assert all(isinstance(node["x"], float) and isinstance(node["y"], float) for node in data["details"])
     legend = {cls["label"]: cls["count"] for cls in data["classes"]}
     assert legend["Failing"] == 4 and legend["Theme"] == 4 and legend["Judgement"] == 1
-    judgement = next(node for node in data["nodes"] if node["title"] == "Overall effectiveness: inadequate")
-    assert judgement["color"] == next(grade["color"] for grade in data["grades"] if grade["label"] == "Inadequate")
+    judgement = next(node for node in data["details"] if node["label"] == "Overall effectiveness: inadequate")
+    assert judgement["grade"] == "Inadequate" and "Inadequate" in {grade["label"] for grade in data["grades"]}
 
 
 def test_script_json_escapes_what_could_close_the_script():
@@ -184,7 +184,7 @@ def test_hostile_labels_stay_inside_the_data_block():
 def test_an_empty_graph_gives_an_empty_page(view):
     """Regression: the layout of no nodes at all raised IndexError."""
     data = page_data(render_html(Dataset(), View.parse(view)))
-    assert data["nodes"] == [] and data["edges"] == []
+    assert data["details"] == [] and data["links"] == []
 
 
 def test_layout_is_deterministic_and_spreads_nodes():
@@ -230,7 +230,7 @@ def test_seed_build_writes_the_interactive_graph(seed_build, seed_graph):
     data = page_data((out_dir / "graph.html").read_text(encoding="utf-8"))
     documents = [node for node in data["details"] if data["classes"][node["cls"]]["label"] == "Source document"]
     assert len(documents) == len(set(seed_graph.subjects(RDF.type, SG.SourceDocument))) > 0
-    assert len(data["nodes"]) > len(documents)
+    assert len(data["details"]) > len(documents)
 
 
 def test_pages_are_the_same_whatever_the_hash_seed():
@@ -268,17 +268,17 @@ def test_kg_viz_on_the_seed_graph_gives_the_build_page(seed_build, tmp_path):
 def test_partners_failings_edges_carry_their_failings(fixture_dataset):
     data = page_data(render_html(fixture_dataset, View.parse("partners-failings")))
     labels = [detail["label"] for detail in data["details"]]
-    edge = next(
-        edge for edge in data["edges"]
-        if (labels[edge["from"]], labels[edge["to"]]) == ("Eastmere Constabulary", "Neglect")
+    number, link = next(
+        (number, link) for number, link in enumerate(data["links"])
+        if (labels[link[0]], labels[link[1]]) == ("Eastmere Constabulary", "Neglect")
     )
-    details = data["edgeDetails"][str(edge["id"])]
+    details = data["edgeDetails"][str(number)]
     assert details["failings"] == [  # in IRI order
         "Health visitors did not share worries about the home",
         "Neglect is recognised too late by the council and the police",
     ]
-    assert [span["document"] for span in details["evidence"]] == ["westholm-review.txt", "eastmere-inspection.txt"]
-    assert edge["width"] > next(e for e in data["edges"] if e["title"] == "1 failing")["width"]
+    assert [data["documents"][span[1]] for span in details["evidence"]] == ["westholm-review.txt", "eastmere-inspection.txt"]
+    assert data["relations"][link[2]] == "2 failings" and link[3] == 2
 
 
 def test_dates_come_from_the_assessment_or_the_node_itself(fixture_dataset):
@@ -316,18 +316,20 @@ def test_a_graph_too_big_to_draw_whole_opens_on_its_overview(fixture_dataset, mo
     monkeypatch.setattr(render_module, "WHOLE_GRAPH_LIMIT", 10)
     data = page_data(render_html(fixture_dataset))
     assert data["opening"] == "overview"
-    assert not any("x" in node for node in data["nodes"]), "nothing laid out ahead but the overview"
+    assert not any("x" in node for node in data["details"]), "nothing laid out ahead but the overview"
     labels = [detail["label"] for detail in data["details"]]
     eastmere = next(node for node in data["overview"]["nodes"] if labels[node["id"]] == "Eastmere")
-    assert eastmere["title"] == "Eastmere: latest grade Inadequate (2031-03)"
-    assert eastmere["color"] == next(grade["color"] for grade in data["grades"] if grade["label"] == "Inadequate")
+    assert (eastmere["grade"], eastmere["date"]) == ("Inadequate", "2031-03")
     assert all(isinstance(node["x"], float) for node in data["overview"]["nodes"])
     assert page_data(render_html(fixture_dataset, View.parse("area Eastmere")))["opening"] == "graph", "a named view is always drawn"
 
 
-def test_nodes_carry_no_label_for_vis_and_the_full_label_as_hover_text(fixture_dataset):
-    """The page draws shortened labels itself, so that they never overlap; the hover shows them whole."""
+def test_the_full_view_lists_drawn_neighbours_as_links_not_facts(fixture_dataset):
+    """On a national corpus the labels of linked nodes repeated in every node's facts were half the page."""
+    finding = ID["finding/eastmere-2031-2"]
+    facts = dict(project(fixture_dataset).nodes[finding]["facts"])
+    assert "sg:theme" not in facts and "sg:implicates" not in facts
+    assert facts["sg:statement"] == ["Social workers carry caseloads that are too high."]
+    assert dict(project(fixture_dataset, View.parse("node ECC")).nodes[finding]["facts"])["sg:theme"] == ["Workforce"]
     data = page_data(render_html(fixture_dataset))
-    assert not any("label" in node for node in data["nodes"])
-    assert [node["title"] for node in data["nodes"]] == [detail["label"] for detail in data["details"]]
     assert {cls["label"] for cls in data["classes"] if cls["key"]} >= {"Area", "Theme", "Inspection", "Local authority"}

@@ -18,16 +18,23 @@
   var FIT_SIDE = 110; // pixels kept free at the left and right of a fitted view, for labels
   var FIT_END = 45; // and at the top and bottom
 
-  var base = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
+  var gradeColours = new Map(data.grades.map(function (grade) { return [grade.label, grade.color]; }));
+  var incident = details.map(function () { return []; });
+  data.links.forEach(function (link, index) { incident[link[0]].push(index); incident[link[1]].push(index); });
+  // vis-network's nodes and edges, made for the whole graph when it was laid out ahead,
+  // else for each part as it is drawn.
+  var base = new vis.DataSet(whole ? details.map(function (_, id) { return visNode(id); }) : []);
+  var edges = new vis.DataSet(whole ? data.links.map(function (_, index) { return visEdge(index); }) : []);
   var byIri = new Map(details.map(function (detail, id) { return [detail.iri, id]; }));
   var names = details.map(function (detail) {
     return [detail.label].concat(detail.alt).map(function (name) { return name.toLocaleLowerCase(); });
   });
-  var adjacency = neighbourLists(data.edges);
+  var adjacency = incident.map(function (found, id) {
+    return found.map(function (index) { var link = data.links[index]; return link[0] === id ? link[1] : link[0]; });
+  });
   var overview = data.overview ? overviewData(data.overview) : null;
   var importance = details.map(function (detail, id) {
-    return (data.classes[detail.cls].key ? 1e9 : 0) + (data.nodes[id].value || 0);
+    return (data.classes[detail.cls].key ? 1e9 : 0) + detail.value;
   });
   var years = details.map(function (detail) { return detail.date ? Number(detail.date.slice(0, 4)) : null; });
   var known = years.filter(function (year) { return year !== null; });
@@ -40,25 +47,47 @@
     focus: null, depth: 1, near: null, query: ""
   };
 
-  function neighbourLists(list) {
-    var near = details.map(function () { return []; });
-    list.forEach(function (edge) {
-      near[edge.from].push(edge.to);
-      near[edge.to].push(edge.from);
-    });
-    return near;
+  function visNode(id) {
+    var detail = details[id];
+    var cls = data.classes[detail.cls];
+    var title = detail.label;
+    if (detail.grade && !title.toLocaleLowerCase().endsWith(detail.grade.toLocaleLowerCase())) { title += " (" + detail.grade + ")"; }
+    var node = { id: id, shape: cls.shape, color: detail.grade ? gradeColours.get(detail.grade) : cls.color, value: detail.value, title: title };
+    if (detail.x !== undefined) { node.x = detail.x; node.y = detail.y; }
+    return node;
+  }
+
+  function width(weight) { return Math.round((1 + 2 * Math.log2(weight)) * 100) / 100; }
+
+  function visEdge(index) {
+    var link = data.links[index];
+    return { id: index, from: link[0], to: link[1], title: data.relations[link[2]], width: width(link[3]) };
   }
 
   function overviewData(raw) {
     var nodes = raw.nodes.map(function (node) {
-      var own = data.nodes[node.id];
-      return { id: node.id, x: node.x, y: node.y, value: node.value, shape: own.shape,
-               color: node.color || own.color, title: node.title || own.title };
+      var made = visNode(node.id);
+      made.x = node.x;
+      made.y = node.y;
+      made.value = node.value;
+      if (node.grade) {
+        made.color = gradeColours.get(node.grade);
+        made.title = details[node.id].label + ": latest grade " + node.grade + " (" + node.date + ")";
+      }
+      return made;
+    });
+    var lines = raw.edges.map(function (edge, index) {
+      return { id: "o" + index, from: edge.from, to: edge.to, title: edge.relation, width: width(edge.weight), failings: edge.failings };
     });
     var ties = new Map(raw.nodes.map(function (node) { return [node.id, new Set([node.id])]; }));
-    raw.edges.forEach(function (edge) { ties.get(edge.from).add(edge.to); ties.get(edge.to).add(edge.from); });
-    return { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(raw.edges), raw: raw, ties: ties,
-             near: neighbourLists(raw.edges) };
+    var near = details.map(function () { return []; });
+    raw.edges.forEach(function (edge) {
+      ties.get(edge.from).add(edge.to);
+      ties.get(edge.to).add(edge.from);
+      near[edge.from].push(edge.to);
+      near[edge.to].push(edge.from);
+    });
+    return { nodes: new vis.DataSet(nodes), edges: new vis.DataSet(lines), ties: ties, near: near };
   }
 
   // ---- what is drawn ----
@@ -180,7 +209,16 @@
   function setDrawn(root, part) {
     var order = ring(root, part);
     state.drawn = new Set([].concat.apply([], order).slice(0, DRILL_LIMIT));
-    base.update(radial(order.map(function (level) { return level.filter(function (id) { return state.drawn.has(id); }); })));
+    var placed = radial(order.map(function (level) { return level.filter(function (id) { return state.drawn.has(id); }); }));
+    base.update(placed.map(function (point) { return Object.assign(visNode(point.id), point); }));
+    var lines = [];
+    state.drawn.forEach(function (id) {
+      incident[id].forEach(function (index) {
+        var link = data.links[index];
+        if (link[0] === id && state.drawn.has(link[1]) && !edges.get(index)) { lines.push(visEdge(index)); }
+      });
+    });
+    edges.update(lines);
     nodeView.refresh();
     edgeView.refresh();
   }
@@ -591,12 +629,13 @@
       panel.append(facts);
     }
     showEvidence(panel, detail.evidence);
-    panel.append(element("h3", "Links (" + adjacency[id].length + ")"));
+    panel.append(element("h3", "Links (" + incident[id].length + ")"));
     var links = element("ul");
-    data.edges.forEach(function (edge) {
-      if (edge.from !== id && edge.to !== id) { return; }
-      var other = edge.from === id ? edge.to : edge.from;
-      var item = element("li", edge.from === id ? edge.title + " \u2192 " : "\u2190 " + edge.title + " ");
+    incident[id].forEach(function (index) {
+      var link = data.links[index];
+      var other = link[0] === id ? link[1] : link[0];
+      var title = data.relations[link[2]];
+      var item = element("li", link[0] === id ? title + " \u2192 " : "\u2190 " + title + " ");
       item.append(jumpButton(other));
       links.append(item);
     });
@@ -607,8 +646,9 @@
     panel.append(element("h3", "Evidence (" + evidence.length + ")"));
     evidence.forEach(function (quoted) {
       var figure = element("figure");
-      var where = quoted.start === null ? quoted.document : quoted.document + ", characters " + quoted.start + "\u2013" + quoted.end;
-      figure.append(element("blockquote", quoted.quote), element("figcaption", where));
+      var file = data.documents[quoted[1]];
+      var where = quoted[2] === null ? file : file + ", characters " + quoted[2] + "\u2013" + quoted[3];
+      figure.append(element("blockquote", quoted[0]), element("figcaption", where));
       panel.append(figure);
     });
   }
@@ -763,7 +803,7 @@
       var detail = details[id];
       var head = [detail.label, data.classes[detail.cls].label, detail.iri, detail.date];
       if (!detail.evidence.length) { rows.push(head.concat(["", "", "", ""])); }
-      detail.evidence.forEach(function (quoted) { rows.push(head.concat([quoted.quote, quoted.document, quoted.start, quoted.end])); });
+      detail.evidence.forEach(function (quoted) { rows.push(head.concat([quoted[0], data.documents[quoted[1]], quoted[2], quoted[3]])); });
     });
     var text = rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
     download(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" }), "sgkg-selection.csv");
