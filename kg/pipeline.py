@@ -69,16 +69,11 @@ class BuildOptions:
     ``"store"``, then ``"render"`` with HTML)."""
 
     out_dir: Path = Path("out")
-    html: bool | None = None  # None: draw graph.html up to HTML_MAX_DOCUMENTS documents
+    html: bool = True  # draw graph.html; kg.render chooses what to draw by the graph's size
     jobs: int | None = None
     rebuild: bool = False
     compact: bool = False
     progress: Progress | None = field(default=None, compare=False)
-
-
-# Above this many documents the whole-graph page takes minutes to draw and is a hairball to read:
-# the build leaves it out unless asked, and `kg viz` draws a view of the part wanted.
-HTML_MAX_DOCUMENTS = 500
 
 
 @dataclass
@@ -126,7 +121,7 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
         else:
             generation, written, summary = _write_changes(staging, graphs, previous, change, options)
         finish_generation(generation, keyed, cache.fingerprint, summary)
-        if _draws_html(options, len(entries), report):
+        if options.html:
             _tell(options, "render", 0, 1)
             written.append(write_html(staging, _renderer(staging / "graph.trig")))
         report.written = publish(options.out_dir, generation, written)
@@ -273,18 +268,6 @@ def _keyed(graphs: list[GraphFiles]) -> dict[str, tuple[str, Path]]:
 
 def _files(cache: DocumentCache, entry: Entry) -> GraphFiles:
     return GraphFiles(entry.graph, cache.quads_path(entry.key), cache.trig_path(entry.key))
-
-
-def _draws_html(options: BuildOptions, documents: int, report: BuildReport) -> bool:
-    if options.html is not None:
-        return options.html
-    if documents <= HTML_MAX_DOCUMENTS:
-        return True
-    report.warnings.append(
-        f"graph.html not drawn for {documents} documents (over {HTML_MAX_DOCUMENTS}); draw a view with "
-        '`kg viz --view partners-failings` or `kg viz --view "area NAME"`, or build with --html'
-    )
-    return False
 
 
 def _renderer(trig: Path) -> Callable[[], str]:
