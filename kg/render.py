@@ -120,11 +120,10 @@ def _vis_data(drawn: nx.DiGraph, positions: dict) -> dict:
     themes = _choices(drawn, "themes")
     areas = _choices(drawn, "areas")
     indexes = {key: {value: number for number, value in enumerate(found)} for key, found in (("themes", themes), ("areas", areas))}
-    details = [
-        _details(node, attributes, styles, indexes, positions.get(node), documents) for node, attributes in drawn.nodes(data=True)
-    ]
+    details = [_details(node, attributes, styles, indexes, positions.get(node)) for node, attributes in drawn.nodes(data=True)]
     return {
         "details": details,
+        "more": [_more(attributes, documents) for _, attributes in drawn.nodes(data=True)],
         "links": links,
         "relations": list(relations),
         "edgeDetails": {
@@ -173,7 +172,8 @@ def _choices(drawn: nx.DiGraph, key: str) -> dict:
     return dict(sorted(counts.items(), key=lambda item: (drawn.graph["names"][item[0]], item[0])))
 
 
-def _details(node, attributes: dict, styles: dict, indexes: dict, position: tuple | None, documents: dict) -> dict:
+def _details(node, attributes: dict, styles: dict, indexes: dict, position: tuple | None) -> dict:
+    """What the page needs of a node to draw, filter and search it; empty keys left out."""
     grades = grade_colours()
     detail = {
         "iri": str(node),
@@ -183,20 +183,26 @@ def _details(node, attributes: dict, styles: dict, indexes: dict, position: tupl
         "grade": grades[attributes["grade"]][0] if attributes["grade"] in grades else None,
         "date": attributes["date"],
         "alt": attributes["alt"],
-        "facts": [[prop, values] for prop, values in attributes["facts"]],
-        "evidence": [_span(span, documents) for span in attributes["evidence"]],
         "themes": [indexes["themes"][theme] for theme in attributes["themes"]],
         "areas": [indexes["areas"][area] for area in attributes["areas"]],
     }
     if position is not None:
         detail["x"], detail["y"] = position
-    return detail
+    return {key: value for key, value in detail.items() if value or key in ("value", "cls", "x", "y")}
+
+
+def _more(attributes: dict, documents: dict) -> dict:
+    """What the panel shows of a node: facts (less any that repeats a quote) and evidence."""
+    quotes = {span["quote"] for span in attributes["evidence"]}
+    facts = [[prop, values] for prop, values in attributes["facts"] if not set(values) <= quotes]
+    return {"facts": facts, "evidence": [_span(span, documents) for span in attributes["evidence"]]}
 
 
 def _page(vis_data: dict, drawn: nx.DiGraph, view: View, opening: str) -> str:
     counts: dict[str, int] = {}
     for _, cls in drawn.nodes(data="cls"):
         counts[cls] = counts.get(cls, 0) + 1
+    more, links = vis_data.pop("more"), vis_data.pop("links")
     payload = {
         **vis_data,
         "view": str(view),
@@ -225,6 +231,8 @@ def _page(vis_data: dict, drawn: nx.DiGraph, view: View, opening: str) -> str:
         vis_css=vis_css,
         app_css=app_css,
         data=script_json(payload),
+        links=script_json(links),
+        more=script_json(more),
         vis_js=vis_js,
         app_js=app_js,
     )

@@ -44,7 +44,16 @@ def browser():
 
 
 def page_data(browser: Browser) -> dict:
-    return browser.evaluate("JSON.parse(document.getElementById('kg-data').textContent)")
+    """The page's JSON blocks as one: ``links``, and each node's details with its panel's ``more``."""
+    return browser.evaluate(
+        """(() => {
+            const block = id => JSON.parse(document.getElementById(id).textContent);
+            const data = block('kg-data');
+            data.links = block('kg-links');
+            block('kg-more').forEach((more, id) => Object.assign(data.details[id], more));
+            return data;
+        })()"""
+    )
 
 
 def panel_text(browser: Browser) -> str:
@@ -193,12 +202,12 @@ def test_theme_and_area_filters_show_only_their_nodes(browser, tmp_path):
     choose("kg-theme", "Workforce")
     # The theme, the failing and the recommendation that carry it, their inspection, the
     # council they implicate or address, the response, and the document about it.
-    assert browser.evaluate(shown) == sum(workforce in detail["themes"] for detail in data["details"]) == 7
+    assert browser.evaluate(shown) == sum(workforce in detail.get("themes", []) for detail in data["details"]) == 7
     choose("kg-area", "Westholm")
     assert browser.evaluate(shown) == 0, "no Workforce node in Westholm"
     choose("kg-theme", "All themes")
     westholm = [area["label"] for area in data["areas"]].index("Westholm")
-    assert browser.evaluate(shown) == sum(westholm in detail["areas"] for detail in data["details"])
+    assert browser.evaluate(shown) == sum(westholm in detail.get("areas", []) for detail in data["details"])
     assert_quiet(browser, url)
 
 
@@ -269,7 +278,7 @@ def test_markup_in_labels_and_quotes_stays_text(browser, tmp_path):
     assert browser.evaluate("typeof window.pwned") == "undefined"
     counts = browser.evaluate("[document.querySelectorAll('img').length, document.querySelectorAll('b').length]")
     assert counts == [0, 0]
-    assert browser.evaluate("document.querySelectorAll('script').length") == 3
+    assert browser.evaluate("document.querySelectorAll('script').length") == 5, "three data blocks and two scripts"
     assert_quiet(browser, url)
     assert json.dumps(HOSTILE_QUOTE) not in page.read_text(encoding="utf-8"), "raw markup must not reach the file"
 

@@ -40,10 +40,14 @@ def fixture_dataset() -> Dataset:
 
 
 def page_data(page: str) -> dict:
-    """The JSON block the page's script reads."""
-    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
-    assert match, "no data block in the page"
-    return json.loads(match.group(1))
+    """The JSON blocks the page's script reads, as one: ``links``, and each node's details with its ``more``."""
+    blocks = dict(re.findall(r'<script type="application/json" id="kg-(data|links|more)">(.*?)</script>', page, re.S))
+    assert set(blocks) == {"data", "links", "more"}, "a data block is missing"
+    data = json.loads(blocks["data"])
+    data["links"] = json.loads(blocks["links"])
+    for detail, more in zip(data["details"], json.loads(blocks["more"]), strict=True):
+        detail.update(more)
+    return data
 
 
 def test_full_view_draws_every_contract_node_but_evidence(fixture_dataset):

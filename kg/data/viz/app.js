@@ -5,7 +5,9 @@
 (function () {
   "use strict";
 
+  performance.mark("kg-start");
   var data = JSON.parse(document.getElementById("kg-data").textContent);
+  performance.mark("kg-parsed");
   var details = data.details;
   // The whole graph was laid out ahead; otherwise only what is drilled into is drawn.
   var whole = data.opening === "graph";
@@ -19,19 +21,45 @@
   var FIT_END = 45; // and at the top and bottom
 
   var gradeColours = new Map(data.grades.map(function (grade) { return [grade.label, grade.color]; }));
-  var incident = details.map(function () { return []; });
-  data.links.forEach(function (link, index) { incident[link[0]].push(index); incident[link[1]].push(index); });
+  details.forEach(function (detail) {
+    detail.alt = detail.alt || [];
+    detail.themes = detail.themes || [];
+    detail.areas = detail.areas || [];
+  });
+  // The links and what the panel shows are read when first wanted: on a national corpus
+  // the first drawing (the overview) needs neither.
+  var lazy = {};
+  function once(key, make) {
+    if (!(key in lazy)) { lazy[key] = make(); }
+    return lazy[key];
+  }
+  function block(id) { return JSON.parse(document.getElementById(id).textContent); }
+  function links() { return once("links", function () { return block("kg-links"); }); }
+  function more(id) { return once("more", function () { return block("kg-more"); })[id]; }
+  function incidentOf(id) {
+    return once("incident", function () {
+      var found = details.map(function () { return []; });
+      links().forEach(function (link, index) { found[link[0]].push(index); found[link[1]].push(index); });
+      return found;
+    })[id];
+  }
+  function neighbours(id) {
+    return incidentOf(id).map(function (index) { var link = links()[index]; return link[0] === id ? link[1] : link[0]; });
+  }
   // vis-network's nodes and edges, made for the whole graph when it was laid out ahead,
   // else for each part as it is drawn.
   var base = new vis.DataSet(whole ? details.map(function (_, id) { return visNode(id); }) : []);
-  var edges = new vis.DataSet(whole ? data.links.map(function (_, index) { return visEdge(index); }) : []);
-  var byIri = new Map(details.map(function (detail, id) { return [detail.iri, id]; }));
-  var names = details.map(function (detail) {
-    return [detail.label].concat(detail.alt).map(function (name) { return name.toLocaleLowerCase(); });
-  });
-  var adjacency = incident.map(function (found, id) {
-    return found.map(function (index) { var link = data.links[index]; return link[0] === id ? link[1] : link[0]; });
-  });
+  var edges = new vis.DataSet(whole ? links().map(function (_, index) { return visEdge(index); }) : []);
+  function byIri(iri) {
+    return once("byIri", function () { return new Map(details.map(function (detail, id) { return [detail.iri, id]; })); }).get(iri);
+  }
+  function names() {
+    return once("names", function () {
+      return details.map(function (detail) {
+        return [detail.label].concat(detail.alt).map(function (name) { return name.toLocaleLowerCase(); });
+      });
+    });
+  }
   var overview = data.overview ? overviewData(data.overview) : null;
   var importance = details.map(function (detail, id) {
     return (data.classes[detail.cls].key ? 1e9 : 0) + detail.value;
@@ -60,7 +88,7 @@
   function width(weight) { return Math.round((1 + 2 * Math.log2(weight)) * 100) / 100; }
 
   function visEdge(index) {
-    var link = data.links[index];
+    var link = links()[index];
     return { id: index, from: link[0], to: link[1], title: data.relations[link[2]], width: width(link[3]) };
   }
 
@@ -122,6 +150,7 @@
   var overviewEdges = overview && new vis.DataView(overview.edges, {
     filter: function (edge) { return isVisible(edge.from) && isVisible(edge.to); }
   });
+  performance.mark("kg-ready");
   var container = document.getElementById("kg-network");
   var network = new vis.Network(container, currentData(), data.options);
   window.kgNetwork = network;
@@ -133,7 +162,7 @@
 
   function shownNodes() { return state.mode === "overview" ? overview.nodes : base; }
   function shownEdges() { return state.mode === "overview" ? overview.edges : edges; }
-  function shownNear(id) { return state.mode === "overview" ? overview.near[id] : adjacency[id]; }
+  function shownNear(id) { return state.mode === "overview" ? overview.near[id] : neighbours(id); }
 
   // Fit the nodes (all drawn, or ids) to the window, leaving room for the labels drawn
   // under the nodes at the edges, which are wider than the nodes.
@@ -181,12 +210,12 @@
       var area = data.areas.findIndex(function (choice) { return choice.id === id; });
       details.forEach(function (other, number) { if (other.areas.indexOf(area) >= 0) { part.add(number); } });
       Array.from(part).forEach(function (inside) {
-        adjacency[inside].forEach(function (other) {
+        neighbours(inside).forEach(function (other) {
           if (data.classes[details[other].cls].label !== "Source document") { part.add(other); }
         });
       });
     } else {
-      adjacency[id].forEach(function (other) { part.add(other); });
+      neighbours(id).forEach(function (other) { part.add(other); });
     }
     state.mode = "graph";
     state.drill = id;
@@ -213,8 +242,8 @@
     base.update(placed.map(function (point) { return Object.assign(visNode(point.id), point); }));
     var lines = [];
     state.drawn.forEach(function (id) {
-      incident[id].forEach(function (index) {
-        var link = data.links[index];
+      incidentOf(id).forEach(function (index) {
+        var link = links()[index];
         if (link[0] === id && state.drawn.has(link[1]) && !edges.get(index)) { lines.push(visEdge(index)); }
       });
     });
@@ -230,7 +259,7 @@
     while (levels[levels.length - 1].length) {
       var next = [];
       levels[levels.length - 1].forEach(function (id) {
-        adjacency[id].filter(function (other) { return part.has(other) && !seen.has(other); })
+        neighbours(id).filter(function (other) { return part.has(other) && !seen.has(other); })
           .sort(function (a, b) { return importance[b] - importance[a] || a - b; })
           .forEach(function (other) { seen.add(other); next.push(other); });
       });
@@ -352,7 +381,7 @@
     return text.slice(0, cut > LABEL_CHARS / 2 ? cut : LABEL_CHARS - 1).replace(/[\s,;:]+$/, "") + "\u2026";
   }
 
-  var shortLabels = details.map(function (detail) { return shortLabel(detail.label); });
+  var shortLabels = new Map();
   var widths = new Map();
 
   function drawLabels(ctx) {
@@ -381,7 +410,8 @@
       if (!key && !near && scale < DETAIL_SCALE) { return; }
       var node = network.body.nodes[id];
       var point = network.canvasToDOM({ x: node.x, y: node.y });
-      var text = shortLabels[id];
+      if (!shortLabels.has(id)) { shortLabels.set(id, shortLabel(details[id].label)); }
+      var text = shortLabels.get(id);
       if (!widths.has(id)) { widths.set(id, ctx.measureText(text).width); }
       var half = widths.get(id) / 2;
       var top = point.y + node.options.size * scale + 2;
@@ -620,26 +650,27 @@
     actions.append(expand);
     panel.append(actions);
     if (detail.alt.length) { panel.append(element("p", "Also called: " + detail.alt.join(", "))); }
-    if (detail.facts.length) {
+    var extra = more(id);
+    if (extra.facts.length) {
       var facts = element("dl");
-      detail.facts.forEach(function (fact) {
+      extra.facts.forEach(function (fact) {
         facts.append(element("dt", fact[0]));
         fact[1].forEach(function (value) { facts.append(element("dd", value)); });
       });
       panel.append(facts);
     }
-    showEvidence(panel, detail.evidence);
-    panel.append(element("h3", "Links (" + incident[id].length + ")"));
-    var links = element("ul");
-    incident[id].forEach(function (index) {
-      var link = data.links[index];
+    showEvidence(panel, extra.evidence);
+    panel.append(element("h3", "Links (" + incidentOf(id).length + ")"));
+    var list = element("ul");
+    incidentOf(id).forEach(function (index) {
+      var link = links()[index];
       var other = link[0] === id ? link[1] : link[0];
       var title = data.relations[link[2]];
       var item = element("li", link[0] === id ? title + " \u2192 " : "\u2190 " + title + " ");
       item.append(jumpButton(other));
-      links.append(item);
+      list.append(item);
     });
-    panel.append(links);
+    panel.append(list);
   }
 
   function showEvidence(panel, evidence) {
@@ -679,7 +710,7 @@
     var query = text.trim().toLocaleLowerCase();
     if (!query) { return []; }
     var found = [];
-    names.forEach(function (known, id) {
+    names().forEach(function (known, id) {
       var rank = 3;
       known.forEach(function (name) {
         if (name === query) { rank = 0; } else if (rank > 1 && name.startsWith(query)) { rank = 1; } else if (rank > 2 && name.indexOf(query) >= 0) { rank = 2; }
@@ -756,8 +787,8 @@
       state.from = Math.max(span[0], Math.min(from, to));
       state.to = Math.min(span[1], Math.max(from, to));
     }
-    var drilled = byIri.get(params.get("drill"));
-    var focused = byIri.get(params.get("focus"));
+    var drilled = byIri(params.get("drill"));
+    var focused = byIri(params.get("focus"));
     if (params.get("mode") === "overview" && overview) {
       state.mode = "overview"; state.drill = null; state.drawn = null;
     } else if (drilled !== undefined && !whole) {
@@ -802,8 +833,9 @@
     chosen.forEach(function (id) {
       var detail = details[id];
       var head = [detail.label, data.classes[detail.cls].label, detail.iri, detail.date];
-      if (!detail.evidence.length) { rows.push(head.concat(["", "", "", ""])); }
-      detail.evidence.forEach(function (quoted) { rows.push(head.concat([quoted[0], data.documents[quoted[1]], quoted[2], quoted[3]])); });
+      var evidence = more(id).evidence;
+      if (!evidence.length) { rows.push(head.concat(["", "", "", ""])); }
+      evidence.forEach(function (quoted) { rows.push(head.concat([quoted[0], data.documents[quoted[1]], quoted[2], quoted[3]])); });
     });
     var text = rows.map(function (row) { return row.map(csvCell).join(","); }).join("\r\n") + "\r\n";
     download(new Blob(["\ufeff" + text], { type: "text/csv;charset=utf-8" }), "sgkg-selection.csv");
