@@ -29,7 +29,7 @@ import networkx as nx
 from rdflib import Dataset
 
 from .export import write_atomically
-from .layout import columns, satellites, spring_positions
+from .layout import SPACING, column, columns, satellites, spring_positions, tiles
 from .project import View, class_styles, grade_colours, load_dataset, project
 from .resources import data_path, load_json
 
@@ -146,7 +146,7 @@ def _overview_data(drawn: nx.DiGraph, ids: dict) -> dict:
     """The overview's nodes (id, position, size, an area's latest grade and its date) and edges, laid out ahead."""
     overview = drawn.graph["overview"]
     grades = grade_colours()
-    positions = spring_positions(overview, weight="weight") if len(overview) else {}
+    positions = _overview_positions(drawn, overview)
     nodes = []
     for node, attributes in overview.nodes(data=True):
         x, y = positions[node]
@@ -161,6 +161,30 @@ def _overview_data(drawn: nx.DiGraph, ids: dict) -> dict:
         for source, target, attributes in overview.edges(data=True)
     ]
     return {"nodes": nodes, "edges": edges}
+
+
+def _overview_positions(drawn: nx.DiGraph, overview: nx.DiGraph) -> dict:
+    """Areas as tiles in alphabetical order, then a column of themes, then one of partners,
+    each column in the order of the rows it is tied to, so that ties cross little."""
+    kinds = {node: drawn.nodes[node]["cls"] for node in overview}
+    areas = sorted((node for node, cls in kinds.items() if cls == "sg:Area"), key=lambda node: (drawn.nodes[node]["label"], node))
+    positions = tiles(areas)
+    right = max((x for x, _ in positions.values()), default=0.0) + 4 * SPACING
+    height = max((y for _, y in positions.values()), default=0.0)
+    themes = [node for node, cls in kinds.items() if cls == "skos:Concept"]
+    partners = [node for node, cls in kinds.items() if cls not in ("sg:Area", "skos:Concept")]
+    for group, x in ((themes, right), (partners, right + 4 * SPACING)):
+        ordered = sorted(group, key=lambda node: (_mean_row(overview, node, positions), drawn.nodes[node]["label"], node))
+        positions.update(column(ordered, x, 0.0, max(height, SPACING * (len(group) - 1) / 2)))
+    return positions
+
+
+def _mean_row(overview: nx.DiGraph, node, positions: dict) -> float:
+    """The mean height of the placed nodes tied to ``node``, weighted by failings."""
+    ties = [(positions[other][1], overview.edges[edge]["weight"]) for edge in [*overview.in_edges(node), *overview.out_edges(node)]
+            for other in edge if other != node and other in positions]
+    total = sum(weight for _, weight in ties)
+    return sum(row * weight for row, weight in ties) / total if total else math.inf
 
 
 def _choices(drawn: nx.DiGraph, key: str) -> dict:

@@ -19,6 +19,8 @@
   var FADED = 0.15;
   var FIT_SIDE = 110; // pixels kept free at the left and right of a fitted view, for labels
   var FIT_END = 45; // and at the top and bottom
+  var SMALLEST = 3; // pixels: the radius of the smallest node when a view opens
+  var LARGEST = 18; // and of the largest
 
   var gradeColours = new Map(data.grades.map(function (grade) { return [grade.label, grade.color]; }));
   details.forEach(function (detail) {
@@ -80,7 +82,7 @@
     var cls = data.classes[detail.cls];
     var title = detail.label;
     if (detail.grade && !title.toLocaleLowerCase().endsWith(detail.grade.toLocaleLowerCase())) { title += " (" + detail.grade + ")"; }
-    var node = { id: id, shape: cls.shape, color: detail.grade ? gradeColours.get(detail.grade) : cls.color, value: detail.value, title: title };
+    var node = { id: id, shape: cls.shape, color: detail.grade ? gradeColours.get(detail.grade) : cls.color, weight: detail.value, title: title };
     if (detail.x !== undefined) { node.x = detail.x; node.y = detail.y; }
     return node;
   }
@@ -97,7 +99,7 @@
       var made = visNode(node.id);
       made.x = node.x;
       made.y = node.y;
-      made.value = node.value;
+      made.weight = node.value;
       if (node.grade) {
         made.color = gradeColours.get(node.grade);
         made.title = details[node.id].label + ": latest grade " + node.grade + " (" + node.date + ")";
@@ -186,6 +188,21 @@
     network.moveTo({ position: { x: (left + right) / 2, y: (top + bottom) / 2 + 8 / scale }, scale: Math.max(scale, 0.01), animation: false });
   }
 
+  // Sizes (in graph units) such that, at the zoom a view opens with, the smallest node is
+  // a few pixels wide and the one on which most hangs stands out (in proportion to its
+  // value); zooming in enlarges them as usual.
+  function sizeNodes() {
+    var scale = network.getScale();
+    var shown = currentData().nodes.get();
+    var values = shown.map(function (node) { return node.weight; });
+    var low = Math.min.apply(null, values);
+    var high = Math.max.apply(null, values);
+    shownNodes().update(shown.map(function (node) {
+      var share = high > low ? (node.weight - low) / (high - low) : 0.3;
+      return { id: node.id, size: Math.max((SMALLEST + (LARGEST - SMALLEST) * share) / scale, 4) };
+    }));
+  }
+
   function showMode() {
     refreshViews();
     faded.forEach(function (ids, set) {
@@ -197,6 +214,8 @@
     network.unselectAll();
     document.getElementById("kg-overview").hidden = !overview || state.mode === "overview";
     document.getElementById("kg-whole").hidden = !whole || state.mode === "graph" && state.drawn === null;
+    fitView();
+    sizeNodes();
     fitView();
     showStatus();
   }
