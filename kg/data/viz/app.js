@@ -19,6 +19,7 @@
   var FADED = 0.15;
   var FIT_SIDE = 110; // pixels kept free at the left and right of a fitted view, for labels
   var FIT_END = 45; // and at the top and bottom
+  var OVERVIEW_TIES = 0.3; // opacity of the overview's ties when nothing is in focus
   var SMALLEST = 3; // pixels: the radius of the smallest node when a view opens
   var LARGEST = 18; // and of the largest
 
@@ -107,7 +108,8 @@
       return made;
     });
     var lines = raw.edges.map(function (edge, index) {
-      return { id: "o" + index, from: edge.from, to: edge.to, title: edge.relation, width: width(edge.weight), failings: edge.failings };
+      return { id: "o" + index, from: edge.from, to: edge.to, title: edge.relation, width: width(edge.weight),
+               failings: edge.failings, color: { opacity: OVERVIEW_TIES } };
     });
     var ties = new Map(raw.nodes.map(function (node) { return [node.id, new Set([node.id])]; }));
     var near = details.map(function () { return []; });
@@ -206,8 +208,7 @@
   function showMode() {
     refreshViews();
     faded.forEach(function (ids, set) {
-      var nodeSet = set === base || overview && set === overview.nodes;
-      set.update(Array.from(ids).map(function (id) { return nodeSet ? { id: id, opacity: 1 } : { id: id, color: { opacity: 1 } }; }));
+      set.update(Array.from(ids.keys()).map(function (id) { return opacity(set, id, resting(set)); }));
     });
     faded.clear();
     network.setData(currentData());
@@ -320,29 +321,35 @@
     return near;
   }
 
-  // Faded ids per data set, so that a later fade or none resets exactly those.
+  // Per data set, the opacities that differ from its items' resting one, so that a later
+  // fade, or none, resets exactly those. The overview's ties rest half-seen: there are many.
   var faded = new Map();
+
+  function resting(set) { return overview && set === overview.edges ? OVERVIEW_TIES : 1; }
+
+  function opacity(set, id, value) {
+    return set === base || overview && set === overview.nodes ? { id: id, opacity: value } : { id: id, color: { opacity: value } };
+  }
 
   function applyFade() {
     var near = state.near;
     var nodeSet = shownNodes();
-    var edgeSet = shownEdges();
-    [[nodeSet, currentData().nodes.getIds()], [edgeSet, currentData().edges.getIds()]].forEach(function (pair) {
+    [[nodeSet, currentData().nodes.getIds()], [shownEdges(), currentData().edges.getIds()]].forEach(function (pair) {
       var set = pair[0];
-      var before = faded.get(set) || new Set();
-      var now = new Set();
+      var rest = resting(set);
+      var before = faded.get(set) || new Map();
+      var now = new Map();
       pair[1].forEach(function (id) {
-        var item = set === nodeSet ? id : set.get(id);
-        var bright = !near || (set === nodeSet ? near.has(item) : near.has(item.from) && near.has(item.to));
-        if (!bright) { now.add(id); }
+        if (!near) { return; }
+        var item = set === nodeSet ? null : set.get(id);
+        var bright = set === nodeSet ? near.has(id) : near.has(item.from) && near.has(item.to);
+        var wanted = bright ? 1 : set === nodeSet ? FADED : Math.min(FADED, rest / 3);
+        if (wanted !== rest) { now.set(id, wanted); }
       });
       var changed = [];
-      before.forEach(function (id) { if (!now.has(id)) { changed.push(id); } });
-      now.forEach(function (id) { if (!before.has(id)) { changed.push(id); } });
-      set.update(changed.map(function (id) {
-        var dim = now.has(id);
-        return set === nodeSet ? { id: id, opacity: dim ? FADED : 1 } : { id: id, color: { opacity: dim ? FADED : 1 } };
-      }));
+      before.forEach(function (_, id) { if (!now.has(id)) { changed.push(opacity(set, id, rest)); } });
+      now.forEach(function (value, id) { if (before.get(id) !== value) { changed.push(opacity(set, id, value)); } });
+      set.update(changed);
       faded.set(set, now);
     });
   }
