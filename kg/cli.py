@@ -287,7 +287,9 @@ def viz(
     out: Path = typer.Option(Path("out/graph.html"), "--out", "-o", help="The page to write."),
     view: str = typer.Option("full", "--view", help='full, partners-failings, "area AREA" or "node LABEL".'),
 ) -> None:
-    """Write the interactive graph: one offline HTML page with legend, search, filters and evidence.
+    """Write the interactive graph: one offline HTML page with labels, legend, search and focus, filters,
+    a date range, evidence, the view kept in its address and PNG/CSV export. The full view of a graph
+    over 2,500 nodes opens on an overview of areas, partners and themes to drill into.
 
     Example: kg viz --view partners-failings --out out/partners.html
     """

@@ -29,6 +29,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "graph.trig"
 DRAWN = "document.body.dataset.drawn === 'true'"
 HOSTILE_LABEL = '<script>window.pwned = "label"</script><img src=x onerror="window.pwned = \'img\'">'
 COUNCIL = ID["organisation/eastmere-county-council"]
+HOSTILE_FORMULA = '=HYPERLINK("https://example.org/x", "click")'
 HOSTILE_QUOTE = '</script><img src=x onerror="window.pwned = \'quote\'"><b>bold?</b>'
 
 
@@ -257,6 +258,10 @@ def hostile_dataset() -> Dataset:
     graph.add((document, RDFS.label, Literal("<img src=x onerror=\"window.pwned = 'document'\">")))
     graph.add((document, SG.fileName, Literal("<b>hostile</b>.txt")))
     graph.add((charity, SG.mentionedIn, document))
+    formula = ID["organisation/formula-charity"]
+    graph.add((formula, RDF.type, SG.Charity))
+    graph.add((formula, RDFS.label, Literal(HOSTILE_FORMULA)))
+    graph.add((formula, SG.mentionedIn, document))
     return dataset
 
 
@@ -281,6 +286,22 @@ def test_markup_in_labels_and_quotes_stays_text(browser, tmp_path):
     assert browser.evaluate("document.querySelectorAll('script').length") == 5, "three data blocks and two scripts"
     assert_quiet(browser, url)
     assert json.dumps(HOSTILE_QUOTE) not in page.read_text(encoding="utf-8"), "raw markup must not reach the file"
+
+
+def test_the_csv_export_keeps_markup_and_formulas_as_text(browser, tmp_path):
+    page = tmp_path / "hostile.html"
+    page.write_text(render_html(hostile_dataset()), encoding="utf-8")
+    url = browser.open(page)
+    browser.wait_for(DRAWN, timeout=10)
+    downloads = tmp_path / "downloads"
+    browser.allow_downloads(downloads)
+    browser.evaluate("document.getElementById('kg-csv').click()")  # nothing selected: everything drawn
+    rows = list(csv.reader(io.StringIO(browser.wait_for_file(downloads / "sgkg-selection.csv", timeout=10).decode("utf-8-sig"))))
+    cells = {row[0]: row for row in rows[1:]}
+    assert cells[HOSTILE_LABEL][4:6] == [HOSTILE_QUOTE, "<b>hostile</b>.txt"]
+    assert "'" + HOSTILE_FORMULA in cells, "a spreadsheet must not run it"
+    assert browser.evaluate("typeof window.pwned") == "undefined"
+    assert_quiet(browser, url)
 
 
 def test_search_fades_the_rest_and_expand_brightens_one_step_more(browser, tmp_path):
