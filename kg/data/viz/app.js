@@ -426,7 +426,7 @@
     ctx.save();
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.font = LABEL_FONT;
-    ctx.textAlign = "center";
+    ctx.textAlign = "left";
     ctx.textBaseline = "top";
     ctx.lineWidth = 3;
     ctx.strokeStyle = "#ffffff";
@@ -439,20 +439,34 @@
       if (!shortLabels.has(id)) { shortLabels.set(id, shortLabel(details[id].label)); }
       var text = shortLabels.get(id);
       if (!widths.has(id)) { widths.set(id, ctx.measureText(text).width); }
-      var half = widths.get(id) / 2;
-      var top = point.y + node.options.size * scale + 2;
-      var box = [point.x - half - 2, top, point.x + half + 2, top + 15];
-      if (box[2] < 0 || box[0] > width || box[3] < 0 || box[1] > height) { return; }
-      if (collides(grid, box)) { return; }
+      var box = placeLabel(grid, point, widths.get(id) + 4, node.options.size * scale, width, height);
+      if (!box) { return; }
       occupy(grid, box);
       ctx.globalAlpha = state.near && !near ? FADED + 0.1 : 1;
       ctx.fillStyle = "#1d2433";
-      ctx.strokeText(text, point.x, top);
-      ctx.fillText(text, point.x, top);
+      ctx.strokeText(text, box[0] + 2, box[1]);
+      ctx.fillText(text, box[0] + 2, box[1]);
       drawn.push({ id: id, text: text, box: box, faded: Boolean(state.near && !near) });
     });
     ctx.restore();
     window.kgLabels = drawn;
+  }
+
+  // The first free place for a label of that width: under the node, over it, to its
+  // right, to its left; null when all collide or it would leave the window.
+  function placeLabel(grid, point, wide, radius, width, height) {
+    var places = [
+      [point.x - wide / 2, point.y + radius + 2],
+      [point.x - wide / 2, point.y - radius - 17],
+      [point.x + radius + 3, point.y - 7],
+      [point.x - radius - 3 - wide, point.y - 7]
+    ];
+    for (var number = 0; number < places.length; number += 1) {
+      var box = [places[number][0], places[number][1], places[number][0] + wide, places[number][1] + 15];
+      var inside = box[0] >= 0 && box[1] >= 0 && box[2] <= width && box[3] <= height;
+      if (inside && !collides(grid, box)) { return box; }
+    }
+    return null;
   }
 
   function cells(box) {
