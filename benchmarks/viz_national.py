@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -150,6 +151,7 @@ def main() -> None:
             errors = browser.console_errors()
     if errors:
         raise SystemExit(f"console errors: {errors}")
+    print(f"load average (1 min):     {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"documents:                {arguments.documents}")
     print(f"nodes in the graph:       {total}")
     print(f"page size:                {size / 1e6:.1f} MB")
