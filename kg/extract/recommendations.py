@@ -20,6 +20,7 @@ from ..resources import load_json
 from ..resolve import resolve_reference
 from ..text import Segment, lines
 from .dates import first_date
+from .recommendation_lists import find_list_recommendations
 
 
 @cache
@@ -58,14 +59,17 @@ def find_recommendations(
     resolved: dict[Span, str],
     assessments: list[Assessment],
     publisher: str | None,
+    main_area: str | None = None,
 ) -> list[Recommendation]:
-    """Every recommendation laid out line by line, in text order, with addressees, assessment and response."""
+    """Every recommendation laid out line by line, in text order, with addressees, assessment and response:
+    the lists of inspection reports first (``recommendation_lists``), then the other layouts outside them."""
+    listed, sections = find_list_recommendations(clean, organisations, resolved, assessments, main_area)
     reader = _LineReader(clean, organisations, resolved, assessments, publisher)
     for line in lines(clean):
-        if not line.boilerplate:
+        if not line.boilerplate and not any(s.start <= line.start < s.end for s in sections):
             reader.read(line)
     reader.close()
-    return reader.found
+    return sorted(listed + reader.found, key=lambda r: r.span.start)
 
 
 _MODAL = re.compile(r"\b(?:should|must|needs? to|are asked to|is asked to)\b")
@@ -237,7 +241,9 @@ def find_sentence_recommendations(
         listing = bool(_patterns()["announces_list"].search(text))
         cue = _patterns()["in_sentence"].search(text)
         if cue and not listing and not text.rstrip().endswith(("?", ":")):
-            found.append(_recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments))
+            recommendation = _recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments)
+            recommendation.statement = _tidy(re.sub(r"^\(?\d{1,3}[.)]\s+", "", text))  # the whole sentence, its subject too
+            found.append(recommendation)
     return found
 
 
