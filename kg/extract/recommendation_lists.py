@@ -39,7 +39,8 @@ _INTERRUPTION_LINES = 60
 def _rules() -> dict[str, re.Pattern]:
     data = load_json("recommendations.json")["lists"]
     patterns = {key: re.compile(data[key], re.IGNORECASE) for key in
-                ("section", "board_section", "council_section", "end", "interruption", "no_items", "lead", "board_scope")}
+                ("section", "board_section", "council_section", "end", "interruption", "no_items", "lead", "board_scope",
+                 "announces", "modal")}
     patterns["end_sentence"] = re.compile(data["end_sentence"])
     verbs = "|".join(data["instruction_verbs"])
     patterns["instruction"] = re.compile(rf"^(?:(?:\w+ly|further|also|then),?\s+)?(?:{verbs})\b", re.IGNORECASE)
@@ -269,3 +270,50 @@ def _board(organisations: dict[str, Organisation], main_area: str | None) -> lis
 def _joint(organisations: dict[str, Organisation]) -> bool:
     """Two or more inspectorates named: a joint inspection, whose lists address each partner in turn."""
     return sum(1 for o in organisations.values() if o.cls == "Inspectorate" and o.spans) >= 2
+
+
+def find_announced_items(
+    clean: str,
+    organisations: dict[str, Organisation],
+    resolved: dict[Span, str],
+    assessments: list[Assessment],
+    taken: list[Span],
+) -> list[Recommendation]:
+    """Bulleted or numbered items after a sentence that announces recommendations ("Recommendations
+    were made to X, Y and Z", "the review makes five recommendations"): each item that says what
+    someone should do is one, addressed to whom it names, else to those the announcement names."""
+    document = [line for line in lines(clean) if not line.boilerplate]
+    context = _Context(clean, organisations, resolved, assessments, [], [], False)
+    found: list[Recommendation] = []
+    for index, line in enumerate(document):
+        if not _rules()["announces"].search(line.text) or any(s.start <= line.start < s.end for s in taken):
+            continue
+        lead = [key for span, key in sorted(resolved.items())
+                if line.start <= span.start < line.end and organisations[key].cls != "Inspectorate"]
+        for item in _announced_items(clean, document, index + 1):
+            if any(s.start <= item.start < s.end for s in taken) or not _rules()["modal"].search(" ".join(item.parts)):
+                continue
+            recommendation = _recommendation(context, item, None)
+            recommendation.addressed_to = recommendation.addressed_to or list(dict.fromkeys(lead))
+            found.append(recommendation)
+            taken = taken + [recommendation.span]
+    return found
+
+
+def _announced_items(clean: str, document: list[Segment], index: int) -> list[_Item]:
+    """The items of the list that follows an announcement, a few lines of prose or headings after it."""
+    items: list[_Item] = []
+    preamble = 0
+    for line in document[index:]:
+        numbered = _NUMBERED.match(line.text)
+        if numbered or starts_bullet_item(clean, line):
+            offset = numbered.end() if numbered else (_DASH.match(line.text).end() if _DASH.match(line.text) else 0)
+            items.append(_Item(int(numbered.group(1)) if numbered else None, line.start + offset, line.end, [line.text[offset:]]))
+        elif items and _continues(line.text):
+            items[-1].end = line.end
+            items[-1].parts.append(line.text)
+        elif items or preamble >= _LOOKAHEAD_LINES // 2:
+            break
+        else:
+            preamble += 1
+    return items

@@ -20,7 +20,8 @@ from ..resources import load_json
 from ..resolve import resolve_reference
 from ..text import Segment, lines
 from .dates import first_date
-from .recommendation_lists import find_list_recommendations
+from .recommendation_lists import find_announced_items, find_list_recommendations
+from .responses import find_reactions
 
 
 @cache
@@ -69,7 +70,9 @@ def find_recommendations(
         if not line.boilerplate and not any(s.start <= line.start < s.end for s in sections):
             reader.read(line)
     reader.close()
-    return sorted(listed + reader.found, key=lambda r: r.span.start)
+    taken = sections + [r.span for r in listed + reader.found]
+    announced = find_announced_items(clean, organisations, resolved, assessments, taken)
+    return sorted(listed + reader.found + announced, key=lambda r: r.span.start)
 
 
 _MODAL = re.compile(r"\b(?:should|must|needs? to|are asked to|is asked to)\b")
@@ -362,7 +365,8 @@ def find_document_responses(
     assessments: list[Assessment],
     publisher: str | None,
 ) -> list[DocumentResponse]:
-    """Responses to a whole assessment: a partnership's statement, a government response."""
+    """Responses to a whole assessment: a partnership's statement, a government response (one per
+    respondent), then the apologies, commitments and directions of ``responses.find_reactions``."""
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
     for sentence in sentences:
@@ -375,7 +379,9 @@ def find_document_responses(
         response = Response(_tidy(clean[sentence.start:sentence.end]), Span(sentence.start, sentence.end), respondent,
                             first_date(clean, sentence.start, sentence.end))
         found[respondent] = DocumentResponse(response, _assessment_before(sentence.end, assessments))
-    return list(found.values())
+    taken = [r.response.span for r in found.values()]
+    reactions = find_reactions(clean, sentences, organisations, resolved, assessments, publisher, taken)
+    return sorted([*found.values(), *reactions], key=lambda r: r.response.span.start)
 
 
 def answer_unanswered(
