@@ -15,7 +15,8 @@ reports number their paragraphs on through the lists. A case-study box set insid
 is skipped up to the next bullet.
 
 Addressees: the council the report inspects, the LSCB for a section or part about the board,
-and, in a joint inspection (two or more inspectorates named), the organisations each item names.
+and, in a joint inspection (two or more inspectorates conduct it), the organisations each item
+names, by name or by the kind of agency ("police" when one police force is named).
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ _DASH = re.compile(r"^-\s+")
 _HEADING_MAX_WORDS = 16
 _LOOKAHEAD_LINES = 8
 _INTERRUPTION_LINES = 60
+_JOINT_CONDUCTORS = 2
+_JOINT_NAMED = 3
 
 
 @cache
@@ -76,7 +79,7 @@ def find_list_recommendations(
     """Every item of the report's recommendation lists, in text order, and the spans of the
     sections read (other layouts are not looked for inside them)."""
     context = _Context(clean, organisations, resolved, assessments, _council(organisations, assessments, main_area),
-                       _board(organisations, main_area), _joint(organisations))
+                       _board(organisations, main_area), _joint(organisations, assessments))
     document = [line for line in lines(clean) if not line.boilerplate]
     found: list[Recommendation] = []
     sections: list[Span] = []
@@ -267,9 +270,12 @@ def _board(organisations: dict[str, Organisation], main_area: str | None) -> lis
     return ranked[:1]
 
 
-def _joint(organisations: dict[str, Organisation]) -> bool:
-    """Two or more inspectorates named: a joint inspection, whose lists address each partner in turn."""
-    return sum(1 for o in organisations.values() if o.cls == "Inspectorate" and o.spans) >= 2
+def _joint(organisations: dict[str, Organisation], assessments: list[Assessment]) -> bool:
+    """A joint inspection, whose lists address each partner in turn: two or more inspectorates
+    conducted the report's assessment, or three or more are named (one more may be named in passing)."""
+    inspectorates = {key for key, o in organisations.items() if o.cls == "Inspectorate" and o.spans}
+    conductors = {key for a in assessments[:1] for key in a.conducted_by} & inspectorates
+    return len(conductors) >= _JOINT_CONDUCTORS or len(inspectorates) >= _JOINT_NAMED
 
 
 def find_announced_items(
