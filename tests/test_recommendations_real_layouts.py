@@ -106,6 +106,7 @@ JTAI = (
     "Case study: highly effective practice\n"
     "Ava was helped quickly by her school nurse and her social worker.\n"
     "\uf06e Cumbria County Council has not yet evaluated its new training.\n"
+    "\uf06e The police do not always attend strategy meetings with children's social care.\n"
     "Case study: area for improvement\n"
     "Workers did not visit Leo often enough.\n"
     "Next steps\n"
@@ -114,13 +115,16 @@ JTAI = (
 
 
 def test_jtai_areas_for_improvement_name_their_agencies_and_skip_the_case_study():
+    """A joint inspection: each item is addressed to the partners it names, by name or by kind."""
     result = _extract(JTAI)
     assert _statements(result) == [
         "Cumbria Constabulary does not always share domestic abuse notifications with schools on the same day.",
         "Plans are not always specific about who does what. This means that some children wait for help.",
         "Cumbria County Council has not yet evaluated its new training.",
+        "The police do not always attend strategy meetings with children's social care.",
     ]
     assert result.recommendations[0].addressed_to == ["Cumbria Constabulary"]
+    assert result.recommendations[3].addressed_to == ["Cumbria Constabulary", "Cumbria County Council"]
     assert result.recommendations[1].addressed_to == []
     assert result.recommendations[2].addressed_to == ["Cumbria County Council"]
 

@@ -241,7 +241,8 @@ def _recommendation(context: _Context, item: _Item, addressees: list[str] | None
     if addressees is None:  # "The council and its partners should ...", else every partner the item names
         named = [key for span, key in sorted(context.resolved.items())
                  if item.start <= span.start < item.end and context.organisations[key].cls != "Inspectorate"]
-        addressees = _addressees(context.clean, item.start, item.end, context.organisations, context.resolved) or list(dict.fromkeys(named))
+        addressees = (_addressees(context.clean, item.start, item.end, context.organisations, context.resolved)
+                      or list(dict.fromkeys(named + _agencies_by_kind(context, statement))))
     return Recommendation(
         number=item.number,
         statement=statement,
@@ -252,9 +253,25 @@ def _recommendation(context: _Context, item: _Item, addressees: list[str] | None
     )
 
 
+def _agencies_by_kind(context: _Context, statement: str) -> list[str]:
+    """ "the police", "probation staff", "children's social care": the one organisation of that kind named."""
+    found = []
+    for cls, pattern in load_json("recommendations.json")["lists"]["agency_words"].items():
+        if not re.search(pattern, statement, re.IGNORECASE):
+            continue
+        if cls == "LocalAuthority":
+            found.extend(context.council)
+            continue
+        candidates = [key for key, o in context.organisations.items() if o.cls == cls and o.unit_of is None and o.spans]
+        if len(candidates) == 1:
+            found.extend(candidates)
+    return found
+
+
 def _council(organisations: dict[str, Organisation], assessments: list[Assessment], main_area: str | None) -> list[str]:
     """The council the report inspects: the local authority its assessment assesses, else the area's."""
     councils = [key for key, o in organisations.items() if o.cls == "LocalAuthority" and o.unit_of is None]
+    councils = [key for key in councils if re.search(load_json("recommendations.json")["lists"]["council_name"], key)]
     assessed = [key for a in assessments[:1] for key in a.assesses if key in councils]
     if assessed:
         return assessed[:1]
