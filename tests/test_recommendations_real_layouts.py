@@ -246,3 +246,20 @@ def test_a_headline_is_not_a_second_apology():
         "Kent County Council has apologised for the failings the review found.\n"
     )
     assert _responses(text) == ["Kent County Council has apologised for the failings the review found."]
+
+
+def test_paragraphs_under_areas_for_priority_action():
+    text = (
+        "Focused visit to Kent County Council children's services\n"
+        "Areas for priority action\n"
+        "Senior leaders should make sure that every child at risk has a social worker within a day.\n"
+        "Managers must review the plans of children who have waited longer than a month.\n"
+        "Inspectors found that the front door is busy.\n"
+        "Leaders should be proud of their staff.\n"
+    )
+    result = _extract(text)
+    assert _statements(result) == [
+        "Senior leaders should make sure that every child at risk has a social worker within a day.",
+        "Managers must review the plans of children who have waited longer than a month.",
+    ]
+    assert all(r.addressed_to == ["Kent County Council"] for r in result.recommendations)

@@ -12,7 +12,8 @@ of the list follows it ("Care leavers", an address block at a page foot) and end
 otherwise ("The experiences and progress of ...: good", then numbered paragraphs). After a
 sub-heading a numbered item must read as an instruction ("Ensure ...") to continue the list:
 reports number their paragraphs on through the lists. A case-study box set inside the list
-is skipped up to the next bullet.
+is skipped up to the next bullet. Without bullets or numbers, each paragraph saying what someone
+should do is an item, up to the first that does not.
 
 Addressees: the council the report inspects, the LSCB for a section or part about the board,
 and, in a joint inspection (two or more inspectorates conduct it), the organisations each item
@@ -120,7 +121,7 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
     """The items from ``document[index]`` to the section's end, and the index where reading stops."""
     clean = context.clean
     items: list[_Item] = []
-    kind: str | None = None  # "bullet" or "numbered", from the first item
+    kind: str | None = None  # "bullet", "numbered" or "paragraph", from the first item
     current: _Item | None = None
     after_heading = False
     while index < len(document):
@@ -167,7 +168,20 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
                 after_heading = after_heading or _is_heading(text)
                 index += 1
                 continue
+            if kind in (None, "paragraph") and _rules()["modal"].search(text):
+                kind = "paragraph"  # "Leaders should reduce waiting times ...": one paragraph an item
+                current = _Item(None, line.start, line.end, [text])
+                items.append(current)
+                index += 1
+                continue
             break  # prose where a list should start: not a list section after all
+        if kind == "paragraph" and not _is_heading(text):
+            if not _rules()["modal"].search(text):
+                break
+            current = _Item(None, line.start, line.end, [text])
+            items.append(current)
+            index += 1
+            continue
         if _is_heading(text) and not _continues(text):
             following = _next_item(clean, document, index, kind)
             if following is not None:
