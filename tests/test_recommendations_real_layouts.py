@@ -263,3 +263,29 @@ def test_paragraphs_under_areas_for_priority_action():
         "Managers must review the plans of children who have waited longer than a month.",
     ]
     assert all(r.addressed_to == ["Kent County Council"] for r in result.recommendations)
+
+
+def test_a_statutory_direction_in_the_news_is_the_government_response():
+    text = (
+        "Ofsted rated Wokingham children's services inadequate.\n"
+        "The Department for Education has issued Wokingham Borough Council with a statutory direction.\n"
+        "A children's services commissioner was not named.\n"
+    )
+    responses = _extract(text).document_responses
+    assert [r.response.statement for r in responses] == [
+        "The Department for Education has issued Wokingham Borough Council with a statutory direction."
+    ]
+    assert responses[0].response.respondent == "Department for Education"
+
+
+def test_recommendations_quoted_in_news():
+    text = (
+        "The review into the death of a baby in Leeds was published on Tuesday.\n"
+        "The review recommended that health visitors see every new baby at home.\n"
+        "Among its recommendations is that the police share reports of domestic abuse with schools.\n"
+        "Inspectors in 2015 recommended improving supervision.\n"
+    )
+    assert _statements(_extract(text)) == [
+        "The review recommended that health visitors see every new baby at home.",
+        "Among its recommendations is that the police share reports of domestic abuse with schools.",
+    ]
