@@ -289,3 +289,19 @@ def test_recommendations_quoted_in_news():
         "The review recommended that health visitors see every new baby at home.",
         "Among its recommendations is that the police share reports of domestic abuse with schools.",
     ]
+
+
+def test_no_priority_actions_then_areas_for_improvement_of_the_board():
+    text = (
+        "Inspection of services for children in Leeds: Leeds City Council\n"
+        "What does the LSCB need to improve?\n"
+        "Priority and immediate action\n"
+        "There are no priority actions.\n"
+        "Areas for improvement\n"
+        "184. Report on the effectiveness of all partner agencies to the Leeds Safeguarding Children Board.\n"
+        "Inspection judgement about the LSCB\n"
+        "185. The board is well led.\n"
+    )
+    result = _extract(text)
+    assert [(r.number, r.statement[:10]) for r in result.recommendations] == [(184, "Report on ")]
+    assert result.organisations[result.recommendations[0].addressed_to[0]].cls == "SafeguardingPartnership"

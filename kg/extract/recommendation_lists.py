@@ -118,7 +118,12 @@ def _section_addressees(context: _Context, heading: str, about_board: bool) -> l
 
 
 def _read_section(context: _Context, document: list[Segment], index: int) -> tuple[list[_Item], int]:
-    """The items from ``document[index]`` to the section's end, and the index where reading stops."""
+    """The items from ``document[index]`` to the section's end, and the index where reading stops.
+
+    One loop over the section's lines, a branch for each kind of line; their order is the
+    reading rule (another part's heading and the section's end first, then boxes, leads, items,
+    sub-headings, and what is left continues the open item), so it is kept in one function.
+    """
     clean = context.clean
     items: list[_Item] = []
     kind: str | None = None  # "bullet", "numbered" or "paragraph", from the first item
@@ -146,7 +151,7 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
         bullet = starts_bullet_item(clean, line)
         body_offset = numbered.end() if numbered else (_DASH.match(text).end() if _DASH.match(text) else 0)
         body = text[body_offset:]
-        if (numbered or bullet) and _rules()["no_items"].match(body):
+        if _rules()["no_items"].match(body):  # "There are no priority actions.", bulleted or not
             current = None
             index += 1
             continue
