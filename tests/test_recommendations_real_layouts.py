@@ -305,3 +305,13 @@ def test_no_priority_actions_then_areas_for_improvement_of_the_board():
     result = _extract(text)
     assert [(r.number, r.statement[:10]) for r in result.recommendations] == [(184, "Report on ")]
     assert result.organisations[result.recommendations[0].addressed_to[0]].cls == "SafeguardingPartnership"
+
+
+def test_responding_to_findings_during_an_inspection_is_not_a_response_to_it():
+    """Regression: a JTAI letter's 'the partnership has positively responded to findings identified
+    during this inspection' became a response of the partnership to the inspection."""
+    text = (
+        "Joint targeted area inspection of Bexley\n"
+        "The Bexley Safeguarding Partnership has positively responded to findings identified during this inspection.\n"
+    )
+    assert _responses(text) == []
