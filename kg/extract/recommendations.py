@@ -20,6 +20,8 @@ from ..resources import load_json
 from ..resolve import resolve_reference
 from ..text import Segment, lines
 from .dates import first_date
+from .recommendation_lists import find_announced_items, find_list_recommendations
+from .responses import find_reactions
 
 
 @cache
@@ -58,14 +60,19 @@ def find_recommendations(
     resolved: dict[Span, str],
     assessments: list[Assessment],
     publisher: str | None,
+    main_area: str | None = None,
 ) -> list[Recommendation]:
-    """Every recommendation laid out line by line, in text order, with addressees, assessment and response."""
+    """Every recommendation laid out line by line, in text order, with addressees, assessment and response:
+    the lists of inspection reports first (``recommendation_lists``), then the other layouts outside them."""
+    listed, sections = find_list_recommendations(clean, organisations, resolved, assessments, main_area)
     reader = _LineReader(clean, organisations, resolved, assessments, publisher)
     for line in lines(clean):
-        if not line.boilerplate:
+        if not line.boilerplate and not any(s.start <= line.start < s.end for s in sections):
             reader.read(line)
     reader.close()
-    return reader.found
+    taken = sections + [r.span for r in listed + reader.found]
+    announced = find_announced_items(clean, organisations, resolved, assessments, taken)
+    return sorted(listed + reader.found + announced, key=lambda r: r.span.start)
 
 
 _MODAL = re.compile(r"\b(?:should|must|needs? to|are asked to|is asked to)\b")
@@ -237,7 +244,9 @@ def find_sentence_recommendations(
         listing = bool(_patterns()["announces_list"].search(text))
         cue = _patterns()["in_sentence"].search(text)
         if cue and not listing and not text.rstrip().endswith(("?", ":")):
-            found.append(_recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments))
+            recommendation = _recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments)
+            recommendation.statement = _tidy(re.sub(r"^\(?\d{1,3}[.)]\s+", "", text))  # the whole sentence, its subject too
+            found.append(recommendation)
     return found
 
 
@@ -356,7 +365,8 @@ def find_document_responses(
     assessments: list[Assessment],
     publisher: str | None,
 ) -> list[DocumentResponse]:
-    """Responses to a whole assessment: a partnership's statement, a government response."""
+    """Responses to a whole assessment: a partnership's statement, a government response (one per
+    respondent), then the apologies, commitments and directions of ``responses.find_reactions``."""
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
     for sentence in sentences:
@@ -369,7 +379,9 @@ def find_document_responses(
         response = Response(_tidy(clean[sentence.start:sentence.end]), Span(sentence.start, sentence.end), respondent,
                             first_date(clean, sentence.start, sentence.end))
         found[respondent] = DocumentResponse(response, _assessment_before(sentence.end, assessments))
-    return list(found.values())
+    taken = [r.response.span for r in found.values()]
+    reactions = find_reactions(clean, sentences, organisations, resolved, assessments, publisher, taken)
+    return sorted([*found.values(), *reactions], key=lambda r: r.response.span.start)
 
 
 def answer_unanswered(
