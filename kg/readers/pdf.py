@@ -1,24 +1,33 @@
 """PDF text layer -> readable text, with the offset where each page starts.
 
-Each page's lines are rejoined into paragraphs: a line-end hyphen inside a word is removed
-("safe-" + "guarding"), kept after a compounding word listed in
-``kg/data/hyphen-prefixes.txt`` ("multi-agency"), and a line that does not end a sentence
-is joined to a next line that starts in lower case. Bare page-number lines and running
-headers and footers (the same line at the top or bottom of most pages) are dropped.
-Ligatures become letters ("ﬁ" -> "fi") and soft hyphens go. Pages are separated by a
-blank line; ``page_starts[i]`` is the offset of page ``i + 1``.
+The text is read with PDFium (pypdfium2), in the order PDFium gives for each page: the
+content stream's order with line breaks where the text moves to a new line, which keeps a
+table row's wrapped cell and the next cell together. Each page's lines are then rejoined
+into paragraphs:
+
+- A line-end hyphen inside a word is removed ("safe-" + "guarding"); it is kept after a
+  compounding word listed in ``kg/data/hyphen-prefixes.txt`` ("multi-agency"), after a
+  capitalised word ("Stoke-" + "on-Trent") and before one ("Thomson-" + "Jones").
+- A line that does not end a sentence is joined to a next line that starts in lower case
+  (after an opening quote or bracket, maybe); a line that starts with a comma or another
+  closing mark (left apart by a raised footnote mark) is joined to the line before.
+- Bullet glyphs (private-use characters U+F000-U+F0FF of symbol fonts, "◼", "▪", "■",
+  "●", the control character U+0083 of old encodings) become "• ", which the clean view
+  reads as an item start.
+- Bare page-number lines and running headers and footers (the same line, digits aside, at
+  the top or bottom of most pages) are dropped.
+- Ligatures become letters ("ﬁ" -> "fi") and soft hyphens go.
+
+Pages are separated by a blank line; ``page_starts[i]`` is the offset of page ``i + 1``.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 import re
 from collections import Counter
-from contextlib import contextmanager
 
-from pypdf import PasswordType, PdfReader
-from pypdf.errors import DependencyError
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ..resources import load_lines
 from . import Extracted, Unreadable
@@ -26,17 +35,35 @@ from .dates import normalise_date
 
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?\s*$", re.IGNORECASE)
 _HYPHENATED = re.compile(r"([A-Za-z]*[a-z])-$")
+# PDFium writes U+FFFE for a hyphen it found at a line end, and joins the two lines.
+_LINE_END_HYPHEN = "\ufffe"
+_WORD_END = re.compile(r"[A-Za-z]*$")
+# A line's tail long enough to hold its last word and sentence end; looking at the whole
+# paragraph each time it grows would take time quadratic in its length.
+_TAIL = 64
 _SENTENCE_END = re.compile(r"[.!?:;]['’\")\]]*$")
 _SPACES = re.compile(r"[ \t]+")
 _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?")
 _MAX_REASON = 160
-# Typeset ligatures back to letters ("ﬁndings" -> "findings"); soft hyphens out.
+# Typeset ligatures back to letters ("ﬁndings" -> "findings"), soft hyphens out, bullet
+# glyphs of symbol fonts and old encodings to "•", a box-drawing rule used as a dash to one.
 _TYPOGRAPHY = str.maketrans(
     {
         "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-        "\ufb05": "st", "\ufb06": "st", "\u00ad": None,
+        "\ufb05": "st", "\ufb06": "st", "\u00ad": None, "\x00": None,
+        "\u25fc": "•", "\u25fe": "•", "\u25aa": "•", "\u25a0": "•", "\u25cf": "•", "\x83": "•", "\x95": "•",
+        "\u2500": "\u2013",
+        **{code: "•" for code in range(0xF000, 0xF100)},
     }
 )
+_BULLET_SPACE = re.compile(r"•(?=\S)")
+# A numbered paragraph whose number stands apart from its text, with no space between ("10.Risks").
+_NUMBER_SPACE = re.compile(r"^(\d{1,4}\.)(?=[A-Za-z‘“'\"(])")
+# A line that continues a sentence: its first letter in lower case, maybe after a quote or
+# bracket ("‘deep dive’"); or it starts with punctuation that closes a clause (", of whom"),
+# left on a line of its own by a footnote mark raised above the line.
+_CONTINUES = re.compile(r"[‘“'\"(\[]*[a-z]")
+_CLOSES = frozenset(",;:.)]’”")
 _DIGITS = re.compile(r"\d+")
 # How many lines at the top and bottom of a page may be a running header or footer.
 _EDGE_LINES = 2
@@ -46,21 +73,23 @@ _MIN_RUNNING_PAGES = 3
 def read_pdf(raw: bytes) -> Extracted:
     """Extract a PDF's text layer page by page.
 
-    Raises Unreadable for a corrupt or truncated file, a password-protected one, and a
-    PDF with no text layer (a scan).
+    Raises Unreadable for a corrupt or truncated file, one that needs a password to open,
+    and a PDF with no text layer (a scan).
     """
-    with _quiet_pypdf():
-        try:
-            reader = PdfReader(io.BytesIO(raw))
-            _unlock(reader)
-            pages = _tidy_pages([_lines(page.extract_text() or "") for page in reader.pages])
-            title, date = _metadata(reader)
-        except Unreadable:
-            raise
-        except Exception as error:  # pypdf raises many kinds on damaged files; any one means "corrupt"
-            raise Unreadable(f"corrupt or unsupported PDF ({_reason(error)})") from error
+    document = _open(raw)
+    try:
+        title, date = _metadata(document)
+        texts = [_page_text(document, index) for index in range(len(document))]
+    except pdfium.PdfiumError as error:
+        raise Unreadable(f"corrupt or unsupported PDF ({_reason(error)})") from error
+    finally:
+        document.close()
+    pages = _tidy_pages([_lines(text) for text in texts])
     if not any(ch.isalnum() for page in pages for ch in page):
-        raise Unreadable("PDF has no text layer (a scanned image?); run OCR on it first")
+        read = sum(len("".join(text.split())) for text in texts)
+        raise Unreadable(
+            f"PDF has no text layer: scanned? {read} characters read on {len(texts)} page(s); run OCR on it first"
+        )
     starts, offset = [], 0
     for page in pages:
         starts.append(offset)
@@ -70,42 +99,67 @@ def read_pdf(raw: bytes) -> Extracted:
     )
 
 
-@contextmanager
-def _quiet_pypdf():
-    """pypdf logs a warning for every quirk of a damaged file; the reason we raise is enough."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR + 1)
+def _open(raw: bytes) -> pdfium.PdfDocument:
+    """The document, opened without a password: files encrypted with only an owner
+    password (printing or copying restricted) open; those that need one to read do not."""
     try:
-        yield
+        return pdfium.PdfDocument(raw)
+    except pdfium.PdfiumError as error:
+        if error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
+            raise Unreadable("encrypted PDF that needs a password; save an unprotected copy and build again") from error
+        if error.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise Unreadable(f"encrypted PDF that cannot be decrypted here ({_reason(error)})") from error
+        raise Unreadable(f"corrupt or unsupported PDF ({_reason(error)})") from error
+
+
+def _page_text(document: pdfium.PdfDocument, index: int) -> str:
+    page = document[index]
+    try:
+        text_page = page.get_textpage()
+        try:
+            return text_page.get_text_range()
+        finally:
+            text_page.close()
     finally:
-        logger.setLevel(level)
+        page.close()
 
 
-def _unlock(reader: PdfReader) -> None:
-    if not reader.is_encrypted:
-        return
-    try:
-        unlocked = reader.decrypt("")
-    except DependencyError as error:
-        raise Unreadable(f"encrypted PDF that cannot be decrypted here ({_reason(error)})") from error
-    if unlocked == PasswordType.NOT_DECRYPTED:
-        raise Unreadable("encrypted PDF that needs a password; save an unprotected copy and build again")
-
-
-def _metadata(reader: PdfReader) -> tuple[str | None, str | None]:
-    info = reader.metadata
-    if info is None:
-        return None, None
-    title = _SPACES.sub(" ", str(info.title or "")).strip() or None
-    created = _PDF_DATE.match(str(info.get("/CreationDate") or ""))
+def _metadata(document: pdfium.PdfDocument) -> tuple[str | None, str | None]:
+    info = document.get_metadata_dict(skip_empty=True)
+    title = _SPACES.sub(" ", info.get("Title", "")).strip() or None
+    created = _PDF_DATE.match(info.get("CreationDate", ""))
     date = normalise_date("-".join(part for part in created.groups() if part)) if created else None
     return title, date
 
 
 def _lines(text: str) -> list[str]:
     text = text.translate(_TYPOGRAPHY).replace("\r\n", "\n").replace("\r", "\n")
-    return [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    if _LINE_END_HYPHEN in text:
+        text = _rejoin_hyphens(text.split(_LINE_END_HYPHEN))
+    return [_tidy_line(line) for line in text.split("\n")]
+
+
+def _tidy_line(line: str) -> str:
+    line = _SPACES.sub(" ", line).strip()
+    return _NUMBER_SPACE.sub(r"\1 ", _BULLET_SPACE.sub("• ", line))
+
+
+def _rejoin_hyphens(parts: list[str]) -> str:
+    """The text around PDFium's line-end hyphens, each kept as "-" or dropped."""
+    joined = [parts[0]]
+    for part in parts[1:]:
+        part = part.lstrip()
+        word = _WORD_END.search(joined[-1][-_TAIL:])[0]
+        joined.append(("-" if _keeps_hyphen(word, part[:1]) else "") + part)
+    return "".join(joined)
+
+
+def _keeps_hyphen(word: str, after: str) -> bool:
+    """Whether a hyphen at a line end between ``word`` and the letter ``after`` is part of
+    the text: a compound after a listed prefix, or a name ("Thomson-Jones", "Stoke-on-Trent")."""
+    if not word or not after.isalpha():
+        return True
+    return after.isupper() or word[0].isupper() or word.lower() in load_lines("hyphen-prefixes.txt")
 
 
 def _tidy_pages(pages: list[list[str]]) -> list[str]:
@@ -166,14 +220,16 @@ def _tidy_page(lines: list[str]) -> str:
 
 
 def _join(current: str, line: str) -> str:
-    starts_lower = line[0].islower()
-    hyphenated = _HYPHENATED.search(current)
-    if hyphenated and starts_lower:
-        word = hyphenated[1].lower()
-        if word in load_lines("hyphen-prefixes.txt"):
-            return current + line
-        return current[:-1] + line
-    if starts_lower and not _SENTENCE_END.search(current):
+    """``current`` and the next ``line`` of its paragraph: joined into one line where the
+    line break only wrapped the text, else on two lines."""
+    tail = current[-_TAIL:]
+    hyphenated = _HYPHENATED.search(tail)
+    if hyphenated and line[0].isalpha():
+        keep = _keeps_hyphen(hyphenated[1], line[0])
+        return (current if keep else current[:-1]) + line
+    if line[0] in _CLOSES:
+        return current + line
+    if _CONTINUES.match(line) and not _SENTENCE_END.search(tail):
         return current + " " + line
     return current + "\n" + line
 
