@@ -45,6 +45,8 @@ _SENTENCE_END = re.compile(r"[.!?:;]['’\")\]]*$")
 _SPACES = re.compile(r"[ \t]+")
 _PDF_DATE = re.compile(r"^D?:?(\d{4})(\d{2})?(\d{2})?")
 _MAX_REASON = 160
+# PDFium's reason inside pypdfium2's message: "Failed to load document (PDFium: Data format error)."
+_PDFIUM_REASON = re.compile(r"\((PDFium: [^)]*)\)")
 # Typeset ligatures back to letters ("ﬁndings" -> "findings"), soft hyphens out, bullet
 # glyphs of symbol fonts and old encodings to "•", a box-drawing rule used as a dash to one.
 _TYPOGRAPHY = str.maketrans(
@@ -236,4 +238,6 @@ def _join(current: str, line: str) -> str:
 
 def _reason(error: BaseException) -> str:
     message = " ".join(str(error).split()) or type(error).__name__
+    pdfium_reason = _PDFIUM_REASON.search(message)
+    message = pdfium_reason[1] if pdfium_reason else message
     return message[:_MAX_REASON]
