@@ -21,6 +21,7 @@ from collections import Counter
 
 from . import lexicon
 from .claims import Organisation, Span
+from .spans import SpanSet
 from .extract.organisations import OrganisationMention
 
 _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
@@ -154,12 +155,17 @@ def _is_department_of(clean: str, owner: OrganisationMention, mention: Organisat
 def _resolve_acronyms(clean: str, organisations: dict[str, Organisation], resolved: dict[Span, str]) -> None:
     """Tie undefined acronyms ("HSCP", "HIOW CRC") to the one organisation whose initials they are."""
     defined = {alt: key for key, org in organisations.items() for alt in org.alt_labels if alt.isupper()}
+    # Spans added below are acronyms already passed: only the spans resolved before can cover a later one.
+    named = SpanSet(resolved)
+    by_initials: dict[str, str | None] = {}
     for match in _ACRONYM_TOKEN.finditer(clean):
         span = Span(match.start(), match.end())
-        if any(s.start <= span.start < s.end for s in resolved):
+        if named.covers(span.start):
             continue
         acronym = match.group()
-        key = defined.get(acronym) or _by_initials(acronym, organisations)
+        if acronym not in by_initials:
+            by_initials[acronym] = _by_initials(acronym, organisations)
+        key = defined.get(acronym) or by_initials[acronym]
         if key is None:
             continue
         organisations[key].alt_labels.add(acronym)

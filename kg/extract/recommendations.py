@@ -18,6 +18,7 @@ from functools import cache
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
 from ..resources import load_json
 from ..resolve import resolve_reference
+from ..spans import SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
 
@@ -60,7 +61,7 @@ def find_recommendations(
     publisher: str | None,
 ) -> list[Recommendation]:
     """Every recommendation laid out line by line, in text order, with addressees, assessment and response."""
-    reader = _LineReader(clean, organisations, resolved, assessments, publisher)
+    reader = _LineReader(clean, organisations, SpansInOrder(resolved), assessments, publisher)
     for line in lines(clean):
         if not line.boilerplate:
             reader.read(line)
@@ -178,7 +179,7 @@ class _LineReader:
         )
         if "agency" in column and column["agency"] < len(cells):
             a_start, a_end = cells[column["agency"]]
-            named = [key for span, key in sorted(self.resolved.items()) if a_start <= span.start < a_end]
+            named = [key for _, key in self.resolved.starting(a_start, a_end)]
             recommendation.addressed_to = list(dict.fromkeys(named)) or recommendation.addressed_to
         if "response" in column and column["response"] < len(cells):
             r_start, r_end = cells[column["response"]]
@@ -225,8 +226,10 @@ def find_sentence_recommendations(
     ordinals = load_json("recommendations.json")["ordinals"]
     found: list[Recommendation] = []
     listing = False
+    claimed = SpanSet(taken)
+    resolved = SpansInOrder(resolved)
     for sentence in sentences:
-        if sentence.boilerplate or any(s.start <= sentence.start < s.end for s in taken):
+        if sentence.boilerplate or claimed.covers(sentence.start):
             continue
         text = clean[sentence.start:sentence.end]
         first_word = re.match(r"(\w+),?\s+", text)
@@ -305,14 +308,14 @@ def _addressees(clean: str, start: int, end: int, organisations, resolved, lead_
         colon = clean.rfind(":", start, end)
         if colon < 0:
             return []
-        keys = [key for span, key in sorted(resolved.items()) if start <= span.start < colon]
+        keys = [key for _, key in resolved.starting(start, colon)]
         reference = None if keys else resolve_reference(clean[start:colon], organisations)
         return list(dict.fromkeys(keys)) or ([reference] if reference else [])
     boundary = _patterns()["addressee_end"].search(clean, start, end)
     if boundary is None:
         opening = re.match(r"\s*(?:the\s+)?", clean[start:end], re.IGNORECASE).end()
-        return [key for span, key in sorted(resolved.items()) if span.start == start + opening][:1]
-    keys = [key for span, key in sorted(resolved.items()) if start <= span.start < boundary.start()]
+        return [key for _, key in resolved.starting(start + opening, start + opening + 1)][:1]
+    keys = [key for _, key in resolved.starting(start, boundary.start())]
     if not keys:
         reference = resolve_reference(clean[start:boundary.start()], organisations)
         keys = [reference] if reference else []
@@ -341,7 +344,7 @@ def _close(clean, current: _Open | None, organisations, resolved, publisher) -> 
 
 def _respondent(clean, who: tuple[int, int] | None, organisations, resolved, publisher) -> str | None:
     if who and who[1] > who[0]:
-        inside = [key for span, key in sorted(resolved.items()) if who[0] <= span.start < who[1]]
+        inside = [key for _, key in resolved.starting(who[0], who[1])]
         if inside:
             return inside[0]
         return resolve_reference(clean[who[0]:who[1]], organisations) or publisher
@@ -359,10 +362,11 @@ def find_document_responses(
     """Responses to a whole assessment: a partnership's statement, a government response."""
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
+    resolved = SpansInOrder(resolved)
     for sentence in sentences:
         if sentence.boilerplate or not _patterns()["document_response"].search(clean, sentence.start, sentence.end):
             continue
-        inside = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < sentence.end and key not in conductors]
+        inside = [key for _, key in resolved.starting(sentence.start, sentence.end) if key not in conductors]
         respondent = inside[0] if inside else (resolve_reference(clean[sentence.start:sentence.end], organisations) or publisher)
         if respondent is None or respondent in found:
             continue
