@@ -20,28 +20,38 @@ import re
 from collections import Counter
 
 from . import lexicon
-from .claims import Organisation, Span
-from .spans import SpanSet
+from .claims import Assessment, Organisation, Span
 from .extract.organisations import OrganisationMention
+from .spans import SpanSet
+from .text import lines
 
 _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
 _INITIAL_SKIP = {"and", "&"}
 _INITIAL_SKIP_SMALL = {"and", "&", "of", "for", "the", "upon"}
 
 
-def main_area(clean: str, mentions: list[OrganisationMention]) -> tuple[str | None, list[str]]:
-    """The area the document is mostly about, and every area it names, in order of first mention."""
+def main_area(clean: str) -> str | None:
+    """The area the document is mostly about: the one its content (not its furniture, such as
+    a publisher's postal address) names most often, the first named on a tie."""
     counts: Counter = Counter()
     first_seen: dict[str, int] = {}
-    for match in lexicon.area_regex().finditer(clean):
-        area = lexicon.canonical_area(match.group())
-        counts[area] += 1
-        first_seen.setdefault(area, match.start())
+    for line in lines(clean):
+        if line.boilerplate:
+            continue
+        for match in lexicon.area_regex().finditer(clean, line.start, line.end):
+            area = lexicon.canonical_area(match.group())
+            counts[area] += 1
+            first_seen.setdefault(area, match.start())
     if not counts:
-        return None, []
-    ordered = sorted(counts, key=lambda area: first_seen[area])
-    best = max(ordered, key=lambda area: (counts[area], -first_seen[area]))
-    return best, ordered
+        return None
+    return max(sorted(counts, key=lambda area: first_seen[area]), key=lambda area: (counts[area], -first_seen[area]))
+
+
+def areas_about(main: str | None, organisations: dict[str, Organisation], assessments: list[Assessment]) -> list[str]:
+    """The areas a document is about: its main area, those assessed and those its organisations
+    serve, in that order. A place named in passing is not one (docs/quality.md, "Areas")."""
+    named = [main] + [a.area for a in assessments] + [o.area for o in organisations.values() if o.spans]
+    return list(dict.fromkeys(area for area in named if area))
 
 
 def resolve_organisations(
