@@ -2,14 +2,14 @@
 
 Extraction asks of every sentence or mention whether a span already claimed covers it; a
 scan of all the spans for each made mapping take time quadratic in the document's length
-(a 4 MB text took 831 s). ``SpanSet`` answers the same questions in log time, and ``SpansInOrder`` finds the names
-resolved in a stretch of text.
+(a 4 MB text took 831 s). ``SpanSet`` answers the same questions in log time, ``SpansInOrder`` finds the names
+resolved in a stretch of text and ``LastNamed`` what was named last before an offset.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import accumulate
 
 from .claims import Span
@@ -53,3 +53,21 @@ class SpansInOrder(dict):
     def ending(self, low: int, high: int) -> list[tuple[Span, str]]:
         """(span, key) of the spans with ``low <= end < high``."""
         return self._by_end[bisect_left(self._ends, low):bisect_left(self._ends, high)]
+
+
+class LastNamed:
+    """Which of some things (an assessment, say) was named last at or before an offset, the
+    first listed of those named there, found by bisection over the starts of their spans."""
+
+    def __init__(self, spans_of: Sequence[Iterable[Span]]) -> None:
+        first_at: dict[int, int] = {}
+        for index, spans in enumerate(spans_of):
+            for span in spans:
+                first_at.setdefault(span.start, index)
+        self._starts = sorted(first_at)
+        self._first = [first_at[start] for start in self._starts]
+
+    def at(self, offset: int) -> int | None:
+        """The index of the thing named last at or before ``offset``; None if none was."""
+        last = bisect_right(self._starts, offset) - 1
+        return self._first[last] if last >= 0 else None

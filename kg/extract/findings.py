@@ -12,13 +12,13 @@ else what the assessment assessed.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from functools import cache
 
 from .. import lexicon
 from ..claims import Assessment, Finding, Organisation, Span
 from ..resources import load_json
-from ..spans import SpanSet
+from ..spans import LastNamed, SpanSet
 from ..text import Segment
 from .themes import themes_in
 
@@ -61,14 +61,14 @@ def find_findings(
     sections = _sections(clean, sentences)
     resolved_in_order = sorted(resolved.items())
     claimed = SpanSet(excluded)
-    assessment_at = _assessments_by_start(assessments)
+    named = LastNamed([assessment.spans for assessment in assessments])
     for sentence in sentences:
         if _skip(sentence, claimed, speech_paragraphs):
             continue
         kind = _kind(sentence.text, sections.get(sentence.line_start))
         if kind is None:
             continue
-        assessment = _assessment_for(sentence, assessments, assessment_at)
+        assessment = _assessment_for(sentence, assessments, named)
         marker = _LIST_MARKER.match(sentence.text)
         start = sentence.start + (marker.end() if marker else 0)
         findings.append(
@@ -170,23 +170,11 @@ def _follows_attribution(clean: str, line_start: int) -> bool:
     return bool(_QUOTED_SPEECH.search(last_line)) or last_line.endswith('"') or last_line.endswith(".\"")
 
 
-def _assessments_by_start(assessments: list[Assessment]) -> tuple[list[int], list[int]]:
-    """The starts of all the assessments' spans in order, and for each the first assessment
-    (in list order) with a span starting there."""
-    first_at: dict[int, int] = {}
-    for index, assessment in enumerate(assessments):
-        for span in assessment.spans:
-            first_at.setdefault(span.start, index)
-    starts = sorted(first_at)
-    return starts, [first_at[start] for start in starts]
-
-
-def _assessment_for(sentence: Segment, assessments: list[Assessment], assessment_at: tuple[list[int], list[int]]) -> Assessment:
+def _assessment_for(sentence: Segment, assessments: list[Assessment], named: LastNamed) -> Assessment:
     """The assessment named last at or before the sentence's start (the first listed of those
-    named there), else the first; looked up by bisection, not by a scan of every span."""
-    starts, first = assessment_at
-    last = bisect_right(starts, sentence.start) - 1
-    return assessments[first[last]] if last >= 0 else assessments[0]
+    named there), else the first."""
+    index = named.at(sentence.start)
+    return assessments[index] if index is not None else assessments[0]
 
 
 def _implicated(sentence: Segment, organisations, resolved_in_order: list[tuple[Span, str]], assessment: Assessment) -> list[str]:

@@ -18,7 +18,7 @@ from functools import cache
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
 from ..resources import load_json
 from ..resolve import resolve_reference
-from ..spans import SpanSet, SpansInOrder
+from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
 
@@ -61,7 +61,7 @@ def find_recommendations(
     publisher: str | None,
 ) -> list[Recommendation]:
     """Every recommendation laid out line by line, in text order, with addressees, assessment and response."""
-    reader = _LineReader(clean, organisations, SpansInOrder(resolved), assessments, publisher)
+    reader = _LineReader(clean, organisations, SpansInOrder(resolved), _Assessments(assessments), publisher)
     for line in lines(clean):
         if not line.boilerplate:
             reader.read(line)
@@ -227,7 +227,7 @@ def find_sentence_recommendations(
     found: list[Recommendation] = []
     listing = False
     claimed = SpanSet(taken)
-    resolved = SpansInOrder(resolved)
+    resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
     for sentence in sentences:
         if sentence.boilerplate or claimed.covers(sentence.start):
             continue
@@ -322,14 +322,20 @@ def _addressees(clean: str, start: int, end: int, organisations, resolved, lead_
     return list(dict.fromkeys(keys))
 
 
-def _assessment_before(offset: int, assessments: list[Assessment]) -> Assessment | None:
+class _Assessments(list):
+    """The document's assessments, with those named at least twice ready to be found by
+    position (a scan of every span for each recommendation took time quadratic in the text)."""
+
+    def __init__(self, assessments: list[Assessment]) -> None:
+        super().__init__(assessments)
+        self.named_twice = LastNamed([a.spans if len(a.spans) >= 2 else [] for a in assessments])
+
+
+def _assessment_before(offset: int, assessments: _Assessments) -> Assessment | None:
     """The nearest assessment named (at least twice) before ``offset``, else the main one."""
-    before = [
-        (max(s.start for s in a.spans if s.start <= offset), a)
-        for a in assessments if len(a.spans) >= 2 and any(s.start <= offset for s in a.spans)
-    ]
-    if before:
-        return max(before, key=lambda item: item[0])[1]
+    index = assessments.named_twice.at(offset)
+    if index is not None:
+        return assessments[index]
     return assessments[0] if assessments else None
 
 
@@ -362,7 +368,7 @@ def find_document_responses(
     """Responses to a whole assessment: a partnership's statement, a government response."""
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
-    resolved = SpansInOrder(resolved)
+    resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
     for sentence in sentences:
         if sentence.boilerplate or not _patterns()["document_response"].search(clean, sentence.start, sentence.end):
             continue
