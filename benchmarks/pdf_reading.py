@@ -57,8 +57,11 @@ def _build(docs: Path, out: Path, jobs: int) -> float:
     kg = Path(sys.executable).with_name("kg")
     command = [str(kg), "build", str(docs), "--out", str(out), "--jobs", str(jobs), "--no-html", "--no-compact"]
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"kg build failed ({done.returncode}): {done.stderr.strip()}")
+    return seconds
 
 
 def main() -> int:
