@@ -325,10 +325,17 @@ def test_pdf_line_end_hyphens_bullets_and_broken_lines(page, expected):
     assert _tidy_pages([_lines(page)]) == [expected]
 
 
-def test_pdf_with_only_an_owner_password_is_read(tmp_path):
-    raw = make_pdf(["Restricted printing, but anyone may read this report."], owner_password="owner")
+@pytest.mark.parametrize("encryption", ["RC4", "AES_128", "AES_256"])
+def test_pdf_with_only_an_owner_password_is_read(tmp_path, encryption):
+    raw = make_pdf(["Restricted printing, but anyone may read this report."], owner_password="owner", encryption=encryption)
     document = read_document(_write(tmp_path, "restricted.pdf", raw))
     assert document.text == "Restricted printing, but anyone may read this report."
+
+
+def test_pdf_that_needs_a_password_to_open_is_refused_whatever_its_encryption(tmp_path):
+    raw = make_pdf(["Secret."], owner_password="owner", user_password="reader", encryption="AES_256")
+    with pytest.raises(InputError, match="encrypted PDF that needs a password"):
+        read_document(_write(tmp_path, "locked.pdf", raw))
 
 
 # --- Word --------------------------------------------------------------------------------
