@@ -315,6 +315,20 @@ def test_a_pdf_read_twice_gives_the_same_text():
         ("Needs:\n\uf06e one\n\uf0b7two\n\u25fc three\n\x83 four", "Needs:\n• one\n• two\n• three\n• four"),
         # A paragraph number set apart from its text; a footnote mark raised above the line.
         ("10.Risks are high in schools4\n, of whom some\n‘drift’ badly.", "10. Risks are high in schools4, of whom some ‘drift’ badly."),
+        # A full line wrapped before a capitalised word goes on; a short one (a table row) and a
+        # full one ending in a capitalised word (a list of addressees) do not.
+        (
+            "Plans for older children drifted when a social worker left, as found by the\n"
+            "Northmere Safeguarding Children Partnership in its review of cases last year.\n"
+            "Overall effectiveness Requires improvement to be good\n"
+            "Help for care leavers has improved since the inspection of services by Ofsted\n"
+            "Grace Okafor, Director of Children's Services, Eastbridge Borough Council",
+            "Plans for older children drifted when a social worker left, as found by the "
+            "Northmere Safeguarding Children Partnership in its review of cases last year.\n"
+            "Overall effectiveness Requires improvement to be good\n"
+            "Help for care leavers has improved since the inspection of services by Ofsted\n"
+            "Grace Okafor, Director of Children's Services, Eastbridge Borough Council",
+        ),
     ],
 )
 def test_pdf_line_end_hyphens_bullets_and_broken_lines(page, expected):

@@ -9,8 +9,10 @@ into paragraphs:
   compounding word listed in ``kg/data/hyphen-prefixes.txt`` ("multi-agency"), after a
   capitalised word ("Stoke-" + "on-Trent") and before one ("Thomson-" + "Jones").
 - A line that does not end a sentence is joined to a next line that starts in lower case
-  (after an opening quote or bracket, maybe); a line that starts with a comma or another
-  closing mark (left apart by a raised footnote mark) is joined to the line before.
+  (after an opening quote or bracket, maybe), and a full line (as long as the page's long
+  lines) that ends in a lower-case word or a comma to the next line whatever its case; a line
+  that starts with a comma or another closing mark (left apart by a raised footnote mark) is
+  joined to the line before.
 - Bullet glyphs (private-use characters U+F000-U+F0FF of symbol fonts, "◼", "▪", "■",
   "●", the control character U+0083 of old encodings) become "• ", which the clean view
   reads as an item start.
@@ -66,6 +68,13 @@ _NUMBER_SPACE = re.compile(r"^(\d{1,4}\.)(?=[A-Za-z‘“'\"(])")
 # left on a line of its own by a footnote mark raised above the line.
 _CONTINUES = re.compile(r"[‘“'\"(\[]*[a-z]")
 _CLOSES = frozenset(",;:.)]’”")
+# A line as long as the page's long lines (85% of the 90th percentile of their lengths) that
+# stops after a lower-case word or a comma was wrapped: the capitalised word on the next line
+# goes on its sentence ("since the last" / "Ofsted inspection"). Shorter lines (table rows,
+# headings, addresses) and lines ending in a capitalised word (a list of names) are not joined.
+_FULL_LINE = 0.85
+_LONG_LINE_PERCENTILE = 0.9
+_ENDS_IN_WORD = re.compile(r"(?:^|\s)[a-z][\w'’-]*,?$")
 _DIGITS = re.compile(r"\d+")
 # How many lines at the top and bottom of a page may be a running header or footer.
 _EDGE_LINES = 2
@@ -206,7 +215,8 @@ def _shape(line: str) -> str:
 
 def _tidy_page(lines: list[str]) -> str:
     paragraphs: list[str] = []
-    current = ""
+    current = previous = ""
+    full = _FULL_LINE * _long_line_length(lines)
     for line in lines:
         if _PAGE_NUMBER.match(line):
             continue
@@ -215,15 +225,22 @@ def _tidy_page(lines: list[str]) -> str:
                 paragraphs.append(current)
             current = ""
             continue
-        current = _join(current, line) if current else line
+        current = _join(current, line, wrapped=len(previous) >= full) if current else line
+        previous = line
     if current:
         paragraphs.append(current)
     return "\n\n".join(paragraphs)
 
 
-def _join(current: str, line: str) -> str:
+def _long_line_length(lines: list[str]) -> int:
+    lengths = sorted(len(line) for line in lines if line)
+    return lengths[int(len(lengths) * _LONG_LINE_PERCENTILE)] if lengths else 0
+
+
+def _join(current: str, line: str, wrapped: bool = False) -> str:
     """``current`` and the next ``line`` of its paragraph: joined into one line where the
-    line break only wrapped the text, else on two lines."""
+    line break only wrapped the text (``wrapped``: the line before was a full one), else on
+    two lines."""
     tail = current[-_TAIL:]
     hyphenated = _HYPHENATED.search(tail)
     if hyphenated and line[0].isalpha():
@@ -232,6 +249,8 @@ def _join(current: str, line: str) -> str:
     if line[0] in _CLOSES:
         return current + line
     if _CONTINUES.match(line) and not _SENTENCE_END.search(tail):
+        return current + " " + line
+    if wrapped and line[0].isupper() and _ENDS_IN_WORD.search(tail):
         return current + " " + line
     return current + "\n" + line
 
