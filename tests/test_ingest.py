@@ -16,6 +16,7 @@ from fixtures.ingest.samples import (
     make_docx_of,
     make_laid_out_pdf,
     make_pdf,
+    make_pdf_bomb,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -298,6 +299,12 @@ def test_a_laid_out_pdf_reads_as_a_reader_expects(tmp_path):
     assert [document.page_at(document.text.index(words)) for words in ("Judgement", "What", "Partners", "The report")] == [
         1, 2, 3, 4,
     ]
+
+
+def test_a_pdf_whose_stream_inflates_well_under_the_bomb_limit_is_read():
+    """The bomb check (tests/test_bad_input.py) inflates each stream before PDFium does: a
+    content stream of 1 MB, far larger than a real report's (0.3 MB at most), is read."""
+    assert read_pdf(make_pdf_bomb(inflated_mb=1)).text == "Bomb"
 
 
 def test_a_pdf_read_twice_gives_the_same_text():
