@@ -40,6 +40,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from benchmarks import evaluate
 from benchmarks.evaluate import (
     GraphIndex,
     Predicted,
@@ -210,38 +211,19 @@ def real_view(index: GraphIndex, file_name: str) -> RealView:
 
 
 @dataclass
-class Tally:
-    """Counts of one category: ``hits`` gold items found among ``gold``, and ``predicted_hits``
-    nodes matching some gold item among ``predicted`` (the two differ where several nodes match
-    one item), with what was missed and what was extra."""
+class Tally(evaluate.Tally):
+    """``evaluate.Tally`` where precision counts ``predicted_hits``: nodes that match some gold
+    item, which differ from ``hits`` (gold items found) where several nodes match one item."""
 
-    hits: int = 0
-    gold: int = 0
     predicted_hits: int = 0
-    predicted: int = 0
-    missed: list[str] = field(default_factory=list)
-    extra: list[str] = field(default_factory=list)
 
     @property
     def precision(self) -> float:
         return self.predicted_hits / self.predicted if self.predicted else (0.0 if self.gold else 1.0)
 
-    @property
-    def recall(self) -> float:
-        return self.hits / self.gold if self.gold else 1.0
-
-    @property
-    def f1(self) -> float:
-        total = self.precision + self.recall
-        return 2 * self.precision * self.recall / total if total else 0.0
-
     def add(self, other: "Tally") -> None:
-        self.hits += other.hits
-        self.gold += other.gold
+        super().add(other)
         self.predicted_hits += other.predicted_hits
-        self.predicted += other.predicted
-        self.missed += other.missed
-        self.extra += other.extra
 
 
 def _many_to_many(index, gold_items, predicted, matches, label) -> Tally:

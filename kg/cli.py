@@ -68,8 +68,8 @@ def build(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Map every document again and write every output afresh, ignoring the cache in OUT/.kg/."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for mapping (default: one per core)."),
-    html: Optional[bool] = typer.Option(
-        None, "--html/--no-html", help="Draw graph.html (default: yes up to 500 documents; the full page is slow and unreadable beyond)."
+    html: bool = typer.Option(
+        True, "--html/--no-html", help="Draw graph.html (a graph of over 2,500 nodes opens on its overview of areas, partners and themes)."
     ),
     compact: bool = typer.Option(
         True, "--compact/--no-compact",
@@ -389,7 +389,9 @@ def viz(
     out: Path = typer.Option(Path("out/graph.html"), "--out", "-o", help="The page to write."),
     view: str = typer.Option("full", "--view", help='full, partners-failings, "area AREA" or "node LABEL".'),
 ) -> None:
-    """Write the interactive graph: one offline HTML page with legend, search, filters and evidence.
+    """Write the interactive graph: one offline HTML page with labels, legend, search and focus, filters,
+    a date range, evidence, the view kept in its address and PNG/CSV export. The full view of a graph
+    over 2,500 nodes opens on an overview of areas, partners and themes to drill into.
 
     Example: kg viz --view partners-failings --out out/partners.html
     """

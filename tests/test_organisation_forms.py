@@ -59,3 +59,8 @@ def test_a_publishers_colophon_names_no_organisation_of_the_document():
     text = ("Services in Wigan have improved.\n\n"
             "Ofsted regulates and inspects childcare, and inspects the Children and Family Court Advisory and Support Service (Cafcass).\n")
     assert "Cafcass" not in _organisations(text)
+
+
+def test_national_bodies_of_the_justice_system_and_government():
+    found = _organisations("The family court returned the child home. The Crown Prosecution Service (CPS) and the National Crime Agency did not charge anyone.")
+    assert {"Family Court", "Crown Prosecution Service", "National Crime Agency"} <= set(found)
