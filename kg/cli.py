@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import time
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -97,14 +98,26 @@ def build(
         raise PartialBuild(f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built")
 
 
+_PROGRESS_LABELS = {"map": "Mapping documents", "write": "Writing graph files", "store": "Filling the store", "render": "Drawing graph.html"}
+# Off a terminal (a log, a pipe, CI): plain progress lines for a stage of many items (every
+# 100), and for any stage once the build has run 30 s (every 30 s): short builds print none.
+_PLAIN_PROGRESS_ITEMS = 100
+_PLAIN_PROGRESS_SECONDS = 30.0
+
+
 @contextlib.contextmanager
 def _build_progress():
-    """A progress bar on stderr (terminals only) fed by the build's progress callback."""
+    """A progress bar on stderr fed by the build's progress callback; off a terminal, plain
+    lines on stderr: when a stage of 100 items or more starts, every 100 items and at its end;
+    and once the build has run 30 s, when a stage starts or ends and every 30 s."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    labels = {"map": "Mapping documents", "write": "Writing graph files", "store": "Filling the store", "render": "Drawing graph.html"}
+    if not err_console.is_terminal:
+        yield _plain_progress()
+        return
+    labels = _PROGRESS_LABELS
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+    with Progress(*columns, console=err_console, transient=True) as bar:
         tasks: dict = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -113,6 +126,24 @@ def _build_progress():
             bar.update(tasks[stage], completed=done, total=total)
 
         yield progress
+
+
+def _plain_progress() -> Callable[[str, int, int], None]:
+    started = time.monotonic()
+    last = {"stage": None, "at": started, "done": 0}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        many = total >= _PLAIN_PROGRESS_ITEMS
+        if not many and now - started < _PLAIN_PROGRESS_SECONDS:
+            return
+        due = stage != last["stage"] or done == total or now - last["at"] >= _PLAIN_PROGRESS_SECONDS
+        if due or (many and done // _PLAIN_PROGRESS_ITEMS != last["done"] // _PLAIN_PROGRESS_ITEMS):
+            label = _PROGRESS_LABELS.get(stage, stage)
+            err_console.print(f"{label}: {done}/{total} ({now - started:.0f} s)", markup=False, highlight=False, soft_wrap=True)
+            last.update(stage=stage, at=now, done=done)
+
+    return progress
 
 
 def _print_build_summary(report) -> None:

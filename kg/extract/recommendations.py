@@ -18,6 +18,7 @@ from functools import cache
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
 from ..resources import load_json
 from ..resolve import resolve_reference
+from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
 from .recommendation_lists import find_announced_items, find_list_recommendations
@@ -65,7 +66,7 @@ def find_recommendations(
     """Every recommendation laid out line by line, in text order, with addressees, assessment and response:
     the lists of inspection reports first (``recommendation_lists``), then the other layouts outside them."""
     listed, sections = find_list_recommendations(clean, organisations, resolved, assessments, main_area)
-    reader = _LineReader(clean, organisations, resolved, assessments, publisher)
+    reader = _LineReader(clean, organisations, SpansInOrder(resolved), _Assessments(assessments), publisher)
     for line in lines(clean):
         if not line.boilerplate and not any(s.start <= line.start < s.end for s in sections):
             reader.read(line)
@@ -185,7 +186,7 @@ class _LineReader:
         )
         if "agency" in column and column["agency"] < len(cells):
             a_start, a_end = cells[column["agency"]]
-            named = [key for span, key in sorted(self.resolved.items()) if a_start <= span.start < a_end]
+            named = [key for _, key in self.resolved.starting(a_start, a_end)]
             recommendation.addressed_to = list(dict.fromkeys(named)) or recommendation.addressed_to
         if "response" in column and column["response"] < len(cells):
             r_start, r_end = cells[column["response"]]
@@ -232,8 +233,10 @@ def find_sentence_recommendations(
     ordinals = load_json("recommendations.json")["ordinals"]
     found: list[Recommendation] = []
     listing = False
+    claimed = SpanSet(taken)
+    resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
     for sentence in sentences:
-        if sentence.boilerplate or any(s.start <= sentence.start < s.end for s in taken):
+        if sentence.boilerplate or claimed.covers(sentence.start):
             continue
         text = clean[sentence.start:sentence.end]
         first_word = re.match(r"(\w+),?\s+", text)
@@ -314,28 +317,34 @@ def _addressees(clean: str, start: int, end: int, organisations, resolved, lead_
         colon = clean.rfind(":", start, end)
         if colon < 0:
             return []
-        keys = [key for span, key in sorted(resolved.items()) if start <= span.start < colon]
+        keys = [key for _, key in resolved.starting(start, colon)]
         reference = None if keys else resolve_reference(clean[start:colon], organisations)
         return list(dict.fromkeys(keys)) or ([reference] if reference else [])
     boundary = _patterns()["addressee_end"].search(clean, start, end)
     if boundary is None:
         opening = re.match(r"\s*(?:the\s+)?", clean[start:end], re.IGNORECASE).end()
-        return [key for span, key in sorted(resolved.items()) if span.start == start + opening][:1]
-    keys = [key for span, key in sorted(resolved.items()) if start <= span.start < boundary.start()]
+        return [key for _, key in resolved.starting(start + opening, start + opening + 1)][:1]
+    keys = [key for _, key in resolved.starting(start, boundary.start())]
     if not keys:
         reference = resolve_reference(clean[start:boundary.start()], organisations)
         keys = [reference] if reference else []
     return list(dict.fromkeys(keys))
 
 
-def _assessment_before(offset: int, assessments: list[Assessment]) -> Assessment | None:
+class _Assessments(list):
+    """The document's assessments, with those named at least twice ready to be found by
+    position (a scan of every span for each recommendation took time quadratic in the text)."""
+
+    def __init__(self, assessments: list[Assessment]) -> None:
+        super().__init__(assessments)
+        self.named_twice = LastNamed([a.spans if len(a.spans) >= 2 else [] for a in assessments])
+
+
+def _assessment_before(offset: int, assessments: _Assessments) -> Assessment | None:
     """The nearest assessment named (at least twice) before ``offset``, else the main one."""
-    before = [
-        (max(s.start for s in a.spans if s.start <= offset), a)
-        for a in assessments if len(a.spans) >= 2 and any(s.start <= offset for s in a.spans)
-    ]
-    if before:
-        return max(before, key=lambda item: item[0])[1]
+    index = assessments.named_twice.at(offset)
+    if index is not None:
+        return assessments[index]
     return assessments[0] if assessments else None
 
 
@@ -350,7 +359,7 @@ def _close(clean, current: _Open | None, organisations, resolved, publisher) -> 
 
 def _respondent(clean, who: tuple[int, int] | None, organisations, resolved, publisher) -> str | None:
     if who and who[1] > who[0]:
-        inside = [key for span, key in sorted(resolved.items()) if who[0] <= span.start < who[1]]
+        inside = [key for _, key in resolved.starting(who[0], who[1])]
         if inside:
             return inside[0]
         return resolve_reference(clean[who[0]:who[1]], organisations) or publisher
@@ -369,10 +378,11 @@ def find_document_responses(
     respondent), then the apologies, commitments and directions of ``responses.find_reactions``."""
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
+    resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
     for sentence in sentences:
         if sentence.boilerplate or not _patterns()["document_response"].search(clean, sentence.start, sentence.end):
             continue
-        inside = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < sentence.end and key not in conductors]
+        inside = [key for _, key in resolved.starting(sentence.start, sentence.end) if key not in conductors]
         respondent = inside[0] if inside else (resolve_reference(clean[sentence.start:sentence.end], organisations) or publisher)
         if respondent is None or respondent in found:
             continue
