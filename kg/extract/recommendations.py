@@ -65,8 +65,9 @@ def find_recommendations(
 ) -> list[Recommendation]:
     """Every recommendation laid out line by line, in text order, with addressees, assessment and response:
     the lists of inspection reports first (``recommendation_lists``), then the other layouts outside them."""
+    resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
     listed, sections = find_list_recommendations(clean, organisations, resolved, assessments, main_area)
-    reader = _LineReader(clean, organisations, SpansInOrder(resolved), _Assessments(assessments), publisher)
+    reader = _LineReader(clean, organisations, resolved, assessments, publisher)
     for line in lines(clean):
         if not line.boilerplate and not any(s.start <= line.start < s.end for s in sections):
             reader.read(line)
