@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import lexicon
-from ..claims import Membership, Organisation, Span
+from ..claims import Membership, Organisation, PersonMention, Span
 from ..resolve import resolve_reference
 from ..text import Segment
+from .letters import find_letter_people
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
 _NAME = re.compile(rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? {_SURNAME})")
@@ -36,6 +37,30 @@ class _Role:
     span: Span
     organisation: str | None
     joined_by_and: bool = False  # shares the organisation of the role after it
+
+
+def find_people(
+    clean: str,
+    sentences: list[Segment],
+    organisations: dict[str, Organisation],
+    resolved: dict[Span, str],
+    publisher: str | None,
+) -> tuple[list[Membership], list[PersonMention]]:
+    """Every membership the text states, and the people it names with no role, each with its span.
+
+    The set forms of reports and letters (``letters``) come first; prose adds what they do not
+    hold. A person named with a role is never also a role-less mention.
+    """
+    memberships, people = find_letter_people(clean, organisations, resolved)
+    seen = {_same_role(m) for m in memberships}
+    memberships += [m for m in find_memberships(clean, sentences, organisations, resolved, publisher) if _same_role(m) not in seen]
+    with_role = {m.person for m in memberships}
+    people = [p for p in people if p.name not in with_role]
+    return memberships, people
+
+
+def _same_role(membership: Membership) -> tuple[str, str, str]:
+    return membership.person, membership.role.lower().removesuffix("s"), membership.organisation
 
 
 def find_memberships(
