@@ -77,16 +77,20 @@ def _labelled_lines(clean, document_lines: list[Segment], organisations, resolve
         if match is None or not _ROLE_HEADS.search(match.group("label").split()[-1]):
             continue
         role = _singular(match.group("label"))
+        named = [key for span, key in sorted(resolved.items()) if line.start <= span.start < match.end("label")]
+        if named:  # "HSCP Chair: Name"
+            role = _singular(_without_organisations(clean, line.start, match.end("label"), resolved))
         end = line.end
         following = document_lines[index + 1:index + 4]
         for extra in following:  # a list wrapped over the next lines: "Pam" / "Blackman, Neil Penswick"
-            if ":" in extra.text or not _is_name_list(extra.text):
+            wrapped = clean[line.start:end].rstrip().endswith(",") or len(clean[line.start:end].rsplit(",", 1)[-1].split()) == 1
+            if ":" in extra.text or not wrapped or not _is_name_list(extra.text):
                 break
             end = extra.end
         names = _names_in_list(clean, match.end(), end)
         if not names:
             continue
-        organisation = _role_organisation(role, organisations, resolved, clean, line) or block_organisation
+        organisation = (named[-1] if named else None) or _role_organisation(role, organisations, resolved, clean, line) or block_organisation
         block_organisation = organisation
         for name, extra_role in names:
             span = Span(line.start, name.span.end)
@@ -97,6 +101,15 @@ def _labelled_lines(clean, document_lines: list[Segment], organisations, resolve
             title = _role_text(following[0].text)
             found.add(names[0][0], title, _role_organisation(title, organisations, resolved, clean, following[0]) or organisation,
                       Span(line.start, following[0].end))
+
+
+def _without_organisations(clean: str, start: int, end: int, resolved) -> str:
+    text, position = [], start
+    for span in sorted(s for s in resolved if start <= s.start < end):
+        text.append(clean[position:span.start])
+        position = span.end
+    text.append(clean[position:end])
+    return re.sub(r"^(?:['’]s\s+)", "", label(" ".join(text)).strip(" ,"))
 
 
 def _names_in_list(clean: str, start: int, end: int) -> list[tuple[Name, str | None]]:
