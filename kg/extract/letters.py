@@ -83,7 +83,7 @@ def _labelled_lines(clean, document_lines: list[Segment], organisations, resolve
         end = line.end
         following = document_lines[index + 1:index + 4]
         for extra in following:  # a list wrapped over the next lines: "Pam" / "Blackman, Neil Penswick"
-            wrapped = clean[line.start:end].rstrip().endswith(",") or len(clean[line.start:end].rsplit(",", 1)[-1].split()) == 1
+            wrapped = clean[line.start:end].rstrip().endswith((",", "-")) or len(clean[line.start:end].rsplit(",", 1)[-1].split()) == 1
             if ":" in extra.text or not wrapped or not _is_name_list(extra.text):
                 break
             end = extra.end
@@ -254,6 +254,7 @@ def _signatures(clean, document_lines: list[Segment], organisations, resolved, f
         names: list[tuple[Name, Segment]] = []
         roles: list[tuple[str, str | None, Segment]] = []
         columns: list[str] = []
+        bracketed: list[tuple[Name, str, Segment]] = []
         for below in document_lines[index + 1:index + 1 + _SIGNATURE_LINES]:
             kind = _signature_line(clean, below, resolved)
             if kind is None:
@@ -262,13 +263,15 @@ def _signatures(clean, document_lines: list[Segment], organisations, resolved, f
                 continue
             if kind[0] == "name":
                 names.append((kind[1], below))
-                if kind[2]:
-                    roles.append((kind[2], None, below))
+                if kind[2]:  # "Name (Lead Inspector)": a role of its own, beside the role line below
+                    bracketed.append((kind[1], kind[2], below))
             elif kind[0] == "role":
                 roles.append((kind[1], kind[2], below))
             else:
                 columns.extend(kind[1])
         _pair_signatures(clean, names, roles, columns, organisations, resolved, found)
+        for name, title, below in bracketed:
+            found.add(name, title, _role_organisation(title, organisations, resolved, clean, below), Span(name.span.start, below.end))
 
 
 def _signature_line(clean: str, line: Segment, resolved):
