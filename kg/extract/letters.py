@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from .. import lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
+from ..resources import load_json
 from ..text import Segment, lines
 from .names import Name, label, looks_like_person, name_at, post_nominals_end
 
@@ -49,7 +50,8 @@ class _Found:
 
     def add(self, name: Name, role: str | None, organisation: str | None, span: Span) -> None:
         if role and organisation:
-            self.memberships.setdefault((name.text, role, organisation), Membership(name.text, role, organisation, span))
+            key = (name.text, re.sub(r"\bH(?:is|er) Majesty['’]s\b", "HM", role).lower(), organisation)
+            self.memberships.setdefault(key, Membership(name.text, role, organisation, span))
         else:
             self.people.setdefault(name.text, PersonMention(name.text, name.span))
 
@@ -63,6 +65,7 @@ def find_letter_people(
     _labelled_lines(clean, document_lines, organisations, resolved, found)
     _address_block(clean, document_lines, organisations, resolved, found)
     _signatures(clean, document_lines, organisations, resolved, found)
+    _plural_role_lists(clean, organisations, resolved, found)
     return list(found.memberships.values()), list(found.people.values())
 
 
@@ -113,23 +116,35 @@ def _without_organisations(clean: str, start: int, end: int, resolved) -> str:
 
 
 def _names_in_list(clean: str, start: int, end: int) -> list[tuple[Name, str | None]]:
-    """The names of a comma-separated list, each with a role that follows it in the list."""
+    """The names of a list ("A, B (AI) and C", "A, HMI, and B HMI"), each with a role that
+    follows it in the list or is written short after it."""
     names: list[tuple[Name, str | None]] = []
-    for part in re.finditer(r"[^,;]+", clean[start:end]):
-        text = part.group().strip()
-        offset = start + part.start() + (len(part.group()) - len(part.group().lstrip()))
+    parts, position = [], start
+    for separator in re.finditer(r"\s*(?:[,;]|\band\b)\s*", clean[start:end]):
+        parts.append((position, start + separator.start()))
+        position = start + separator.end()
+    parts.append((position, end))
+    for part_start, part_end in parts:
+        text = clean[part_start:part_end].strip()
+        offset = part_start + (len(clean[part_start:part_end]) - len(clean[part_start:part_end].lstrip()))
         if not text:
             continue
         name = name_at(clean, offset, offset + len(text))
-        if name and name.span.end >= post_nominals_end(clean, name.span.end, offset + len(text)) and _rest_is_empty(clean, name, offset + len(text)):
-            names.append((name, None))
-        elif names and _is_role_line(text):
-            names[-1] = (names[-1][0], _role_text(text))
-        elif re.fullmatch(r"and\s+.+", text):
-            name = name_at(clean, offset + 4, offset + len(text))
-            if name:
-                names.append((name, None))
+        if name and _rest_is_empty(clean, name, offset + len(text)):
+            names.append((name, _short_role(clean, name.span.end, offset + len(text))))
+        elif names and (_is_role_line(text) or text.strip("()") in _abbreviations()):
+            names[-1] = (names[-1][0], _abbreviations().get(text.strip("()"), _role_text(text)))
     return names
+
+
+def _abbreviations() -> dict[str, str]:
+    return load_json("roles.json")["abbreviations"]
+
+
+def _short_role(clean: str, end: int, limit: int) -> str | None:
+    """ "Name HMI", "Name (AI)": a role written short after the name."""
+    short = re.match(r"\s*\(?([A-Z]{2,5})\)?", clean[end:limit])
+    return _abbreviations().get(short.group(1)) if short else None
 
 
 def _rest_is_empty(clean: str, name: Name, end: int) -> bool:
@@ -138,13 +153,35 @@ def _rest_is_empty(clean: str, name: Name, end: int) -> bool:
 
 
 def _is_name_list(text: str) -> bool:
-    parts = [p.strip() for p in text.split(",") if p.strip()]
+    text = re.sub(r"\s*\([A-Z]{2,5}\)", "", text)
+    parts = [p.strip() for p in re.split(r",|\band\b", text) if p.strip()]
     return bool(parts) and all(re.fullmatch(r"(?:[A-Z][\w'’-]*)(?:\s+[A-Z][\w'’-]*){0,3}", p) for p in parts)
 
 
 def _singular(role: str) -> str:
     role = re.sub(r"\s+", " ", role).strip()
     return role[:-1] if role.lower().endswith(("inspectors", "managers", "analysts", "directors", "members", "officers")) else role
+
+
+_PLURAL_LINK = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?\s+(?:were|are)\s+")
+
+
+def _plural_role_lists(clean: str, organisations, resolved, found: _Found) -> None:
+    """ "The inspectors were A HMI and B HMI.", "His Majesty's Inspectors for this visit were A and B."."""
+    for match in re.finditer(r"(?<![\w'’])(?:[A-Z][\w'’]*\s+){0,3}[Ii]nspectors\b", clean):
+        link = _PLURAL_LINK.match(clean, match.end())
+        if link is None:
+            continue
+        end = clean.find(".", link.end(), link.end() + 200)
+        end = end if end > 0 else min(len(clean), link.end() + 200)
+        names = _names_in_list(clean, link.end(), end)
+        if not names or not all(looks_like_person(n.text) or role for n, role in names):
+            continue
+        plural = re.sub(r"^(?:The|These|Two|Three)\s+", "", label(match.group()))
+        title = _singular(plural) if plural[:1].isupper() and plural.lower() != "inspectors" else None
+        for name, short in names:
+            role = short or title or "Inspector"
+            found.add(name, role, _role_organisation(role, organisations, resolved, clean, None), Span(match.start(), name.span.end))
 
 
 # ---------------------------------------------------------------- the address block
@@ -239,6 +276,8 @@ def _lone_addressee(clean, name: Name, below: list[Segment], organisations, reso
         role = _role_text(below[0].text)
         organisation = next((_organisation_within(line.text, line.start - 1, resolved) for line in below[:3] if _organisation_within(line.text, line.start - 1, resolved)), None)
         organisation = organisation or _role_organisation(role, organisations, resolved, clean, None) or _most_named(organisations, "LocalAuthority")
+        if organisation and organisations[organisation].unit_of in organisations:  # the council, not its department
+            organisation = organisations[organisation].unit_of
         found.add(name, role, organisation, Span(name.span.start, below[0].end))
         return
     found.add(name, None, None, name.span)

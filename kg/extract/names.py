@@ -78,6 +78,8 @@ def name_at(clean: str, position: int, limit: int) -> Name | None:
     words = list(re.finditer(rf"{_WORD}|{_INITIAL}", match.group()))
     keep = 1
     for index, word in enumerate(words[1:], 1):
+        if word.group() == words[0].group():
+            break  # "Eric Pickles Eric Pickles": a caption repeating the name
         if _is_name_word(word.group()):
             keep = index + 1
         else:

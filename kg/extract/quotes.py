@@ -46,6 +46,7 @@ _BYLINE = re.compile(r"(?:By|Written by)\s+")
 _DATE_AFTER = re.compile(r"\s*,?\s*(?:\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4})\s*$")
 _DEAR_FIRST = re.compile(r"^Dear\s+(?P<first>[A-Z][a-z]+),?\s*$")
 _ROLE_WORDS = 16
+_SPEAKS = re.compile(r",?\s+(?:said|says|added|told|explained|commented|wrote)\b")
 _NEXT_ROLE = re.compile(r"\s*(?:,|and)\s*(?:(?:and\s+)?(?:is|was|has been)\s+)?(?:(?:now|formerly|previously)\s+)?(?:the\s+)?")
 _COPULA = re.compile(r",?\s+(?:is|was|has been|became|remains)\s+(?:now\s+)?(?:formerly\s+|previously\s+)?(?:the\s+|a\s+|an\s+)?")
 
@@ -61,6 +62,8 @@ def find_quoted_people(
         if sentence.boilerplate:
             continue
         for name in _names_in(clean, sentence, resolved, labels):
+            if _SPEAKS.match(clean, post_nominals_end(clean, name.span.end, sentence.end), sentence.end):
+                people.setdefault(name.text, PersonMention(name.text, name.span))  # a speaker, whatever their role
             for role, organisation, span in _roles_of(clean, sentence, name, organisations, resolved):
                 if organisation:
                     memberships.setdefault((name.text, role, organisation), Membership(name.text, role, organisation, span))
@@ -105,6 +108,9 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
         roles.append(apposition)
     if not apposition:
         roles += _copula_roles(clean, after, sentence.end)
+        adjacent = lexicon.role_regex().match(clean, after + 1, sentence.end) if clean[after:after + 1] == " " else None
+        if adjacent:  # "Name Minister for Faith" (a caption, a slide)
+            roles.append((_tidy(adjacent.group()), Span(adjacent.start(), adjacent.end()), None))
     before = _role_before(clean, sentence, name)
     if before:
         roles.append(before)
@@ -213,6 +219,8 @@ def _organisation_of(clean: str, role: str, span: Span, sentence: Segment, organ
 
 def _usual_class(role: str) -> str | None:
     lowered = role.lower()
+    if re.search(r"\bcouncil(?:'s|’s)?\b", lowered):  # "chair of the council's committee"
+        return "LocalAuthority"
     for known, title in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if title.organisation_class and re.search(rf"\b{re.escape(known)}s?\b", lowered):
             return title.organisation_class
