@@ -160,22 +160,25 @@ def _is_name_list(text: str) -> bool:
 
 def _singular(role: str) -> str:
     role = re.sub(r"\s+", " ", role).strip()
-    return role[:-1] if role.lower().endswith(("inspectors", "managers", "analysts", "directors", "members", "officers")) else role
+    return role[:-1] if role.lower().endswith(("inspectors", "managers", "analysts", "directors", "members", "officers", "chairs", "leads")) else role
 
 
 _PLURAL_LINK = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?\s+(?:were|are)\s+")
 
 
 def _plural_role_lists(clean: str, organisations, resolved, found: _Found) -> None:
-    """ "The inspectors were A HMI and B HMI.", "His Majesty's Inspectors for this visit were A and B."."""
-    for match in re.finditer(r"(?<![\w'’])(?:[A-Z][\w'’]*\s+){0,3}[Ii]nspectors\b", clean):
-        link = _PLURAL_LINK.match(clean, match.end())
-        if link is None:
+    """ "The inspectors were A HMI and B HMI.", "His Majesty's Inspectors for this visit were A and
+    B.", "supported by Panel Members, A and B."."""
+    plurals = re.finditer(r"(?<![\w'’])(?:[A-Z][\w'’]*\s+){0,3}[Ii]nspectors\b|(?<![\w'’])(?:[A-Z][\w'’]*\s+){0,3}[A-Z]\w+s\b(?=,\s)", clean)
+    for match in plurals:
+        link = _PLURAL_LINK.match(clean, match.end()) or re.compile(r",\s+").match(clean, match.end())
+        if link is None or not (_ROLE_HEADS.search(_singular(match.group().split()[-1])) and lexicon.role_regex().search(match.group())):
             continue
         end = clean.find(".", link.end(), link.end() + 200)
         end = end if end > 0 else min(len(clean), link.end() + 200)
         names = _names_in_list(clean, link.end(), end)
-        if not names or not all(looks_like_person(n.text) or role for n, role in names):
+        parts = [p for p in re.split(r"\s*(?:[,;]|\band\b)\s*", clean[link.end():end]) if p.strip() and p.strip("() ") not in _abbreviations()]
+        if not names or len(names) != len(parts) or not all(looks_like_person(n.text) or role for n, role in names):
             continue
         plural = re.sub(r"^(?:The|These|Two|Three)\s+", "", label(match.group()))
         title = _singular(plural) if plural[:1].isupper() and plural.lower() != "inspectors" else None

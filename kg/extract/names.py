@@ -99,7 +99,7 @@ def _is_name_word(word: str) -> bool:
 
 def post_nominals_end(clean: str, end: int, limit: int) -> int:
     """The offset after any post-nominals that follow a name ("Name QPM, ...", "Name, CBE is")."""
-    pattern = re.compile(r",?[ \t]+(?P<word>[A-Z][A-Za-z]{1,5})\b")
+    pattern = re.compile(r",?[ \t]*\n?[ \t]*(?<=[\s,])(?P<word>[A-Z][A-Za-z]{1,5})\b")
     while True:
         match = pattern.match(clean, end, limit)
         if match is None or match.group("word") not in post_nominals():
