@@ -191,8 +191,13 @@ def _canonical(clean: str, role: str, span: Span, resolved) -> str:
     known = lexicon.role_titles().get(label(text).lower())
     if known:
         return known.title
+    possessive = re.search(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?(?P<rest>[^'’]+)$", role)
+    if possessive and _HEADS.search(possessive.group("rest")):  # "the X Partnership's independent scrutineer"
+        role = possessive.group("rest")
+        known = lexicon.role_titles().get(label(role).lower())
+        return known.title if known else role
     title = lexicon.role_regex().match(role)
-    if title and re.match(r"\s+(?:at|in|with)\s+(?:the\s+)?[A-Z]", role[title.end():]):  # "Director of Nursing at NHS X"
+    if title and re.match(r"\s+(?:at|in|with)\b", role[title.end():]):  # "Director of Nursing at NHS X"
         known = lexicon.role_titles().get(title.group().lower())
         return known.title if known else title.group()
     return role
@@ -207,7 +212,10 @@ def _organisation_of(clean: str, role: str, span: Span, sentence: Segment, organ
     inside = [key for s, key in sorted(resolved.items()) if span.start <= s.start < span.end]
     if inside:
         return inside[-1]
-    before = [key for s, key in sorted(resolved.items()) if s.end <= span.start and re.fullmatch(r"(?:['’]s?)?\s*", clean[s.end:span.start])]
+    if re.match(r"(?:[Oo]ur|[Tt]heir)\s", clean[span.start:span.end]):
+        return None  # the publisher's own role: the prose finder knows the publisher
+    before = [key for s, key in sorted(resolved.items())
+              if sentence.start <= s.start and s.end <= span.start and re.fullmatch(r"(?:['’]s?)?[ \t]*", clean[s.end:span.start])]
     if before:
         return before[-1]
     usual = _usual_class(role)
