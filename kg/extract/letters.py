@@ -388,11 +388,18 @@ def _usual_class(title: str) -> str | None:
     return "Inspectorate" if re.search(r"\binspectors?\b", lowered) else None
 
 
+def _of_class(organisations: dict[str, Organisation], cls: str) -> list[str]:
+    """The organisations of a class the text names, else those it implies (an inspectorate
+    known only as the conductor of the document's inspection)."""
+    named = [key for key, organisation in organisations.items() if organisation.cls == cls and organisation.spans]
+    return named or [key for key, organisation in organisations.items() if organisation.cls == cls]
+
+
 def _only(organisations: dict[str, Organisation], cls: str) -> str | None:
-    matching = [key for key, organisation in organisations.items() if organisation.cls == cls and organisation.spans]
+    matching = _of_class(organisations, cls)
     return matching[0] if len(matching) == 1 else None
 
 
 def _most_named(organisations: dict[str, Organisation], cls: str) -> str | None:
-    ranked = sorted(((-len(o.spans), key) for key, o in organisations.items() if o.cls == cls and o.spans))
+    ranked = sorted((-len(organisations[key].spans), key) for key in _of_class(organisations, cls))
     return ranked[0][1] if ranked else None
