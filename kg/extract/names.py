@@ -39,6 +39,11 @@ def _not_name_words() -> frozenset[str]:
 
 
 @cache
+def _modifiers() -> frozenset[str]:
+    return frozenset(load_json("roles.json")["modifiers"])
+
+
+@cache
 def post_nominals() -> frozenset[str]:
     return frozenset(load_json("roles.json")["post_nominals"])
 
@@ -92,7 +97,7 @@ def name_at(clean: str, position: int, limit: int) -> Name | None:
 
 def _is_name_word(word: str) -> bool:
     plain = word.rstrip(".")
-    if plain in post_nominals() or plain.lower() in _not_name_words():
+    if plain in post_nominals() or plain.lower() in _not_name_words() or plain in _modifiers():
         return False
     return not lexicon.role_regex().fullmatch(plain)
 
