@@ -195,7 +195,8 @@ def _canonical(clean: str, role: str, span: Span, resolved) -> str:
     if possessive and _HEADS.search(possessive.group("rest")):  # "the X Partnership's independent scrutineer"
         role = possessive.group("rest")
         known = lexicon.role_titles().get(label(role).lower())
-        return known.title if known else role
+        if known:
+            return known.title
     title = lexicon.role_regex().match(role)
     if title and re.match(r"\s+(?:at|in|with)\b", role[title.end():]):  # "Director of Nursing at NHS X"
         known = lexicon.role_titles().get(title.group().lower())
