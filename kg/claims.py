@@ -42,6 +42,14 @@ class Membership:
     span: Span
 
 
+@dataclass(frozen=True)
+class PersonMention:
+    """A person the text names with no role it states (a byline, an addressee, a signatory)."""
+
+    name: str
+    span: Span
+
+
 @dataclass
 class Judgement:
     aspect: str
@@ -127,6 +135,7 @@ class Extraction:
     organisations: dict[str, Organisation] = field(default_factory=dict)
     partners: list[tuple[str, str]] = field(default_factory=list)  # (partnership key, member key)
     memberships: list[Membership] = field(default_factory=list)
+    people: list[PersonMention] = field(default_factory=list)  # only those with no membership
     assessments: list[Assessment] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     recommendations: list[Recommendation] = field(default_factory=list)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 
 from . import geography, lexicon
-from .claims import Assessment, Extraction, Finding, Judgement, Membership, Organisation, Recommendation, Response, Span
+from .claims import Assessment, Extraction, Finding, Judgement, Membership, Organisation, PersonMention, Recommendation, Response, Span
 from .extract import extract
 from .ingest import SourceDocument
 from .vocab import DCTERMS, FOAF, GRADE, ORG, RDF, RDFS, SCHEMES_GRAPH, SG, SKOS, THEME, XSD, grade_iri, graph_iri, mint, theme_iri
@@ -68,6 +68,8 @@ def map_document(document: SourceDocument) -> DocumentGraph:
         triples.add((_organisation_iri(partnership), ORG.hasMember, _organisation_iri(member)))
     for membership in extraction.memberships:
         map_membership(context, membership)
+    for person in extraction.people:
+        map_person(context, person)
     for assessment in extraction.assessments:
         map_assessment(context, assessment)
         triples.add((context.node, SG.reportsOn, _assessment_iri(assessment)))
@@ -146,6 +148,17 @@ def map_membership(context: _Context, membership: Membership) -> URIRef:
     triples.add((node, ORG.organization, organisation))
     triples.add((node, ORG.role, role))
     triples.add((node, SG.evidence, map_evidence(context, membership.span)))
+    return node
+
+
+def map_person(context: _Context, person: PersonMention) -> URIRef:
+    """A ``foaf:Person`` the document names without a role, with the span that names it."""
+    triples, node = context.triples, mint("person", person.name)
+    triples.add((node, RDF.type, FOAF.Person))
+    triples.add((node, RDFS.label, Literal(person.name)))
+    triples.add((node, FOAF.name, Literal(person.name)))
+    triples.add((node, SG.mentionedIn, context.node))
+    triples.add((node, SG.evidence, map_evidence(context, person.span)))
     return node
 
 

@@ -19,7 +19,7 @@ from .assessments import assessment_name_spans, find_assessments, find_subject_c
 from .dates import find_dates
 from .findings import find_findings
 from .organisations import find_organisation_mentions
-from .people import find_memberships
+from .people import find_people
 from .recommendations import answer_unanswered, find_document_responses, find_recommendations, find_sentence_recommendations
 from .themes import document_themes
 
@@ -43,7 +43,7 @@ def extract(document: SourceDocument) -> Extraction:
     assessed = {key for assessment in result.assessments for key in assessment.assesses}
     result.publisher = _publisher(clean, sentences, resolved, result.organisations, assessed)
     result.partners = sorted(set(_partners(result.organisations)) | set(_stated_partners(clean, sentences, result.organisations, resolved)))
-    result.memberships = find_memberships(clean, sentences, result.organisations, resolved, result.publisher)
+    result.memberships, result.people = find_people(clean, sentences, result.organisations, resolved, result.publisher)
     result.recommendations = find_recommendations(clean, result.organisations, resolved, result.assessments, result.publisher,
                                                   result.main_area)
     taken = [r.span for r in result.recommendations] + [r.response.span for r in result.recommendations if r.response]

@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import lexicon
-from ..claims import Membership, Organisation, Span
+from ..claims import Membership, Organisation, PersonMention, Span
 from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment
+from .letters import find_letter_people
+from .names import is_plain_name
+from .quotes import find_quoted_people
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
 _NAME = re.compile(rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? {_SURNAME})")
@@ -37,6 +40,49 @@ class _Role:
     span: Span
     organisation: str | None
     joined_by_and: bool = False  # shares the organisation of the role after it
+
+
+def find_people(
+    clean: str,
+    sentences: list[Segment],
+    organisations: dict[str, Organisation],
+    resolved: dict[Span, str],
+    publisher: str | None,
+) -> tuple[list[Membership], list[PersonMention]]:
+    """Every membership the text states, and the people it names with no role, each with its span.
+
+    The set forms of reports and letters (``letters``) come first; prose adds what they do not
+    hold. A person named with a role is never also a role-less mention.
+    """
+    memberships, people = find_letter_people(clean, organisations, resolved)
+    quoted, mentioned = find_quoted_people(clean, sentences, organisations, resolved)
+    labels = [o.label for o in organisations.values()]
+    for membership in quoted + find_memberships(clean, sentences, organisations, resolved, publisher):
+        if not _said_already(membership, memberships) and not _names_organisation(membership.person, labels) and is_plain_name(membership.person):
+            memberships.append(membership)
+    with_role = {m.person for m in memberships}
+    firsts = {name.split()[0] for name in with_role | {p.name for p in people + mentioned} if " " in name}
+    named: set[str] = set()
+    kept = []
+    for person in people + mentioned:
+        if person.name not in with_role and person.name not in named and person.name not in firsts:
+            named.add(person.name)
+            kept.append(person)
+    return memberships, kept
+
+
+def _names_organisation(person: str, labels: list[str]) -> bool:
+    """ "Thames Valley" of "Thames Valley Police": part of an organisation's name, not a person."""
+    return any(re.search(rf"(?<!\w){re.escape(person)}(?!\w)", label) for label in labels)
+
+
+def _said_already(membership: Membership, found: list[Membership]) -> bool:
+    """The same person, organisation and role, or a role whose words hold this one's ("CEO" in "CEO of the NSPCC")."""
+    role = membership.role.lower().removesuffix("s")
+    return any(
+        m.person == membership.person and m.organisation == membership.organisation and re.search(rf"\b{re.escape(role)}", m.role.lower())
+        for m in found
+    )
 
 
 def find_memberships(

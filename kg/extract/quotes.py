@@ -1,0 +1,299 @@
+"""People in the forms of news, statements and press releases: ``org:Membership`` claims.
+
+A candidate is a name that opens with a known given name (``kg/data/given_names.txt``) or
+follows an honorific, that no organisation's name contains, and that a role or a set place
+confirms:
+
+- an apposition after it: "Name, Role, said", "Name CBE, Role of Org", "– Name, CEO of Org",
+  "Name, the Org's independent chair, said", "Name, the county councillor who has had
+  responsibility for ...": the role is the apposition's words as the text gives them;
+- a role right before it: "Role, Name, said", "Education Secretary Name", "The chair of the
+  board, Councillor Name, said";
+- a verb that names the role: "chaired by Name", "authored by Name";
+- a byline at the top ("Name 28 March 2024", "By Name") or a letter's "Dear Firstname,":
+  a person with no role.
+
+"Mr Surname" and a lone first name refer back to a full name and make no new person. A role's
+organisation is the one named in its words, else right before it, else the only one of its
+usual class in the text (a council for a local role, counting the council and not its
+departments), else the national body of a national role (``national_bodies`` in roles.json).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .. import lexicon
+from ..claims import Membership, Organisation, PersonMention, Span
+from ..resources import load_json
+from ..text import Segment, lines
+from .names import Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
+
+_HEADS = re.compile(
+    r"(?i)\b(?:chair|chairs|chairman|chairwoman|chairperson|scrutineer|director|executive|ceo|officer|manager|"
+    r"councillor|member|leader|secretary|minister|commissioner|president|inspector|constable|superintendent|"
+    r"head|lead|nurse|doctor|worker|author|reviewer|barrister|spokesperson|spokesman|spokeswoman|founder|"
+    r"trustee|mayor|principal|headteacher|adviser|advisor|coordinator|chief)\b"
+)
+_APPOSITION = re.compile(r",?\s*[–—-]?\s*,\s*|,\s*")
+_APPOSITION_END = re.compile(r",|\s+(?:said|says|added|told|explained|commented)\b|[.;:!?\n]|[–—]")
+_BEFORE = re.compile(
+    r"(?:^|[.,;:“\"'‘]\s*|\b(?:said|says)\s+)(?P<role>(?:[Tt]he\s+|[Oo]ur\s+|[Ii]ts\s+)?[^,.;:“\"]{2,90}?)(?:,\s*|\s+)$"
+)
+_BY_VERB = re.compile(r"\b(?P<verb>chaired|authored|written|led|scrutinised|conducted) by\s+(?:(?:Dr|Professor|Sir|Dame|Mr|Mrs|Ms|Councillor|Cllr|Lord|Baroness)\.?\s+)*")
+_VERB_ROLES = {"chaired": "Chair", "authored": "Author", "written": "Author", "led": "Lead", "scrutinised": "Independent Scrutineer", "conducted": "Reviewer"}
+_BYLINE = re.compile(r"(?:By|Written by)\s+")
+_DATE_AFTER = re.compile(r"\s*,?\s*(?:\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4})\s*$")
+_DEAR_FIRST = re.compile(r"^Dear\s+(?P<first>[A-Z][a-z]+),?\s*$")
+_ROLE_WORDS = 16
+_SPEAKS = re.compile(r",?\s+(?:said|says|added|told|explained|commented|wrote)\b")
+_NEXT_ROLE = re.compile(r"\s*(?:,|and)\s*(?:(?:and\s+)?(?:is|was|has been)\s+)?(?:(?:now|formerly|previously)\s+)?(?:the\s+)?")
+_COPULA = re.compile(r",?\s+(?:is|was|has been|became|remains)\s+(?:now\s+)?(?:formerly\s+|previously\s+)?(?:the\s+|a\s+|an\s+)?")
+
+
+def find_quoted_people(
+    clean: str, sentences: list[Segment], organisations: dict[str, Organisation], resolved: dict[Span, str]
+) -> tuple[list[Membership], list[PersonMention]]:
+    """Memberships and role-less people of journalistic forms, each with its span."""
+    memberships: dict[tuple[str, str, str], Membership] = {}
+    people: dict[str, PersonMention] = {}
+    labels = [o.label for o in organisations.values()]
+    for sentence in sentences:
+        if sentence.boilerplate:
+            continue
+        for name in _names_in(clean, sentence, resolved, labels):
+            if _SPEAKS.match(clean, post_nominals_end(clean, name.span.end, sentence.end), sentence.end):
+                people.setdefault(name.text, PersonMention(name.text, name.span))  # a speaker, whatever their role
+            for role, organisation, span in _roles_of(clean, sentence, name, organisations, resolved):
+                if organisation:
+                    memberships.setdefault((name.text, role, organisation), Membership(name.text, role, organisation, span))
+                else:
+                    people.setdefault(name.text, PersonMention(name.text, name.span))
+    _back_references(clean, sentences, organisations, resolved, memberships, people)
+    for name in _bylines(clean, resolved, labels) + _first_names(clean, people, memberships):
+        people.setdefault(name.text, PersonMention(name.text, name.span))
+    return list(memberships.values()), list(people.values())
+
+
+def _names_in(clean: str, sentence: Segment, resolved, labels: list[str]) -> list[Name]:
+    found, position = [], sentence.start
+    for word in re.finditer(r"(?<![\w'’-])[A-Z][a-z'’]+", clean[sentence.start:sentence.end]):
+        start = sentence.start + word.start()
+        if start < position:
+            continue
+        if word.group() not in lexicon.given_names() and not honorific_before(clean, start):
+            continue
+        name = name_at(clean, start, sentence.end)
+        if name is None or not _acceptable(name, resolved, labels):
+            continue
+        found.append(name)
+        position = name.span.end
+    return found
+
+
+def _acceptable(name: Name, resolved, labels: list[str]) -> bool:
+    if not is_plain_name(name.text):
+        return False
+    if any(span.start <= name.span.start < span.end for span in resolved):
+        return False
+    return not any(re.search(rf"(?<!\w){re.escape(name.text)}(?!\w)", label_) for label_ in labels)
+
+
+def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved):
+    """(role, organisation, span) for each role the sentence gives the name."""
+    roles = []
+    after = post_nominals_end(clean, name.span.end, sentence.end)
+    apposition = _apposition(clean, after, sentence.end)
+    if apposition:
+        roles.append(apposition)
+    if not apposition:
+        roles += _copula_roles(clean, after, sentence.end)
+        adjacent = lexicon.role_regex().match(clean, after + 1, sentence.end) if clean[after:after + 1] == " " else None
+        if adjacent:  # "Name Minister for Faith" (a caption, a slide)
+            roles.append((_tidy(adjacent.group()), Span(adjacent.start(), adjacent.end()), None))
+    before = _role_before(clean, sentence, name)
+    if before:
+        roles.append(before)
+    verb = _BY_VERB.search(clean, max(sentence.start, name.span.start - 30), name.span.start)
+    if verb and verb.end() == name.span.start:
+        roles.append((_VERB_ROLES[verb.group("verb")], Span(verb.start(), name.span.end), None))
+    result = []
+    for role, span, named in roles:
+        organisation = named or _organisation_of(clean, role, span, sentence, organisations, resolved, name)
+        opening = next((s for s in resolved if s.start == span.start), None)
+        possessive = re.match(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?", clean[opening.end:span.end]) if opening else None
+        if possessive:  # "Cumbria County Council's chief executive", "the X Partnership's (XSCP) chair"
+            role = _tidy(clean[opening.end + possessive.end():span.end])
+        result.append((_canonical(clean, role, span, resolved), organisation, Span(min(span.start, name.span.start), max(span.end, name.span.end))))
+    return result
+
+
+def _copula_roles(clean: str, start: int, limit: int) -> list:
+    """ "Name is the Role", "Name was previously Role of X, Role of Y and was previously Role of Z"."""
+    roles = []
+    copula = _COPULA.match(clean, start, limit)
+    position = copula.end() if copula else None
+    while position is not None:
+        role_end = _APPOSITION_END.search(clean, position, limit)
+        text = clean[position:role_end.start() if role_end else limit]
+        text = re.split(r"\s+(?:with|since|from|and has|and is|and was|but)\b", text)[0]
+        if not (text.strip() and len(text.split()) <= _ROLE_WORDS and lexicon.role_regex().match(text)):
+            break
+        roles.append((_tidy(text), Span(position, position + len(text.rstrip())), None))
+        following = _NEXT_ROLE.match(clean, position + len(text.rstrip()), limit)
+        position = following.end() if following else None
+    return roles
+
+
+def _apposition(clean: str, start: int, limit: int):
+    """ ", Role, said" after a name: the role's words up to the next comma or verb of saying."""
+    opening = re.match(r"\s*,\s*(?:(?:the|our|its)\s+)?", clean[start:limit])
+    if opening is None:
+        return None
+    role_start = start + opening.end()
+    end_match = _APPOSITION_END.search(clean, role_start, limit)
+    role_end = end_match.start() if end_match else limit
+    text = clean[role_start:role_end]
+    if not text.strip() or len(text.split()) > _ROLE_WORDS or not _HEADS.search(text):
+        return None
+    if re.match(r"(?:who|which|and|but|as|when)\b", text):
+        return None
+    return _tidy(text), Span(role_start, role_end), None
+
+
+def _role_before(clean: str, sentence: Segment, name: Name):
+    """ "Role, Name, said", "Org's chief executive, Name", "Education Secretary Name said"."""
+    head = clean[sentence.start:name.span.start]
+    head = re.sub(r"(?:(?<=\s)|^)(?:" + "|".join(re.escape(h) for h in lexicon.honorifics()) + r")\.?\s+$", "", head)
+    comma = re.search(r"(?:^|[.;:“\"‘(–—]\s*|\b(?:said|says)\s+)(?P<role>[^,.;:“\"‘(–—]{2,120}?),\s*$", head)
+    if comma:
+        role = comma.group("role")
+        if len(role.split()) <= _ROLE_WORDS and _HEADS.search(role.split()[-1]):
+            start = sentence.start + comma.start("role")
+            return _tidy(role), Span(start, start + len(role)), None
+        return None
+    run = re.search(r"(?P<role>(?:[A-Z][\w'’-]*\s+){1,4})$", head)
+    if run and _HEADS.search(run.group("role").split()[-1]):
+        start = sentence.start + run.start("role")
+        return _tidy(run.group("role")), Span(start, start + len(run.group("role").rstrip())), None
+    return None
+
+
+def _canonical(clean: str, role: str, span: Span, resolved) -> str:
+    """A known title as the gazetteer writes it when the role's words are that title and its
+    organisation ("chief executive of Barnardo's" -> "Chief Executive"); else the text's words."""
+    inside = sorted(s.start for s in resolved if span.start < s.start < span.end)
+    text = role
+    if inside:
+        head = clean[span.start:inside[0]]
+        text = re.sub(r"\s+(?:of|for|at|with|in)(?:\s+the)?\s*$", "", head).strip(" ,") or role
+        text = re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
+    known = lexicon.role_titles().get(label(text).lower())
+    if known:
+        return known.title
+    possessive = re.search(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?(?P<rest>[^'’]+)$", role)
+    if possessive and _HEADS.search(possessive.group("rest")):  # "the X Partnership's independent scrutineer"
+        role = possessive.group("rest")
+        known = lexicon.role_titles().get(label(role).lower())
+        if known:
+            return known.title
+    title = lexicon.role_regex().match(role)
+    if title and re.match(r"\s+(?:at|in|with)\b", role[title.end():]):  # "Director of Nursing at NHS X"
+        known = lexicon.role_titles().get(title.group().lower())
+        return known.title if known else title.group()
+    return role
+
+
+def _tidy(text: str) -> str:
+    text = label(text).strip(" ,")
+    return re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
+
+
+def _organisation_of(clean: str, role: str, span: Span, sentence: Segment, organisations, resolved, name: Name) -> str | None:
+    inside = [key for s, key in sorted(resolved.items()) if span.start <= s.start < span.end]
+    if inside:
+        return inside[-1]
+    if re.match(r"(?:[Oo]ur|[Tt]heir)\s", clean[span.start:span.end]):
+        return None  # the publisher's own role: the prose finder knows the publisher
+    before = [key for s, key in sorted(resolved.items())
+              if sentence.start <= s.start and s.end <= span.start and re.fullmatch(r"(?:['’]s?)?[ \t]*", clean[s.end:span.start])]
+    if before:
+        return before[-1]
+    usual = _usual_class(role)
+    matching = [k for k, o in organisations.items() if o.cls == usual and o.spans and o.unit_of is None]
+    if usual and len(matching) == 1:
+        return matching[0]
+    return _national_body(role, organisations)
+
+
+def _usual_class(role: str) -> str | None:
+    lowered = role.lower()
+    if re.search(r"\bcouncil(?:'s|’s)?\b", lowered):  # "chair of the council's committee"
+        return "LocalAuthority"
+    for known, title in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
+        if title.organisation_class and re.search(rf"\b{re.escape(known)}s?\b", lowered):
+            return title.organisation_class
+    return "LocalAuthority" if re.search(r"\b(?:council|children'?s services|cabinet)\b", lowered) else None
+
+
+def _national_body(role: str, organisations: dict[str, Organisation]) -> str | None:
+    lowered = role.lower()
+    for body in load_json("roles.json").get("national_bodies", []):
+        if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body["titles"]):
+            if body["label"] not in organisations:
+                organisations[body["label"]] = Organisation(body["label"], body["organisation_class"])
+            return body["label"]
+    return None
+
+
+def _bylines(clean: str, resolved, labels: list[str]) -> list[Name]:
+    """A name alone at the top, before a date or after "By": the author, with no role."""
+    found = []
+    for line in [line for line in lines(clean) if not line.boilerplate][:6]:
+        start = line.start
+        by = _BYLINE.match(clean, start, line.end)
+        if by:
+            start = by.end()
+        name = name_at(clean, start, line.end)
+        if name is None or not _acceptable(name, resolved, labels) or name.text.split()[0] not in lexicon.given_names():
+            continue
+        rest = clean[name.span.end:line.end]
+        if (by and not rest.strip()) or _DATE_AFTER.fullmatch(rest):
+            found.append(name)
+    return found
+
+
+def _first_names(clean: str, people, memberships) -> list[Name]:
+    """ "Dear Firstname," naming someone the text names nowhere in full."""
+    known_first = {name.split()[0] for name in people} | {key[0].split()[0] for key in memberships}
+    found = []
+    for line in lines(clean)[:12]:
+        match = _DEAR_FIRST.match(line.text)
+        if match and match.group("first") in lexicon.given_names() and match.group("first") not in known_first:
+            start = line.start + match.start("first")
+            found.append(Name(match.group("first"), Span(start, start + len(match.group("first")))))
+    return found
+
+
+def _back_references(clean: str, sentences: list[Segment], organisations, resolved, memberships: dict, people: dict) -> None:
+    """ "Dale was previously the Director of X", "Ms Hale is the chair": a first name or an
+    honorific and surname standing for a full name found before; their roles go to it."""
+    full = {key[0] for key in memberships} | set(people)
+    forms: dict[str, set[str]] = {}
+    for name in full:
+        words = name.split()
+        if len(words) >= 2:
+            forms.setdefault(words[0], set()).add(name)
+            forms.setdefault(words[-1], set()).add(name)
+    for sentence in sentences:
+        for word in re.finditer(r"(?<![\w'’-])[A-Z][a-z'’-]+(?![\w'’-])", clean[sentence.start:sentence.end]):
+            owners = forms.get(word.group(), set())
+            start, end = sentence.start + word.start(), sentence.start + word.end()
+            if len(owners) != 1 or re.match(r"\s+[A-Z]", clean[end:end + 2]) or re.search(r"[A-Z][a-z'’-]+\s+$", clean[max(0, start - 20):start]) and not honorific_before(clean, start):
+                continue
+            owner = next(iter(owners))
+            name = Name(owner, Span(start, end))
+            for role, span, _ in _copula_roles(clean, end, sentence.end):
+                organisation = _organisation_of(clean, role, span, sentence, organisations, resolved, name)
+                if organisation:
+                    memberships.setdefault((owner, role, organisation), Membership(owner, role, organisation, Span(start, span.end)))

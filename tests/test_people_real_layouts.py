@@ -1,0 +1,175 @@
+"""People and roles in the layouts of real reports, letters and news (issues 15 and 16).
+
+Every document here is of our own writing, with fictional people; the area names are real.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.extract import extract
+from kg.ingest import SourceDocument
+
+
+def _extract(text: str):
+    return extract(SourceDocument("t", Path("t.txt"), text, "0"))
+
+
+def _memberships(text: str) -> set[tuple[str, str, str]]:
+    return {(m.person, m.role, m.organisation) for m in _extract(text).memberships}
+
+
+SIF_TEAM = """Inspection of services for children in need of help and protection, Rutland
+Ofsted inspected the local authority.
+
+The inspection team
+Lead inspector: Harriet Quimby
+Deputy lead inspector: Tomasz Wren
+Team inspectors: Aisha Bellweather, Gideon Marsh-
+Tolley, Priya
+Okonkwo, Dick O'Rourke
+Shadow inspectors: Lena Fairbrother, Oscar Penhallow
+Senior data analyst: Colette Dunmore
+Quality assurance manager: Walter Greaves
+"""
+
+
+def test_sif_team_list_wrapped_over_lines_and_a_line_end_hyphen():
+    found = _memberships(SIF_TEAM)
+    assert ("Harriet Quimby", "Lead inspector", "Ofsted") in found
+    assert ("Tomasz Wren", "Deputy lead inspector", "Ofsted") in found
+    for name in ("Aisha Bellweather", "Gideon Marsh-Tolley", "Priya Okonkwo", "Dick O'Rourke"):
+        assert (name, "Team inspector", "Ofsted") in found
+    assert ("Oscar Penhallow", "Shadow inspector", "Ofsted") in found
+    assert ("Colette Dunmore", "Senior data analyst", "Ofsted") in found
+    assert ("Walter Greaves", "Quality assurance manager", "Ofsted") in found
+
+
+@pytest.mark.parametrize("layout", [
+    "Lead inspector: Harriet Quimby, His Majesty's Inspector\nJudgement Grade\n",
+    "Lead inspector: Harriet Quimby\nHis Majesty's Inspector\nJudgement Grade\n",
+])
+def test_lead_inspector_on_one_line_or_two(layout):
+    text = "Inspection of Rutland County Council children's services\nInspection dates: 4 to 15 March 2024\n" + layout + "Ofsted found that children are safe.\n"
+    found = _memberships(text)
+    assert ("Harriet Quimby", "Lead inspector", "Ofsted") in found
+    assert ("Harriet Quimby", "His Majesty's Inspector", "Ofsted") in found
+    assert not any(m[0].endswith("Judgement") or "Grade" in m[1] for m in found)
+
+
+JOINT_LETTER = """12 March 2019
+Harold Pemberton, Director of Children's Services, Rutland County Council
+Quentin Rudd, Police and Crime Commissioner
+Sir Alastair Vane QPM, Chief Constable of Leicestershire Police
+Bronwen Hale-
+Ashby, Independent Chair, Rutland Safeguarding Children Partnership
+Dear local partnership
+Joint targeted area inspection of the multi-agency response to neglect in Rutland
+Between 4 and 8 February 2019, Ofsted, the Care Quality Commission (CQC), HMI Constabulary and Fire & Rescue Services (HMICFRS) and HMI Probation undertook a joint inspection.
+The partnership in Rutland works well together.
+Yours sincerely
+Ofsted
+
+Care Quality Commission
+
+Rosalind Carver
+National Director, Social Care
+
+Edmund Tighe
+Deputy Chief Inspector
+
+HMI Constabulary
+
+HMI Probation
+
+Miriam Stowe
+Her Majesty's Inspector of Constabulary
+
+Clement Ashdown
+Assistant Chief Inspector
+"""
+
+
+def test_joint_letter_address_block_and_signature_grid():
+    result = _extract(JOINT_LETTER)
+    found = {(m.person, m.role, m.organisation) for m in result.memberships}
+    assert ("Harold Pemberton", "Director of Children's Services", "Rutland County Council") in found
+    assert ("Alastair Vane", "Chief Constable", "Leicestershire Police") in found  # no "Sir", no "QPM"
+    assert ("Bronwen Hale-Ashby", "Independent Chair", "Rutland Safeguarding Children Partnership") in found
+    assert ("Rosalind Carver", "National Director, Social Care", "Ofsted") in found
+    assert ("Edmund Tighe", "Deputy Chief Inspector", "Care Quality Commission") in found
+    assert {m[0] for m in found if m[2] == "His Majesty's Inspectorate of Probation"} == {"Clement Ashdown"}
+    # A police and crime commissioner's office is not named: a person, no membership.
+    assert "Quentin Rudd" in {p.name for p in result.people}
+
+
+FOCUSED_VISIT = """Ofsted
+Piccadilly Gate
+Manchester
+
+2 May 2019
+Mr Lionel Fairweather
+Executive Director, Families and Wellbeing
+Rutland County Council
+High Street
+
+Dear Mr Fairweather
+Focused visit to Rutland children's services
+This letter summarises the findings of the focused visit to Rutland County Council children's services by Ofsted.
+Yours sincerely
+Imogen Castell (Lead Inspector)
+His Majesty's Inspector
+"""
+
+
+def test_focused_visit_addressee_on_lines_of_its_own_and_the_signatory():
+    result = _extract(FOCUSED_VISIT)
+    found = {(m.person, m.role, m.organisation) for m in result.memberships}
+    assert ("Lionel Fairweather", "Executive Director, Families and Wellbeing", "Rutland County Council") in found
+    assert ("Imogen Castell", "Lead Inspector", "Ofsted") in found
+    assert ("Imogen Castell", "His Majesty's Inspector", "Ofsted") in found
+    assert "Fairweather" not in {p.name for p in result.people}  # "Dear Mr Fairweather" refers back
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Nadia Farrow, the Rutland Safeguarding Children Partnership's (RSCP) independent chair and scrutineer, said: \u2018We accept the findings.\u2019",
+     ("Nadia Farrow", "independent chair and scrutineer", "Rutland Safeguarding Children Partnership")),
+    ("Ofsted rated Rutland County Council as good. Rutland County Council's chief executive, Oren Blakely, said the council was pleased.",
+     ("Oren Blakely", "Chief Executive", "Rutland County Council")),
+    ("The review was chaired by Dr Fenella Quayle. The Rutland Safeguarding Children Partnership published it.",
+     None),
+    ("Ofsted judged Rutland County Council good. Siobhan Trask, the county councillor who has had responsibility for children's services since 2019, welcomed it.",
+     ("Siobhan Trask", "county councillor who has had responsibility for children's services since 2019", "Rutland County Council")),
+    ("Education Secretary Tunde Ashworth said the council must improve.",
+     ("Tunde Ashworth", "Education Secretary", "Department for Education")),
+    ("\u201cWe must act faster.\u201d\n\u2013 Yvette Marlow, CEO of Barnardo's",
+     ("Yvette Marlow", "CEO", "Barnardo's")),
+])
+def test_journalistic_forms(text, expected):
+    result = _extract(text)
+    found = {(m.person, m.role, m.organisation) for m in result.memberships}
+    if expected:
+        assert expected in found
+    else:  # a role with no organisation named: still a person
+        assert "Fenella Quayle" in {p.name for p in result.people} | {m[0] for m in found}
+
+
+def test_byline_is_a_person_without_a_role_and_a_back_reference_is_no_new_person():
+    text = ("Rowena Pike 28 March 2024\n\nCouncil apologises after review\n\n"
+            "Gregor Lindqvist, executive director for children's services at Rutland County Council, said the council was sorry. "
+            "Mr Lindqvist added that work had begun.\n")
+    result = _extract(text)
+    assert {p.name for p in result.people} == {"Rowena Pike"}
+    assert {m.person for m in result.memberships} == {"Gregor Lindqvist"}
+
+
+@pytest.mark.parametrize("text", [
+    "The Thames Valley Police and the North Yorkshire County Council worked together.",
+    "Children's services in Rutland were judged good by Ofsted in March 2024.",
+    "Inspection dates: 4 to 15 March 2024\nJudgement Grade\nOverall effectiveness Good\n",
+])
+def test_capitalised_phrases_that_are_not_names_make_no_person(text):
+    result = _extract(text)
+    assert not result.memberships and not result.people
