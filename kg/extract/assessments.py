@@ -111,6 +111,11 @@ def find_assessments(
     graded = _own_assessment(assessments, own_date, graded=True)
     for judgement in replaced if graded else []:
         _previous_of(graded, assessments).judgements.append(judgement)
+    if own is not None:
+        # Earlier assessments are reached through the own one's sg:previousAssessment; the
+        # document reports on its own, which comes first.
+        earlier = {id(a) for a in own.previous}
+        assessments[:] = [own] + [a for a in assessments if a is not own and id(a) not in earlier]
     for assessment in assessments:
         if assessment.date is None and document_date:
             # Reported in this document without a date of its own: no later than the document.
@@ -180,7 +185,12 @@ def _linked_date(clean: str, sentence: Segment, after: int) -> str | None:
 
 def _previous_mentions(clean: str) -> list[tuple[Span, str | None]]:
     pattern = re.compile(load_json("assessments.json")["previous"], re.IGNORECASE)
-    return [(Span(m.start(), m.end()), first_date(m.group("date"))) for m in pattern.finditer(clean)]
+    found = []
+    for match in pattern.finditer(clean):
+        dates = find_dates(clean, match.start("date"), match.end("date"))
+        end = dates[0][1] if dates else match.start("date")
+        found.append((Span(match.start(), end), dates[0][2] if dates else None))
+    return found
 
 
 def _previous_sentences(sentences, previous_spans, assessments, own) -> set[int]:
@@ -209,7 +219,6 @@ def _attach_previous(clean: str, sentences: list[Segment], assessments: list[Ass
             kind = _kind(own.kind if own.kind in ("ilacs",) else load_json("assessments.json")["previous_kind"])
             earlier = Assessment(kind.kind, kind.cls, kind.label, own.area, date[:4], date)
             own.previous.append(earlier)
-            assessments.append(earlier)
         earlier.spans.append(span)
         _grade_previous(clean, sentences, earlier)
 
@@ -279,7 +288,6 @@ def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
         return earlier[-1]
     previous = Assessment(own.kind, own.cls, own.label, own.area)
     previous.spans.extend(own.spans[:1])
-    assessments.append(previous)
     own.previous.append(previous)
     return previous
 

@@ -150,6 +150,8 @@ def _column_judgements(clean: str, taken: list[tuple[int, int]]) -> list[FoundJu
 
 def _grade_lines(clean: str, offset: int, wanted: int) -> list[re.Match]:
     grades: list[re.Match] = []
+    header = re.compile(r"\s*(?:judgement\s+)?grades?[ \t]*(?=\n)", re.IGNORECASE).match(clean, offset)
+    offset = header.end() if header else offset
     line = re.compile(rf"\s*(?:{grade_regex().pattern})[ \t]*(?=\n|$)", re.IGNORECASE)
     while len(grades) < wanted:
         match = line.match(clean, offset)
@@ -163,9 +165,11 @@ def _grade_lines(clean: str, offset: int, wanted: int) -> list[re.Match]:
 # ---------------------------------------------------------------- prose
 
 _QUOTE = r"['\"]?"
-_LINK = (r"[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
+# Aspect to grade: a verb within a few words ("is judged", "have been rated"), a colon or dash,
+# "require(s)" a few words on ("in Sefton require improvement"), or a quoted grade right after.
+_LINK = (r"(?:[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
          r"(?:(?:now|also|still|again|both|all|overall|consistently)\s+)*(?:judged|rated|found|graded|assessed)?\s*"
-         r"(?:to\s+be\s+|as\s+)?|\s+(?=requires?\s)|\s+(?=['\"]))" + _QUOTE + r"(?:now\s+)?")
+         r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"]))" + _QUOTE + r"(?:now\s+)?")
 _RATED = r"\b(?:rated|judged|graded|assessed|found)\s+"
 _PREVIOUS_GRADE = r"[\s'\"]*[\[(,]?\s*(?:(?:up|down|improved|moving|a rise|a fall)\s+)?from\s+(?:a\s+previous\s+|its\s+previous\s+)?" + _QUOTE
 _ACROSS = re.compile(r"\s+(?:across the board|in (?:all|every|each) (?:areas?|aspects?|categories|judgements?|of the \w+ areas))\b", re.IGNORECASE)
@@ -235,9 +239,14 @@ def _sentence_judgements(clean: str, sentence: Segment, earlier: list[Segment], 
                          framework_aspects: tuple[str, ...]) -> list[FoundJudgement]:
     found: list[FoundJudgement] = []
     start, end = sentence.start, sentence.end
+    by_grade: dict[int, tuple[int, FoundJudgement | None]] = {}
     for aspect, pattern in _aspect_then_grade(formal_only) + _rated_aspect_as(formal_only):
         for match in pattern.finditer(clean, start, end):
-            found.append(_found(clean, aspect, match, match.start("aspect"), match.end()))
+            # Of the aspects ending at one grade, the longest: "children in care and care
+            # leavers: inadequate" is not also a grade of "care leavers".
+            if match.start("aspect") < by_grade.get(match.end(), (end + 1, None))[0]:
+                by_grade[match.end()] = (match.start("aspect"), _found(clean, aspect, match, match.start("aspect"), match.end()))
+    found.extend(item for _, item in by_grade.values())
     if formal_only:
         return found
     for match in _grade_for().finditer(clean, start, end):
