@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract.assessments import find_assessments
-from kg.extract.dates import date_ranges, inspection_dates
+from kg.extract.dates import date_ranges, inspection_dates, relative_dates
 from kg.extract.judgements import find_prose_judgements, find_table_judgements
 from kg.text import clean_view, segment
 
@@ -167,3 +167,47 @@ def test_several_earlier_assessments_each_with_date_and_grade():
 def test_inspection_dates(text, first):
     assert inspection_dates(text) == first
 
+
+
+def test_several_reviews_in_one_text_each_with_its_child():
+    text = ("The Anytown Safeguarding Children Partnership published two reviews today. "
+            "The serious case review into the death of Jane Doe found missed chances. "
+            "A second serious case review, of Child B, found that the police did not share information. "
+            "The serious case review also said schools acted well.")
+    clean = clean_view(text)
+    reviews = find_assessments(clean, segment(clean), "Anytown", "2024-01-05")
+    assert sorted((a.kind, a.subject_child) for a in reviews) == [
+        ("serious-case-review", "Child B"), ("serious-case-review", "Jane Doe")]
+
+
+def test_assessments_named_in_passing_with_relative_dates():
+    text = ("Last August, Professor Smith's report into exploitation in Rotherham found failures. "
+            "Today the minister published the best value inspection of Rotherham council. "
+            "An independent inquiry will follow.")
+    clean = clean_view(text)
+    found = {(a.cls, a.kind): a.date for a in find_assessments(clean, segment(clean), "Rotherham", "2015-02-04")}
+    assert found == {("Inspection", "best-value-inspection"): "2015-02-04", ("Commission", "commission"): "2014-08"}
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("last August", "2014-08"), ("last spring", "2014"), ("today", "2015-02-04"), ("earlier this year", "2015"),
+    ("last year", "2014"),
+])
+def test_relative_dates(phrase, value):
+    assert [v for _, _, v in relative_dates(f"It happened {phrase}.", "2015-02-04")] == [value]
+
+
+def test_the_last_year_is_a_period_not_a_date():
+    assert relative_dates("Referrals rose over the last year.", "2015-02-04") == []
+
+
+def test_a_framework_named_is_not_an_assessment():
+    text = ("Focused visit to Anytown children's services\nThis letter summarises the findings of a focused visit "
+            "on 3 May 2022. The visit was carried out in line with the inspection of local authority children's "
+            "services (ILACS) framework.")
+    clean = clean_view(text)
+    assert [a.kind for a in find_assessments(clean, segment(clean), "Anytown", "2022-06-01")] == ["focused-visit"]
+
+
+def test_a_range_takes_the_month_and_year_of_its_end():
+    assert [item[2:] for item in date_ranges("from 28 September to 3 October 2019")] == [("2019-09-28", "2019-10-03")]

@@ -18,7 +18,7 @@ from .. import lexicon
 from ..claims import Assessment, Judgement, Organisation, Span
 from ..resources import load_json
 from ..text import Segment
-from .dates import find_dates, first_date, inspection_dates
+from .dates import find_dates, first_date, inspection_dates, relative_dates
 from .judgements import FoundJudgement, find_prose_judgements, find_table_judgements, grade_of, grade_regex
 
 
@@ -91,14 +91,14 @@ def find_assessments(
     inspection's grade, not the document's."""
     own_date = inspection_dates(clean) or document_date
     previous_spans = _previous_mentions(clean)
-    found: dict[tuple[str, str | None, str | None], Assessment] = {}
+    found: dict[tuple[str, str | None, str | None, str | None], Assessment] = {}
     starts = [s.start for s in sentences]
     for start, _, kind, match in _kind_mentions(clean):
         index = bisect_right(starts, start) - 1
         sentence = sentences[index] if index >= 0 else None
         if sentence is None or match.end() > sentence.end or sentence.boilerplate or _names_framework(clean, match):
             continue
-        _add_mention(found, kind, clean, sentence, match, main_area, own_date)
+        _add_mention(found, kind, clean, sentence, match, main_area, own_date, document_date)
     assessments = sorted(found.values(), key=lambda a: (a.year is not None and own_date is not None and a.year != own_date[:4],
                                                          -len(a.spans), a.spans[0].start))
     skip = _previous_sentences(sentences, previous_spans, assessments, _own_assessment(assessments, own_date))
@@ -145,41 +145,61 @@ def _own_assessment(assessments: list[Assessment], own_date: str | None, graded:
     return next((a for a in candidates if a.cls == "Inspection"), candidates[0] if candidates else None)
 
 
-def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, match: re.Match, main_area, own_date) -> None:
+def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, match: re.Match, main_area, own_date,
+                 document_date: str | None) -> None:
     area = main_area if kind.national else (lexicon.area_in(clean, sentence.start, sentence.end) or main_area)
     if area is None and not kind.national:
         return  # an ILACS "of England" is a kind named in passing, not an assessment
-    date = _linked_date(clean, sentence, match.end())
+    date = _linked_date(clean, sentence, match.end(), document_date)
     if kind.until and (date is None or int(date[:4]) > kind.until):
         return  # a kind of assessment that ended: named with no date of its own, it cannot be placed
     year = date[:4] if date and not (own_date and date[:4] == own_date[:4]) else None
-    if year is None:
+    child = _review_subject(clean, match.end(), sentence.end) if kind.cls == "PracticeReview" and not kind.national else None
+    if child:
+        # Reviews of different children are different reviews, whatever their dates.
+        assessment = next((a for (k, ar, _, c), a in found.items() if k == kind.kind and ar == area and c == child), None)
+    elif year is None:
         # Undated, or dated in the document's own year: the one assessment of this kind there.
-        assessment = found.get((kind.kind, area, None)) or next(
-            (a for (k, ar, _), a in found.items() if k == kind.kind and ar == area), None)
+        assessment = found.get((kind.kind, area, None, None)) or next(
+            (a for (k, ar, _, _), a in found.items() if k == kind.kind and ar == area), None)
     else:
-        assessment = found.get((kind.kind, area, year))
+        assessment = found.get((kind.kind, area, year, None))
     if assessment is None:
         name = match.group().strip() if kind.cls == "Commission" else None
         if name:
             name = re.sub(r"^(?:the|The)\s+", "", name)
             area = lexicon.area_in(name) or area
-        assessment = found[(kind.kind, area, year)] = Assessment(kind.kind, kind.cls, kind.label, area, name=name)
+        assessment = found[(kind.kind, area, year, child)] = Assessment(kind.kind, kind.cls, kind.label, area, name=name,
+                                                                        subject_child=child)
     assessment.spans.append(Span(sentence.start, sentence.end))
     if assessment.date is None and date:
         assessment.date, assessment.year = date, date[:4]
 
 
+@cache
+def _review_subject_re() -> re.Pattern:
+    return re.compile(load_json("assessments.json")["review_subject"])
+
+
+def _review_subject(clean: str, start: int, end: int) -> str | None:
+    """The child a review names right after it: "Child B", "the death of Jane Doe"."""
+    match = _review_subject_re().match(clean, start, end)
+    if match is None:
+        return None
+    return f"Child {match.group('code')}" if match.group("code") else match.group("name")
+
+
 _DATE_LINK = re.compile(r"\b(?:in|on|during|between|from|dated|of|took place|carried out|completed|published|dates?:?)\s*$", re.IGNORECASE)
 
 
-def _linked_date(clean: str, sentence: Segment, after: int) -> str | None:
+def _linked_date(clean: str, sentence: Segment, after: int, document_date: str | None = None) -> str | None:
     """A date the sentence ties to the event ("took place during December 2016"), not any date in it;
-    one after the mention ("the review ... in April 2023") before one ahead of it."""
+    one after the mention ("the review ... in April 2023") before one ahead of it. A date
+    relative to the document's ("last August", "today") counts as tied."""
     linked = [
         (start < after, start, value) for start, _, value in find_dates(clean, sentence.start, sentence.end)
         if _DATE_LINK.search(clean[max(sentence.start, start - 30):start])
-    ]
+    ] + [(start < after, start, value) for start, _, value in relative_dates(clean, document_date, sentence.start, sentence.end)]
     return min(linked)[2] if linked else None
 
 
@@ -328,7 +348,7 @@ def link_assessments(
             if o.cls in kind.assesses and o.area is not None and o.area == assessment.area and o.spans
         ]
         if assessment.cls == "PracticeReview" and not kind.national:
-            assessment.subject_child = subject_child
+            assessment.subject_child = assessment.subject_child or subject_child
         for previous in assessment.previous:
             if not previous.conducted_by:
                 previous.conducted_by = list(assessment.conducted_by)

@@ -111,3 +111,38 @@ def inspection_dates(text: str) -> str | None:
         if _INSPECTION_LABEL.search(text[max(0, start - _LABEL_WINDOW):start]):
             return value
     return None
+
+
+_SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
+_RELATIVE = re.compile(
+    r"\b(?<!the )(?<!over )(?<!past )(?P<which>last|this|earlier this|later this)\s+(?P<unit>year|" + "|".join(_SEASONS) + "|"
+    + "|".join(name for name in _MONTHS if len(name) > 3 or name == "may") + r")\b"
+    r"|\b(?P<today>today|yesterday)\b",
+    re.IGNORECASE,
+)
+
+
+def relative_dates(text: str, document_date: str | None, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+    """Dates given relative to the document's own ("last August", "last spring", "earlier this
+    year", "today") as (start, end, ISO value), as precise as they allow; none without a
+    document date to count from."""
+    if not document_date:
+        return []
+    year = int(document_date[:4])
+    month = int(document_date[5:7]) if len(document_date) >= 7 else None
+    found = []
+    for match in _RELATIVE.finditer(text, start, len(text) if end is None else end):
+        if match.group("today"):
+            if match.group("today").lower() == "today":
+                found.append((match.start(), match.end(), document_date))
+            continue
+        which, unit = match.group("which").lower(), match.group("unit").lower()
+        if unit == "year":
+            found.append((match.start(), match.end(), str(year - 1 if which == "last" else year)))
+            continue
+        number = _MONTHS.get(unit) or _SEASONS[unit]
+        # "last August" in February 2015 is August 2014; in October 2015, August 2015.
+        back = which == "last" and (month is None or number >= month)
+        value = year - 1 if back else year
+        found.append((match.start(), match.end(), f"{value}-{number:02d}" if unit in _MONTHS else str(value)))
+    return found
