@@ -280,18 +280,19 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         found.setdefault((item.target, item.judgement.aspect), item)
     if not found:
         return []
-    if own is None:
+    if own is None and any(item.target is None for item in found.values()):
         kind = _kind("ilacs")
         own = Assessment(kind.kind, kind.cls, kind.label, main_area)
         own.spans.append(min(item.judgement.span for item in found.values()))
         assessments.insert(0, own)
     for item in sorted(found.values(), key=lambda item: item.judgement.span):
         target = own
-        if item.target and len(table) < 2:
-            target = next((a for a in assessments if a.kind == item.target and a.area == own.area), None)
+        if item.target and (len(table) < 2 or own is None):
+            area = own.area if own else main_area
+            target = next((a for a in assessments if a.kind == item.target and a.area == area), None)
             if target is None:
                 kind = _kind(item.target)
-                target = Assessment(kind.kind, kind.cls, kind.label, own.area)
+                target = Assessment(kind.kind, kind.cls, kind.label, area)
                 target.spans.append(item.judgement.span)
                 assessments.append(target)
         target.judgements.append(item.judgement)

@@ -169,7 +169,7 @@ _QUOTE = r"['\"]?"
 # "require(s)" a few words on ("in Sefton require improvement"), or a quoted grade right after.
 _LINK = (r"(?:[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
          r"(?:(?:now|also|still|again|both|all|overall|consistently)\s+)*(?:judged|rated|found|graded|assessed)?\s*"
-         r"(?:to\s+be\s+|as\s+)?|\s+as\s+)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"]))" + _QUOTE + r"(?:now\s+)?")
+         r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"]))" + _QUOTE + r"(?:now\s+)?")
 _RATED = r"\b(?:rated|judged|graded|assessed|found)\s+"
 _PREVIOUS_GRADE = r"[\s'\"]*[\[(,]?\s*(?:(?:up|down|improved|moving|a rise|a fall)\s+)?from\s+(?:a\s+previous\s+|its\s+previous\s+)?" + _QUOTE
 _ACROSS = re.compile(r"\s+(?:across the board|in (?:all|every|each) (?:areas?|aspects?|categories|judgements?|of the \w+ areas))\b", re.IGNORECASE)
@@ -201,7 +201,7 @@ def _aspect_then_grade(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], .
 def _rated_aspect_as(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], ...]:
     grades = grade_regex().pattern
     return tuple(
-        (aspect, re.compile(rf"{_RATED}(?P<aspect>{phrase})[^.;:\n]{{0,60}}?\s+as\s+{_QUOTE}(?P<grade>{grades})", re.IGNORECASE))
+        (aspect, re.compile(rf"{_RATED}(?:[\w']+\s+){{0,3}}?(?P<aspect>{phrase})[^.;:\n]{{0,60}}?\s+as\s+{_QUOTE}(?P<grade>{grades})", re.IGNORECASE))
         for aspect, phrase in _phrases(formal_only)
     )
 
