@@ -93,12 +93,15 @@ def find_assessments(
     previous_spans = _previous_mentions(clean)
     found: dict[tuple[str, str | None, str | None, str | None], Assessment] = {}
     starts = [s.start for s in sentences]
-    for start, _, kind, match in _kind_mentions(clean):
+    mentions = [(start, kind, match) for start, _, kind, match in _kind_mentions(clean)]
+    positions = [(match.start(), match.end()) for _, _, match in mentions]
+    for start, kind, match in mentions:
         index = bisect_right(starts, start) - 1
         sentence = sentences[index] if index >= 0 else None
         if sentence is None or match.end() > sentence.end or sentence.boilerplate or _names_framework(clean, match):
             continue
-        _add_mention(found, kind, clean, sentence, match, main_area, own_date, document_date)
+        others = [p for p in positions if sentence.start <= p[0] < sentence.end and p != (match.start(), match.end())]
+        _add_mention(found, kind, clean, sentence, match, main_area, own_date, document_date, others)
     assessments = sorted(found.values(), key=lambda a: (a.year is not None and own_date is not None and a.year != own_date[:4],
                                                          -len(a.spans), a.spans[0].start))
     skip = _previous_sentences(sentences, previous_spans, assessments, _own_assessment(assessments, own_date))
@@ -146,11 +149,11 @@ def _own_assessment(assessments: list[Assessment], own_date: str | None, graded:
 
 
 def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, match: re.Match, main_area, own_date,
-                 document_date: str | None) -> None:
+                 document_date: str | None, others: list[tuple[int, int]]) -> None:
     area = main_area if kind.national else (lexicon.area_in(clean, sentence.start, sentence.end) or main_area)
     if area is None and not kind.national:
         return  # an ILACS "of England" is a kind named in passing, not an assessment
-    date = _linked_date(clean, sentence, match.end(), document_date)
+    date = _linked_date(clean, sentence, (match.start(), match.end()), document_date, others)
     if kind.until and (date is None or int(date[:4]) > kind.until):
         return  # a kind of assessment that ended: named with no date of its own, it cannot be placed
     year = date[:4] if date and not (own_date and date[:4] == own_date[:4]) else None
@@ -192,15 +195,25 @@ def _review_subject(clean: str, start: int, end: int) -> str | None:
 _DATE_LINK = re.compile(r"\b(?:in|on|during|between|from|dated|of|took place|carried out|completed|published|dates?:?)\s*$", re.IGNORECASE)
 
 
-def _linked_date(clean: str, sentence: Segment, after: int, document_date: str | None = None) -> str | None:
+def _linked_date(clean: str, sentence: Segment, mention: tuple[int, int], document_date: str | None = None,
+                 others: list[tuple[int, int]] = ()) -> str | None:
     """A date the sentence ties to the event ("took place during December 2016"), not any date in it;
     one after the mention ("the review ... in April 2023") before one ahead of it. A date
-    relative to the document's ("last August", "today") counts as tied."""
-    linked = [
-        (start < after, start, value) for start, _, value in find_dates(clean, sentence.start, sentence.end)
-        if _DATE_LINK.search(clean[max(sentence.start, start - 30):start])
-    ] + [(start < after, start, value) for start, _, value in relative_dates(clean, document_date, sentence.start, sentence.end)]
+    relative to the document's ("last August", "today") counts as tied. A date nearer another
+    assessment named in the sentence is that one's ("a rapid review was held in April 2024 and
+    agreed that a practice review was needed")."""
+    after = mention[1]
+    dates = [(start, value) for start, _, value in find_dates(clean, sentence.start, sentence.end)
+             if _DATE_LINK.search(clean[max(sentence.start, start - 30):start])]
+    dates += [(start, value) for start, _, value in relative_dates(clean, document_date, sentence.start, sentence.end)]
+    linked = [(start < after, start, value) for start, value in dates
+              if _distance(mention, start) <= min((_distance(o, start) for o in others), default=len(clean))]
     return min(linked)[2] if linked else None
+
+
+def _distance(mention: tuple[int, int], date_start: int) -> int:
+    """How far a date lies from a mention; a date ahead of the mention counts double."""
+    return date_start - mention[1] if date_start >= mention[1] else 2 * (mention[0] - date_start)
 
 
 def _previous_mentions(clean: str) -> list[tuple[Span, str | None]]:
