@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -77,6 +78,11 @@ def folders_fingerprint(folders: tuple[Path, ...], salt: str) -> str:
     return digest.hexdigest()
 
 
+# An entry's files, ``<key>.nq|.trig|.json``, and their temporary files while written
+# (``.<key>.nq.<random>``, kg.export.atomic_writer).
+_ENTRY_NAME = re.compile(r"^(?P<temporary>\.)?(?P<key>[0-9a-f]{64})\.(?:nq|trig|json)(?(temporary)\.[A-Za-z0-9_]+|)$")
+
+
 def entry_key(fingerprint: str, document_id: str, file_name: str, sha256: str) -> str:
     """The cache key of one document version under one mapper version."""
     material = "\x00".join((fingerprint, document_id, file_name, sha256))
@@ -99,7 +105,7 @@ class DocumentCache:
 
     def lookup(self, path: Path, sha256: str) -> Entry | None:
         """The complete entry for the file at ``path`` with content hash ``sha256``, if any."""
-        key = entry_key(self.fingerprint, ingest.document_id_for(path), path.name, sha256)
+        key = entry_key(self.fingerprint, ingest.document_id_for(path), ingest.file_name_of(path), sha256)
         return self._load(key, path)
 
     def map_file(self, path: Path) -> Entry:
@@ -110,11 +116,15 @@ class DocumentCache:
         """
         try:
             document = ingest.read_document(path)
+            mapped = mapping.map_document(document)
         except InputError as error:
-            return Entry(path, ingest.document_id_for(path), failure=str(error))
-        mapped = mapping.map_document(document)
+            return Entry(path, ingest.document_id_for(path), failure=ingest.printable(str(error)))
+        except Exception as error:  # noqa: BLE001 - a reader or the mapper failing on one odd file ends that file, never the build
+            reason = " ".join(str(error).split())[:200] or type(error).__name__
+            return Entry(path, ingest.document_id_for(path), failure=ingest.printable(f"{path}: could not be read ({reason})"))
         key = entry_key(self.fingerprint, document.document_id, document.file_name, document.sha256)
-        return self._store(key, path, document.document_id, mapped.identifier, mapped.triples, tuple(mapped.warnings))
+        warnings = document.warnings + tuple(mapped.warnings)
+        return self._store(key, path, document.document_id, mapped.identifier, mapped.triples, warnings)
 
     def schemes(self) -> Entry:
         """The entry of the theme and grade schemes graph (``kg.mapping.scheme_graph``)."""
@@ -126,9 +136,14 @@ class DocumentCache:
         return self._store(key, None, _SCHEMES_KEY_NAME, schemes.identifier, schemes, ())
 
     def keep_only(self, keys: set[str]) -> None:
-        """Delete every entry whose key is not in ``keys`` (and stray temporary files)."""
+        """Delete every entry whose key is not in ``keys`` (and stray temporary files).
+
+        Only files named as the cache names them are deleted: anything else found in the
+        folder was not put there by a build and stays.
+        """
         for path in self.folder.iterdir():
-            if path.name.split(".", 1)[0] not in keys or path.name.startswith("."):
+            named = _ENTRY_NAME.match(path.name)
+            if named and (named["key"] not in keys or named["temporary"]):
                 path.unlink(missing_ok=True)
 
     def _load(self, key: str, path: Path | None) -> Entry | None:
@@ -139,17 +154,24 @@ class DocumentCache:
         return Entry(path, record["document_id"], key, record["graph"], record["triples"], tuple(record["warnings"]))
 
     def _store(self, key: str, path: Path | None, document_id: str, graph: URIRef, triples: Iterable[tuple], warnings: tuple[str, ...]) -> Entry:
-        graph_name = ox.NamedNode(str(graph))
-        quads = [_quad(triple, graph_name) for triple in triples]
-        # The serialiser writes one line per quad, in order: keyed by its line, each quad is kept
-        # once, and sorting the lines sorts the quads for the TriG block too.
-        by_line = dict(zip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(True), quads))
-        lines = sorted(by_line)
+        lines, quads = sorted_quads(graph, triples)
         write_atomically(self.quads_path(key), b"".join(lines))
-        write_atomically(self.trig_path(key), trig_block([by_line[line] for line in lines]))
-        record = {"document_id": document_id, "graph": graph_name.value, "triples": len(lines), "warnings": list(warnings)}
+        write_atomically(self.trig_path(key), trig_block(quads))
+        record = {"document_id": document_id, "graph": str(graph), "triples": len(lines), "warnings": list(warnings)}
         write_atomically(self.folder / f"{key}.json", json.dumps(record, sort_keys=True))
-        return Entry(path, document_id, key, graph_name.value, len(lines), warnings)
+        return Entry(path, document_id, key, str(graph), len(lines), warnings)
+
+
+def sorted_quads(graph: URIRef, triples: Iterable[tuple]) -> tuple[list[bytes], list[ox.Quad]]:
+    """The rdflib ``triples`` in the named graph ``graph``: their N-Quads lines, sorted and
+    without repeats, and the quads in the same order (for ``trig_block``)."""
+    graph_name = ox.NamedNode(str(graph))
+    quads = [_quad(triple, graph_name) for triple in triples]
+    # The serialiser writes one line per quad, in order: keyed by its line, each quad is kept
+    # once, and sorting the lines sorts the quads for the TriG block too.
+    by_line = dict(zip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(True), quads))
+    lines = sorted(by_line)
+    return lines, [by_line[line] for line in lines]
 
 
 def trig_block(quads: list[ox.Quad]) -> bytes:

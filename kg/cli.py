@@ -75,6 +75,8 @@ def build(
         help="Compact the store in a background process once the build has returned (queries answer 20-35% faster after); "
              "--no-compact leaves no process at work in OUT, e.g. in a script that removes OUT next.",
     ),
+    follow_links: bool = typer.Option(False, "--follow-links", help="Read files that symbolic links lead to outside the folders given (default: skipped with a warning)."),
+    force: bool = typer.Option(False, "--force", help="Build into OUT even when it is not empty and not an sgkg build (its graph.* files are then overwritten)."),
 ) -> None:
     """Build the graph of the documents under PATHS into OUT (and the store OUT/store).
 
@@ -87,7 +89,9 @@ def build(
     from .pipeline import BuildOptions, build as run_build
 
     with _build_progress() as progress:
-        report = run_build(list(paths), BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, compact=compact, progress=progress))
+        options = BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, compact=compact, progress=progress,
+                               follow_links=follow_links, force=force)
+        report = run_build(list(paths), options)
     _print_build_summary(report)
     if report.failures:
         raise PartialBuild(f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built")
@@ -123,6 +127,9 @@ def _print_build_summary(report) -> None:
     for cls, count in sorted(report.classes.items(), key=lambda item: (-item[1], str(item[0]))):
         table.add_row(split_uri(cls)[1], str(count))
     console.print(table)
+    for graph in report.stats:
+        console.print(f"Official statistics {graph.name} (from {graph.source}): {graph.observations} observations "
+                      f"in <{graph.iri}>.", markup=False, highlight=False, soft_wrap=True)
     for warning in report.warnings:
         err_console.print(f"warning: {warning}", markup=False, highlight=False)
     for failure in report.failures:
@@ -132,6 +139,62 @@ def _print_build_summary(report) -> None:
     html = next((p for p in report.written if p.suffix == ".html"), None)
     if html:
         console.print(f"Open {html} in a browser to explore the graph.", markup=False, highlight=False)
+
+
+@app.command()
+@handles_errors
+def stats(
+    csv_file: Optional[Path] = typer.Argument(None, metavar="[FILE.csv]", help="An open-data CSV keyed by new_la_code, old_la_code or la_name."),
+    name: Optional[str] = typer.Option(None, "--name", "-n", help="The graph's name: graph/stats/NAME (default: the file's name, slugged)."),
+    out: Path = typer.Option(Path("out"), "--out", "-o", help="The build folder that keeps the statistics (in OUT/.kg/stats/)."),
+    remove: Optional[str] = typer.Option(None, "--remove", help="Forget the statistics graph of this name instead."),
+    compact: bool = typer.Option(True, "--compact/--no-compact", help="Compact the store in a background process afterwards, as kg build does."),
+) -> None:
+    """Load official statistics (a DfE or Ofsted open-data CSV) as W3C Data Cube observations
+    in the named graph https://w3id.org/sgkg/graph/stats/NAME, kept across rebuilds.
+
+    Suppressed cells (c, x, z, ., :, low) are absent values; rows whose area cannot be
+    resolved are listed. The build in OUT is published again with the graph (if there is
+    none yet, the next kg build adds it).
+
+    Example: kg stats children-in-need.csv --name cin --out out/
+    """
+    from . import stats as statistics
+    from .errors import InputError
+    from .pipeline import refresh_statistics
+
+    if (csv_file is None) == (remove is None):
+        raise InputError("give either FILE.csv or --remove NAME")
+    if remove is not None:
+        if not statistics.remove(out, remove):
+            raise InputError(f"no statistics graph named {remove!r} in {out}")
+        console.print(f"Removed the statistics graph {remove}.", markup=False, highlight=False)
+    else:
+        imported = statistics.read_stats(csv_file, name)
+        statistics.save(out, imported)
+        _print_stats_import(imported)
+    report = refresh_statistics(out, compact=compact)
+    if report is None:
+        console.print(f"No build in {out} to add it to: the next `kg build --out {out}` will.", markup=False, highlight=False)
+    else:
+        console.print(f"Published {out}/store again: {report.triples} triples.", markup=False, highlight=False)
+        if report.compactor is not None:
+            console.print(f"Compacting the store in the background (process {report.compactor}); queries work meanwhile.")
+
+
+def _print_stats_import(imported) -> None:
+    def say(text: str) -> None:
+        console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    say(f"Read {imported.source}: {imported.observations} observations into <{imported.graph}>.")
+    say(f"  measures: {', '.join(imported.measures) or 'none'}")
+    if imported.dimensions:
+        say(f"  other dimensions: {', '.join(imported.dimensions)}")
+    say(f"  suppressed cells (absent values): {imported.suppressed}")
+    if imported.problems:
+        say(f"  {len(imported.problems)} row(s) gave no observation:")
+        for problem in imported.problems:
+            say(f"    {problem}")
 
 
 @app.command()
@@ -182,7 +245,7 @@ def _print_validation_report(report) -> None:
 @app.command()
 @handles_errors
 def export(
-    format_name: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, nq, trig, jsonld or graphml."),
+    format_name: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, nq, nq.gz (N-Quads gzipped, for bulk loaders), trig, jsonld or graphml."),
     graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to read: an RDF file or a store folder (default out/store, else out/graph.trig)."),
     out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output); with --ontology, a folder (default out/)."),
     ontology: bool = typer.Option(False, "--ontology", help="Write the ontology as sgkg.ttl and sgkg.owl (RDF/XML) for Protégé instead."),
@@ -213,16 +276,24 @@ def serve(
     graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to serve: an RDF file or a store folder (default out/store, else out/graph.trig)."),
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback unless told otherwise)."),
     port: int = typer.Option(7878, "--port", "-p", help="Port to listen on."),
-    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is cancelled (503)."),
-    row_limit: int = typer.Option(10_000, "--row-limit", help="Most result rows or triples sent for one query."),
+    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is cancelled (503); 0.1 to 3600."),
+    row_limit: int = typer.Option(10_000, "--row-limit", help="Most result rows or triples sent for one query; 1 to 10,000,000."),
+    memory_limit: int = typer.Option(1024, "--memory-limit", help="Megabytes a query worker may use beyond the graph; a query past it is ended (500 or 503). At least 64."),
+    allow_service: bool = typer.Option(False, "--allow-service", help="Let queries use SERVICE: the server then fetches any address a query names."),
+    allow_host: List[str] = typer.Option([], "--allow-host", help="A further name the Host header may carry (repeatable), e.g. a DNS name of this machine."),
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
+
+    SERVICE is refused unless --allow-service; requests must name this server in their
+    Host header; see docs/security.md for what else is refused and capped.
 
     Example: kg serve --port 7878   then   curl 'http://127.0.0.1:7878/sparql?query=ASK{?s?p?o}'
     """
     from .serve import ServeOptions, make_server
 
-    server = make_server(ServeOptions(graph=graph, host=host, port=port, timeout=timeout, row_limit=row_limit))
+    options = ServeOptions(graph=graph, host=host, port=port, timeout=timeout, row_limit=row_limit,
+                           memory_mb=memory_limit, allow_service=allow_service, allowed_hosts=tuple(allow_host))
+    server = make_server(options)
     console.print(f"Serving SPARQL at {server.url} (query page at {server.url[:-len('sparql')]}); Ctrl-C stops.", markup=False, highlight=False, soft_wrap=True)
     try:
         server.serve_forever()

@@ -11,6 +11,7 @@ the same graph always gives byte-identical files.
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from pyoxigraph import (
 from .errors import GraphNotFound, InputError
 from .prefixes import PREFIXES
 from .resources import ontology_dir
+from .xml_entities import check_entities
 
 DEFAULT_STORE_PATH = Path("out/store")
 DEFAULT_GRAPH_PATH = Path("out/graph.trig")
@@ -62,6 +64,8 @@ FORMATS: dict[str, ExportFormat] = {
     "ttl": ExportFormat("ttl", "ttl", "text/turtle", RdfFormat.TURTLE, quads=False),
     "nt": ExportFormat("nt", "nt", "application/n-triples", RdfFormat.N_TRIPLES, quads=False),
     "nq": ExportFormat("nq", "nq", "application/n-quads", RdfFormat.N_QUADS, quads=True),
+    # What bulk loaders read (Oxigraph load, Jena tdb2.xloader, Virtuoso ld_dir, QLever).
+    "nq.gz": ExportFormat("nq.gz", "nq.gz", "application/n-quads", RdfFormat.N_QUADS, quads=True),
     "trig": ExportFormat("trig", "trig", "application/trig", RdfFormat.TRIG, quads=True),
     "jsonld": ExportFormat("jsonld", "jsonld", "application/ld+json", RdfFormat.JSON_LD, quads=True),
     "graphml": ExportFormat("graphml", "graphml", "application/graphml+xml", None, quads=False),
@@ -89,6 +93,7 @@ def load_store(path: Path | None = None) -> Store:
         rdf_format = RdfFormat.from_extension(path.suffix.lstrip(".").lower())
         if rdf_format is None:
             raise InputError(f"{path}: unknown RDF file extension; use .trig, .ttl, .nq, .nt or .jsonld")
+        check_entities(path)
         store = Store()
         store.bulk_load(path=path, format=rdf_format)
         return store
@@ -140,8 +145,9 @@ def serialize_sorted(statements: list[Triple] | list[Quad], rdf_format: RdfForma
 def export_graph(store: Store, format_name: str) -> bytes:
     """Serialise the store in the ``kg export`` format called ``format_name`` (a key of FORMATS).
 
-    Triple formats (ttl, nt, graphml) write the union graph; quad formats (nq, trig,
-    jsonld) keep each document's named graph. Raises InputError for an unknown format.
+    Triple formats (ttl, nt, graphml) write the union graph; quad formats (nq, nq.gz, trig,
+    jsonld) keep each document's named graph (and each statistics graph); nq.gz is the N-Quads
+    gzipped, for bulk loaders. Raises InputError for an unknown format.
     """
     if format_name not in FORMATS:
         raise InputError(f"unknown export format {format_name!r}; choose one of: {', '.join(FORMATS)}")
@@ -150,6 +156,9 @@ def export_graph(store: Store, format_name: str) -> bytes:
         return graphml_bytes(union_triples(store))
     statements = named_quads(store) if export_format.quads else union_triples(store)
     data = serialize_sorted(statements, export_format.rdf_format)
+    if format_name == "nq.gz":
+        # No file name and a zero time in the gzip header: the same graph gives the same bytes.
+        return gzip.compress(data, compresslevel=6, mtime=0)
     return with_context(data) if format_name == "jsonld" else data
 
 

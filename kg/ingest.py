@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import InputError
+from .outdir import is_build_folder
 from .readers import Extracted, Unreadable
 from .readers.docx import read_docx
 from .readers.html import read_html
 from .readers.pdf import read_pdf
 from .readers.text import read_markdown, read_text
-from .vocab import SCHEMES_GRAPH, graph_iri, slugify
+from .vocab import ONTOLOGY_GRAPH, SCHEMES_GRAPH, graph_iri, slugify
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 _MEGABYTE = 1024 * 1024
@@ -65,10 +66,11 @@ class SourceDocument:
     title: str | None = None
     date: str | None = None
     page_starts: tuple[int, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()  # how the file was read (e.g. a declared charset not used)
 
     @property
     def file_name(self) -> str:
-        return self.path.name
+        return file_name_of(self.path)
 
     @property
     def is_extracted(self) -> bool:
@@ -82,28 +84,36 @@ class SourceDocument:
         return max(1, bisect.bisect_right(self.page_starts, offset))
 
 
-def discover(inputs: list[Path]) -> list[Path]:
+def discover(inputs: list[Path], *, follow_links: bool = False, skip: Path | None = None,
+             skipped: list[str] | None = None) -> list[Path]:
     """The document files under ``inputs`` (files or folders), sorted, each real file once.
 
-    Folders are walked recursively, following symbolic links but never into a folder
-    already visited (so link loops end); hidden files and folders (a leading ".") and
-    Office lock files ("~$...") are skipped, as are files of other kinds (images, data);
-    documents in a format no reader handles (``UNSUPPORTED_SUFFIXES``) are kept so that
-    ``read_document`` reports them. A file named directly is always kept. A folder that cannot be listed is returned as
-    it is, so that ``read_document`` reports it with the other failures.
-    Raises InputError for an input path that does not exist.
+    Folders are walked recursively, following symbolic links that stay inside the folder
+    given but never into a folder already visited (so link loops end). A link that leads
+    out of the folder given is not followed unless ``follow_links`` (a link to a system file
+    would put its text in the graph), nor is a folder holding an sgkg build's outputs
+    (``kg.outdir``; ``skip`` is the build's own ``--out``): each is named in ``skipped``
+    (the build's own output folder silently). Hidden files and folders (a leading ".")
+    and Office lock files ("~$...") are skipped, as are files of other kinds (images,
+    data); documents in a format no reader handles (``UNSUPPORTED_SUFFIXES``) are kept so
+    that ``read_document`` reports them. A file named directly is always kept. A folder
+    that cannot be listed is returned as it is, so that ``read_document`` reports it with
+    the other failures. Raises InputError for an input path that does not exist.
     """
     found: dict[str, Path] = {}
+    notes = skipped if skipped is not None else []
+    own_output = os.path.realpath(skip) if skip is not None else None
     for given in inputs:
         if not given.exists():
             raise InputError(f"{given}: no such file or folder")
-        candidates = _walk(given) if given.is_dir() else iter([given])
+        candidates = _walk(given, follow_links, own_output, notes) if given.is_dir() else iter([given])
         for path in sorted(candidates, key=lambda p: p.as_posix()):
             found.setdefault(os.path.realpath(path), path)
     return sorted(found.values(), key=lambda p: p.as_posix())
 
 
-def _walk(folder: Path) -> Iterator[Path]:
+def _walk(folder: Path, follow_links: bool, own_output: str | None, skipped: list[str]) -> Iterator[Path]:
+    root = os.path.realpath(folder)
     visited: set[tuple[int, int]] = set()
     pending = [folder]
     while pending:
@@ -117,13 +127,29 @@ def _walk(folder: Path) -> Iterator[Path]:
         except OSError:
             yield current
             continue
-        for entry in entries:
+        for entry in sorted(entries, key=lambda entry: entry.name):
             if entry.name.startswith((".", "~$")):
                 continue
+            if not follow_links and _leaves(entry, root):
+                target = os.path.realpath(entry.path)
+                skipped.append(printable(f"{entry.path}: a link to {target}, outside {folder}; not followed (--follow-links reads it)"))
+                continue
             if _is_dir(entry):
+                if is_build_folder(Path(entry.path)):
+                    if os.path.realpath(entry.path) != own_output:
+                        skipped.append(printable(f"{entry.path}: the output folder of an sgkg build; not read as input"))
+                    continue
                 pending.append(Path(entry.path))
             elif Path(entry.name).suffix.lower() in DOCUMENT_SUFFIXES | UNSUPPORTED_SUFFIXES:
                 yield Path(entry.path)
+
+
+def _leaves(entry: os.DirEntry, root: str) -> bool:
+    """True for a symbolic link whose target lies outside the folder ``root``."""
+    if not entry.is_symlink():
+        return False
+    target = os.path.realpath(entry.path)
+    return target != root and not target.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _is_dir(entry: os.DirEntry) -> bool:
@@ -133,19 +159,30 @@ def _is_dir(entry: os.DirEntry) -> bool:
         return False
 
 
+def file_name_of(path: Path) -> str:
+    """The file's name as text: bytes of a name that are not UTF-8 become U+FFFD (RDF
+    literals and terminals cannot carry the lone surrogates Python keeps them as)."""
+    return printable(path.name)
+
+
+def printable(text: str) -> str:
+    """``text`` with the lone surrogates of undecodable file-name bytes replaced by U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def document_id_for(path: Path) -> str:
     """The stable document id: the slug of the file name without its suffix.
 
     A name with no letters or digits to slug (e.g. only non-Latin script) gets
     ``document-`` and a short hash of the name instead. A slug that names one of the
-    build's own graphs (``schemes``) gets ``-document`` added, so the two never share
-    a graph IRI.
+    build's own graphs (``schemes``, or ``ontology`` where ``kg push`` sends the
+    ontology) gets ``-document`` added, so the two never share a graph IRI.
     """
     try:
         slug = slugify(path.stem)
     except ValueError:
         return "document-" + hashlib.sha256(path.name.encode("utf-8", "surrogateescape")).hexdigest()[:12]
-    return f"{slug}-document" if graph_iri(slug) == SCHEMES_GRAPH else slug
+    return f"{slug}-document" if graph_iri(slug) in (SCHEMES_GRAPH, ONTOLOGY_GRAPH) else slug
 
 
 def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
@@ -176,6 +213,7 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDo
         title=extracted.title,
         date=extracted.date,
         page_starts=extracted.page_starts,
+        warnings=tuple(f"{printable(str(path))}: {warning}" for warning in extracted.warnings),
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 
-from . import lexicon
+from . import geography, lexicon
 from .claims import Assessment, Extraction, Finding, Judgement, Membership, Organisation, Recommendation, Response, Span
 from .extract import extract
 from .ingest import SourceDocument
@@ -100,11 +100,16 @@ def map_source_document(context: _Context) -> None:
         triples.add((node, DCTERMS.subject, theme_iri(theme)))
 
 
-def map_area(context: _Context, area: str) -> URIRef:
-    node = mint("area", area)
+def map_area(context: _Context, area: str, on: str | None = None) -> URIRef:
+    """The sg:Area named ``area``, with its official codes when it is a local authority area
+    (``kg.geography``), which authority the name means decided by ``on`` or the document's date."""
+    authority = geography.authority(area, on or context.extraction.date)
+    node = geography.area_iri(area, authority)
     context.triples.add((node, RDF.type, SG.Area))
     context.triples.add((node, RDFS.label, Literal(area)))
     context.triples.add((node, SG.mentionedIn, context.node))
+    if authority is not None:
+        context.triples.update(geography.official_geography(node, area, authority))
     return node
 
 
@@ -152,7 +157,7 @@ def map_assessment(context: _Context, assessment: Assessment) -> URIRef:
     if assessment.name:
         triples.add((node, SKOS.altLabel, Literal(assessment.name)))
     if assessment.area:
-        triples.add((node, SG.area, map_area(context, assessment.area)))
+        triples.add((node, SG.area, map_area(context, assessment.area, assessment.date)))
     if assessment.date:
         triples.add((node, DCTERMS.date, _date_literal(assessment.date)))
     for key in assessment.conducted_by:

@@ -32,11 +32,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import compaction
+from . import compaction, stats
 from .cache import DocumentCache, Entry, mapper_fingerprint
 from .errors import BuildLocked, NothingBuilt
 from .export import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 from .ingest import DEFAULT_MAX_BYTES, discover
+from .outdir import check_out_folder, mark_build_folder
 from .store import (
     Generation,
     LiveGeneration,
@@ -74,6 +75,8 @@ class BuildOptions:
     rebuild: bool = False
     compact: bool = False
     progress: Progress | None = field(default=None, compare=False)
+    follow_links: bool = False  # read files that links lead to outside the input folders
+    force: bool = False  # build into a non-empty folder that is not an sgkg build (kg.outdir)
 
 
 # Above this many documents the whole-graph page takes minutes to draw and is a hairball to read:
@@ -99,42 +102,85 @@ class BuildReport:
     mapped: int = 0
     reused: int = 0
     compactor: int | None = None
+    stats: list[stats.StatsGraph] = field(default_factory=list)  # official statistics kept in the folder (kg stats)
 
 
 def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build the graph of every document under ``inputs`` into ``options.out_dir``.
 
-    Raises InputError for a missing input path, BuildLocked when another build is
-    writing to the same folder, and NothingBuilt when no document could be read.
-    Unreadable documents are listed in ``BuildReport.failures`` (in path order).
+    Raises InputError for a missing input path or an ``out_dir`` that is not empty and not
+    an sgkg build (unless ``options.force``), BuildLocked when another build is writing to
+    the same folder, and NothingBuilt when no document could be read. Unreadable
+    documents are listed in ``BuildReport.failures`` (in path order); links and folders
+    not read in ``BuildReport.warnings``.
     """
     report = BuildReport()
-    paths = discover(inputs)
+    check_out_folder(options.out_dir, force=options.force)
+    paths = discover(inputs, follow_links=options.follow_links, skip=options.out_dir, skipped=report.warnings)
     with _build_lock(options.out_dir):
+        mark_build_folder(options.out_dir)
         compaction.stop(options.out_dir)
         cache = DocumentCache(options.out_dir / ".kg" / "cache", mapper_fingerprint())
         entries = _accepted(_cached_or_mapped(paths, cache, options, report), report)
         if not entries:
             raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
-        graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]]
-        staging = start_generation(options.out_dir)
-        keyed = _keyed(graphs)
-        previous = None if options.rebuild else live_generation(options.out_dir, cache.fingerprint)
-        change = union_change(previous, keyed) if previous else None
-        if change is None:
-            generation, written, summary = _write_all(staging, graphs, options)
-        else:
-            generation, written, summary = _write_changes(staging, graphs, previous, change, options)
-        finish_generation(generation, keyed, cache.fingerprint, summary)
-        if _draws_html(options, len(entries), report):
-            _tell(options, "render", 0, 1)
-            written.append(write_html(staging, _renderer(staging / "graph.trig")))
-        report.written = publish(options.out_dir, generation, written)
-        cache.keep_only({graph.quads.stem for graph in graphs})
-        if options.compact and not generation.compacted:
-            report.compactor = compaction.start(options.out_dir)
+        report.stats = stats.graphs(options.out_dir)
+        graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]] + [graph.files for graph in report.stats]
+        draws_html = _draws_html(options, len(entries), report)
+        summary = _write_and_publish(graphs, cache, options, report, draws_html, options.rebuild)
     report.documents, report.triples, report.classes = len(entries), summary.triples, summary.classes
     return report
+
+
+def refresh_statistics(out_dir: Path, compact: bool = False) -> BuildReport | None:
+    """Publish the last build of ``out_dir`` again with the statistics graphs now kept there
+    (``kg stats`` calls this after ``kg.stats.save`` or ``kg.stats.remove``); ``graph.html`` is
+    left as it was (observations are not drawn).
+
+    None when there is no build to refresh, or it was made by another version of the mapper
+    or its cache is gone: the next ``kg build`` picks the statistics up. Raises BuildLocked
+    when a build is writing to ``out_dir``.
+    """
+    report = BuildReport()
+    with _build_lock(out_dir):
+        compaction.stop(out_dir)
+        cache = DocumentCache(out_dir / ".kg" / "cache", mapper_fingerprint())
+        previous = live_generation(out_dir, cache.fingerprint)
+        if previous is None:
+            return None
+        documents = {iri: key for iri, key in previous.graphs.items() if not iri.startswith(str(stats.stats_graph_iri("")))}
+        graphs = [GraphFiles(iri, cache.quads_path(key), cache.trig_path(key)) for iri, key in documents.items()]
+        if not all(graph.quads.is_file() and graph.trig.is_file() for graph in graphs):
+            return None
+        report.stats = stats.graphs(out_dir)
+        graphs += [graph.files for graph in report.stats]
+        summary = _write_and_publish(graphs, cache, BuildOptions(out_dir=out_dir, compact=compact), report, False, False)
+    report.documents = len(documents) - 1  # the schemes graph is no document
+    report.triples, report.classes = summary.triples, summary.classes
+    return report
+
+
+def _write_and_publish(graphs: list[GraphFiles], cache: DocumentCache, options: BuildOptions, report: BuildReport,
+                       draws_html: bool, rebuild: bool) -> UnionSummary:
+    """Write the outputs of ``graphs`` into a new store generation (patching the live one when
+    few graphs changed) and publish it; what the union holds."""
+    staging = start_generation(options.out_dir)
+    keyed = _keyed(graphs)
+    previous = None if rebuild else live_generation(options.out_dir, cache.fingerprint)
+    change = union_change(previous, keyed) if previous else None
+    if change is None:
+        generation, written, summary = _write_all(staging, graphs, options)
+    else:
+        generation, written, summary = _write_changes(staging, graphs, previous, change, options)
+    finish_generation(generation, keyed, cache.fingerprint, summary)
+    if draws_html:
+        _tell(options, "render", 0, 1)
+        written.append(write_html(staging, _renderer(staging / "graph.trig")))
+    report.written = publish(options.out_dir, generation, written)
+    cache.keep_only({graph.quads.stem for graph in graphs})
+    if options.compact and not generation.compacted:
+        report.compactor = compaction.start(options.out_dir)
+    return summary
 
 
 def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -> tuple[Generation, list[Path], UnionSummary]:

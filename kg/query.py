@@ -47,8 +47,10 @@ from rich.text import Text
 
 from . import store as store_module
 from .errors import GraphNotFound, InputError, QueryError
+from .isolation import run_in_child
 from .prefixes import PREFIXES
 from .resources import queries_dir
+from .sparql_guard import check_query
 
 XSD = PREFIXES["xsd"]
 DEFAULT_GRAPH = Path("out") / "graph.trig"
@@ -337,12 +339,24 @@ class QueryRequest:
 def answer_request(request: QueryRequest) -> Table | str:
     """Choose the query, check the format, open the graph, run and render: ``kg query`` in one call.
 
-    Raises QueryError, GraphNotFound or InputError as the steps it calls do.
+    The graph is opened and the query run in a child process (``kg.isolation``), so that a
+    query that crashes pyoxigraph (a panic, a stack overflow) is a QueryError, not the end
+    of the command. Raises QueryError, GraphNotFound or InputError as the steps it calls do.
     """
     query = choose_query(request.name, request.expression)
     check_format(request.fmt)
-    answer = run_query(open_store(request.graph), query, parse_parameters(list(request.parameters)))
-    return render(answer, request.fmt)
+    try:
+        check_query(query.text, allow_service=True)
+    except QueryError as error:
+        raise QueryError(f"{query.source}: {error}") from None
+    parameters = parse_parameters(list(request.parameters))
+    outcome = run_in_child(lambda: run_query(open_store(request.graph), query, parameters))
+    if outcome.raised is not None:
+        raise outcome.raised
+    if not outcome.finished:
+        detail = f": {outcome.message}" if outcome.message else ""
+        raise QueryError(f"{query.source}: the query engine (pyoxigraph) crashed on this query ({outcome.how}){detail}")
+    return render(outcome.value, request.fmt)
 
 
 def check_format(fmt: str) -> str:

@@ -18,29 +18,40 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 from . import lexicon
-from .claims import Organisation, Span
+from .claims import Assessment, Organisation, Span
 from .extract.organisations import OrganisationMention
+from .text import lines
 
 _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
 _INITIAL_SKIP = {"and", "&"}
 _INITIAL_SKIP_SMALL = {"and", "&", "of", "for", "the", "upon"}
 
 
-def main_area(clean: str, mentions: list[OrganisationMention]) -> tuple[str | None, list[str]]:
-    """The area the document is mostly about, and every area it names, in order of first mention."""
+def main_area(clean: str) -> str | None:
+    """The area the document is mostly about: the one its content (not its furniture, such as
+    a publisher's postal address) names most often, the first named on a tie."""
     counts: Counter = Counter()
     first_seen: dict[str, int] = {}
-    for match in lexicon.area_regex().finditer(clean):
-        area = lexicon.canonical_area(match.group())
-        counts[area] += 1
-        first_seen.setdefault(area, match.start())
+    for line in lines(clean):
+        if line.boilerplate:
+            continue
+        for match in lexicon.area_regex().finditer(clean, line.start, line.end):
+            area = lexicon.canonical_area(match.group())
+            counts[area] += 1
+            first_seen.setdefault(area, match.start())
     if not counts:
-        return None, []
-    ordered = sorted(counts, key=lambda area: first_seen[area])
-    best = max(ordered, key=lambda area: (counts[area], -first_seen[area]))
-    return best, ordered
+        return None
+    return max(sorted(counts, key=lambda area: first_seen[area]), key=lambda area: (counts[area], -first_seen[area]))
+
+
+def areas_about(main: str | None, organisations: dict[str, Organisation], assessments: list[Assessment]) -> list[str]:
+    """The areas a document is about: its main area, those assessed and those its organisations
+    serve, in that order. A place named in passing is not one (docs/quality.md, "Areas")."""
+    named = [main] + [a.area for a in assessments] + [o.area for o in organisations.values() if o.spans]
+    return list(dict.fromkeys(area for area in named if area))
 
 
 def resolve_organisations(
@@ -59,6 +70,7 @@ def resolve_organisations(
         kept.spans.append(mention.span)
         if mention.acronym:
             kept.alt_labels.add(mention.acronym)
+        kept.alt_labels.update(name for name in mention.alt_labels if name != kept.label)
         if _is_other_name(mention, kept):
             kept.alt_labels.add(canonical_name(mention.name))
         if previous and _is_department_of(clean, previous[0], mention):
@@ -66,8 +78,29 @@ def resolve_organisations(
         resolved[mention.span] = kept.key
         previous = (mention, kept)
     _resolve_acronyms(clean, organisations, resolved)
+    _merge_generic_services(mentions, organisations, resolved)
+    _imply_council(clean, organisations, area)
     _tie_departments(organisations)
     return organisations, resolved
+
+
+def _merge_generic_services(mentions, organisations: dict[str, Organisation], resolved: dict[Span, str]) -> None:
+    """ "the safeguarding partnership" where the text also names "Bexley Safeguarding Children
+    Partnership": the one organisation of its class and area that the text names outright."""
+    generic = {resolved[m.span] for m in mentions if m.generic and m.span in resolved}
+    referring = {resolved[m.span] for m in mentions if m.refers_to_named and m.span in resolved}
+    for key in sorted(referring):
+        service = organisations[key]
+        named = [k for k, o in organisations.items()
+                 if k not in generic and o.cls == service.cls and o.area == service.area and o.spans]
+        if len(named) != 1:
+            continue
+        target = organisations[named[0]]
+        target.spans.extend(service.spans)
+        for span, resolved_key in resolved.items():
+            if resolved_key == key:
+                resolved[span] = target.key
+        del organisations[key]
 
 
 def _tie_departments(organisations: dict[str, Organisation]) -> None:
@@ -75,9 +108,36 @@ def _tie_departments(organisations: dict[str, Organisation]) -> None:
     for department in organisations.values():
         if department.unit_of or not department.label.endswith("Children's Services"):
             continue
-        councils = [o.key for o in organisations.values() if o.area == department.area and o.label.endswith("Council")]
+        councils = [o.key for o in organisations.values() if o.area == department.area and is_council(o)]
         if len(councils) == 1:
             department.unit_of = councils[0]
+
+
+def is_council(organisation: Organisation) -> bool:
+    """A council itself ("Leeds City Council", "London Borough of Bexley"), not one of its departments."""
+    return organisation.cls == "LocalAuthority" and bool(_council_name().search(organisation.label))
+
+
+@cache
+def _council_name() -> re.Pattern:
+    prefixes = lexicon.alternation(lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False)
+    return re.compile(rf"\bCouncil$|^(?:{prefixes})\s")
+
+
+def _imply_council(clean: str, organisations: dict[str, Organisation], area: str | None) -> None:
+    """An inspection report calls the council it inspects "the local authority" and may never give
+    its name: where the text so refers to a council and names none of the main area, that area's
+    council is "<Area> Council", also called by the area's name (docs/quality.md, "Organisations")."""
+    if area is None or any(is_council(o) and o.area == area for o in organisations.values()):
+        return
+    references = [Span(m.start(), m.end()) for m in _council_reference().finditer(clean)]
+    if references:
+        organisations[f"{area} Council"] = Organisation(f"{area} Council", "LocalAuthority", area, {area}, references)
+
+
+@cache
+def _council_reference() -> re.Pattern:
+    return re.compile(lexicon.organisation_rules()["council_references"], re.IGNORECASE)
 
 
 def _is_other_name(mention: OrganisationMention, organisation: Organisation) -> bool:
@@ -91,6 +151,10 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
         body = next(b for b in lexicon.national_bodies() if b.label == mention.national)
         return Organisation(body.label, body.cls, None, set(body.acronyms))
     name = canonical_name(mention.name)
+    if _internal_body().search(name):
+        return None  # a council's own board or children's council, not an organisation of its own
+    if mention.generic:
+        return Organisation(f"{area} {name}" if area else name, mention.cls or classify(name), area)
     if mention.cls is None and len(name.split()) == 1:
         return None  # "Police ...", "Charity reaction": a head word alone names no one
     cls = mention.cls or classify(name)
@@ -105,6 +169,11 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
         if cls is None:
             return None
     return Organisation(name, cls, name_area)
+
+
+@cache
+def _internal_body() -> re.Pattern:
+    return re.compile(lexicon.organisation_rules()["internal_bodies"])
 
 
 def canonical_name(surface: str) -> str:

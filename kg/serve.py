@@ -11,19 +11,39 @@ documents' graphs stay reachable with ``GRAPH``. Updates get 403, syntax errors 
 with the parser's message, queries past the time limit 503, and results are cut
 at a row limit (the ``X-Sparql-Truncated`` header says so).
 
+Safe to share (docs/security.md): SERVICE is refused before the query runs unless the
+operator allows it; the ``Host`` header must name the server (DNS rebinding); a POST
+must carry a SPARQL content type, and a form POST from a browser must come from the
+server's own page (``Origin`` / ``Sec-Fetch-Site``, as Go's CrossOriginProtection
+checks); request bodies, answers, the answers held for sending at once, connections,
+socket waits and the memory of each query are all capped.
+
 Why the standard library's ThreadingHTTPServer: the endpoint is a loopback tool with
 one route, and pyoxigraph offers no way to cancel a running query, so the real work
 happens in a small pool of worker processes that can be killed at the deadline and
 replaced; an async framework would add a dependency and still need the same pool.
+Queries run in the workers themselves, at full speed. A query that crashes the engine
+(a Rust panic, a stack overflow) or outgrows the worker's memory cap kills its worker:
+the answer is a 500 naming the signal, and the worker is replaced. Since replacing a
+worker means loading the graph again, a crash or a timeout also puts the pool on guard
+for ISOLATION_SECONDS: meanwhile each query runs in a child its worker forked ahead
+(``kg.isolation``), so a flood of crashing or runaway queries costs forks, never the
+workers (each such query costs 15-30 ms more; see docs/security.md).
 """
 
 from __future__ import annotations
 
+import ctypes
 import html
+import ipaddress
 import json
 import multiprocessing
 import queue
+import signal
+import socket
+import sys
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
@@ -45,10 +65,12 @@ from pyoxigraph import (
     parse_query_results,
 )
 
-from .errors import InputError
+from .errors import InputError, QueryError
 from .exporters import load_store, serialize_sorted, union_triples, with_context
 from .prefixes import PREFIXES
+from .isolation import ForkedRunner, limit_memory
 from .resources import queries_dir
+from .sparql_guard import check_query
 
 SOLUTION_FORMATS = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
@@ -78,10 +100,37 @@ FORMAT_NAMES = {
 }
 XSD_STRING = PREFIXES["xsd"] + "string"
 
+# A query is text: a POST body past this is refused (413) unread.
+MAX_REQUEST_BYTES = 1024 * 1024
+# One answer's body past this is refused (503): the row limit bounds rows, not their size.
+# pyoxigraph's results writers stop at the same size.
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+# The answers held in memory for sending, all connections together; past it, 503 "busy".
+ANSWER_BUDGET_BYTES = 128 * 1024 * 1024
+# Seconds a socket may wait for a client to send or take data before the connection is dropped.
+SOCKET_TIMEOUT = 20.0
+# Seconds a client has to take a whole answer: a slow reader is dropped, its memory freed.
+SEND_DEADLINE = 60.0
+# Connections served at once; more are closed at once (each holds a thread).
+MAX_CONNECTIONS = 64
+_CHUNK = 64 * 1024
+_M_MMAP_THRESHOLD = -3  # glibc's malloc.h
+_LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+# Grace past the query time limit before the pool gives up on a worker and kills it.
+_WORKER_GRACE = 5.0
+# How long after a worker crashed or ran out of time the queries run in forked children.
+ISOLATION_SECONDS = 300.0
+
 
 @dataclass(frozen=True)
 class ServeOptions:
-    """Where the graph is, where to listen, and the limits every query runs under."""
+    """Where the graph is, where to listen, and the limits every query runs under.
+
+    ``allow_service`` lets queries use SERVICE (the server then fetches any address a
+    query names); ``allowed_hosts`` are extra names the ``Host`` header may carry (for
+    a server reached by a DNS name); ``memory_mb`` is the memory one query may use on
+    top of the graph's.
+    """
 
     graph: Path | None = None
     host: str = "127.0.0.1"
@@ -89,6 +138,28 @@ class ServeOptions:
     timeout: float = 10.0
     row_limit: int = 10_000
     workers: int = 2
+    allow_service: bool = False
+    allowed_hosts: tuple[str, ...] = ()
+    memory_mb: int = 1024
+
+
+# The ranges an option must fall in: (name on the command line, lowest, highest).
+_LIMITS = {
+    "port": ("--port", 0, 65535),
+    "timeout": ("--timeout", 0.1, 3600.0),
+    "row_limit": ("--row-limit", 1, 10_000_000),
+    "workers": ("workers", 1, 64),
+    "memory_mb": ("--memory-limit", 64, 1024 * 1024),
+}
+
+
+def check_options(options: ServeOptions) -> ServeOptions:
+    """``options`` when every limit is in its range; InputError naming the option otherwise."""
+    for field_name, (flag, lowest, highest) in _LIMITS.items():
+        value = getattr(options, field_name)
+        if not lowest <= value <= highest:  # NaN fails too
+            raise InputError(f"{flag} {value}: must be between {_number(lowest)} and {_number(highest)}")
+    return options
 
 
 @dataclass(frozen=True)
@@ -101,13 +172,20 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:g}"
+
+
 def make_server(options: ServeOptions) -> SparqlServer:
     """A started worker pool behind a bound (not yet serving) HTTP server.
 
     Call ``serve_forever()`` to serve and ``close()`` to stop serving and end the
-    workers. Raises GraphNotFound or InputError when the graph cannot be loaded and
-    InputError when the address cannot be bound.
+    workers. Raises InputError for an option out of its range, GraphNotFound or
+    InputError when the graph cannot be loaded and InputError when the address cannot
+    be bound.
     """
+    check_options(options)
+    _answers_in_their_own_mappings()
     load_store(options.graph)  # fail here, in the caller, rather than in every worker
     pool = QueryPool(options)
     try:
@@ -115,6 +193,19 @@ def make_server(options: ServeOptions) -> SparqlServer:
     except OSError as error:
         pool.close()
         raise InputError(f"cannot listen on {options.host}:{options.port}: {error}") from error
+
+
+def _answers_in_their_own_mappings() -> None:
+    """Make glibc give each large block (an answer) its own mapping, returned when freed.
+
+    By default glibc raises its mmap threshold to the size of the largest block freed,
+    so answers of a few MB end up in the threads' heaps and stay counted against the
+    process after they are sent (20 slow readers of 8 MB answers: 379 MB held). A fixed
+    threshold (M_MMAP_THRESHOLD) keeps them out. Does nothing outside glibc.
+    """
+    mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
+    if mallopt is not None:
+        mallopt(_M_MMAP_THRESHOLD, 1024 * 1024)
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -128,7 +219,33 @@ class SparqlServer(ThreadingHTTPServer):
         self.options = options
         self.pool = pool
         self.home_page = home_page()
+        self.answer_budget = _ByteBudget(ANSWER_BUDGET_BYTES)
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        if ":" in options.host:
+            self.address_family = socket.AF_INET6
         super().__init__((options.host, options.port), _Handler)
+        self.host_names = _host_names(options.host, options.allowed_hosts)
+
+    def process_request(self, request, client_address) -> None:
+        if not self._slots.acquire(blocking=False):
+            self.shutdown_request(request)  # over MAX_CONNECTIONS: closed unanswered
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that resets, stalls or goes away is no error of the server's: nothing printed."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
 
     @property
     def url(self) -> str:
@@ -153,11 +270,66 @@ class SparqlServer(ThreadingHTTPServer):
             self._serving = False
 
 
+class _ByteBudget:
+    """A count of bytes that threads take from and give back; taking never waits."""
+
+    def __init__(self, total: int) -> None:
+        self._free = total
+        self._lock = threading.Lock()
+
+    def take(self, size: int) -> bool:
+        with self._lock:
+            if size > self._free:
+                return False
+            self._free -= size
+            return True
+
+    def give(self, size: int) -> None:
+        with self._lock:
+            self._free += size
+
+
+def _host_names(host: str, allowed: tuple[str, ...]) -> frozenset[str | None]:
+    """The names a request's Host header may give (lower case, no port); a None among them
+    means any IP literal too. Bound to loopback: the loopback names only. Bound to another
+    address: that address, the machine's names and any IP literal (DNS rebinding needs a
+    name, never a literal). ``allowed`` names are added either way."""
+    names = {name.lower().strip("[]") for name in allowed} | {host.lower().strip("[]")}
+    if _is_loopback(host):
+        return frozenset(names | _LOOPBACK_NAMES | {"127.0.0.1", "::1"})
+    names |= {socket.gethostname().lower(), socket.getfqdn().lower()} | _LOOPBACK_NAMES
+    return frozenset(names - {"", "0.0.0.0", "::"}) | {None}
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _split_host(value: str) -> tuple[str, str]:
+    """``host[:port]`` or ``[v6]:port`` -> (host in lower case without brackets, port or "")."""
+    value = value.strip().lower()
+    if value.startswith("["):
+        host, _, rest = value[1:].partition("]")
+        return host, rest.lstrip(":")
+    host, _, port = value.partition(":") if value.count(":") == 1 else (value, "", "")
+    return host, port
+
+
 class _Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
+    timeout = SOCKET_TIMEOUT  # every read and write on the connection
 
     def do_GET(self) -> None:
+        refusal = self._refusal(post=False)
+        if refusal is not None:
+            self._send(refusal)
+            return
         url = urlsplit(self.path)
         if url.path == "/":
             self._send(Answer(200, "text/html; charset=utf-8", self.server.home_page))
@@ -167,16 +339,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(_text(404, "not found: the SPARQL endpoint is /sparql"))
 
     def do_POST(self) -> None:
+        refusal = self._refusal(post=True)
+        if refusal is not None:
+            self.close_connection = True  # the body stays unread
+            self._send(refusal)
+            return
         url = urlsplit(self.path)
-        if url.path != "/sparql":
-            self._send(_text(404, "not found: the SPARQL endpoint is /sparql"))
-            return
-        length = self.headers.get("Content-Length") or "0"
-        if not length.isdigit():
-            self._send(_text(400, "a POST needs a Content-Length"))
-            return
-        body = self.rfile.read(int(length)).decode("utf-8", errors="replace")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        body = self.rfile.read(int(self.headers["Content-Length"])).decode("utf-8", errors="replace")
         params = parse_qs(url.query)
         if content_type == "application/sparql-update":
             self._send(_text(403, "updates are refused: this endpoint is read-only"))
@@ -186,6 +356,53 @@ class _Handler(BaseHTTPRequestHandler):
             params.update(parse_qs(body))
             self._answer(params, None)
 
+    def _refusal(self, *, post: bool) -> Answer | None:
+        """Why this request is refused before anything is read or run, or None.
+
+        A Host header that does not name this server (a DNS-rebinding page) gets 421; a
+        browser request from another site gets 403 (a cross-site GET opened as a page is
+        let through: the answer goes to the user, not to the site); a POST needs a
+        Content-Length within MAX_REQUEST_BYTES and a SPARQL content type.
+        """
+        host = self.headers.get("Host")
+        if host is not None and not self._names_this_server(host):
+            return _text(421, f"refused: the Host header {host!r} does not name this server (see docs/security.md)")
+        site = (self.headers.get("Sec-Fetch-Site") or "").lower()
+        navigating = (self.headers.get("Sec-Fetch-Mode") or "").lower() == "navigate" and not post
+        if site not in ("", "same-origin", "none") and not navigating:
+            return _text(403, "refused: a request from another web site")
+        origin = self.headers.get("Origin")
+        if post and origin is not None and (host is None or urlsplit(origin).netloc.lower() != host.strip().lower()):
+            return _text(403, "refused: a POST from another web site (its Origin is not this server)")
+        if not post:
+            return None
+        if urlsplit(self.path).path != "/sparql":
+            return _text(404, "not found: the SPARQL endpoint is /sparql")
+        content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if content_type not in ("application/sparql-query", "application/sparql-update", "application/x-www-form-urlencoded"):
+            return _text(415, "a POST must be application/sparql-query or application/x-www-form-urlencoded")
+        length = self.headers.get("Content-Length") or ""
+        if not length.isdigit():
+            return _text(411, "a POST needs a Content-Length")
+        if int(length) > MAX_REQUEST_BYTES:
+            return _text(413, f"request body too large ({int(length)} bytes; the limit is {MAX_REQUEST_BYTES})")
+        return None
+
+    def _names_this_server(self, header: str) -> bool:
+        host, port = _split_host(header)
+        if port and port != str(self.server.server_address[1]):
+            return False
+        names = self.server.host_names
+        if host in names:
+            return True
+        if None not in names:
+            return False
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return True
+
     def _answer(self, params: dict[str, list[str]], direct_query: str | None) -> None:
         if "update" in params:
             self._send(_text(403, "updates are refused: this endpoint is read-only"))
@@ -194,17 +411,38 @@ class _Handler(BaseHTTPRequestHandler):
         if not query.strip():
             self._send(_text(400, "missing query: pass ?query=... or POST one"))
             return
+        try:
+            check_query(query, allow_service=self.server.options.allow_service)
+        except QueryError as error:
+            self._send(_text(400, f"query refused: {error}"))
+            return
         wanted = FORMAT_NAMES.get((params.get("format") or [""])[0]) or self.headers.get("Accept") or "*/*"
         self._send(self.server.pool.run(query, accepted_types(wanted)))
 
     def _send(self, answer: Answer) -> None:
-        self.send_response(answer.status)
-        self.send_header("Content-Type", answer.content_type)
-        self.send_header("Content-Length", str(len(answer.body)))
-        for name, value in answer.headers:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(answer.body)
+        """Send ``answer`` in chunks; a client that does not take it within SEND_DEADLINE
+        (or stalls SOCKET_TIMEOUT on one chunk) is dropped. The body counts against the
+        server's ANSWER_BUDGET_BYTES while it is being sent."""
+        size = len(answer.body)
+        if not self.server.answer_budget.take(size):
+            answer, size = _text(503, "busy: too many large answers are being sent; try again"), 0
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            deadline = time.monotonic() + SEND_DEADLINE
+            body = memoryview(answer.body)
+            for start in range(0, len(body), _CHUNK):
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the client took too long to read the answer")
+                self.wfile.write(body[start:start + _CHUNK])
+        except OSError:
+            self.close_connection = True  # a slow or gone reader: drop it
+        finally:
+            self.server.answer_budget.give(size)
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
         """Silent: the library never prints; the CLI says where it is serving."""
@@ -236,7 +474,8 @@ class QueryPool:
     """Worker processes that each hold the graph and answer one query at a time.
 
     A query that runs past ``timeout`` has its worker killed and replaced, so a
-    runaway query costs one worker for a moment, never the server.
+    runaway query costs one worker for a moment, never the server. After a worker was
+    lost (a timeout or a crash), queries run isolated for ISOLATION_SECONDS.
     """
 
     def __init__(self, options: ServeOptions):
@@ -246,6 +485,7 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._isolated_until = 0.0
         try:
             for _ in range(options.workers):
                 self._spawn()
@@ -266,23 +506,31 @@ class QueryPool:
         return worker
 
     def run(self, query: str, accepted: list[str]) -> Answer:
-        """Run one query in an idle worker; 503 when none is free or it runs past the time limit."""
+        """Run one query in an idle worker; 503 when none is free or it runs past the time limit,
+        500 when the worker died on it (it is replaced)."""
         try:
             worker = self._idle.get(timeout=self.options.timeout)
         except queue.Empty:
             return _text(503, f"busy: no query worker was free within {self.options.timeout:g} s; try again")
-        answer = worker.run(query, accepted, self.options.timeout)
-        if answer is None:
-            self._replace(worker)
-            return _text(503, f"query cancelled: it ran past the time limit of {self.options.timeout:g} s")
-        self._idle.put(worker)
-        return answer
+        isolated = time.monotonic() < self._isolated_until
+        answer = worker.run(query, accepted, isolated, self.options.timeout + _WORKER_GRACE)
+        if isinstance(answer, Answer):
+            self._idle.put(worker)
+            return answer
+        self._isolated_until = time.monotonic() + ISOLATION_SECONDS
+        how = self._replace(worker)
+        if answer == "crashed":
+            return _text(500, f"query crashed the query engine ({how}; or it needed more than the "
+                              f"{self.options.memory_mb} MB a query may use); its worker was replaced")
+        return _text(503, f"query cancelled: it ran past the time limit of {self.options.timeout:g} s")
 
-    def _replace(self, worker: _Worker) -> None:
-        worker.kill()
+    def _replace(self, worker: _Worker) -> str:
+        """End ``worker``, start another in the background; how the worker ended (e.g. ``signal SIGSEGV``)."""
+        how = worker.kill()
         with self._lock:
             self._all.discard(worker)
         threading.Thread(target=self._add_fresh_worker, daemon=True).start()
+        return how
 
     def _add_fresh_worker(self) -> None:
         fresh = self._spawn()
@@ -326,31 +574,81 @@ class _Worker:
         except EOFError:
             raise InputError("a query worker process died while loading the graph") from None
 
-    def run(self, query: str, accepted: list[str], timeout: float) -> Answer | None:
-        """The worker's answer, or None when it did not answer within ``timeout`` seconds (or died)."""
+    def run(self, query: str, accepted: list[str], isolated: bool, timeout: float) -> Answer | str:
+        """The worker's answer (``isolated``: from a child it forks); ``"timeout"`` when none came
+        within ``timeout`` seconds, ``"crashed"`` when the worker died."""
         try:
-            self.connection.send((query, accepted))
+            self.connection.send((query, accepted, isolated))
             if not self.connection.poll(timeout):
-                return None
+                return "timeout"
             return self.connection.recv()
         except (EOFError, OSError):
-            return None
+            return "crashed"
 
-    def kill(self) -> None:
+    def kill(self) -> str:
+        """End the process; how it ended, e.g. ``signal SIGSEGV`` (``signal SIGKILL`` when killed here)."""
+        self.process.join(0.2)
         self.process.kill()
         self.process.join()
         self.connection.close()
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            return f"signal {signal.Signals(-code).name}"
+        return f"exit {code}"
 
 
 def _worker_main(connection, options: ServeOptions) -> None:
+    _answers_in_their_own_mappings()
     store = serving_store(options.graph)
+    limit_memory(options.memory_mb)
+    runner = query_runner(store, options)
     connection.send("ready")
     while True:
         try:
-            query, accepted = connection.recv()
+            query, accepted, isolated = connection.recv()
         except EOFError:
+            runner.close()
             return
-        connection.send(answer_query(store, query, accepted, options.row_limit))
+        if isolated:
+            connection.send(isolated_answer(runner, query, accepted, options))
+            runner.prepare()  # forked after answering, so the next query does not wait for it
+        else:
+            connection.send(_capped(answer_query(store, query, accepted, options.row_limit)))
+
+
+def query_runner(store: Store, options: ServeOptions) -> ForkedRunner:
+    """Runs ``(query, accepted)`` requests on ``store``, each in a child forked ahead of it."""
+    return ForkedRunner(
+        lambda request: _capped(answer_query(store, *request, options.row_limit)),
+        timeout=options.timeout,
+        memory_mb=options.memory_mb,
+    )
+
+
+def isolated_answer(runner: ForkedRunner, query: str, accepted: list[str], options: ServeOptions) -> Answer:
+    """The answer to ``query`` from a child of ``runner`` (``kg.isolation``).
+
+    The child has ``options.memory_mb`` of address space on top of the graph's and
+    ``options.timeout`` seconds; an answer over MAX_ANSWER_BYTES is refused. A query that
+    runs out of time or memory gives 503, one that kills the child any other way (a
+    panic, a stack overflow) 500: the worker lives on.
+    """
+    outcome = runner.run((query, accepted))
+    if outcome.timed_out:
+        return _text(503, f"query cancelled: it ran past the time limit of {options.timeout:g} s")
+    if outcome.finished and outcome.raised is None:
+        return outcome.value
+    if outcome.out_of_memory:
+        return _text(503, f"query cancelled: it needed more than the {options.memory_mb} MB a query may use")
+    detail = outcome.message or (type(outcome.raised).__name__ if outcome.raised else "")
+    return _text(500, f"query crashed the query engine ({outcome.how}){': ' + detail if detail else ''}")
+
+
+def _capped(answer: Answer) -> Answer:
+    if len(answer.body) <= MAX_ANSWER_BYTES:
+        return answer
+    return _text(503, f"answer too large ({len(answer.body) // (1024 * 1024)} MB; the limit is "
+                      f"{MAX_ANSWER_BYTES // (1024 * 1024)} MB): ask for fewer or shorter values")
 
 
 def serving_store(graph: Path | None) -> Store:
@@ -382,6 +680,8 @@ def answer_query(store: Store, query: str, accepted: list[str], row_limit: int) 
         return _text(400, f"query syntax error: {error}")
     except OSError as error:
         return _text(500, f"query failed: {error}")
+    except MemoryError as error:  # pyoxigraph's writers refuse to grow past 16 MB, or the memory cap
+        return _text(503, f"query cancelled: its answer is too large or it needed too much memory ({error})")
 
 
 def _is_update(text: str) -> bool:

@@ -42,6 +42,7 @@ import ctypes
 import io
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -55,6 +56,7 @@ import pyoxigraph as ox
 from .errors import GraphNotFound, InputError
 from .export import UnionSummary, write_atomically
 from .prefixes import PREFIXES
+from .xml_entities import check_entities
 
 STORE_LINK = "store"
 _STATE = ".kg"
@@ -68,6 +70,7 @@ _BULK_PART_BYTES = 256 * 1024 * 1024
 _DEFAULT = ox.DefaultGraph()
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _TURTLE = "graph.ttl"
+_GENERATION_NAME = re.compile(r"^[0-9a-f]+-[0-9]+$")
 
 
 def open_store(out_dir: Path | None = None, graph_path: Path | None = None) -> ox.Store:
@@ -97,6 +100,7 @@ def load_graph_file(path: Path) -> ox.Store:
     rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
     if rdf_format is None:
         raise InputError(f"{path}: unknown RDF format; use .ttl, .trig, .nt, .nq, .rdf, .jsonld or .n3")
+    check_entities(path)
     store = ox.Store()
     try:
         store.bulk_load(path=str(path), format=rdf_format)
@@ -402,7 +406,8 @@ def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Pa
     Raises InputError when ``<out>/store`` exists and is not the link a build made.
     """
     link = out_dir / STORE_LINK
-    if link.exists() and not link.is_symlink():
+    generations = (_state(out_dir) / _GENERATIONS).resolve()
+    if (link.exists() or link.is_symlink()) and not (link.is_symlink() and link.resolve().parent.parent == generations):
         raise InputError(f"{link} is not a store made by kg build; move it away and build again")
     replaced = link.resolve().parent if link.is_symlink() and link.exists() else None
     temporary = _state(out_dir) / f"{STORE_LINK}.link"
@@ -418,7 +423,8 @@ def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Pa
     os.replace(temporary, link)
     keep = {generation.folder.resolve(), replaced.resolve() if replaced else None}
     for folder in (_state(out_dir) / _GENERATIONS).iterdir():
-        if folder.resolve() not in keep:
+        # Only folders named as start_generation names them: nothing else there is a build's.
+        if folder.resolve() not in keep and _GENERATION_NAME.match(folder.name):
             shutil.rmtree(folder, ignore_errors=True)
     return published
 

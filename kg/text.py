@@ -82,20 +82,25 @@ def clean_view(text: str) -> str:
 
 
 @cache
-def _boilerplate_patterns() -> tuple[re.Pattern, ...]:
-    """The furniture patterns as two alternations: those that open with "^", then the others.
+def _line_patterns(file_name: str) -> tuple[re.Pattern, ...]:
+    """The line patterns of a data file as two alternations: those that open with "^", then the others.
 
     A line matches one of the two exactly when it matches one pattern. Kept apart, the first
     is tried only at the start of the line (re does not slide a search anchored at "^"),
     where one alternation of all would be tried at every character.
     """
-    patterns = load_lines("boilerplate.txt")
+    patterns = load_lines(file_name)
     groups = ([p for p in patterns if p.startswith("^")], [p for p in patterns if not p.startswith("^")])
     return tuple(re.compile("|".join(f"(?:{p})" for p in group), re.IGNORECASE) for group in groups if group)
 
 
+def is_colophon(line: str) -> bool:
+    """A line of a publisher's colophon (``kg/data/colophon.txt``): furniture that names no organisation of the document."""
+    return any(pattern.search(line) for pattern in _line_patterns("colophon.txt"))
+
+
 def is_boilerplate(line: str) -> bool:
-    return any(pattern.search(line) for pattern in _boilerplate_patterns())
+    return any(pattern.search(line) for pattern in _line_patterns("boilerplate.txt")) or is_colophon(line)
 
 
 @lru_cache(maxsize=4)

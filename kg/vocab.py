@@ -58,6 +58,7 @@ class _Terms:
 DCTERMS = _Terms(rdflib_namespace.DCTERMS)
 FOAF = _Terms(rdflib_namespace.FOAF)
 ORG = _Terms(rdflib_namespace.ORG)
+OWL = _Terms(rdflib_namespace.OWL)
 RDF = _Terms(rdflib_namespace.RDF)
 RDFS = _Terms(rdflib_namespace.RDFS)
 SKOS = _Terms(rdflib_namespace.SKOS)
@@ -74,6 +75,8 @@ GRADE_SCHEME = URIRef(PREFIXES["grade"])
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 # The named graph that holds the theme and grade schemes in TriG output.
 SCHEMES_GRAPH = GRAPH["schemes"]
+# The graph ``kg push`` sends the ontology to; no document's graph may take its IRI.
+ONTOLOGY_GRAPH = GRAPH["ontology"]
 
 # The kinds of data IRI (``id/<kind>/<slug>``).
 KINDS = frozenset(
@@ -81,6 +84,8 @@ KINDS = frozenset(
         "organisation", "person", "membership", "role", "area", "child",
         "inspection", "practice-review", "peer-review", "commission", "assessment",
         "judgement", "finding", "recommendation", "response", "evidence", "document",
+        # official statistics (kg.stats), W3C Data Cube
+        "dataset", "structure", "component", "observation", "measure", "dimension",
     }
 )
 

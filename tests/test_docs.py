@@ -16,8 +16,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 COMMANDS = sorted(get_command(app).commands)
 
 
-def test_there_are_seven_commands():
-    assert COMMANDS == ["build", "export", "push", "query", "serve", "validate", "viz"]
+def test_there_are_eight_commands():
+    assert COMMANDS == ["build", "export", "push", "query", "serve", "stats", "validate", "viz"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

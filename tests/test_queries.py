@@ -42,7 +42,7 @@ LIBRARY = {
     "failings-by-partner-and-theme", "partner-theme-matrix", "judgements-over-time",
     "areas-not-improving", "recommendations-and-responses", "recommendations-without-response",
     "roles", "partnership-members", "theme-cooccurrence", "evidence", "assessments-by-assessor",
-    "organisation-profile",
+    "organisation-profile", "grades-beside-statistics",
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # A value for each required parameter, for tests that run every library query.
@@ -69,7 +69,7 @@ def fixture_union_ttl(tmp_path_factory) -> Path:
 # --- the library ---------------------------------------------------------------------
 
 
-def test_library_has_the_twelve_questions_each_with_a_header():
+def test_library_has_the_thirteen_questions_each_with_a_header():
     queries = library()
     assert {query.name for query in queries} == LIBRARY
     for query in queries:
@@ -101,7 +101,7 @@ def test_every_contract_term_a_query_uses_is_in_the_ontology():
 
 def test_every_case_has_its_expected_file_and_every_query_a_case():
     expected_files = {path.stem for path in (FIXTURES / "expected").glob("*.tsv")}
-    assert len(CASES) == 29
+    assert len(CASES) == 32
     assert all(set(load_query(case["query"]).required) <= set(case["params"]) for case in CASES)
     assert {case["case"] for case in CASES} == expected_files
     assert {case["query"] for case in CASES} == LIBRARY

@@ -30,7 +30,7 @@ def test_list_shows_every_library_query_with_its_question():
     assert "Who holds which role in which partnership or agency?" in result.stdout
     assert "parameters: person, role, organisation" in result.stdout
     assert "parameters: node (required)" in result.stdout
-    assert len([line for line in result.stdout.splitlines() if not line.startswith(" ")]) == 12
+    assert len([line for line in result.stdout.splitlines() if not line.startswith(" ")]) == 13
 
 
 def test_named_query_as_csv():

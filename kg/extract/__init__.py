@@ -13,8 +13,8 @@ import re
 from .. import lexicon
 from ..claims import Extraction, Organisation, Span
 from ..ingest import SourceDocument
-from ..resolve import main_area, resolve_organisations
-from ..text import Segment, clean_view, lines, segment
+from ..resolve import areas_about, main_area, resolve_organisations
+from ..text import Segment, clean_view, is_colophon, lines, segment
 from .assessments import assessment_name_spans, find_assessments, find_subject_child, link_assessments
 from .dates import find_dates
 from .findings import find_findings
@@ -32,12 +32,14 @@ def extract(document: SourceDocument) -> Extraction:
     clean = clean_view(document.text)
     sentences = segment(clean)
     result = Extraction(title=document.title or _title(clean), date=document.date or _date(clean))
-    mentions = find_organisation_mentions(clean, assessment_name_spans(clean))
-    result.main_area, result.areas = main_area(clean, mentions)
+    colophon = [Span(line.start, line.end) for line in lines(clean) if line.boilerplate and is_colophon(line.text)]
+    mentions = find_organisation_mentions(clean, assessment_name_spans(clean) + colophon)
+    result.main_area = main_area(clean)
     result.organisations, resolved = resolve_organisations(clean, mentions, result.main_area)
     result.assessments = find_assessments(clean, sentences, result.main_area, result.date)
     child, _ = find_subject_child(clean)
     link_assessments(result.assessments, result.organisations, child)
+    result.areas = areas_about(result.main_area, result.organisations, result.assessments)
     assessed = {key for assessment in result.assessments for key in assessment.assesses}
     result.publisher = _publisher(clean, sentences, resolved, result.organisations, assessed)
     result.partners = sorted(set(_partners(result.organisations)) | set(_stated_partners(clean, sentences, result.organisations, resolved)))

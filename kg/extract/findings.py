@@ -41,6 +41,8 @@ def _rules() -> dict:
         "section": re.compile(data["finding_sections"], re.IGNORECASE),
         "section_negation": re.compile(data["section_negation"], re.IGNORECASE),
         "service": lexicon.CueIndex([(word, "service") for word in data["service_words"]]),
+        "negative_grade": re.compile(data["negative_grades"], re.IGNORECASE),
+        "earlier_grade": re.compile(data["earlier_grade"], re.IGNORECASE),
     }
 
 
@@ -93,7 +95,7 @@ def _kind(text: str, section: str | None) -> str | None:
     """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
     kinds = rules["cues"].tags(text)
-    if "Failing" in kinds or ("Strength" in kinds and rules["negated"].search(text)):
+    if "Failing" in kinds or ("Strength" in kinds and (rules["negated"].search(text) or _grade_below_good(text))):
         return "Failing"
     if section is not None:
         improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
@@ -101,6 +103,12 @@ def _kind(text: str, section: str | None) -> str | None:
     if "Strength" in kinds and rules["service"].tags(text):
         return "Strength"
     return None
+
+
+def _grade_below_good(text: str) -> bool:
+    """ "Services require improvement to be good", not an earlier inspection's grade."""
+    rules = _rules()
+    return bool(rules["negative_grade"].search(text)) and not rules["earlier_grade"].search(text)
 
 
 def _sections(clean: str, sentences: list[Segment]) -> dict[int, str]:

@@ -39,6 +39,9 @@ class OrganisationMention:
     national: str | None = None  # label of a national body, when it is one
     acronym: str | None = None  # an acronym defined right after it: "Name (ACR)"
     cls: str | None = None  # a class the text gives it ("X, the ... charity"), when its name has no head
+    generic: bool = False  # a local service named without its area ("CAMHS"): it takes the document's area
+    refers_to_named: bool = False  # "the safeguarding partnership": the one of its class the text names, if any
+    alt_labels: tuple[str, ...] = ()  # other names it is known by ("CAMHS", "Croydon CCG")
 
 
 def find_organisation_mentions(clean: str, excluded: list[Span]) -> list[OrganisationMention]:
@@ -104,8 +107,64 @@ def _apposition_mentions(clean: str) -> list[OrganisationMention]:
     return found
 
 
+@cache
+def _council_prefix_regex() -> re.Pattern:
+    """ "London Borough of Bexley", "Metropolitan Borough of Rotherham" (and a trailing "Council")."""
+    prefixes = lexicon.alternation(lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False)
+    return re.compile(rf"(?:{prefixes})\s+(?:the\s+)?(?:{lexicon.area_regex().pattern})(?:\s+Council\b)?")
+
+
+def _council_prefix_mentions(clean: str) -> list[OrganisationMention]:
+    return [OrganisationMention(Span(m.start(), m.end()), m.group(), cls="LocalAuthority")
+            for m in _council_prefix_regex().finditer(clean)]
+
+
+_LONGER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w'-]*|\band|&),? $")
+
+
+@cache
+def _area_acronym_regex() -> tuple[re.Pattern, dict[str, dict]]:
+    """ "Croydon CCG": an area and a health body's acronym."""
+    rules = {rule["acronym"]: rule for rule in lexicon.organisation_rules()["area_acronyms"]}
+    acronyms = "|".join(sorted(map(re.escape, rules), key=len, reverse=True))
+    return re.compile(rf"(?P<area>{lexicon.area_regex().pattern})\s+(?P<acronym>{acronyms})\b"), rules
+
+
+def _area_acronym_mentions(clean: str) -> list[OrganisationMention]:
+    pattern, rules = _area_acronym_regex()
+    found = []
+    for match in pattern.finditer(clean):
+        if _LONGER_NAME_BEFORE.search(clean, max(0, match.start() - 40), match.start()):
+            continue  # "NHS Nottingham and Nottinghamshire ICB": the end of a longer name
+        rule = rules[match.group("acronym")]
+        name = f"{lexicon.canonical_area(match.group('area'))} {rule['head']}"
+        found.append(OrganisationMention(Span(match.start(), match.end()), name, cls=rule["class"],
+                                         alt_labels=(re.sub(r"\s+", " ", match.group()),)))
+    return found
+
+
+@cache
+def _service_regexes() -> tuple[tuple[re.Pattern, dict], ...]:
+    found = []
+    for service in lexicon.organisation_rules()["services"]:
+        names = [service["pattern"]] + [re.escape(acronym) for acronym in service["acronyms"]]
+        acronyms = "".join(f"|{name}" for name in names[1:])
+        found.append((re.compile(rf"(?<![\w'])(?:(?i:{service['pattern']}){acronyms})(?![\w'])"), service))
+    return tuple(found)
+
+
+def _service_mentions(clean: str) -> list[OrganisationMention]:
+    """Local services named without their area, in any case ("child and adolescent mental health services")."""
+    return [
+        OrganisationMention(Span(m.start(), m.end()), service["label"], cls=service["class"], generic=True,
+                            refers_to_named=service.get("refers_to_named", False),
+                            alt_labels=(service["label"], *service["acronyms"]))
+        for pattern, service in _service_regexes() for m in pattern.finditer(clean)
+    ]
+
+
 def _local_mentions(clean: str) -> list[OrganisationMention]:
-    found = _department_mentions(clean) + [
+    found = _department_mentions(clean) + _council_prefix_mentions(clean) + _area_acronym_mentions(clean) + _service_mentions(clean) + [
         OrganisationMention(Span(m.start(), m.end()), m.group(), None, _acronym_after(clean, m.end()))
         for m in _NHS_LISTED.finditer(clean) if "," in m.group()
     ]

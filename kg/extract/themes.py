@@ -1,10 +1,12 @@
 """Themes: the ontology's theme concepts whose cue words (``skos:altLabel``) the text uses.
 
 A finding or recommendation carries every theme it has a cue for. A document's
-``dcterms:subject`` is a theme it discusses substantively: cue evidence worth at
-least ``MIN_WEIGHT``, where a phrase of several words ("early help", "safe sleeping")
-weighs 2 and a single word ("baby", "autistic") weighs 1; or a cue in its title or in
-one of its findings or recommendations.
+``dcterms:subject`` is a theme it discusses substantively: cue evidence worth at least
+``MIN_WEIGHT`` and at least ``MIN_SHARE`` of all the document's cue evidence, where a phrase
+of several words ("early help", "safe sleeping") weighs 2 and a single word ("baby",
+"autistic") weighs 1; or a cue in its title; or a theme of one of its findings or
+recommendations that holds ``MIN_SHARE`` of the evidence. The share keeps a long report,
+which names every theme in passing, to the themes it dwells on (docs/quality.md, "Themes").
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from .. import lexicon
 from ..text import Segment
 
 MIN_WEIGHT = 2
+MIN_SHARE = 0.03
 
 
 def themes_in(text: str) -> list[str]:
@@ -30,8 +33,8 @@ def document_themes(clean: str, sentences: list[Segment], title: str | None, cla
             continue
         for _, _, theme_id, words in lexicon.theme_cues().find(clean, sentence.start, sentence.end):
             counts[theme_id] += 2 if words > 1 else 1
-    strong = {theme for theme, count in counts.items() if count >= MIN_WEIGHT}
+    share = MIN_SHARE * sum(counts.values())
+    strong = {theme for theme, count in counts.items() if count >= max(MIN_WEIGHT, share)}
     strong.update(themes_in(title or ""))
-    for themes in claimed:
-        strong.update(themes)
+    strong.update(theme for themes in claimed for theme in themes if counts[theme] >= share)
     return sorted(strong)

@@ -18,7 +18,8 @@ class Unreadable(ValueError):
 
 @dataclass(frozen=True)
 class Extracted:
-    """What a reader found: the text, its media type and what the file states about itself."""
+    """What a reader found: the text, its media type and what the file states about itself,
+    and ``warnings`` about how it was read (e.g. a declared charset that was not used)."""
 
     text: str
     media_type: str
@@ -26,3 +27,4 @@ class Extracted:
     title: str | None = None
     date: str | None = None
     page_starts: tuple[int, ...] = field(default_factory=tuple)
+    warnings: tuple[str, ...] = ()

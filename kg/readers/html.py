@@ -28,6 +28,10 @@ _CHARSET = re.compile(
 )
 # Browsers read these labels as Windows-1252 (WHATWG Encoding), and so do we.
 _AS_CP1252 = frozenset({"ascii", "iso8859-1", "cp1252"})
+# Python codecs that decode str to str or bytes to bytes text, not a web page's charset:
+# a page declaring one (UTF-7 can smuggle markup past filters) is read as if it declared none.
+_NOT_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "mbcs", "oem",
+                           "undefined", "palmos"})
 _SPACES = re.compile(r"\s+")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _PUNCTUATION = re.compile(r"[^\w\s]")
@@ -41,6 +45,18 @@ _CELLS = frozenset({"td", "th"})
 # Boilerplate removed by class, id or role must be small next to the page's content: a
 # wrapper such as ``class="layout has-sidebar"`` around everything is not furniture.
 _MAX_BOILERPLATE_SHARE = 0.5
+# Elements nested deeper than this are flattened before parsing: the HTML parser's scope
+# checks and the text of every nested node make the work grow with the square of the
+# depth (27,000 nested <div> in 300 KB took 70 s). Real pages nest a few dozen deep.
+MAX_NESTING = 200
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
+# Elements that never hold others, or whose end tag the parser implies (a <p> or <li> left
+# open is closed by the next one), so they add no depth when counted from the tags.
+_NO_DEPTH = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "thead", "tbody", "tfoot",
+     "colgroup", "caption", "html", "head", "body"}
+)
 
 
 @cache
@@ -50,33 +66,81 @@ def _rules() -> dict:
 
 def read_html(raw: bytes) -> Extracted:
     """Extract an HTML page's main content. Raises Unreadable for binary content."""
-    tree = LexborHTMLParser(_decode_html(raw))
+    text, warnings = _decode_html(raw)
+    text, flattened = flatten_deep_nesting(text)
+    if flattened:
+        warnings += (f"{flattened} elements nested over {MAX_NESTING} deep were flattened (their text is kept)",)
+    tree = LexborHTMLParser(text)
     title = _title(tree)
     date = _date(tree)
     root = _main_root(tree)
     if root is None:
         raise Unreadable("HTML without a body, no text to map")
     _drop_boilerplate(root, inside_article=root.tag != "body")
-    return Extracted(text=_TextBuilder().render(root), media_type="text/html", title=title, date=date)
+    return Extracted(text=_TextBuilder().render(root), media_type="text/html", title=title, date=date, warnings=warnings)
 
 
-def _decode_html(raw: bytes) -> str:
+def _decode_html(raw: bytes) -> tuple[str, tuple[str, ...]]:
+    """The page's text in the charset it declares, else as a text file is decoded; and a
+    warning when a declared charset is unknown, not a text encoding (rot13, zlib, base64,
+    hex) or does not decode the bytes."""
     declared = _CHARSET.search(raw[:4096])
-    if declared and not raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if not declared or raw.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_text(raw)[0], ()
+    label = declared[1].decode("ascii")
+    name = _charset(label)
+    if name is not None:
         try:
-            name = codecs.lookup(declared[1].decode("ascii")).name
-        except LookupError:
-            name = None
-        if name is not None:
-            name = "cp1252" if name in _AS_CP1252 else name
-            try:
-                text = raw.decode(name)
-            except UnicodeDecodeError:
-                pass  # the declaration is wrong; detect as for a text file
-            else:
-                reject_binary(text)
-                return text
-    return decode_text(raw)[0]
+            text = raw.decode(name)
+        except (UnicodeError, LookupError):
+            pass  # the declaration is wrong; detect as for a text file
+        else:
+            reject_binary(text)
+            return text, ()
+    text, encoding = decode_text(raw)
+    return text, (f"declared charset {label!r} is unknown, not a text encoding or wrong; read as {encoding}",)
+
+
+def _charset(label: str) -> str | None:
+    """The Python codec for a declared charset label, or None when it is not a text charset."""
+    try:
+        info = codecs.lookup(label)
+    except LookupError:
+        return None
+    if not getattr(info, "_is_text_encoding", True) or info.name.replace("_", "-") in _NOT_CHARSETS:
+        return None
+    return "cp1252" if info.name in _AS_CP1252 else info.name
+
+
+def flatten_deep_nesting(text: str) -> tuple[str, int]:
+    """``text`` with the start tags that would nest deeper than MAX_NESTING replaced by a
+    space, and how many were; unchanged (0) for a page within the limit.
+
+    Depth is counted from the tags alone, in one pass, so the cost is linear: elements
+    that hold nothing or whose end tag is implied (``_NO_DEPTH``) add none, and an end
+    tag closes the innermost element counted.
+    """
+    depth = 0
+    dropped: list[tuple[int, int]] = []
+    for tag in _TAG.finditer(text):
+        name = tag[2].lower()
+        if name in _NO_DEPTH or tag[3]:
+            continue
+        if tag[1]:
+            depth = max(0, depth - 1)
+        elif depth >= MAX_NESTING:
+            dropped.append(tag.span())
+        else:
+            depth += 1
+    if not dropped:
+        return text, 0
+    pieces, start = [], 0
+    for begin, end in dropped:
+        pieces.append(text[start:begin])
+        pieces.append(" ")
+        start = end
+    pieces.append(text[start:])
+    return "".join(pieces), len(dropped)
 
 
 def _title(tree: LexborHTMLParser) -> str | None:

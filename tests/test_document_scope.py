@@ -1,0 +1,58 @@
+"""What a whole document is about: its areas and its themes, on texts of our own writing.
+
+A long report names many places and touches every theme in passing; a document's areas are
+those it is about and those its organisations serve, and its themes are those it dwells on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kg.extract import extract
+from kg.ingest import SourceDocument
+
+
+def _extract(text: str):
+    return extract(SourceDocument("t", Path("t.txt"), text, "0"))
+
+
+_LETTER = """Inspection of Barnsley local authority children's services
+
+Barnsley Metropolitan Borough Council was inspected in May 2024.
+Social workers in Barnsley know their children well. Children in Barnsley are seen often.
+Some children placed in Sheffield and Rotherham wait too long for a health assessment.
+
+Ofsted
+Piccadilly Gate
+Store Street
+Manchester M1 2WD
+"""
+
+
+def test_a_place_named_in_passing_or_in_an_address_is_not_an_area_of_the_document():
+    result = _extract(_LETTER)
+    assert result.main_area == "Barnsley"
+    assert result.areas == ["Barnsley"]
+
+
+def test_an_area_whose_organisation_the_document_names_is_one_of_its_areas():
+    text = _LETTER + "\nThe council works closely with South Yorkshire Police and Doncaster Council.\n"
+    assert set(_extract(text).areas) >= {"Barnsley", "Doncaster"}
+
+
+_DWELT_ON = (
+    "Neglect is not recognised early enough. Chronic neglect drifts for years. "
+    "Practitioners do not use the neglect toolkit. Neglect of older children is missed. "
+)
+_IN_PASSING = "One child was referred to CAMHS. "
+
+
+def test_a_long_report_keeps_the_themes_it_dwells_on_not_those_named_once():
+    result = _extract("Report on services in Barnsley\n\n" + _DWELT_ON * 30 + _IN_PASSING * 2)
+    assert "neglect" in result.themes
+    assert "child-mental-health" not in result.themes
+
+
+def test_a_short_text_keeps_a_theme_named_twice():
+    result = _extract("Statement on services in Barnsley\n\n" + _DWELT_ON + _IN_PASSING * 2)
+    assert {"neglect", "child-mental-health"} <= set(result.themes)
