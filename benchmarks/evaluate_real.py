@@ -54,7 +54,7 @@ from benchmarks.evaluate import (
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_REAL = ROOT.parent / "shared" / "real"
-SETS = {"reports": SHARED_REAL, "short": SHARED_REAL / "short"}
+SETS = {"reports": Path("."), "short": Path("short")}  # each set's folder under the corpus root
 SPLIT = Path(__file__).resolve().parent / "real_split.json"
 CATEGORIES = ("organisations", "people", "roles", "assessments", "judgements", "recommendations",
               "responses", "themes", "areas")
@@ -399,10 +399,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="the development part, the part kept unread (benchmarks/real_split.json), or both")
     parser.add_argument("--graph", type=Path, help="a graph.trig built from the documents (default: build them now)")
     parser.add_argument("--jobs", type=int, default=None, help="worker processes for the build")
+    parser.add_argument("--real", type=Path, default=SHARED_REAL, help="the corpus root (default: ../shared/real)")
     parser.add_argument("--details", action="store_true", help="list every missed and extra item")
     parser.add_argument("--per-document", action="store_true", help="recall per document and category")
     args = parser.parse_args(argv)
-    corpus = SETS[args.set]
+    corpus = args.real / SETS[args.set]
     try:
         documents = gold_documents(corpus, args.part, load_split()[args.set])
         with tempfile.TemporaryDirectory() as scratch:

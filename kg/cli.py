@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import time
 from pathlib import Path
 from typing import Callable, List, Optional
 
@@ -67,8 +68,8 @@ def build(
     out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."),
     rebuild: bool = typer.Option(False, "--rebuild", help="Map every document again and write every output afresh, ignoring the cache in OUT/.kg/."),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for mapping (default: one per core)."),
-    html: Optional[bool] = typer.Option(
-        None, "--html/--no-html", help="Draw graph.html (default: yes up to 500 documents; the full page is slow and unreadable beyond)."
+    html: bool = typer.Option(
+        True, "--html/--no-html", help="Draw graph.html (a graph of over 2,500 nodes opens on its overview of areas, partners and themes)."
     ),
     compact: bool = typer.Option(
         True, "--compact/--no-compact",
@@ -97,14 +98,26 @@ def build(
         raise PartialBuild(f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built")
 
 
+_PROGRESS_LABELS = {"map": "Mapping documents", "write": "Writing graph files", "store": "Filling the store", "render": "Drawing graph.html"}
+# Off a terminal (a log, a pipe, CI): plain progress lines for a stage of many items (every
+# 100), and for any stage once the build has run 30 s (every 30 s): short builds print none.
+_PLAIN_PROGRESS_ITEMS = 100
+_PLAIN_PROGRESS_SECONDS = 30.0
+
+
 @contextlib.contextmanager
 def _build_progress():
-    """A progress bar on stderr (terminals only) fed by the build's progress callback."""
+    """A progress bar on stderr fed by the build's progress callback; off a terminal, plain
+    lines on stderr: when a stage of 100 items or more starts, every 100 items and at its end;
+    and once the build has run 30 s, when a stage starts or ends and every 30 s."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    labels = {"map": "Mapping documents", "write": "Writing graph files", "store": "Filling the store", "render": "Drawing graph.html"}
+    if not err_console.is_terminal:
+        yield _plain_progress()
+        return
+    labels = _PROGRESS_LABELS
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=err_console, transient=True, disable=not err_console.is_terminal) as bar:
+    with Progress(*columns, console=err_console, transient=True) as bar:
         tasks: dict = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -113,6 +126,24 @@ def _build_progress():
             bar.update(tasks[stage], completed=done, total=total)
 
         yield progress
+
+
+def _plain_progress() -> Callable[[str, int, int], None]:
+    started = time.monotonic()
+    last = {"stage": None, "at": started, "done": 0}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        many = total >= _PLAIN_PROGRESS_ITEMS
+        if not many and now - started < _PLAIN_PROGRESS_SECONDS:
+            return
+        due = stage != last["stage"] or done == total or now - last["at"] >= _PLAIN_PROGRESS_SECONDS
+        if due or (many and done // _PLAIN_PROGRESS_ITEMS != last["done"] // _PLAIN_PROGRESS_ITEMS):
+            label = _PROGRESS_LABELS.get(stage, stage)
+            err_console.print(f"{label}: {done}/{total} ({now - started:.0f} s)", markup=False, highlight=False, soft_wrap=True)
+            last.update(stage=stage, at=now, done=done)
+
+    return progress
 
 
 def _print_build_summary(report) -> None:
@@ -358,7 +389,9 @@ def viz(
     out: Path = typer.Option(Path("out/graph.html"), "--out", "-o", help="The page to write."),
     view: str = typer.Option("full", "--view", help='full, partners-failings, "area AREA" or "node LABEL".'),
 ) -> None:
-    """Write the interactive graph: one offline HTML page with legend, search, filters and evidence.
+    """Write the interactive graph: one offline HTML page with labels, legend, search and focus, filters,
+    a date range, evidence, the view kept in its address and PNG/CSV export. The full view of a graph
+    over 2,500 nodes opens on an overview of areas, partners and themes to drill into.
 
     Example: kg viz --view partners-failings --out out/partners.html
     """

@@ -54,6 +54,19 @@ def columns(left: list, right: list, *, width: float = 8 * SPACING) -> dict:
     return positions
 
 
+def tiles(nodes: list, *, cell: tuple[float, float] = (1.8 * SPACING, 0.55 * SPACING)) -> dict:
+    """``nodes`` in reading order on a grid about three times as tall as it is wide, its top left at the origin."""
+    across = max(1, round(math.sqrt(len(nodes) / 3)))
+    return {node: (round(number % across * cell[0], 1), round(number // across * cell[1], 1)) for number, node in enumerate(nodes)}
+
+
+def column(nodes: list, x: float, top: float, height: float) -> dict:
+    """``nodes`` spread evenly down a column at ``x`` from ``top`` over ``height``."""
+    step = height / (len(nodes) - 1) if len(nodes) > 1 else 0.0
+    middle = 0.0 if len(nodes) > 1 else height / 2
+    return {node: (round(x, 1), round(top + middle + number * step, 1)) for number, node in enumerate(nodes)}
+
+
 def satellites(positions: dict, anchors: dict) -> dict:
     """Each node of ``anchors`` (node -> anchor) fanned out to the left of its anchor."""
     placed = {}

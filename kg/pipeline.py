@@ -70,18 +70,13 @@ class BuildOptions:
     ``"store"``, then ``"render"`` with HTML)."""
 
     out_dir: Path = Path("out")
-    html: bool | None = None  # None: draw graph.html up to HTML_MAX_DOCUMENTS documents
+    html: bool = True  # draw graph.html; kg.render chooses what to draw by the graph's size
     jobs: int | None = None
     rebuild: bool = False
     compact: bool = False
     progress: Progress | None = field(default=None, compare=False)
     follow_links: bool = False  # read files that links lead to outside the input folders
     force: bool = False  # build into a non-empty folder that is not an sgkg build (kg.outdir)
-
-
-# Above this many documents the whole-graph page takes minutes to draw and is a hairball to read:
-# the build leaves it out unless asked, and `kg viz` draws a view of the part wanted.
-HTML_MAX_DOCUMENTS = 500
 
 
 @dataclass
@@ -126,8 +121,7 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
             raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
         report.stats = stats.graphs(options.out_dir)
         graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]] + [graph.files for graph in report.stats]
-        draws_html = _draws_html(options, len(entries), report)
-        summary = _write_and_publish(graphs, cache, options, report, draws_html, options.rebuild)
+        summary = _write_and_publish(graphs, cache, options, report, options.html, options.rebuild)
     report.documents, report.triples, report.classes = len(entries), summary.triples, summary.classes
     return report
 
@@ -319,18 +313,6 @@ def _keyed(graphs: list[GraphFiles]) -> dict[str, tuple[str, Path]]:
 
 def _files(cache: DocumentCache, entry: Entry) -> GraphFiles:
     return GraphFiles(entry.graph, cache.quads_path(entry.key), cache.trig_path(entry.key))
-
-
-def _draws_html(options: BuildOptions, documents: int, report: BuildReport) -> bool:
-    if options.html is not None:
-        return options.html
-    if documents <= HTML_MAX_DOCUMENTS:
-        return True
-    report.warnings.append(
-        f"graph.html not drawn for {documents} documents (over {HTML_MAX_DOCUMENTS}); draw a view with "
-        '`kg viz --view partners-failings` or `kg viz --view "area NAME"`, or build with --html'
-    )
-    return False
 
 
 def _renderer(trig: Path) -> Callable[[], str]:

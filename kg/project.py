@@ -20,9 +20,11 @@ from functools import cache
 from pathlib import Path
 
 import networkx as nx
-from rdflib import Dataset, Graph, Literal, URIRef
+import pyoxigraph as ox
+from oxrdflib import OxigraphStore
+from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.exceptions import ParserError
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
 from .errors import GraphNotFound, InputError
 from .prefixes import PREFIXES
@@ -65,10 +67,13 @@ class View:
 
 @dataclass(frozen=True)
 class ClassStyle:
+    """How a class is drawn; ``important`` classes are labelled at the opening zoom."""
+
     key: str
     label: str
     color: str
     shape: str
+    important: bool = False
 
 
 def load_dataset(path: Path) -> Dataset:
@@ -94,7 +99,7 @@ def load_dataset(path: Path) -> Dataset:
 def class_styles() -> tuple[ClassStyle, ...]:
     """The drawn classes, most specific first (``kg/data/viz/classes.json``)."""
     return tuple(
-        ClassStyle(item["class"], item["label"], item["color"], item["shape"])
+        ClassStyle(item["class"], item["label"], item["color"], item["shape"], item.get("key", False))
         for item in load_json("viz/classes.json")["classes"]
     )
 
@@ -121,21 +126,25 @@ def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
     and carry ``label``, ``cls`` (a ClassStyle key), ``alt``, ``facts`` (sorted
     ``(property, values)`` pairs), ``evidence`` (dicts with ``quote``, ``document``
     (its file name), ``start``, ``end``), ``grade``, ``themes`` and ``areas`` (the
-    theme and area IRIs the page filters on, labelled in ``graph["names"]``) and
-    ``value`` (what the node's size shows). Edges carry ``relations`` (sorted labels)
+    theme and area IRIs the page filters on, labelled in ``graph["names"]``), ``date``
+    (see ``_add_dates``; None when undated) and ``value`` (what the node's size shows). Edges carry ``relations`` (sorted labels)
     and ``weight``; in the partners-failings view an organisation-theme edge also
-    carries its ``failings`` (labels) and their ``evidence``. Raises InputError when the area or node a view names is not in
-    the graph.
+    carries its ``failings`` (labels) and their ``evidence``. The full view also carries
+    ``graph["overview"]`` (see ``_overview``). Raises InputError when the area or node a
+    view names is not in the graph.
     """
-    reader = _Reader(_union(dataset))
+    reader = _Reader(_Index(dataset))
     if view.kind == "partners-failings":
         drawn = _partners_failings(reader)
     else:
-        drawn = _full(reader)
+        drawn = _full(reader, links_drawn=view.kind == "full")
     if view.kind == "area":
         drawn = _area_view(drawn, reader.find(view.target, drawn, kind="area"))
     if view.kind == "node":
         drawn = _restricted(drawn, _with_neighbours(drawn, {reader.find(view.target, drawn, kind="node")}))
+    _add_dates(drawn, reader)
+    if view.kind == "full":
+        drawn.graph["overview"] = _overview(reader, drawn)
     named = {value for key in ("themes", "areas") for _, values in drawn.nodes(data=key) for value in values}
     drawn.graph["names"] = {node: reader.label(node) for node in sorted(named)}
     return drawn
@@ -144,8 +153,9 @@ def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
 class _Reader:
     """Label, class, facts and evidence lookups over one union graph."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: _Index):
         self.graph = graph
+        self._labels: dict[URIRef, str] = {}
         self.classes = self._classify()
 
     def _classify(self) -> dict[URIRef, str]:
@@ -162,6 +172,11 @@ class _Reader:
         return {node: keys[index] for node, index in best.items()}
 
     def label(self, node: URIRef) -> str:
+        if node not in self._labels:
+            self._labels[node] = self._label(node)
+        return self._labels[node]
+
+    def _label(self, node: URIRef) -> str:
         for prop in (RDFS.label, SKOS.prefLabel, FOAF.name, SG.fileName):
             value = self.graph.value(node, prop)
             if value is not None:
@@ -175,9 +190,13 @@ class _Reader:
     def alt_labels(self, node: URIRef) -> list[str]:
         return sorted({str(value) for value in self.graph.objects(node, SKOS.altLabel)})
 
-    def facts(self, node: URIRef) -> list[tuple[str, list[str]]]:
+    def facts(self, node: URIRef, links_drawn: bool = False) -> list[tuple[str, list[str]]]:
+        """Literal values and the labels of linked nodes; with ``links_drawn``, not those of
+        drawn nodes, which the page lists as links (on a national corpus they were half the page)."""
         values: dict[str, set[str]] = defaultdict(set)
         for prop, value in self.graph.predicate_objects(node):
+            if links_drawn and value in self.classes and value != node:
+                continue
             if prop not in _NOT_FACTS:
                 values[curie(prop)].add(str(value) if isinstance(value, Literal) else self.label(value))
         return sorted((prop, sorted(found)) for prop, found in values.items())
@@ -200,13 +219,13 @@ class _Reader:
         value = self.graph.value(node, SG.grade)
         return str(value)[len(str(GRADE)):] if value is not None and str(value).startswith(str(GRADE)) else None
 
-    def attributes(self, node: URIRef) -> dict:
-        """Everything the page shows about ``node`` (see ``project``)."""
+    def attributes(self, node: URIRef, links_drawn: bool = False) -> dict:
+        """Everything the page shows about ``node`` (see ``project`` and ``facts``)."""
         return {
             "label": self.label(node),
             "cls": self.classes[node],
             "alt": self.alt_labels(node),
-            "facts": self.facts(node),
+            "facts": self.facts(node, links_drawn),
             "evidence": self.evidence(node),
             "grade": self.grade(node),
         }
@@ -231,11 +250,79 @@ class _Reader:
         raise InputError(f"no single {kind} called {name!r}; " + (f"try one of: {hint}" if hint else "the graph has none"))
 
 
-def _union(dataset: Dataset) -> Graph:
-    union = Graph()
-    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
-        union.add((subject, predicate, obj))
-    return union
+class _Index:
+    """The union of a dataset's graphs, indexed for the few lookups the projection makes.
+
+    Filled in one pass over the quads. rdflib's in-memory Graph took ten times the memory
+    and time on a national corpus (a million triples), and oxrdflib makes an rdflib Graph
+    for every quad it hands over, so an Oxigraph-backed dataset is read from its
+    pyoxigraph store directly. Where a property has several values, ``value`` returns the
+    least, so the answer never depends on the order of the store.
+    """
+
+    def __init__(self, dataset: Dataset):
+        out: dict = defaultdict(lambda: defaultdict(dict))  # subject -> predicate -> {object: None}
+        into: dict = defaultdict(lambda: defaultdict(dict))  # IRI object -> predicate -> {subject: None}
+        for subject, predicate, obj in _triples(dataset):
+            out[subject][predicate][obj] = None
+            if isinstance(obj, URIRef):
+                into[obj][predicate][subject] = None
+        self.out = out
+        self.into = into
+
+    def value(self, subject, predicate):
+        found = self.out[subject][predicate] if subject in self.out and predicate in self.out[subject] else ()
+        return min(found, key=_term_key) if found else None
+
+    def objects(self, subject, predicate) -> list:
+        if subject is None:
+            return [obj for by_predicate in self.out.values() for obj in by_predicate.get(predicate, ())]
+        return list(self.out[subject].get(predicate, ())) if subject in self.out else []
+
+    def subjects(self, predicate, obj) -> list:
+        return list(self.into[obj].get(predicate, ())) if obj in self.into else []
+
+    def predicate_objects(self, subject) -> list:
+        found = self.out.get(subject, {})
+        return [(predicate, obj) for predicate, objects in found.items() for obj in objects]
+
+    def subject_objects(self, predicate) -> list:
+        return [(subject, obj) for subject, by_predicate in self.out.items() for obj in by_predicate.get(predicate, ())]
+
+
+def _term_key(term) -> tuple:
+    return (type(term).__name__, str(term), str(getattr(term, "datatype", "") or ""))
+
+
+def _triples(dataset: Dataset):
+    """Every triple of every graph of ``dataset``, as rdflib terms (duplicates included)."""
+    store = dataset.store
+    if not isinstance(store, OxigraphStore):
+        for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+            yield subject, predicate, obj
+        return
+    terms: dict = {}
+
+    def term(node):
+        found = terms.get(node)
+        if found is None:
+            found = terms[node] = _from_oxigraph(node)
+        return found
+
+    for quad in store._inner.quads_for_pattern(None, None, None, None):  # the pyoxigraph Store it wraps
+        yield term(quad.subject), term(quad.predicate), term(quad.object)
+
+
+def _from_oxigraph(node):
+    """An rdflib term for a pyoxigraph one; a plain string literal stays plain, as rdflib parses it."""
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    datatype = node.datatype.value
+    return Literal(node.value) if datatype == str(XSD.string) else Literal(node.value, datatype=URIRef(datatype))
 
 
 def _expand(key: str) -> str:
@@ -247,10 +334,10 @@ def _integer(value) -> int | None:
     return int(value) if isinstance(value, Literal) and str(value).lstrip("-").isdigit() else None
 
 
-def _full(reader: _Reader) -> nx.DiGraph:
+def _full(reader: _Reader, links_drawn: bool = False) -> nx.DiGraph:
     drawn = nx.DiGraph()
     for node in sorted(reader.classes):
-        drawn.add_node(node, **reader.attributes(node))
+        drawn.add_node(node, **reader.attributes(node, links_drawn))
     for node in sorted(reader.classes):
         for prop, target in sorted(reader.graph.predicate_objects(node)):
             if target in reader.classes and target != node and prop != RDF.type:
@@ -378,3 +465,126 @@ def _with_failings(reader: _Reader, node: URIRef, failings: list[URIRef]) -> dic
     attributes["value"] = max(len(failings), 1)
     attributes["areas"] = sorted(area for area in reader.graph.objects(node, SG.area) if area in reader.classes)
     return attributes
+
+
+# An assessment's parts take its date; a response takes its own, else its recommendation's.
+_DATED_PARTS = (SG.hasJudgement, SG.hasFinding, SG.hasRecommendation, SG.hasResponse)
+_DATED_CLASSES = frozenset(
+    {"sg:Inspection", "sg:PracticeReview", "sg:PeerReview", "sg:Commission", "sg:Assessment", "sg:Response"}
+)
+
+
+def _add_dates(drawn: nx.DiGraph, reader: _Reader) -> None:
+    """Give each node the ``date`` the page's date range filters on (ISO text, or None).
+
+    Assessments and responses have their own ``dcterms:date``; judgements, findings and
+    recommendations take their assessment's, a response without one its recommendation's.
+    Documents, organisations and the rest are undated: the range never hides them.
+    """
+    own = {
+        node: str(value)
+        for node, cls in drawn.nodes(data="cls")
+        if cls in _DATED_CLASSES
+        for value in [reader.graph.value(node, DCTERMS.date)]
+        if value is not None
+    }
+    dates = dict(own)
+    for _ in range(2):  # assessment -> recommendation -> response
+        for parent, date in sorted(dates.items()):
+            for prop in _DATED_PARTS:
+                for part in reader.graph.objects(parent, prop):
+                    if part in drawn and part not in dates:
+                        dates[part] = date
+    for node in drawn:
+        drawn.nodes[node]["date"] = dates.get(node)
+
+
+# The overview draws every area and theme but only this many partners, the most implicated.
+OVERVIEW_PARTNERS = 40
+# ... and ties each area or partner to at most this many themes, those of most failings.
+OVERVIEW_THEMES_PER_NODE = 3
+_GRADE_ORDER = ("outstanding", "good", "requires-improvement", "inadequate")
+
+
+def _overview(reader: _Reader, drawn: nx.DiGraph) -> nx.DiGraph:
+    """A graph that stays small whatever the corpus: areas, themes and the main partners.
+
+    Nodes are IRIs of ``drawn`` and carry ``value`` (failings) and, for an area, ``grade``
+    and ``date``: the grade of its latest graded assessment (its overall-effectiveness
+    judgement, else its worst). Edges tie an area or a partner to the themes of its
+    failings (``weight``, ``relations``, ``failings`` as IRIs), and a partner to its area.
+    """
+    failings = sorted(node for node, cls in drawn.nodes(data="cls") if cls == "sg:Failing")
+    by_area: dict[tuple, list] = defaultdict(list)
+    by_partner: dict[tuple, list] = defaultdict(list)
+    for failing in failings:
+        themes = sorted(theme for theme in reader.graph.objects(failing, SG.theme) if theme in drawn)
+        partners = sorted(org for org in reader.graph.objects(failing, SG.implicates) if org in drawn)
+        for area in _failing_areas(reader, drawn, failing, partners):
+            for theme in themes:
+                by_area[area, theme].append(failing)
+        for partner in partners:
+            for theme in themes:
+                by_partner[partner, theme].append(failing)
+    counts: dict = defaultdict(set)  # area, partner or theme -> its failings
+    for (node, theme), found in list(by_area.items()) + list(by_partner.items()):
+        counts[node].update(found)
+        counts[theme].update(found)
+    ranked = sorted({partner for partner, _ in by_partner}, key=lambda node: (-len(counts[node]), str(node)))
+    partners = set(ranked[:OVERVIEW_PARTNERS])
+    areas = {node for node, cls in drawn.nodes(data="cls") if cls == "sg:Area"}
+    overview = nx.DiGraph()
+    for node in sorted(areas | partners | {theme for _, theme in by_area} | {theme for _, theme in by_partner}):
+        overview.add_node(node, value=max(len(counts[node]), 1), grade=None, date=None)
+    for area in sorted(areas):
+        overview.nodes[area].update(_latest_grade(reader, drawn, area))
+    for ties in (by_area, by_partner):
+        for (node, theme), found in _strongest(ties, areas | partners):
+            count = len(found)
+            overview.add_edge(node, theme, weight=count, relations=[f"{count} failing{'s' if count != 1 else ''}"], failings=found)
+    for partner in sorted(partners):
+        for area in sorted(reader.graph.objects(partner, SG.area)):
+            if area in overview:
+                overview.add_edge(partner, area, weight=1, relations=["sg:area"], failings=[])
+    return overview
+
+
+def _failing_areas(reader: _Reader, drawn: nx.DiGraph, failing: URIRef, partners: list) -> list:
+    """The areas of the assessment that found ``failing``, else those of the partners it implicates."""
+    areas = {area for assessment in reader.graph.subjects(SG.hasFinding, failing) for area in reader.graph.objects(assessment, SG.area)}
+    if not areas:
+        areas = {area for partner in partners for area in reader.graph.objects(partner, SG.area)}
+    return sorted(area for area in areas if area in drawn)
+
+
+def _strongest(ties: dict, owners: set) -> list:
+    """Each owner's OVERVIEW_THEMES_PER_NODE ties of most failings, in a stable order."""
+    by_owner: dict = defaultdict(list)
+    for (owner, theme), found in ties.items():
+        if owner in owners:
+            by_owner[owner].append((theme, found))
+    kept = []
+    for owner, found_ties in sorted(by_owner.items()):
+        found_ties.sort(key=lambda tie: (-len(tie[1]), str(tie[0])))
+        kept.extend(((owner, theme), found) for theme, found in found_ties[:OVERVIEW_THEMES_PER_NODE])
+    return kept
+
+
+def _latest_grade(reader: _Reader, drawn: nx.DiGraph, area: URIRef) -> dict:
+    """``grade`` and ``date`` of the area's latest dated assessment that has graded judgements."""
+    graded = []
+    for assessment in reader.graph.subjects(SG.area, area):
+        date = drawn.nodes[assessment]["date"] if assessment in drawn else None
+        grades = {}
+        for judgement in reader.graph.objects(assessment, SG.hasJudgement):
+            grade = reader.grade(judgement)
+            if grade in _GRADE_ORDER:
+                aspect = str(reader.graph.value(judgement, SG.aspect) or "")
+                grades[aspect] = max(grades.get(aspect, grade), grade, key=_GRADE_ORDER.index)
+        if date and grades:
+            overall = grades.get("overall effectiveness") or max(grades.values(), key=_GRADE_ORDER.index)
+            graded.append((date, str(assessment), overall))
+    if not graded:
+        return {"grade": None, "date": None}
+    date, _, grade = max(graded)
+    return {"grade": grade, "date": date}

@@ -23,6 +23,7 @@ from functools import cache
 from . import lexicon
 from .claims import Assessment, Organisation, Span
 from .extract.organisations import OrganisationMention
+from .spans import SpanSet
 from .text import lines
 
 _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
@@ -223,12 +224,15 @@ def _is_department_of(clean: str, owner: OrganisationMention, mention: Organisat
 def _resolve_acronyms(clean: str, organisations: dict[str, Organisation], resolved: dict[Span, str]) -> None:
     """Tie undefined acronyms ("HSCP", "HIOW CRC") to the one organisation whose initials they are."""
     defined = {alt: key for key, org in organisations.items() for alt in org.alt_labels if alt.isupper()}
+    # Spans added below are acronyms already passed: only the spans resolved before can cover a later one.
+    named = SpanSet(resolved)
+    initials = _InitialsIndex(organisations)
     for match in _ACRONYM_TOKEN.finditer(clean):
         span = Span(match.start(), match.end())
-        if any(s.start <= span.start < s.end for s in resolved):
+        if named.covers(span.start):
             continue
         acronym = match.group()
-        key = defined.get(acronym) or _by_initials(acronym, organisations)
+        key = defined.get(acronym) or initials.owner(acronym)
         if key is None:
             continue
         organisations[key].alt_labels.add(acronym)
@@ -236,22 +240,33 @@ def _resolve_acronyms(clean: str, organisations: dict[str, Organisation], resolv
         resolved[span] = key
 
 
-def _by_initials(acronym: str, organisations: dict[str, Organisation]) -> str | None:
-    letters = re.sub(r"[^A-Za-z]", "", acronym).upper()
-    if len(letters) < 2:
+class _InitialsIndex:
+    """The organisations by the initials of their labels, and by the endings (three letters
+    or more) of those initials, made once: a look at every organisation for each acronym
+    took time quadratic in a long document's length."""
+
+    def __init__(self, organisations: dict[str, Organisation]) -> None:
+        self._exact: dict[str, set[str]] = {}
+        self._ending: dict[str, set[str]] = {}
+        for key, organisation in organisations.items():
+            for initials in _initials(organisation.label):
+                self._exact.setdefault(initials, set()).add(key)
+                for cut in range(1, len(initials) - 2):
+                    self._ending.setdefault(initials[cut:], set()).add(key)
+
+    def owner(self, acronym: str) -> str | None:
+        """The one organisation whose initials are the acronym's letters, else the one whose
+        initials end with them (three letters or more); None when there is none or several."""
+        letters = re.sub(r"[^A-Za-z]", "", acronym).upper()
+        if len(letters) < 2:
+            return None
+        exact = self._exact.get(letters, set())
+        if len(exact) == 1:
+            return next(iter(exact))
+        ending = self._ending.get(letters, set()) if len(letters) >= 3 else set()
+        if not exact and len(ending) == 1:
+            return next(iter(ending))
         return None
-    exact, suffix = set(), set()
-    for key, organisation in organisations.items():
-        for initials in _initials(organisation.label):
-            if initials == letters:
-                exact.add(key)
-            elif len(letters) >= 3 and initials.endswith(letters) and len(initials) > len(letters):
-                suffix.add(key)
-    if len(exact) == 1:
-        return exact.pop()
-    if not exact and len(suffix) == 1:
-        return suffix.pop()
-    return None
 
 
 def _initials(label: str) -> set[str]:

@@ -41,6 +41,7 @@ from . import geography
 from .cache import sorted_quads, trig_block
 from .errors import InputError
 from .export import GraphFiles, write_atomically
+from .outdir import check_out_folder, mark_build_folder
 from .vocab import DCTERMS, GRAPH, RDF, RDFS, XSD, mint, slugify
 
 QB = Namespace("http://purl.org/linked-data/cube#")
@@ -125,9 +126,14 @@ def read_stats(path: Path, name: str | None = None) -> StatsImport:
 
 
 def save(out_dir: Path, imported: StatsImport) -> StatsGraph:
-    """Keep ``imported`` in ``<out>/.kg/stats/`` in place of any earlier graph of the same name."""
+    """Keep ``imported`` in ``<out>/.kg/stats/`` in place of any earlier graph of the same name.
+
+    The folder becomes an sgkg build folder (``kg.outdir``) if it is not one yet; InputError
+    for a non-empty folder that is not one, as for a build."""
+    check_out_folder(out_dir)
     folder = out_dir / STATS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    mark_build_folder(out_dir)
     lines, quads = sorted_quads(imported.graph, imported.triples)
     body = b"".join(lines)
     key = f"{imported.name}.{hashlib.sha256(body).hexdigest()[:16]}"

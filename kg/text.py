@@ -16,16 +16,20 @@ from functools import cache, lru_cache
 from .resources import load_lines
 
 # One character in, one character out: curly quotes straightened, dashes unified,
-# bullets turned into line breaks (they start items), emphasis marks into spaces.
+# bullets turned into line breaks (they start items), emphasis marks into spaces. A bullet is
+# followed by a space, so an item's line starts after "\n " (see ``starts_bullet_item``).
 _SAME_LENGTH = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
         "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2011": "-", "\u2212": "-",
         "\u2022": "\n", "\u25cf": "\n", "\u25aa": "\n", "\u25e6": "\n", "\u2023": "\n", "\u00b7": "\n",
+        "\u25fc": "\n", "\u25a0": "\n", "\u25ba": "\n", "\u27a2": "\n", "\u0083": "\n",
         "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\ufeff": " ", "\u200b": " ", "\t": " ", "\r": "\n", "\f": "\n", "\u2028": "\n",
         "*": " ", "_": " ",
     }
+    # Symbol-font bullets that PDF text layers give as private-use characters (U+F0B7, U+F06E ...).
+    | {code: "\n" for code in range(0xF020, 0xF100)}
 )
 # A lone contraction or possessive ending left by a lost apostrophe: "Children s", "It s", "We ll".
 _LOST_APOSTROPHE = re.compile(r"(?<=[A-Za-z]) (?=(?:s|t|ll|re|ve|d|m)\b(?![-'.]))")
@@ -101,6 +105,13 @@ def is_colophon(line: str) -> bool:
 
 def is_boilerplate(line: str) -> bool:
     return any(pattern.search(line) for pattern in _line_patterns("boilerplate.txt")) or is_colophon(line)
+
+
+def starts_bullet_item(clean: str, line: Segment) -> bool:
+    """Does ``line`` open a bulleted item? Its bullet became a line break in the clean view, so the
+    line is indented after a break ("\\n item"), or it opens with a hyphen ("- item")."""
+    before = clean[max(0, line.start - 3):line.start]
+    return bool(re.search(r"\n[ ]{1,2}$", before) or (line.start == 1 and clean[0] == " ")) or line.text.startswith(("- ", "-\t"))
 
 
 @lru_cache(maxsize=4)

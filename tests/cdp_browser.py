@@ -98,12 +98,36 @@ class Browser:
             if "method" in message:
                 self.events.append(message)
 
-    def open(self, path: Path) -> str:
-        """Navigate to a local file and wait for its load event; returns its URL."""
-        url = path.resolve().as_uri()
+    def open(self, path: Path, fragment: str = "") -> str:
+        """Navigate to a local file (with ``#fragment`` if given) and wait for its load event; returns its URL."""
+        url = path.resolve().as_uri() + (f"#{fragment}" if fragment else "")
         self.send("Page.navigate", url=url)
         self.wait_for("document.readyState === 'complete'")
         return url
+
+    def allow_downloads(self, folder: Path) -> None:
+        """Save the page's downloads into ``folder`` (headless Chromium refuses them otherwise)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.send("Page.setDownloadBehavior", behavior="allow", downloadPath=str(folder))
+
+    def wait_for_file(self, path: Path, *, timeout: float | None = None) -> bytes:
+        """The bytes of ``path`` once a download has finished writing it."""
+        deadline = time.monotonic() + (timeout or self.timeout)
+        while time.monotonic() < deadline:
+            self.drain(0.1)
+            guids = {
+                event["params"]["guid"]
+                for event in self.events
+                if event["method"] == "Page.downloadWillBegin" and event["params"]["suggestedFilename"] == path.name
+            }
+            done = any(
+                event["method"] == "Page.downloadProgress" and event["params"]["guid"] in guids
+                and event["params"]["state"] == "completed"
+                for event in self.events
+            )
+            if done and path.exists():
+                return path.read_bytes()
+        raise TimeoutError(f"no download at {path} after {timeout or self.timeout} s")
 
     def evaluate(self, expression: str):
         result = self.send("Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=True)

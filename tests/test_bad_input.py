@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from fixtures.ingest.samples import make_docx, make_image_only_pdf, make_pdf
+from fixtures.ingest.samples import make_docx, make_image_only_pdf, make_pdf, make_pdf_bomb
 from rdflib import Dataset
 from typer.testing import CliRunner
 
@@ -45,7 +45,8 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "garbage.pdf": (b"%PDF-1.7\n" + bytes(range(256)) * 8, "corrupt or unsupported PDF"),
     "truncated.pdf": (make_pdf(["A report that was cut off in the download."])[:600], "corrupt or unsupported PDF"),
     "locked.pdf": (make_pdf(["Secret."], owner_password="owner", user_password="reader"), "encrypted PDF that needs a password"),
-    "scan.pdf": (make_image_only_pdf(), "PDF has no text layer"),
+    "bomb.pdf": (make_pdf_bomb(), "PDF whose compressed streams inflate past 32 MB (a PDF bomb?); refused"),
+    "scan.pdf": (make_image_only_pdf(), "PDF has no text layer: scanned? 0 characters read on 1 page(s)"),
     "furniture-only.html": (
         b"<html><head><title>Menu</title><script>var a = 1;</script></head>"
         b"<body><nav><a href='/'>Home</a></nav><footer>Footer</footer></body></html>",

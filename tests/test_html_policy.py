@@ -1,23 +1,34 @@
-"""Big builds leave graph.html out unless asked (it takes minutes and shows a hairball)."""
+"""Every build draws graph.html unless told --no-html; what the page draws depends on the graph's size.
+
+Regression: builds of over 500 documents once left the page out (the whole graph took minutes
+to lay out and was a hairball), so a national corpus had no page at all.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
-from kg import pipeline
+from kg import render
 from kg.pipeline import BuildOptions, build
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
-def test_a_build_over_the_limit_skips_the_page_and_says_how_to_draw_one(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "HTML_MAX_DOCUMENTS", 3)
-    report = build([SEEDS], BuildOptions(out_dir=tmp_path / "auto"))
-    assert not (tmp_path / "auto" / "graph.html").exists()
-    assert any("graph.html not drawn for 5 documents" in warning and "kg viz" in warning for warning in report.warnings)
+def opening(page: Path) -> str:
+    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
+    assert match
+    return json.loads(match.group(1))["opening"]
 
 
-def test_html_asked_for_is_drawn_whatever_the_size(tmp_path, monkeypatch):
-    monkeypatch.setattr(pipeline, "HTML_MAX_DOCUMENTS", 3)
-    build([SEEDS], BuildOptions(out_dir=tmp_path / "asked", html=True))
-    assert (tmp_path / "asked" / "graph.html").stat().st_size > 10_000
+def test_a_graph_too_big_to_draw_whole_still_gets_a_page_that_opens_on_its_overview(tmp_path, monkeypatch):
+    monkeypatch.setattr(render, "WHOLE_GRAPH_LIMIT", 10)
+    report = build([SEEDS], BuildOptions(out_dir=tmp_path / "big"))
+    assert opening(tmp_path / "big" / "graph.html") == "overview"
+    assert not any("graph.html" in warning for warning in report.warnings)
+
+
+def test_no_html_leaves_the_page_out(tmp_path):
+    build([SEEDS], BuildOptions(out_dir=tmp_path / "none", html=False))
+    assert not (tmp_path / "none" / "graph.html").exists()

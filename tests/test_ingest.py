@@ -14,7 +14,9 @@ from fixtures.ingest.samples import (
     REPORT_PARAGRAPHS,
     make_docx,
     make_docx_of,
+    make_laid_out_pdf,
     make_pdf,
+    make_pdf_bomb,
 )
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +26,7 @@ from kg.errors import InputError
 from kg.ingest import DOCUMENT_SUFFIXES, discover, document_id_for, read_document
 from kg.pipeline import BuildOptions, build
 from kg.readers.dates import normalise_date
+from kg.readers.pdf import read_pdf
 from kg.vocab import SG
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -267,17 +270,93 @@ def test_pdf_lines_are_kept_when_running_headers_cannot_be_told_apart(tmp_path, 
 
 def test_pdf_ligatures_become_letters_and_soft_hyphens_go():
     """Typeset PDFs extract "ﬁ" as one character; the core PDF fonts fpdf2 ships cannot
-    draw it, so this checks the page tidying step on the text pypdf gives for such a page."""
+    draw it, so this checks the page tidying step on the text PDFium gives for such a page."""
     from kg.readers.pdf import _lines, _tidy_pages
 
     page = "The ﬁndings were signiﬁcant and ﬂawed; a soft\u00adhyphen.\n• one\n– two"
     assert _tidy_pages([_lines(page)]) == ["The findings were significant and flawed; a softhyphen.\n• one\n– two"]
 
 
-def test_pdf_with_only_an_owner_password_is_read(tmp_path):
-    raw = make_pdf(["Restricted printing, but anyone may read this report."], owner_password="owner")
+def test_a_laid_out_pdf_reads_as_a_reader_expects(tmp_path):
+    """Running header and footer gone, each table row's wrapped aspect on one line with its
+    grade on the next (before the next row), the name hyphenated at a line end joined with its
+    hyphen, "safe-guarding" without, bullets of two symbol fonts as "• ", pages in order."""
+    document = read_document(_write(tmp_path, "laid-out.pdf", make_laid_out_pdf()))
+    assert document.text == "\n\n".join(
+        [
+            "Judgement Grade\n"
+            "The experiences and progress of children who need help and protection\n"
+            "Requires improvement to be good\n"
+            "The impact of leaders on social work practice with children and families\n"
+            "Inadequate\n"
+            "Overall effectiveness Requires improvement to be good\n"
+            "The inspection was led by Priya Thomson-Jones, who met safeguarding leads of the multi-agency teams.",
+            "What needs to improve\n• Plans for children in care.\n• Supervision of social workers.\n• Help for care leavers.",
+            "Partners met monthly.",
+            "The report ends here.",
+        ]
+    )
+    assert [document.page_at(document.text.index(words)) for words in ("Judgement", "What", "Partners", "The report")] == [
+        1, 2, 3, 4,
+    ]
+
+
+def test_a_pdf_whose_stream_inflates_well_under_the_bomb_limit_is_read():
+    """The bomb check (tests/test_bad_input.py) inflates each stream before PDFium does: a
+    content stream of 1 MB, far larger than a real report's (0.3 MB at most), is read."""
+    assert read_pdf(make_pdf_bomb(inflated_mb=1)).text == "Bomb"
+
+
+def test_a_pdf_read_twice_gives_the_same_text():
+    raw = make_laid_out_pdf()
+    assert read_pdf(raw) == read_pdf(raw)
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        # PDFium's mark for a hyphen at a line end (U+FFFE), the two lines already joined.
+        ("safe\ufffeguarding, multi\ufffeagency, Thomson\ufffeJones, Stoke\ufffeon-Trent, 2015\ufffe16",
+         "safeguarding, multi-agency, Thomson-Jones, Stoke-on-Trent, 2015-16"),
+        # Bullets of Word's symbol fonts, of newer reports and of an old encoding.
+        ("Needs:\n\uf06e one\n\uf0b7two\n\u25fc three\n\x83 four", "Needs:\n• one\n• two\n• three\n• four"),
+        # A paragraph number set apart from its text; a footnote mark raised above the line.
+        ("10.Risks are high in schools4\n, of whom some\n‘drift’ badly.", "10. Risks are high in schools4, of whom some ‘drift’ badly."),
+        # A full line wrapped before a capitalised word goes on; a short one (a table row) and a
+        # full one ending in a capitalised word (a list of addressees) do not.
+        (
+            "Plans for older children drifted when a social worker left, as found by the\n"
+            "Northmere Safeguarding Children Partnership in its review of cases last year.\n"
+            "Overall effectiveness Requires improvement to be good\n"
+            "Help for care leavers has improved since the inspection of services by Ofsted\n"
+            "Grace Okafor, Director of Children's Services, Eastbridge Borough Council",
+            "Plans for older children drifted when a social worker left, as found by the "
+            "Northmere Safeguarding Children Partnership in its review of cases last year.\n"
+            "Overall effectiveness Requires improvement to be good\n"
+            "Help for care leavers has improved since the inspection of services by Ofsted\n"
+            "Grace Okafor, Director of Children's Services, Eastbridge Borough Council",
+        ),
+    ],
+)
+def test_pdf_line_end_hyphens_bullets_and_broken_lines(page, expected):
+    """What PDFium gives for a page of a typeset report, tidied (fpdf2's core fonts cannot draw
+    private-use bullets, and fpdf2 never breaks a line inside a paragraph number)."""
+    from kg.readers.pdf import _lines, _tidy_pages
+
+    assert _tidy_pages([_lines(page)]) == [expected]
+
+
+@pytest.mark.parametrize("encryption", ["RC4", "AES_128", "AES_256"])
+def test_pdf_with_only_an_owner_password_is_read(tmp_path, encryption):
+    raw = make_pdf(["Restricted printing, but anyone may read this report."], owner_password="owner", encryption=encryption)
     document = read_document(_write(tmp_path, "restricted.pdf", raw))
     assert document.text == "Restricted printing, but anyone may read this report."
+
+
+def test_pdf_that_needs_a_password_to_open_is_refused_whatever_its_encryption(tmp_path):
+    raw = make_pdf(["Secret."], owner_password="owner", user_password="reader", encryption="AES_256")
+    with pytest.raises(InputError, match="encrypted PDF that needs a password"):
+        read_document(_write(tmp_path, "locked.pdf", raw))
 
 
 # --- Word --------------------------------------------------------------------------------

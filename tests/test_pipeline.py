@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
@@ -235,3 +236,17 @@ def test_a_fresh_build_interrupted_while_mapping_publishes_nothing_and_the_next_
     build([corpus], BuildOptions(out_dir=out_dir, html=False, jobs=2))
     assert output_bytes(out_dir) == fresh_outputs
     assert_store_matches_files(out_dir)
+
+
+def test_build_progress_off_a_terminal_is_plain_lines_every_hundred_documents(capsys):
+    """A build writing to a log, not a terminal, says how far it got: a line when a stage of many
+    documents starts, every 100 and at its end; a short stage of a short build says nothing."""
+    from kg.cli import _plain_progress
+
+    progress = _plain_progress()
+    for done in range(251):
+        progress("map", done, 250)
+    progress("write", 0, 2)
+    progress("write", 2, 2)
+    lines = [re.sub(r"\(\d+ s\)$", "(s)", line) for line in capsys.readouterr().err.splitlines()]
+    assert lines == [f"Mapping documents: {done}/250 (s)" for done in (0, 100, 200, 250)]

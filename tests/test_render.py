@@ -20,6 +20,8 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 from typer.testing import CliRunner
 
+from kg import project as project_module
+from kg import render as render_module
 from kg.cli import app
 from kg.errors import GraphNotFound, InputError
 from kg.layout import SPACING, spring_positions
@@ -38,10 +40,14 @@ def fixture_dataset() -> Dataset:
 
 
 def page_data(page: str) -> dict:
-    """The JSON block the page's script reads."""
-    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page, re.S)
-    assert match, "no data block in the page"
-    return json.loads(match.group(1))
+    """The JSON blocks the page's script reads, as one: ``links``, and each node's details with its ``more``."""
+    blocks = dict(re.findall(r'<script type="application/json" id="kg-(data|links|more)">(.*?)</script>', page, re.S))
+    assert set(blocks) == {"data", "links", "more"}, "a data block is missing"
+    data = json.loads(blocks["data"])
+    data["links"] = json.loads(blocks["links"])
+    for detail, more in zip(data["details"], json.loads(blocks["more"]), strict=True):
+        detail.update(more)
+    return data
 
 
 def test_full_view_draws_every_contract_node_but_evidence(fixture_dataset):
@@ -62,7 +68,7 @@ def test_click_panel_facts_and_evidence_come_from_the_graph(fixture_dataset):
     assert finding["evidence"] == [
         {"quote": "Social workers carry caseloads that are too high.", "document": "eastmere-inspection.txt", "start": 300, "end": 349}
     ]
-    assert ("sg:theme", ["Workforce"]) in finding["facts"]
+    assert ("sg:statement", ["Social workers carry caseloads that are too high."]) in finding["facts"]
     assert drawn.nodes[ID["judgement/eastmere-2031-overall-effectiveness"]]["grade"] == "inadequate"
     assert drawn.nodes[ID["organisation/eastmere-safeguarding-children-partnership"]]["alt"] == ["ESCP"]
 
@@ -140,17 +146,17 @@ def test_page_is_deterministic_and_self_contained(fixture_dataset):
     assert "sourceMappingURL" not in first
     assert "Content-Security-Policy" in first and "default-src &#x27;none&#x27;" in first
     data = page_data(first)
-    assert len(data["nodes"]) == len(data["details"]) == 28
+    assert len(data["details"]) == 28
     assert data["options"]["physics"] == {"enabled": False}
 
 
 def test_every_node_has_a_position_and_the_legend_counts_classes(fixture_dataset):
     data = page_data(render_html(fixture_dataset))
-    assert all(isinstance(node["x"], float) and isinstance(node["y"], float) for node in data["nodes"])
+    assert all(isinstance(node["x"], float) and isinstance(node["y"], float) for node in data["details"])
     legend = {cls["label"]: cls["count"] for cls in data["classes"]}
     assert legend["Failing"] == 4 and legend["Theme"] == 4 and legend["Judgement"] == 1
-    judgement = next(node for node in data["nodes"] if node["title"] == "Overall effectiveness: inadequate")
-    assert judgement["color"] == next(grade["color"] for grade in data["grades"] if grade["label"] == "Inadequate")
+    judgement = next(node for node in data["details"] if node["label"] == "Overall effectiveness: inadequate")
+    assert judgement["grade"] == "Inadequate" and "Inadequate" in {grade["label"] for grade in data["grades"]}
 
 
 def test_script_json_escapes_what_could_close_the_script():
@@ -182,7 +188,7 @@ def test_hostile_labels_stay_inside_the_data_block():
 def test_an_empty_graph_gives_an_empty_page(view):
     """Regression: the layout of no nodes at all raised IndexError."""
     data = page_data(render_html(Dataset(), View.parse(view)))
-    assert data["nodes"] == [] and data["edges"] == []
+    assert data["details"] == [] and data["links"] == []
 
 
 def test_layout_is_deterministic_and_spreads_nodes():
@@ -228,7 +234,7 @@ def test_seed_build_writes_the_interactive_graph(seed_build, seed_graph):
     data = page_data((out_dir / "graph.html").read_text(encoding="utf-8"))
     documents = [node for node in data["details"] if data["classes"][node["cls"]]["label"] == "Source document"]
     assert len(documents) == len(set(seed_graph.subjects(RDF.type, SG.SourceDocument))) > 0
-    assert len(data["nodes"]) > len(documents)
+    assert len(data["details"]) > len(documents)
 
 
 def test_pages_are_the_same_whatever_the_hash_seed():
@@ -266,14 +272,68 @@ def test_kg_viz_on_the_seed_graph_gives_the_build_page(seed_build, tmp_path):
 def test_partners_failings_edges_carry_their_failings(fixture_dataset):
     data = page_data(render_html(fixture_dataset, View.parse("partners-failings")))
     labels = [detail["label"] for detail in data["details"]]
-    edge = next(
-        edge for edge in data["edges"]
-        if (labels[edge["from"]], labels[edge["to"]]) == ("Eastmere Constabulary", "Neglect")
+    number, link = next(
+        (number, link) for number, link in enumerate(data["links"])
+        if (labels[link[0]], labels[link[1]]) == ("Eastmere Constabulary", "Neglect")
     )
-    details = data["edgeDetails"][str(edge["id"])]
+    details = data["edgeDetails"][str(number)]
     assert details["failings"] == [  # in IRI order
         "Health visitors did not share worries about the home",
         "Neglect is recognised too late by the council and the police",
     ]
-    assert [span["document"] for span in details["evidence"]] == ["westholm-review.txt", "eastmere-inspection.txt"]
-    assert edge["width"] > next(e for e in data["edges"] if e["title"] == "1 failing")["width"]
+    assert [data["documents"][span[1]] for span in details["evidence"]] == ["westholm-review.txt", "eastmere-inspection.txt"]
+    assert data["relations"][link[2]] == "2 failings" and link[3] == 2
+
+
+def test_dates_come_from_the_assessment_or_the_node_itself(fixture_dataset):
+    drawn = project(fixture_dataset)
+    assert drawn.nodes[ID["inspection/eastmere-2031"]]["date"] == "2031-03"
+    assert drawn.nodes[ID["judgement/eastmere-2031-overall-effectiveness"]]["date"] == "2031-03"
+    assert drawn.nodes[ID["response/eastmere-2031-1"]]["date"] == "2031-03", "through its recommendation"
+    assert drawn.nodes[ID["finding/child-r-1"]]["date"] == "2030"
+    assert drawn.nodes[COUNCIL]["date"] is None
+    assert drawn.nodes[ID["document/eastmere-inspection"]]["date"] is None, "documents never leave the range"
+
+
+def test_overview_has_areas_with_latest_grades_partners_and_themes(fixture_dataset):
+    overview = project(fixture_dataset).graph["overview"]
+    assert overview.nodes[ID["area/eastmere"]] == {"value": 2, "grade": "inadequate", "date": "2031-03"}
+    assert overview.nodes[ID["area/westholm"]]["grade"] is None, "its practice review has no judgement"
+    assert overview.edges[POLICE, THEME["neglect"]]["failings"] == [ID["finding/child-r-1"], ID["finding/eastmere-2031-1"]]
+    assert overview.has_edge(POLICE, ID["area/eastmere"])
+    assert ID["finding/eastmere-2031-1"] not in overview, "findings wait for a drill-down"
+    assert {node for node in overview if str(node).startswith(str(THEME))} == {
+        THEME["neglect"], THEME["multi-agency-working"], THEME["workforce"], THEME["online-harm"]
+    }
+
+
+def test_overview_stays_small_however_many_partners(fixture_dataset, monkeypatch):
+    monkeypatch.setattr(project_module, "OVERVIEW_PARTNERS", 1)
+    monkeypatch.setattr(project_module, "OVERVIEW_THEMES_PER_NODE", 1)
+    overview = project(fixture_dataset).graph["overview"]
+    partners = [node for node in overview if "/organisation/" in str(node)]
+    assert partners == [POLICE], "the most implicated partner: three failings"
+    assert all(sum(1 for target in overview.successors(node) if str(target).startswith(str(THEME))) <= 1 for node in overview)
+
+
+def test_a_graph_too_big_to_draw_whole_opens_on_its_overview(fixture_dataset, monkeypatch):
+    monkeypatch.setattr(render_module, "WHOLE_GRAPH_LIMIT", 10)
+    data = page_data(render_html(fixture_dataset))
+    assert data["opening"] == "overview"
+    assert not any("x" in node for node in data["details"]), "nothing laid out ahead but the overview"
+    labels = [detail["label"] for detail in data["details"]]
+    eastmere = next(node for node in data["overview"]["nodes"] if labels[node["id"]] == "Eastmere")
+    assert (eastmere["grade"], eastmere["date"]) == ("Inadequate", "2031-03")
+    assert all(isinstance(node["x"], float) for node in data["overview"]["nodes"])
+    assert page_data(render_html(fixture_dataset, View.parse("area Eastmere")))["opening"] == "graph", "a named view is always drawn"
+
+
+def test_the_full_view_lists_drawn_neighbours_as_links_not_facts(fixture_dataset):
+    """On a national corpus the labels of linked nodes repeated in every node's facts were half the page."""
+    finding = ID["finding/eastmere-2031-2"]
+    facts = dict(project(fixture_dataset).nodes[finding]["facts"])
+    assert "sg:theme" not in facts and "sg:implicates" not in facts
+    assert facts["sg:statement"] == ["Social workers carry caseloads that are too high."]
+    assert dict(project(fixture_dataset, View.parse("node ECC")).nodes[finding]["facts"])["sg:theme"] == ["Workforce"]
+    data = page_data(render_html(fixture_dataset))
+    assert {cls["label"] for cls in data["classes"] if cls["key"]} >= {"Area", "Theme", "Inspection", "Local authority"}

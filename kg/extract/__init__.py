@@ -44,7 +44,8 @@ def extract(document: SourceDocument) -> Extraction:
     result.publisher = _publisher(clean, sentences, resolved, result.organisations, assessed)
     result.partners = sorted(set(_partners(result.organisations)) | set(_stated_partners(clean, sentences, result.organisations, resolved)))
     result.memberships = find_memberships(clean, sentences, result.organisations, resolved, result.publisher)
-    result.recommendations = find_recommendations(clean, result.organisations, resolved, result.assessments, result.publisher)
+    result.recommendations = find_recommendations(clean, result.organisations, resolved, result.assessments, result.publisher,
+                                                  result.main_area)
     taken = [r.span for r in result.recommendations] + [r.response.span for r in result.recommendations if r.response]
     result.recommendations += find_sentence_recommendations(clean, sentences, result.organisations, resolved, result.assessments, taken)
     if not all(r.response for r in result.recommendations) or not result.recommendations:

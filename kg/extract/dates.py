@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..claims import Span
 from ..lexicon import initial_lookahead
+from ..spans import SpanSet
 
 _MONTHS = {
     name: number
@@ -35,8 +37,10 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> list[tuple[
     end = len(text) if end is None else end
     found: list[tuple[int, int, str]] = []
     for pattern in _PATTERNS:
+        # One pattern's matches never overlap: only the dates of the patterns before can hold one.
+        read = SpanSet(Span(s, e) for s, e, _ in found)
         for match in pattern.finditer(text, start, end):
-            if any(s <= match.start() < e for s, e, _ in found):
+            if read.covers(match.start()):
                 continue
             value = _iso(match)
             if value:

@@ -18,6 +18,7 @@ from functools import cache
 from .. import lexicon
 from ..claims import Assessment, Finding, Organisation, Span
 from ..resources import load_json
+from ..spans import LastNamed, SpanSet
 from ..text import Segment
 from .themes import themes_in
 
@@ -61,13 +62,15 @@ def find_findings(
     speech_paragraphs = _quoted_speech(clean, sentences) | _announced_items(clean, sentences)
     sections = _sections(clean, sentences)
     resolved_in_order = sorted(resolved.items())
+    claimed = SpanSet(excluded)
+    named = LastNamed([assessment.spans for assessment in assessments])
     for sentence in sentences:
-        if _skip(sentence, excluded, speech_paragraphs):
+        if _skip(sentence, claimed, speech_paragraphs):
             continue
         kind = _kind(sentence.text, sections.get(sentence.line_start))
         if kind is None:
             continue
-        assessment = _assessment_for(sentence, assessments)
+        assessment = _assessment_for(sentence, assessments, named)
         marker = _LIST_MARKER.match(sentence.text)
         start = sentence.start + (marker.end() if marker else 0)
         findings.append(
@@ -83,10 +86,10 @@ def find_findings(
     return findings
 
 
-def _skip(sentence: Segment, excluded: list[Span], speech_paragraphs: set[int]) -> bool:
+def _skip(sentence: Segment, claimed: SpanSet, speech_paragraphs: set[int]) -> bool:
     if sentence.boilerplate or len(sentence.text.split()) < _MIN_WORDS or sentence.line_start in speech_paragraphs:
         return True
-    if any(span.start <= sentence.start < span.end or sentence.start <= span.start < sentence.end for span in excluded):
+    if claimed.covers(sentence.start) or claimed.starts_in(sentence.start, sentence.end):
         return True
     return any(pattern.search(sentence.text) for pattern in _rules()["not_findings"])
 
@@ -175,9 +178,11 @@ def _follows_attribution(clean: str, line_start: int) -> bool:
     return bool(_QUOTED_SPEECH.search(last_line)) or last_line.endswith('"') or last_line.endswith(".\"")
 
 
-def _assessment_for(sentence: Segment, assessments: list[Assessment]) -> Assessment:
-    before = [(max(s.start for s in a.spans if s.start <= sentence.start), a) for a in assessments if any(s.start <= sentence.start for s in a.spans)]
-    return max(before, key=lambda item: item[0])[1] if before else assessments[0]
+def _assessment_for(sentence: Segment, assessments: list[Assessment], named: LastNamed) -> Assessment:
+    """The assessment named last at or before the sentence's start (the first listed of those
+    named there), else the first."""
+    index = named.at(sentence.start)
+    return assessments[index] if index is not None else assessments[0]
 
 
 def _implicated(sentence: Segment, organisations, resolved_in_order: list[tuple[Span, str]], assessment: Assessment) -> list[str]:

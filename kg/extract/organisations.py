@@ -11,7 +11,9 @@ Acronyms defined in brackets after a name are recorded with it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 from functools import cache, lru_cache
 
 from .. import lexicon
@@ -47,7 +49,8 @@ class OrganisationMention:
 def find_organisation_mentions(clean: str, excluded: list[Span]) -> list[OrganisationMention]:
     """Every organisation mention in the clean view, in text order, outside ``excluded`` spans."""
     mentions = _national_mentions(clean) + _local_mentions(clean) + _apposition_mentions(clean)
-    mentions = [m for m in mentions if not any(_overlaps(m.span, span) for span in excluded)]
+    in_excluded = _overlaps_one_of(excluded)
+    mentions = [m for m in mentions if not in_excluded(m.span)]
     return _without_overlaps(mentions)
 
 
@@ -273,15 +276,37 @@ def _acronym_after(clean: str, end: int) -> str | None:
     return match.group("acronym") if match else None
 
 
-def _overlaps(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
+def _overlaps_one_of(spans: list[Span]):
+    """A test of whether a span overlaps one of ``spans``, in log time (a scan of them all
+    for each mention took time quadratic in the document's length): the spans in order of
+    start, with the furthest end reached so far."""
+    ordered = sorted(spans, key=lambda span: span.start)
+    starts = [span.start for span in ordered]
+    reach = list(accumulate((span.end for span in ordered), max))
+
+    def overlaps(span: Span) -> bool:
+        before_end = bisect_left(starts, span.end) - 1  # the last of those starting before span ends
+        return before_end >= 0 and reach[before_end] > span.start
+
+    return overlaps
 
 
 def _without_overlaps(mentions: list[OrganisationMention]) -> list[OrganisationMention]:
-    """Keep the longest of overlapping mentions (national first on ties), in text order."""
+    """Keep the longest of overlapping mentions (national first on ties), in text order.
+
+    The kept spans never overlap, so in order of start their ends are in order too: a new
+    span overlaps one of them exactly when it overlaps the last that starts before it ends."""
     ordered = sorted(mentions, key=lambda m: (-(m.span.end - m.span.start), m.national is None, m.span.start))
+    starts: list[int] = []
+    ends: list[int] = []
     kept: list[OrganisationMention] = []
     for mention in ordered:
-        if not any(_overlaps(mention.span, other.span) for other in kept):
-            kept.append(mention)
+        span = mention.span
+        before_end = bisect_left(starts, span.end)
+        if before_end and ends[before_end - 1] > span.start:
+            continue
+        at = bisect_left(starts, span.start)
+        starts.insert(at, span.start)
+        ends.insert(at, span.end)
+        kept.append(mention)
     return sorted(kept, key=lambda m: m.span.start)

@@ -20,6 +20,7 @@ from functools import cache
 from .. import lexicon
 from ..claims import Membership, Organisation, Span
 from ..resolve import resolve_reference
+from ..spans import SpansInOrder
 from ..text import Segment
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
@@ -46,6 +47,7 @@ def find_memberships(
     publisher: str | None,
 ) -> list[Membership]:
     """Every (person, role, organisation) the text states, each with the span that says it."""
+    resolved = SpansInOrder(resolved)
     memberships: dict[tuple[str, str, str], Membership] = {}
     for index, sentence in enumerate(sentences):
         if sentence.boilerplate:
@@ -108,14 +110,14 @@ def _passive_roles(clean: str, sentence: Segment, organisations, resolved) -> li
     for match in _CHAIRED_BY.finditer(clean, sentence.start, sentence.end):
         name = _name_after(clean, match.end() - 1, sentence.end)
         role = _VERB_ROLES[match.group("verb")]
-        subject = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < match.start()]
+        subject = [key for _, key in resolved.starting(sentence.start, match.start())]
         target = subject[-1] if subject else _usual_organisation(_usual_class(role)[0], organisations)
         if name and target:
             found.append(Membership(name[0], role, target, Span(match.start(), name[1].end)))
     for match in _WHO_CHAIRS.finditer(clean, sentence.start, sentence.end):
         name = re.search(rf"{_NAME.pattern}$", clean[sentence.start:match.start()])
         role = _VERB_ROLES[match.group("verb")]
-        target = next((key for span, key in sorted(resolved.items()) if span.start == match.end()), None)
+        target = next((key for _, key in resolved.starting(match.end(), match.end() + 1)), None)
         target = target or _usual_organisation(_usual_class(role)[0], organisations)
         if name and target and _is_person(clean, sentence.start + name.start("name"), name.group("name")):
             start = sentence.start + name.start("name")
@@ -148,7 +150,7 @@ def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
     for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
         start, end = match.span()
         suffix = ""
-        inner = sorted(s for s in resolved if start < s.start < end)
+        inner = [span for span, _ in resolved.starting(start + 1, end)]
         if inner:  # "Chair of the HSCP Neglect sub-group": the role stops before the organisation
             cut = max(clean.rfind(" of ", start, inner[0].start + 1), clean.rfind(" for ", start, inner[0].start + 1))
             end = cut if cut > start else end
@@ -195,7 +197,7 @@ def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
 
 def _is_organisation_gap(between: str, start: int, resolved) -> bool:
     """A slide line lists roles after their organisations: "Chair, X Partnership Corporate Director ..."."""
-    names_organisation = any(start <= span.start < start + len(between) for span in resolved)
+    names_organisation = bool(resolved.starting(start, start + len(between)))
     return names_organisation and len(between) < 80 and bool(re.fullmatch(r",? ?(?:(?:[A-Z][\w'&-]*|of|for|and|&|the),? ?)+", between))
 
 
@@ -328,15 +330,15 @@ def _with_organisations(clean, sentence, chain, organisations, resolved, publish
 
 
 def _organisation_after(clean: str, end: int, resolved) -> str | None:
-    for span, key in sorted(resolved.items()):
-        if span.start >= end and _GAP_AFTER_ROLE.match(clean[end:span.start]) and span.start - end <= 12:
+    for span, key in resolved.starting(end, end + 13):
+        if _GAP_AFTER_ROLE.match(clean[end:span.start]):
             return key
     return None
 
 
 def _organisation_before(clean: str, start: int, resolved, organisations=None) -> str | None:
-    for span, key in sorted(resolved.items(), reverse=True):
-        if span.end <= start and re.fullmatch(r"(?:'s|')? ?", clean[span.end:start]):
+    for span, key in sorted(resolved.ending(start - 3, start + 1), reverse=True):
+        if re.fullmatch(r"(?:'s|')? ?", clean[span.end:start]):
             return key
     reference = re.search(r"\b(?:[Tt]he|[Oo]ur|[Ii]ts) (?:[Pp]artnership|[Cc]ouncil|[Bb]oard|[Ff]orce|[Cc]onstabulary)'s? $", clean[max(0, start - 30):start])
     if reference and organisations is not None:
@@ -346,9 +348,8 @@ def _organisation_before(clean: str, start: int, resolved, organisations=None) -
 
 def _nearest_in_sentence(sentence, role_span, resolved, organisations, name_span, usual: str | None) -> str | None:
     inside = [
-        (abs(span.start - role_span.start), key) for span, key in resolved.items()
-        if sentence.start <= span.start < sentence.end
-        and organisations[key].cls != "Inspectorate"
+        (abs(span.start - role_span.start), key) for span, key in resolved.starting(sentence.start, sentence.end)
+        if organisations[key].cls != "Inspectorate"
         and (usual is None or organisations[key].cls == usual)
         and not (name_span.start <= span.start < name_span.end)
     ]
@@ -365,7 +366,7 @@ def _its(clean: str, role_start: int, resolved) -> str | None:
     """ "Its chief executive": the organisation named last before, within a couple of sentences."""
     if not re.search(r"\b[Ii]ts\s+$", clean[max(0, role_start - 6):role_start]):
         return None
-    before = [(span.start, key) for span, key in resolved.items() if role_start - 300 <= span.start < role_start]
+    before = [(span.start, key) for span, key in resolved.starting(role_start - 300, role_start)]
     return max(before)[1] if before else None
 
 

@@ -18,8 +18,11 @@ from functools import cache
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
 from ..resources import load_json
 from ..resolve import resolve_reference
+from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
+from .recommendation_lists import find_announced_items, find_list_recommendations
+from .responses import find_reactions
 
 
 @cache
@@ -58,14 +61,20 @@ def find_recommendations(
     resolved: dict[Span, str],
     assessments: list[Assessment],
     publisher: str | None,
+    main_area: str | None = None,
 ) -> list[Recommendation]:
-    """Every recommendation laid out line by line, in text order, with addressees, assessment and response."""
+    """Every recommendation laid out line by line, in text order, with addressees, assessment and response:
+    the lists of inspection reports first (``recommendation_lists``), then the other layouts outside them."""
+    resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
+    listed, sections = find_list_recommendations(clean, organisations, resolved, assessments, main_area)
     reader = _LineReader(clean, organisations, resolved, assessments, publisher)
     for line in lines(clean):
-        if not line.boilerplate:
+        if not line.boilerplate and not any(s.start <= line.start < s.end for s in sections):
             reader.read(line)
     reader.close()
-    return reader.found
+    taken = sections + [r.span for r in listed + reader.found]
+    announced = find_announced_items(clean, organisations, resolved, assessments, taken)
+    return sorted(listed + reader.found + announced, key=lambda r: r.span.start)
 
 
 _MODAL = re.compile(r"\b(?:should|must|needs? to|are asked to|is asked to)\b")
@@ -178,7 +187,7 @@ class _LineReader:
         )
         if "agency" in column and column["agency"] < len(cells):
             a_start, a_end = cells[column["agency"]]
-            named = [key for span, key in sorted(self.resolved.items()) if a_start <= span.start < a_end]
+            named = [key for _, key in self.resolved.starting(a_start, a_end)]
             recommendation.addressed_to = list(dict.fromkeys(named)) or recommendation.addressed_to
         if "response" in column and column["response"] < len(cells):
             r_start, r_end = cells[column["response"]]
@@ -225,8 +234,10 @@ def find_sentence_recommendations(
     ordinals = load_json("recommendations.json")["ordinals"]
     found: list[Recommendation] = []
     listing = False
+    claimed = SpanSet(taken)
+    resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
     for sentence in sentences:
-        if sentence.boilerplate or any(s.start <= sentence.start < s.end for s in taken):
+        if sentence.boilerplate or claimed.covers(sentence.start):
             continue
         text = clean[sentence.start:sentence.end]
         first_word = re.match(r"(\w+),?\s+", text)
@@ -237,7 +248,9 @@ def find_sentence_recommendations(
         listing = bool(_patterns()["announces_list"].search(text))
         cue = _patterns()["in_sentence"].search(text)
         if cue and not listing and not text.rstrip().endswith(("?", ":")):
-            found.append(_recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments))
+            recommendation = _recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments)
+            recommendation.statement = _tidy(re.sub(r"^\(?\d{1,3}[.)]\s+", "", text))  # the whole sentence, its subject too
+            found.append(recommendation)
     return found
 
 
@@ -305,28 +318,34 @@ def _addressees(clean: str, start: int, end: int, organisations, resolved, lead_
         colon = clean.rfind(":", start, end)
         if colon < 0:
             return []
-        keys = [key for span, key in sorted(resolved.items()) if start <= span.start < colon]
+        keys = [key for _, key in resolved.starting(start, colon)]
         reference = None if keys else resolve_reference(clean[start:colon], organisations)
         return list(dict.fromkeys(keys)) or ([reference] if reference else [])
     boundary = _patterns()["addressee_end"].search(clean, start, end)
     if boundary is None:
         opening = re.match(r"\s*(?:the\s+)?", clean[start:end], re.IGNORECASE).end()
-        return [key for span, key in sorted(resolved.items()) if span.start == start + opening][:1]
-    keys = [key for span, key in sorted(resolved.items()) if start <= span.start < boundary.start()]
+        return [key for _, key in resolved.starting(start + opening, start + opening + 1)][:1]
+    keys = [key for _, key in resolved.starting(start, boundary.start())]
     if not keys:
         reference = resolve_reference(clean[start:boundary.start()], organisations)
         keys = [reference] if reference else []
     return list(dict.fromkeys(keys))
 
 
-def _assessment_before(offset: int, assessments: list[Assessment]) -> Assessment | None:
+class _Assessments(list):
+    """The document's assessments, with those named at least twice ready to be found by
+    position (a scan of every span for each recommendation took time quadratic in the text)."""
+
+    def __init__(self, assessments: list[Assessment]) -> None:
+        super().__init__(assessments)
+        self.named_twice = LastNamed([a.spans if len(a.spans) >= 2 else [] for a in assessments])
+
+
+def _assessment_before(offset: int, assessments: _Assessments) -> Assessment | None:
     """The nearest assessment named (at least twice) before ``offset``, else the main one."""
-    before = [
-        (max(s.start for s in a.spans if s.start <= offset), a)
-        for a in assessments if len(a.spans) >= 2 and any(s.start <= offset for s in a.spans)
-    ]
-    if before:
-        return max(before, key=lambda item: item[0])[1]
+    index = assessments.named_twice.at(offset)
+    if index is not None:
+        return assessments[index]
     return assessments[0] if assessments else None
 
 
@@ -341,7 +360,7 @@ def _close(clean, current: _Open | None, organisations, resolved, publisher) -> 
 
 def _respondent(clean, who: tuple[int, int] | None, organisations, resolved, publisher) -> str | None:
     if who and who[1] > who[0]:
-        inside = [key for span, key in sorted(resolved.items()) if who[0] <= span.start < who[1]]
+        inside = [key for _, key in resolved.starting(who[0], who[1])]
         if inside:
             return inside[0]
         return resolve_reference(clean[who[0]:who[1]], organisations) or publisher
@@ -356,20 +375,24 @@ def find_document_responses(
     assessments: list[Assessment],
     publisher: str | None,
 ) -> list[DocumentResponse]:
-    """Responses to a whole assessment: a partnership's statement, a government response."""
+    """Responses to a whole assessment: a partnership's statement, a government response (one per
+    respondent), then the apologies, commitments and directions of ``responses.find_reactions``."""
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
+    resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
     for sentence in sentences:
         if sentence.boilerplate or not _patterns()["document_response"].search(clean, sentence.start, sentence.end):
             continue
-        inside = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < sentence.end and key not in conductors]
+        inside = [key for _, key in resolved.starting(sentence.start, sentence.end) if key not in conductors]
         respondent = inside[0] if inside else (resolve_reference(clean[sentence.start:sentence.end], organisations) or publisher)
         if respondent is None or respondent in found:
             continue
         response = Response(_tidy(clean[sentence.start:sentence.end]), Span(sentence.start, sentence.end), respondent,
                             first_date(clean, sentence.start, sentence.end))
         found[respondent] = DocumentResponse(response, _assessment_before(sentence.end, assessments))
-    return list(found.values())
+    taken = [r.response.span for r in found.values()]
+    reactions = find_reactions(clean, sentences, organisations, resolved, assessments, publisher, taken)
+    return sorted([*found.values(), *reactions], key=lambda r: r.response.span.start)
 
 
 def answer_unanswered(

@@ -1,0 +1,95 @@
+"""One large document mapped: time and peak memory by size (prints figures; not a test).
+
+Usage: .venv/bin/python benchmarks/mapping_scale.py [--sizes 1 4 16] [--profile 1]
+
+For each size in MB, one text of that size is made by joining generated documents
+(``benchmarks/corpus_generator.py``, a blank line between them: a year of minutes, a long
+inquiry report) and mapped by ``kg.mapping.map_document`` (extraction and mapping) in a fresh
+process, which reports its time and peak resident memory. Time per MB should stay flat:
+the goal is 4 MB in under 20 s and 500 MB. ``--profile N`` prints where the time of the N MB
+document goes instead (cProfile, top functions by their own time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus_generator import generate  # noqa: E402  (beside this script)
+
+_MEASURE = """
+import resource, sys, time
+from pathlib import Path
+from kg.ingest import read_document
+from kg.mapping import map_document
+document = read_document(Path(sys.argv[1]))
+started = time.perf_counter()
+if sys.argv[2] == "profile":
+    import cProfile, pstats
+    profiler = cProfile.Profile()
+    graph = profiler.runcall(map_document, document)
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+else:
+    graph = map_document(document)
+seconds = time.perf_counter() - started
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{seconds:.2f} {peak_mb:.0f} {len(graph.triples)}")
+"""
+
+
+def make_document(megabytes: float, folder: Path) -> Path:
+    """A text of about ``megabytes`` MB: generated documents joined until it is that long."""
+    target = int(megabytes * 1_000_000)
+    parts: list[str] = []
+    size = 0
+    sources = folder / "sources"
+    count = 64
+    while size < target:
+        for path in generate(count, sources, seed=count):
+            text = path.read_text(encoding="utf-8")
+            parts.append(text)
+            size += len(text.encode("utf-8")) + 2
+            if size >= target:
+                break
+        count *= 2
+    path = folder / f"document-{megabytes:g}mb.txt"
+    path.write_text("\n\n".join(parts), encoding="utf-8")
+    return path
+
+
+def measure(path: Path, profile: bool = False) -> tuple[float, float, int]:
+    """Seconds and peak MB of mapping ``path`` in a fresh process, and the triples it gave."""
+    command = [sys.executable, "-c", _MEASURE, str(path), "profile" if profile else "time"]
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    if profile:
+        print(output)
+    seconds, peak, triples = output.split()[-3:]
+    return float(seconds), float(peak), int(triples)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=float, nargs="+", default=[1, 4, 16], help="document sizes in MB")
+    parser.add_argument("--profile", type=float, help="profile the document of this size instead")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        if args.profile:
+            measure(make_document(args.profile, Path(folder)), profile=True)
+            return 0
+        print(f"{'size':>8} {'seconds':>9} {'s per MB':>9} {'peak MB':>8} {'triples':>9}  sha256 of the text")
+        for megabytes in args.sizes:
+            path = make_document(megabytes, Path(folder))
+            actual = path.stat().st_size / 1e6
+            seconds, peak, triples = measure(path)
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+            print(f"{actual:6.2f}MB {seconds:9.2f} {seconds / actual:9.2f} {peak:8.0f} {triples:9,}  {digest}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""Responses to a whole assessment in the language of statements and news (ONTOLOGY.md,
+sg:Response answering an assessment by sg:hasResponse): an apology ("the council has
+apologised for ..."), a commitment ("said it was determined to improve"), recommendations taken
+forward ("have continued to progress the recommendations"), action taken before a review ended,
+a minister's statement to the House or statutory direction ("order a statutory inspection"), an
+official's quoted reaction to the report ("X said: 'The report acknowledges ...'"), and the quote
+announced by "Following the publication of the review, X has stated that ...:".
+
+Patterns are in ``kg/data/recommendations.json`` (key ``reactions``). Each sentence gives at most
+one response; its respondent is the first organisation it names that did not conduct the
+assessment, else the one its words refer to ("the council"), else the document's publisher, else none.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from ..claims import Assessment, DocumentResponse, Organisation, Response, Span
+from ..resources import load_json
+from ..resolve import resolve_reference
+from ..text import Segment, lines
+from .dates import first_date
+
+
+@cache
+def _rules() -> dict[str, re.Pattern]:
+    data = load_json("recommendations.json")["reactions"]
+    return {key: re.compile(data[key], re.IGNORECASE) for key in ("reaction", "announces_quote")}
+
+
+def find_reactions(
+    clean: str,
+    sentences: list[Segment],
+    organisations: dict[str, Organisation],
+    resolved: dict[Span, str],
+    assessments: list[Assessment],
+    publisher: str | None,
+    taken: list[Span],
+) -> list[DocumentResponse]:
+    """Responses to the assessment stated in running text, in text order, outside the ``taken`` spans."""
+    from .recommendations import _assessment_before, _tidy
+
+    conductors = {key for a in assessments for key in a.conducted_by}
+    found: list[DocumentResponse] = []
+    apologies: set[str | None] = set()
+    for sentence in sentences:
+        if sentence.boilerplate or any(s.start <= sentence.start < s.end for s in taken) or _is_headline(clean, sentence):
+            continue
+        span = _reaction_span(clean, sentence)
+        if span is None:
+            continue
+        named = [key for s, key in sorted(resolved.items()) if sentence.start <= s.start < sentence.end and key not in conductors
+                 and organisations[key].cls != "Inspectorate"]
+        respondent = named[0] if named else (resolve_reference(sentence.text, organisations) or publisher)
+        if re.search(r"apolog", clean[span.start:span.end], re.IGNORECASE):
+            if respondent in apologies:
+                continue  # the council's apology, then its director's words "we apologise"
+            apologies.add(respondent)
+        response = Response(_tidy(clean[span.start:span.end]), span, respondent, first_date(clean, span.start, span.end))
+        found.append(DocumentResponse(response, _assessment_before(sentence.end, assessments)))
+        taken = taken + [span]
+    return found
+
+
+def _is_headline(clean: str, sentence: Segment) -> bool:
+    """A headline or caption: its line does not end a sentence."""
+    end = clean.find("\n", sentence.start)
+    line = clean[sentence.line_start:len(clean) if end < 0 else end].rstrip().rstrip("'\"")
+    return not line.endswith((".", "!", "?", ":"))
+
+
+def _reaction_span(clean: str, sentence: Segment) -> Span | None:
+    """The sentence, if it responds; the paragraph after it, if it announces the quote that responds."""
+    text = clean[sentence.start:sentence.end]
+    if _rules()["announces_quote"].search(text) and text.rstrip().endswith(":"):
+        following = next((line for line in lines(clean) if line.start > sentence.end and not line.boilerplate), None)
+        return Span(following.start, following.end) if following else None
+    if _rules()["reaction"].search(text):
+        return _whole_sentence(clean, sentence)
+    return None
+
+
+def _whole_sentence(clean: str, sentence: Segment) -> Span:
+    """The sentence to its punctuation: the segmenter may have split a long one at a capital
+    ("... told the House last | September that ...")."""
+    line_end = clean.find("\n", sentence.end)
+    line_end = len(clean) if line_end < 0 else line_end
+    before = [m.end() for m in _SENTENCE_END.finditer(clean, sentence.line_start, sentence.start)]
+    start = before[-1] if before else sentence.line_start
+    after = _SENTENCE_END.search(clean, sentence.end - 1, line_end)
+    return Span(start, after.start() if after else line_end)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+")
