@@ -71,7 +71,7 @@ class Assessment:
     conducted_by: list[str] = field(default_factory=list)
     assesses: list[str] = field(default_factory=list)
     subject_child: str | None = None
-    previous: Assessment | None = None
+    previous: list[Assessment] = field(default_factory=list)  # earlier assessments it is compared with
     judgements: list[Judgement] = field(default_factory=list)
     name: str | None = None  # a proper name the text gives it, e.g. "Commission to ..."
 

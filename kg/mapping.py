@@ -179,8 +179,8 @@ def map_assessment(context: _Context, assessment: Assessment) -> URIRef:
         triples.add((node, SG.assesses, _organisation_iri(key)))
     if assessment.subject_child:
         triples.add((node, SG.subjectChild, map_child(context, assessment)))
-    if assessment.previous:
-        triples.add((node, SG.previousAssessment, map_assessment(context, assessment.previous)))
+    for previous in assessment.previous:
+        triples.add((node, SG.previousAssessment, map_assessment(context, previous)))
     for judgement in assessment.judgements:
         triples.add((node, SG.hasJudgement, map_judgement(context, assessment, judgement)))
     for span in assessment.spans[:1]:

@@ -18,7 +18,8 @@ from .. import lexicon
 from ..claims import Assessment, Judgement, Organisation, Span
 from ..resources import load_json
 from ..text import Segment
-from .dates import find_dates, first_date
+from .dates import find_dates, first_date, inspection_dates, relative_dates
+from .judgements import FoundJudgement, find_prose_judgements, find_table_judgements, grade_of, grade_regex
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class AssessmentKind:
     assesses: tuple[str, ...]
     graded: bool
     national: bool
+    aspect: str | None
+    until: int | None
 
 
 @cache
@@ -43,7 +46,7 @@ def assessment_kinds() -> tuple[AssessmentKind, ...]:
             tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),
             tuple(entry["conducted_by"]), entry.get("inspectorates_from_text", False),
             entry.get("commissioned_by_partnership", False), tuple(entry["assesses"]),
-            entry["graded"], entry.get("national", False),
+            entry["graded"], entry.get("national", False), entry.get("aspect"), entry.get("until"),
         )
         for entry in load_json("assessments.json")["kinds"]
     )
@@ -79,21 +82,43 @@ def assessment_name_spans(clean: str) -> list[Span]:
 def find_assessments(
     clean: str, sentences: list[Segment], main_area: str | None, document_date: str | None
 ) -> list[Assessment]:
-    """The assessments a document names, most mentioned first; judgements attached to graded ones."""
+    """The assessments a document names, the document's own first; judgements attached to graded ones.
+
+    Mentions of one kind and area are one assessment, unless the text dates them to different
+    years: an earlier inspection or focused visit of the same area is an assessment of its own,
+    and the earlier ones become the ``previous`` of the document's own. Sentences about an
+    earlier inspection ("when last inspected, in 2017, services were judged ...") give that
+    inspection's grade, not the document's."""
+    own_date = inspection_dates(clean) or document_date
     previous_spans = _previous_mentions(clean)
-    found: dict[tuple[str, str | None], Assessment] = {}
+    found: dict[tuple[str, str | None, str | None, str | None], Assessment] = {}
     starts = [s.start for s in sentences]
-    for start, _, kind, match in _kind_mentions(clean):
+    mentions = [(start, kind, match) for start, _, kind, match in _kind_mentions(clean)]
+    positions = [(match.start(), match.end()) for _, _, match in mentions]
+    for start, kind, match in mentions:
         index = bisect_right(starts, start) - 1
         sentence = sentences[index] if index >= 0 else None
-        if sentence is None or match.end() > sentence.end or sentence.boilerplate:
+        if sentence is None or match.end() > sentence.end or sentence.boilerplate or _names_framework(clean, match):
             continue
-        if any(s.start <= start < s.end for s, _ in previous_spans):
-            continue
-        _add_mention(found, kind, clean, sentence, match, main_area)
-    assessments = sorted(found.values(), key=lambda a: (-len(a.spans), a.spans[0].start))
-    _attach_judgements(clean, sentences, assessments, main_area, previous_spans)
-    _attach_previous(clean, sentences, assessments, previous_spans)
+        others = [p for p in positions if sentence.start <= p[0] < sentence.end and p != (match.start(), match.end())]
+        _add_mention(found, kind, clean, sentence, match, main_area, own_date, document_date, others)
+    assessments = sorted(found.values(), key=lambda a: (a.year is not None and own_date is not None and a.year != own_date[:4],
+                                                         -len(a.spans), a.spans[0].start))
+    skip = _previous_sentences(sentences, previous_spans, assessments, _own_assessment(assessments, own_date))
+    replaced = _attach_judgements(clean, sentences, assessments, _own_assessment(assessments, own_date, graded=True),
+                                  main_area, skip, own_date)
+    own = _own_assessment(assessments, own_date)
+    if own is not None and own_date and (own.date is None or own.year == own_date[:4]):
+        own.date, own.year = own_date, own_date[:4]
+    _attach_previous(clean, sentences, assessments, own, previous_spans)
+    graded = _own_assessment(assessments, own_date, graded=True)
+    for judgement in replaced if graded else []:
+        _previous_of(graded, assessments).judgements.append(judgement)
+    if own is not None:
+        # Earlier assessments are reached through the own one's sg:previousAssessment; the
+        # document reports on its own, which comes first.
+        earlier = {id(a) for a in own.previous}
+        assessments[:] = [own] + [a for a in assessments if a is not own and id(a) not in earlier]
     for assessment in assessments:
         if assessment.date is None and document_date:
             # Reported in this document without a date of its own: no later than the document.
@@ -101,138 +126,214 @@ def find_assessments(
     return assessments
 
 
-def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, match: re.Match, main_area) -> None:
+@cache
+def _framework_res() -> tuple[re.Pattern, re.Pattern]:
+    data = load_json("assessments.json")
+    return re.compile(data["framework"], re.IGNORECASE), re.compile(data["framework_before"], re.IGNORECASE)
+
+
+def _names_framework(clean: str, match: re.Match) -> bool:
+    """ "in line with the inspection of local authority children's services (ILACS) framework":
+    the name of a framework, not an assessment."""
+    after, before = _framework_res()
+    return bool(after.match(clean, match.end()) or before.search(clean[max(0, match.start() - 30):match.start()]))
+
+
+def _own_assessment(assessments: list[Assessment], own_date: str | None, graded: bool = False) -> Assessment | None:
+    """The document's own assessment (``graded``: its own graded one): of the document's year
+    (or undated), most mentioned; an inspection before a review named in passing."""
+    year = own_date[:4] if own_date else None
+    candidates = [a for a in assessments if a.kind != "lscb-review" and (a.year is None or a.year == year)
+                  and (_kind(a.kind).graded or not graded)]
+    return next((a for a in candidates if a.cls == "Inspection"), candidates[0] if candidates else None)
+
+
+def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, match: re.Match, main_area, own_date,
+                 document_date: str | None, others: list[tuple[int, int]]) -> None:
     area = main_area if kind.national else (lexicon.area_in(clean, sentence.start, sentence.end) or main_area)
     if area is None and not kind.national:
         return  # an ILACS "of England" is a kind named in passing, not an assessment
-    assessment = found.get((kind.kind, area))
+    date = _linked_date(clean, sentence, (match.start(), match.end()), document_date, others)
+    if kind.until and (date is None or int(date[:4]) > kind.until):
+        return  # a kind of assessment that ended: named with no date of its own, it cannot be placed
+    year = date[:4] if date and not (own_date and date[:4] == own_date[:4]) else None
+    child = _review_subject(clean, match.end(), sentence.end) if kind.cls == "PracticeReview" and not kind.national else None
+    if child:
+        # Reviews of different children are different reviews, whatever their dates.
+        assessment = next((a for (k, ar, _, c), a in found.items() if k == kind.kind and ar == area and c == child), None)
+    elif year is None:
+        # Undated, or dated in the document's own year: the one assessment of this kind there.
+        assessment = found.get((kind.kind, area, None, None)) or next(
+            (a for (k, ar, _, _), a in found.items() if k == kind.kind and ar == area), None)
+    else:
+        assessment = found.get((kind.kind, area, year, None))
     if assessment is None:
         name = match.group().strip() if kind.cls == "Commission" else None
         if name:
             name = re.sub(r"^(?:the|The)\s+", "", name)
             area = lexicon.area_in(name) or area
-        assessment = found[(kind.kind, area)] = Assessment(kind.kind, kind.cls, kind.label, area, name=name)
+        assessment = found[(kind.kind, area, year, child)] = Assessment(kind.kind, kind.cls, kind.label, area, name=name,
+                                                                        subject_child=child)
     assessment.spans.append(Span(sentence.start, sentence.end))
-    if assessment.date is None:
-        date = _linked_date(clean, sentence, match.end())
-        if date:
-            assessment.date, assessment.year = date, date[:4]
+    if assessment.date is None and date:
+        assessment.date, assessment.year = date, date[:4]
+
+
+@cache
+def _review_subject_re() -> re.Pattern:
+    return re.compile(load_json("assessments.json")["review_subject"])
+
+
+def _review_subject(clean: str, start: int, end: int) -> str | None:
+    """The child a review names right after it: "Child B", "the death of Jane Doe"."""
+    match = _review_subject_re().match(clean, start, end)
+    if match is None:
+        return None
+    return f"Child {match.group('code')}" if match.group("code") else match.group("name")
 
 
 _DATE_LINK = re.compile(r"\b(?:in|on|during|between|from|dated|of|took place|carried out|completed|published|dates?:?)\s*$", re.IGNORECASE)
 
 
-def _linked_date(clean: str, sentence: Segment, after: int) -> str | None:
+def _linked_date(clean: str, sentence: Segment, mention: tuple[int, int], document_date: str | None = None,
+                 others: list[tuple[int, int]] = ()) -> str | None:
     """A date the sentence ties to the event ("took place during December 2016"), not any date in it;
-    one after the mention ("the review ... in April 2023") before one ahead of it."""
-    linked = [
-        (start < after, start, value) for start, _, value in find_dates(clean, sentence.start, sentence.end)
-        if _DATE_LINK.search(clean[max(sentence.start, start - 30):start])
-    ]
+    one after the mention ("the review ... in April 2023") before one ahead of it. A date
+    relative to the document's ("last August", "today") counts as tied. A date nearer another
+    assessment named in the sentence is that one's ("a rapid review was held in April 2024 and
+    agreed that a practice review was needed")."""
+    after = mention[1]
+    dates = [(start, value) for start, _, value in find_dates(clean, sentence.start, sentence.end)
+             if _DATE_LINK.search(clean[max(sentence.start, start - 30):start])]
+    dates += [(start, value) for start, _, value in relative_dates(clean, document_date, sentence.start, sentence.end)]
+    linked = [(start < after, start, value) for start, value in dates
+              if _distance(mention, start) <= min((_distance(o, start) for o in others), default=len(clean))]
     return min(linked)[2] if linked else None
+
+
+def _distance(mention: tuple[int, int], date_start: int) -> int:
+    """How far a date lies from a mention; a date ahead of the mention counts double."""
+    return date_start - mention[1] if date_start >= mention[1] else 2 * (mention[0] - date_start)
 
 
 def _previous_mentions(clean: str) -> list[tuple[Span, str | None]]:
     pattern = re.compile(load_json("assessments.json")["previous"], re.IGNORECASE)
-    return [(Span(m.start(), m.end()), first_date(m.group("date"))) for m in pattern.finditer(clean)]
+    found = []
+    for match in pattern.finditer(clean):
+        dates = find_dates(clean, match.start("date"), match.end("date"))
+        end = dates[0][1] if dates else match.start("date")
+        found.append((Span(match.start(), end), dates[0][2] if dates else None))
+    return found
 
 
-def _attach_previous(clean: str, sentences: list[Segment], assessments: list[Assessment], previous_spans) -> None:
-    graded = next((a for a in assessments if _kind(a.kind).graded), assessments[0] if assessments else None)
-    if graded is None:
+def _previous_sentences(sentences, previous_spans, assessments, own) -> set[int]:
+    """Starts of the sentences about an earlier assessment: their grades are not the document's own."""
+    earlier = [span for a in assessments if a is not own and a.year and _kind(a.kind).graded for span in a.spans]
+    spans = [span for span, _ in previous_spans] + earlier
+    return {s.start for s in sentences if any(s.start <= span.start < s.end for span in spans)}
+
+
+def _attach_previous(clean: str, sentences: list[Segment], assessments: list[Assessment], own, previous_spans) -> None:
+    """Earlier assessments of the own one's area become its ``previous``, with the grades the
+    sentences naming them give."""
+    if own is None:
         return
-    for span, date in previous_spans:
-        if graded.previous is None:
-            graded.previous = Assessment(graded.kind, graded.cls, graded.label, graded.area, date and date[:4], date)
-        graded.previous.spans.append(span)
-        sentence = next((s for s in sentences if s.start <= span.start < s.end), None)
-        grade = _previous_grade(clean, sentence) if sentence else None
-        if grade and not graded.previous.judgements and _kind(graded.kind).graded:
-            graded.previous.judgements.append(Judgement("overall effectiveness", grade[0], Span(sentence.start, sentence.end)))
-
-
-def _previous_grade(clean: str, sentence: Segment) -> tuple[str, Span] | None:
-    """ "... when the services were judged to require improvement to be good": the earlier grade."""
-    match = re.search(r"\b(?:judged|rated|found) (?:to be |as )?(?:to )?", clean[sentence.start:sentence.end])
-    if match is None:
-        return None
-    grade = _grade_regex().match(clean, sentence.start + match.end())
-    if grade is None:
-        return None
-    return _grade_of(grade), Span(sentence.start, sentence.end)
-
-
-@cache
-def _grade_regex() -> re.Pattern:
-    grades = load_json("judgements.json")["grades"]
-    return re.compile("|".join(f"(?P<g_{g['id'].replace('-', '_')}>{g['pattern']})" for g in grades), re.IGNORECASE)
-
-
-@cache
-def _judgement_patterns() -> tuple[tuple[str, re.Pattern], ...]:
-    link = r"(?:[^.:\n]{0,40}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|remains?|has been|have been)\s+)(?:judged\s+|rated\s+|found\s+)?(?:to\s+be\s+|as\s+)?| {2,})"
-    grades = _grade_regex().pattern
-    patterns = []
-    for aspect in load_json("judgements.json")["aspects"]:
-        for phrase in aspect["patterns"]:
-            patterns.append((aspect["aspect"], re.compile(rf"\b(?:{phrase}){link}(?:{grades})\b", re.IGNORECASE)))
-    return tuple(patterns)
-
-
-def _attach_judgements(clean: str, sentences: list[Segment], assessments: list[Assessment], main_area, previous_spans) -> None:
-    judgements: dict[str, Judgement] = {}
-    about_previous = {s.start for s in sentences if any(s.start <= span.start < s.end for span, _ in previous_spans)}
-    for index, sentence in enumerate(sentences):
-        if sentence.start in about_previous:
+    for assessment in assessments:
+        if assessment is own or not assessment.year or (own.year and assessment.year >= own.year):
             continue
-        found = _judgement_in(clean, sentence) or _judgement_below(clean, sentence, sentences[index + 1: index + 2])
-        if found and found.aspect not in judgements:
-            judgements[found.aspect] = found
-    if not judgements:
+        if assessment.area == own.area and assessment.cls == "Inspection":
+            _grade_previous(clean, sentences, assessment)
+            own.previous.append(assessment)
+    for span, date in previous_spans:
+        if not date or (own.year and date[:4] >= own.year):
+            continue
+        earlier = next((a for a in own.previous if a.year == date[:4]), None)
+        if earlier is None:
+            kind = _kind(own.kind if own.kind in ("ilacs",) else load_json("assessments.json")["previous_kind"])
+            earlier = Assessment(kind.kind, kind.cls, kind.label, own.area, date[:4], date)
+            own.previous.append(earlier)
+        earlier.spans.append(span)
+        _grade_previous(clean, sentences, earlier)
+
+
+_JUDGED = re.compile(r"\b(?:judged|rated|found|graded)\s+(?:(?:it|them|the service|the local authority|services)\s+)?(?:to\s+be\s+|as\s+)?(?:to\s+)?", re.IGNORECASE)
+
+
+def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment) -> None:
+    """The grade the sentence naming an earlier assessment (or the next one) gives it."""
+    if assessment.judgements or not _kind(assessment.kind).graded:
         return
-    graded = next((a for a in assessments if _kind(a.kind).graded), None)
-    if graded is None:
-        kind = next(k for k in assessment_kinds() if k.graded)
-        graded = Assessment(kind.kind, kind.cls, kind.label, main_area)
-        graded.spans.append(min(j.span for j in judgements.values()))
-        assessments.insert(0, graded)
-    graded.judgements = sorted(judgements.values(), key=lambda j: j.span)
+    for span in list(assessment.spans):
+        index = next((i for i, s in enumerate(sentences) if s.start <= span.start < s.end), None)
+        if index is None:
+            continue
+        for sentence in sentences[index:index + 2]:
+            if sentence is not sentences[index] and any(v[:4] != assessment.year for _, _, v in find_dates(clean, sentence.start, sentence.end)):
+                break
+            for judged in _JUDGED.finditer(clean, sentence.start, sentence.end):
+                grade = grade_regex().match(clean, judged.end())
+                if grade:
+                    if grade_of(grade):
+                        aspect = _kind(assessment.kind).aspect or "overall effectiveness"
+                        assessment.judgements.append(Judgement(aspect, grade_of(grade), Span(sentence.start, sentence.end)))
+                    return
 
 
-def _judgement_in(clean: str, sentence: Segment) -> Judgement | None:
-    """ "<aspect>: <grade>", "<aspect> is judged <grade>", "<aspect>    <grade>" within one sentence."""
-    if not _grade_regex().search(clean, sentence.start, sentence.end):
-        return None
-    for aspect, pattern in _judgement_patterns():
-        match = pattern.search(clean, sentence.start, sentence.end)
-        if match:
-            return Judgement(aspect, _grade_of(match), Span(match.start(), match.end()))
-    return None
+def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_date) -> list[Judgement]:
+    """The document's judgement table and graded sentences: each judgement to the own
+    assessment, or to the assessment of the kind its aspect belongs to (the review of a
+    board); in a report with a judgement table the board's review is part of the report.
+    Returns the grades the sentences say were replaced ("up from inadequate"), as judgements
+    of an earlier assessment."""
+    table = find_table_judgements(clean)
+    framework = _framework_aspects(own_date)
+    prose = find_prose_judgements(clean, sentences, skip, len(table) >= 2, framework)
+    found: dict[tuple[str | None, str], FoundJudgement] = {}
+    for item in table + prose:
+        found.setdefault((item.target, item.judgement.aspect), item)
+    if not found:
+        return []
+    if own is None and any(item.target is None for item in found.values()):
+        kind = _kind("ilacs")
+        own = Assessment(kind.kind, kind.cls, kind.label, main_area)
+        own.spans.append(min(item.judgement.span for item in found.values()))
+        assessments.insert(0, own)
+    for item in sorted(found.values(), key=lambda item: item.judgement.span):
+        target = own
+        if item.target and (len(table) < 2 or own is None):
+            area = own.area if own else main_area
+            target = next((a for a in assessments if a.kind == item.target and a.area == area), None)
+            if target is None:
+                kind = _kind(item.target)
+                target = Assessment(kind.kind, kind.cls, kind.label, area)
+                target.spans.append(item.judgement.span)
+                assessments.append(target)
+        target.judgements.append(item.judgement)
+    if len(table) >= 2:
+        assessments[:] = [a for a in assessments if a.kind != "lscb-review" or a.judgements]
+    return [Judgement(item.judgement.aspect, item.previous_grade, item.judgement.span)
+            for item in sorted(found.values(), key=lambda item: item.judgement.span) if item.previous_grade]
 
 
-def _judgement_below(clean: str, sentence: Segment, following: list[Segment]) -> Judgement | None:
-    """An aspect alone on its line with the grade alone on the next (a flattened table)."""
-    if not following or following[0].line_start == sentence.line_start:
-        return None
-    grade = _grade_regex().fullmatch(following[0].text.strip())
-    if grade is None:
-        return None
-    for aspect, pattern in _aspect_patterns():
-        if pattern.fullmatch(sentence.text.strip()):
-            return Judgement(aspect, _grade_of(grade), Span(sentence.start, following[0].end))
-    return None
+def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
+    """The earlier assessment a grade "up from inadequate" was given by: the latest earlier one named."""
+    earlier = sorted((a for a in own.previous if a.year and _kind(a.kind).graded), key=lambda a: a.year)
+    if earlier:
+        return earlier[-1]
+    previous = Assessment(own.kind, own.cls, own.label, own.area)
+    previous.spans.extend(own.spans[:1])
+    own.previous.append(previous)
+    return previous
 
 
-def _grade_of(match: re.Match) -> str:
-    return next(name[2:].replace("_", "-") for name, value in match.groupdict().items() if value and name.startswith("g_"))
-
-
-@cache
-def _aspect_patterns() -> tuple[tuple[str, re.Pattern], ...]:
-    return tuple(
-        (aspect["aspect"], re.compile(rf"(?:{phrase})", re.IGNORECASE))
-        for aspect in load_json("judgements.json")["aspects"] for phrase in aspect["patterns"]
-    )
+def _framework_aspects(own_date: str | None) -> tuple[str, ...]:
+    """The aspects the framework of the document's year judges ("inadequate across the board")."""
+    year = int(own_date[:4]) if own_date else 2100
+    for framework in load_json("judgements.json")["frameworks"]:
+        low, high = framework["years"]
+        if low <= year <= high:
+            return tuple(framework["aspects"])
+    return ()
 
 
 def link_assessments(
@@ -242,27 +343,31 @@ def link_assessments(
     added: list[Organisation] = []
     for assessment in assessments:
         kind = _kind(assessment.kind)
+        conducted_by = []
         for label in kind.conducted_by:
             if label not in organisations:
                 body = next(b for b in lexicon.national_bodies() if b.label == label)
                 organisations[label] = Organisation(body.label, body.cls, None, set(body.acronyms))
                 added.append(organisations[label])
-            assessment.conducted_by.append(label)
+            conducted_by.append(label)
         if kind.inspectorates_from_text:
-            assessment.conducted_by.extend(k for k, o in organisations.items() if o.cls == "Inspectorate" and o.spans)
+            conducted_by.extend(k for k, o in organisations.items() if o.cls == "Inspectorate" and o.spans)
         if kind.commissioned_by_partnership:
-            assessment.conducted_by.extend(
+            conducted_by.extend(
                 k for k, o in organisations.items() if o.cls == "SafeguardingPartnership" and o.area == assessment.area
             )
+        assessment.conducted_by = list(dict.fromkeys(assessment.conducted_by + conducted_by))
         assessment.assesses = [
             key for key, o in organisations.items()
             if o.cls in kind.assesses and o.area is not None and o.area == assessment.area and o.spans
         ]
         if assessment.cls == "PracticeReview" and not kind.national:
-            assessment.subject_child = subject_child
-        for previous in [assessment.previous] if assessment.previous else []:
-            previous.conducted_by = list(assessment.conducted_by)
-            previous.assesses = list(assessment.assesses)
+            assessment.subject_child = assessment.subject_child or subject_child
+        for previous in assessment.previous:
+            if not previous.conducted_by:
+                previous.conducted_by = list(assessment.conducted_by)
+            if not previous.assesses:
+                previous.assesses = list(assessment.assesses)
     return added
 
 

@@ -1,0 +1,213 @@
+"""Judgement tables, prose judgements, earlier assessments and inspection dates, on small
+documents of our own writing in the layouts real reports and news use (issues 15 and 16)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract.assessments import find_assessments
+from kg.extract.dates import date_ranges, inspection_dates, relative_dates
+from kg.extract.judgements import find_prose_judgements, find_table_judgements
+from kg.text import clean_view, segment
+
+HELP = "the experiences and progress of children who need help and protection"
+CARE = "the experiences and progress of children in care and care leavers"
+LEADERS = "the impact of leaders on social work practice with children and families"
+LSCB = "the effectiveness of the local safeguarding children board"
+
+SAME_LINE = """Inspection of Dorset local authority children's services
+Inspection dates: 13 to 24 March 2023
+Judgement Grade
+The impact of leaders on social work practice with children and families Good
+The experiences and progress of children who need help and protection Good
+The experiences and progress of children in care and care leavers Outstanding
+Overall effectiveness Good
+"""
+NEXT_LINE_WRAPPED = """Judgement Grade
+The impact of leaders on social work practice with
+children and families
+Requires improvement to be good
+The experiences and progress of children who need help
+and protection
+Inadequate
+
+The experiences and progress of children in care and care leavers
+Requires improvement to be good
+Overall effectiveness Inadequate (Grade 4)
+"""
+COLUMNS = """Judgement
+The impact of leaders on social work practice with children and families
+The experiences and progress of children who need help and protection
+The experiences and progress of children in care and care leavers
+Overall effectiveness
+Grade
+Good
+Requires improvement to be good
+Good
+Good
+"""
+SIF = """Children's services in Kent require improvement to be good
+1. Children who need help and protection Requires improvement
+2. Children looked after and achieving permanence
+Good
+
+2.1 Adoption performance
+Outstanding
+2.2 Experiences and progress of care leavers Good
+3. Leadership, management and governance Requires improvement
+The Local Safeguarding Children Board is good
+"""
+
+
+def _table(text: str) -> dict[str, str]:
+    return {item.judgement.aspect: item.judgement.grade for item in find_table_judgements(clean_view(text))}
+
+
+def test_table_grade_on_the_same_line():
+    assert _table(SAME_LINE) == {LEADERS: "good", HELP: "good", CARE: "outstanding", "overall effectiveness": "good"}
+
+
+def test_table_aspects_wrapped_and_grade_on_the_next_line_with_a_numeric_grade():
+    assert _table(NEXT_LINE_WRAPPED) == {LEADERS: "requires-improvement", HELP: "inadequate",
+                                         CARE: "requires-improvement", "overall effectiveness": "inadequate"}
+
+
+def test_table_read_column_by_column():
+    assert _table(COLUMNS) == {LEADERS: "good", HELP: "requires-improvement", CARE: "good", "overall effectiveness": "good"}
+
+
+def test_single_inspection_framework_sub_judgements_and_board_in_one_report():
+    clean = clean_view(SIF)
+    [own] = find_assessments(clean, segment(clean), "Kent", "2016-05-20")
+    grades = {j.aspect: j.grade for j in own.judgements}
+    assert grades == {
+        "overall effectiveness": "requires-improvement", HELP: "requires-improvement",
+        "the experiences and progress of children in care": "good", "adoption performance": "outstanding",
+        "the experiences and progress of care leavers": "good", LEADERS: "requires-improvement", LSCB: "good",
+    }
+    for judgement in own.judgements:  # every judgement keeps its exact evidence
+        assert clean[judgement.span.start:judgement.span.end].lower().split()[0] in SIF.lower()
+
+
+def _prose(text: str, framework: tuple[str, ...] = ()) -> dict[tuple[str | None, str], str]:
+    clean = clean_view(text)
+    return {(item.target, item.judgement.aspect): item.judgement.grade
+            for item in find_prose_judgements(clean, segment(clean), set(), False, framework)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Ofsted rated the council outstanding for both the help children receive and the leadership of the service.",
+     {(None, HELP): "outstanding", (None, LEADERS): "outstanding"}),
+    ("The authority was judged 'good' overall, 'outstanding' for adoption performance and 'good' for care leavers.",
+     {(None, "overall effectiveness"): "good", (None, "adoption performance"): "outstanding",
+      (None, "the experiences and progress of care leavers"): "good"}),
+    ("Children's services 'require improvement' - Ofsted",
+     {(None, "overall effectiveness"): "requires-improvement"}),
+    ("Inspectors said the leadership of children's services is good.", {(None, LEADERS): "good"}),
+    ("In a separate report Ofsted rated the Local Safeguarding Children Board as 'good'.", {("lscb-review", LSCB): "good"}),
+    ("Inspectors looked at leadership, help and protection, and children in care and care leavers. "
+     "They judged each of them to be good.",
+     {(None, LEADERS): "good", (None, HELP): "good", (None, CARE): "good"}),
+])
+def test_prose_forms(text, expected):
+    assert _prose(text) == expected
+
+
+def test_inadequate_across_the_board_takes_the_aspects_of_the_framework():
+    framework = ("overall effectiveness", LEADERS, HELP, CARE)
+    assert _prose("Services in the town were found inadequate across the board.", framework) == {
+        (None, aspect): "inadequate" for aspect in framework}
+
+
+def test_adequate_of_the_old_scale_is_not_inadequate():
+    assert _prose("Children's services were judged adequate.") == {}
+
+
+def test_counts_without_aspects_give_no_judgement():
+    assert _prose("Two areas were judged to be inadequate and three were judged good.") == {}
+
+
+def test_previous_grade_up_from():
+    text = ("Ofsted said children's services in Cumbria now require improvement, up from inadequate. "
+            "The previous inspection, in 2019, found widespread problems.")
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Cumbria", "2022-03-01")
+    assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "requires-improvement")]
+    [earlier] = own.previous
+    assert earlier.year == "2019" and [(j.aspect, j.grade) for j in earlier.judgements] == [("overall effectiveness", "inadequate")]
+
+
+def test_several_earlier_assessments_each_with_date_and_grade():
+    text = ("Inspection of Luton local authority children's services\nInspection dates: 6 to 17 May 2024\n"
+            "Overall effectiveness Good\n"
+            "When last inspected, in 2019, services were judged to require improvement to be good. "
+            "Since the focused visit in March 2022, leaders have acted on every area for priority action. "
+            "The previous inspection of the local authority's services for children looked after was in June 2011. "
+            "The local authority was judged adequate.\n")
+    clean = clean_view(text)
+    assessments = find_assessments(clean, segment(clean), "Luton", "2024-07-01")
+    own = assessments[0]
+    assert own.kind == "ilacs" and own.date == "2024-05-06"
+    assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "good")]
+    earlier = {(a.kind, a.date): [(j.aspect, j.grade) for j in a.judgements] for a in own.previous}
+    assert earlier == {
+        ("focused-visit", "2022-03"): [],
+        ("looked-after-inspection", "2011-06"): [],  # "adequate": an old grade, no judgement
+        ("ilacs", "2019"): [("overall effectiveness", "requires-improvement")],
+    }
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Inspection dates: 13 to 24 March 2023", "2023-03-13"),
+    ("Inspection date: 16 September - 8 October 2014", "2014-09-16"),
+    ("Between 20 and 24 January 2020, Ofsted, the CQC and HMICFRS inspected", "2020-01-20"),
+    ("This letter summarises the findings of a focused visit to Bury children's services on 31 January and 1 February 2018.", "2018-01-31"),
+    ("This inspection took place from 9 to 13 October 2023.", "2023-10-09"),
+])
+def test_inspection_dates(text, first):
+    assert inspection_dates(text) == first
+
+
+
+def test_several_reviews_in_one_text_each_with_its_child():
+    text = ("The Anytown Safeguarding Children Partnership published two reviews today. "
+            "The serious case review into the death of Jane Doe found missed chances. "
+            "A second serious case review, of Child B, found that the police did not share information. "
+            "The serious case review also said schools acted well.")
+    clean = clean_view(text)
+    reviews = find_assessments(clean, segment(clean), "Anytown", "2024-01-05")
+    assert sorted((a.kind, a.subject_child) for a in reviews) == [
+        ("serious-case-review", "Child B"), ("serious-case-review", "Jane Doe")]
+
+
+def test_assessments_named_in_passing_with_relative_dates():
+    text = ("Last August, Professor Smith's report into exploitation in Rotherham found failures. "
+            "Today the minister published the best value inspection of Rotherham council. "
+            "An independent inquiry will follow.")
+    clean = clean_view(text)
+    found = {(a.cls, a.kind): a.date for a in find_assessments(clean, segment(clean), "Rotherham", "2015-02-04")}
+    assert found == {("Inspection", "best-value-inspection"): "2015-02-04", ("Commission", "commission"): "2014-08"}
+
+
+@pytest.mark.parametrize("phrase, value", [
+    ("last August", "2014-08"), ("last spring", "2014"), ("today", "2015-02-04"), ("earlier this year", "2015"),
+    ("last year", "2014"),
+])
+def test_relative_dates(phrase, value):
+    assert [v for _, _, v in relative_dates(f"It happened {phrase}.", "2015-02-04")] == [value]
+
+
+def test_the_last_year_is_a_period_not_a_date():
+    assert relative_dates("Referrals rose over the last year.", "2015-02-04") == []
+
+
+def test_a_framework_named_is_not_an_assessment():
+    text = ("Focused visit to Anytown children's services\nThis letter summarises the findings of a focused visit "
+            "on 3 May 2022. The visit was carried out in line with the inspection of local authority children's "
+            "services (ILACS) framework.")
+    clean = clean_view(text)
+    assert [a.kind for a in find_assessments(clean, segment(clean), "Anytown", "2022-06-01")] == ["focused-visit"]
+
+
+def test_a_range_takes_the_month_and_year_of_its_end():
+    assert [item[2:] for item in date_ranges("from 28 September to 3 October 2019")] == [("2019-09-28", "2019-10-03")]
