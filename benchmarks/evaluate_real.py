@@ -20,7 +20,8 @@ category, follow the corpus README's scoring suggestions and are written out in
   item, recall gold items that some node matches.
 - roles: each (person, role) of the gold; a membership of that person whose role contains the
   gold role's head noun ("Lead inspector" -> inspector).
-- assessments: kind, area and, where both give one, a date in the gold's interval or year.
+- assessments: kind, area and, where both give one, a date in the gold's interval or year
+  (pairs with a date inside the interval first, then the same year, then undated).
 - judgements: aspect family ("help and protection", "children in care" ...), grade, and the
   assessment it belongs to.
 - recommendations and responses: the first words of the gold ``text_start`` found in the
@@ -129,18 +130,19 @@ def contains_key(key: str, texts) -> bool:
     return bool(key) and any(f" {key} " in f" {normalise(str(text))} " for text in texts)
 
 
-def date_fits(gold_date: str | None, predicted: set) -> bool:
-    """A predicted date inside the gold interval, or in one of its years; no date on either side fits."""
+def date_rank(gold_date: str | None, predicted: set) -> int | None:
+    """How well the predicted dates fit the gold's: 0 one inside the gold interval (or the same
+    date, to the gold's precision), 1 one in one of its years, 2 no date on either side, None none fits."""
     if not gold_date or not predicted:
-        return True
+        return 2
     bounds = gold_date.split("/")
-    years = {bound[:4] for bound in bounds}
-    for value in map(str, predicted):
-        if value[:4] in years:
-            return True
-        if len(bounds) == 2 and bounds[0] <= value[: len(bounds[0])] <= bounds[1]:
-            return True
-    return False
+    low, high = bounds[0], bounds[-1]
+    values = [str(value) for value in predicted]
+    if any(low <= value[: len(low)] and value[: len(high)] <= high for value in values):
+        return 0
+    if any(value[:4] in {bound[:4] for bound in bounds} for value in values):
+        return 1
+    return None
 
 
 def organisation_names(item: dict, gold: dict) -> set[str]:
@@ -236,20 +238,22 @@ def _many_to_many(index, gold_items, predicted, matches, label) -> Tally:
 
 
 def _one_to_one(index, gold_items, predicted, matches, label) -> tuple[Tally, dict[int, Predicted]]:
-    """Each gold item paired with at most one node and each node with at most one item, in gold order."""
-    used: set[int] = set()
+    """Each gold item paired with at most one node and each node with at most one item, best pairs
+    first: ``matches`` gives a rank (lower is better; True is 0) or None/False for no match."""
+    ranked = sorted(
+        (int(rank), position, index_)
+        for position, item in enumerate(gold_items) for index_, node in enumerate(predicted)
+        if (rank := matches(item, node)) is not None and rank is not False
+    )
     pairs: dict[int, Predicted] = {}
-    tally = Tally(predicted=len(predicted), gold=len(gold_items))
-    for position, item in enumerate(gold_items):
-        found = next((p for p in predicted if id(p) not in used and matches(item, p)), None)
-        if found is None:
-            tally.missed.append(label(item))
-            continue
-        used.add(id(found))
-        pairs[position] = found
-        tally.hits += 1
-    tally.extra = [_describe_node(index, p) for p in predicted if id(p) not in used]
-    tally.predicted_hits = tally.hits
+    used: set[int] = set()
+    for _, position, index_ in ranked:
+        if position not in pairs and index_ not in used:
+            pairs[position] = predicted[index_]
+            used.add(index_)
+    tally = Tally(hits=len(pairs), gold=len(gold_items), predicted_hits=len(pairs), predicted=len(predicted),
+                  missed=[label(item) for position, item in enumerate(gold_items) if position not in pairs],
+                  extra=[_describe_node(index, node) for index_, node in enumerate(predicted) if index_ not in used])
     return tally, pairs
 
 
@@ -308,12 +312,12 @@ def _score_roles(index: GraphIndex, gold: dict, view: RealView) -> Tally:
 
 
 def _score_assessments(index: GraphIndex, gold: dict, view: RealView):
-    def matches(item: dict, p: Predicted) -> bool:
+    def matches(item: dict, p: Predicted) -> int | None:
         if item["kind"] not in p.facts["kinds"]:
-            return False
+            return None
         if item.get("area") and normalise(item["area"]) not in names_of(index, p.facts["area"]):
-            return False
-        return date_fits(item.get("date"), p.facts["date"])
+            return None
+        return date_rank(item.get("date"), p.facts["date"])
 
     return _one_to_one(index, gold.get("assessments", []), view.assessments, matches,
                        lambda item: f"{item['kind']} {item.get('area')} {item.get('date')}")
