@@ -157,6 +157,19 @@ def test_several_earlier_assessments_each_with_date_and_grade():
     }
 
 
+def test_an_earlier_inspections_grades_each_to_the_aspect_its_clause_names():
+    """Regression: "all of the judgements were requires improvements to be good, with adoption
+    judged to be good" gave the earlier inspection's overall effectiveness as good."""
+    text = ("Inspection of Luton local authority children's services\nInspection dates: 6 to 17 May 2024\n"
+            "Overall effectiveness Good\n"
+            "When Luton was last inspected in 2019, all of the judgements were requires improvements to be good, "
+            "with adoption judged to be good.\n")
+    clean = clean_view(text)
+    own = find_assessments(clean, segment(clean), "Luton", "2024-07-01")[0]
+    earlier = {a.year: sorted((j.aspect, j.grade) for j in a.judgements) for a in own.previous}
+    assert earlier == {"2019": [("adoption performance", "good"), ("overall effectiveness", "requires-improvement")]}
+
+
 @pytest.mark.parametrize("text, first", [
     ("Inspection dates: 13 to 24 March 2023", "2023-03-13"),
     ("Inspection date: 16 September - 8 October 2014", "2014-09-16"),

@@ -19,7 +19,7 @@ from ..claims import Assessment, Judgement, Organisation, Span
 from ..resources import load_json
 from ..text import Segment
 from .dates import find_dates, first_date, inspection_dates, relative_dates
-from .judgements import FoundJudgement, find_prose_judgements, find_table_judgements, grade_of, grade_regex
+from .judgements import FoundJudgement, find_prose_judgements, find_table_judgements, grade_of, grade_regex, mentioned_aspects
 
 
 @dataclass(frozen=True)
@@ -256,11 +256,17 @@ def _attach_previous(clean: str, sentences: list[Segment], assessments: list[Ass
         _grade_previous(clean, sentences, earlier)
 
 
-_JUDGED = re.compile(r"\b(?:judged|rated|found|graded)\s+(?:(?:it|them|the service|the local authority|services)\s+)?(?:to\s+be\s+|as\s+)?(?:to\s+)?", re.IGNORECASE)
+_JUDGED = re.compile(
+    r"\b(?:(?:judged|rated|found|graded)\s+(?:(?:it|them|the service|the local authority|services)\s+)?(?:to\s+be\s+|as\s+)?(?:to\s+)?"
+    r"|(?:judgements|grades)\s+(?:were|was)\s+)",
+    re.IGNORECASE,
+)
+_CLAUSE_START = re.compile(r"[,;:(]|\b(?:with|and|while|whereas)\b", re.IGNORECASE)
 
 
 def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment) -> None:
-    """The grade the sentence naming an earlier assessment (or the next one) gives it."""
+    """The grades the sentence naming an earlier assessment (or the next one) gives it: each to
+    the aspect its clause names ("with adoption judged to be good"), else to the kind's own aspect."""
     if assessment.judgements or not _kind(assessment.kind).graded:
         return
     for span in list(assessment.spans):
@@ -272,11 +278,19 @@ def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment
                 break
             for judged in _JUDGED.finditer(clean, sentence.start, sentence.end):
                 grade = grade_regex().match(clean, judged.end())
-                if grade:
-                    if grade_of(grade):
-                        aspect = _kind(assessment.kind).aspect or "overall effectiveness"
+                if grade and grade_of(grade):
+                    aspect = _clause_aspect(clean, sentence.start, judged.start()) or _kind(assessment.kind).aspect or "overall effectiveness"
+                    if all(j.aspect != aspect for j in assessment.judgements):
                         assessment.judgements.append(Judgement(aspect, grade_of(grade), Span(sentence.start, sentence.end)))
-                    return
+            if assessment.judgements:
+                return
+
+
+def _clause_aspect(clean: str, start: int, end: int) -> str | None:
+    """The aspect named in the clause that ends at ``end`` ("..., with adoption" before "judged")."""
+    clause_start = max([m.end() for m in _CLAUSE_START.finditer(clean, start, end)], default=start)
+    named = mentioned_aspects(clean, clause_start, end)
+    return named[-1][0].aspect if named else None
 
 
 def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_date) -> list[Judgement]:

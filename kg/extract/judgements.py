@@ -262,7 +262,7 @@ def _sentence_judgements(clean: str, sentence: Segment, earlier: list[Segment], 
             found.append(FoundJudgement(Judgement(aspect.aspect, grade_of(grade), Span(start, end)), aspect.target))
     refer = _REFER_BACK.search(clean, start, end)
     if refer and grade and grade_of(grade) and grade.start() > refer.start():
-        listed = [item for segment in earlier for item in _mentioned_aspects(clean, segment.start, segment.end)]
+        listed = [item for segment in earlier for item in mentioned_aspects(clean, segment.start, segment.end)]
         for aspect in dict.fromkeys(a for a, _ in listed):
             found.append(FoundJudgement(Judgement(aspect.aspect, grade_of(grade), Span(earlier[0].start, end)), aspect.target))
     return [item for item in found if item]
@@ -314,7 +314,9 @@ def _longest_at(clean: str, offset: int, end: int) -> tuple[_Aspect, Span] | Non
     return best
 
 
-def _mentioned_aspects(clean: str, start: int, end: int) -> list[tuple[_Aspect, int]]:
+def mentioned_aspects(clean: str, start: int, end: int) -> list[tuple[_Aspect, int]]:
+    """The aspects named in ``clean[start:end]`` (framework names and paraphrases), the longest
+    at each place, with where each starts."""
     found = []
     for aspect, pattern in _aspect_start(False):
         for match in pattern.finditer(clean, start, end):
