@@ -45,6 +45,11 @@ pytestmark = pytest.mark.server
 
 XSD = PREFIXES["xsd"]
 LIBRARY = sorted(queries_dir().glob("*.rq"))
+# Known differences of Virtuoso 7.2 as (graphs, query): an xfail where the answers differ, a pass the day
+# they agree. grades-beside-statistics with every parameter unbound: Virtuoso leaves out the statistic's
+# rows of the OPTIONAL sub-select that projects the unbound $measure (4 rows fewer on the queries fixture,
+# which holds statistics; measured 7 December 2026, docs/linked-data.md).
+VIRTUOSO_DIFFERS = {("queries-fixture", "grades-beside-statistics")}
 VIRTUOSO_INI = """\
 [Database]
 DatabaseFile = {folder}/virtuoso.db
@@ -172,7 +177,7 @@ def test_pushing_again_replaces_rather_than_duplicates(virtuoso, pushed):
 
 
 @pytest.mark.parametrize("path", LIBRARY, ids=[path.stem for path in LIBRARY])
-def test_library_query_gives_virtuoso_the_embedded_answer(virtuoso, pushed, path):
+def test_library_query_gives_virtuoso_the_embedded_answer(virtuoso, pushed, path, request):
     source, graphs = pushed
     original = path.read_text(encoding="utf-8")
     store = serving_store(source)
@@ -185,6 +190,8 @@ def test_library_query_gives_virtuoso_the_embedded_answer(virtuoso, pushed, path
         pytest.fail(f"Virtuoso refused {path.name}: {error.read().decode('utf-8', errors='replace')[:400]}")
     names = document["head"]["vars"]
     served = Counter(tuple(_normal(b.get(name)) for name in names) for b in document["results"]["bindings"])
+    if (request.node.callspec.params["pushed"], path.stem) in VIRTUOSO_DIFFERS and served != embedded:
+        pytest.xfail(f"a known difference of Virtuoso 7.2 on {path.name} (see VIRTUOSO_DIFFERS)")
     assert served == embedded
 
 
