@@ -19,12 +19,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from typing import TYPE_CHECKING
 
 from . import lexicon
 from .claims import Assessment, Organisation, Span
-from .extract.organisations import OrganisationMention
 from .spans import SpanSet
 from .text import lines
+
+if TYPE_CHECKING:  # the mentions come from kg.extract, which imports this module
+    from .extract.organisations import OrganisationMention
 
 _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
 _INITIAL_SKIP = {"and", "&"}
