@@ -213,7 +213,7 @@ def test_apologies_commitments_and_directions_are_responses():
     text = (
         "Essex County Council has apologised for the missed opportunities to protect the baby.\n"
         "The county council said it was \"determined to improve\".\n"
-        "She added that the council did not wait for the conclusion of the review before acting.\n"
+        "Its director noted that leaders did not wait for the outcome of the inspection to change the front door.\n"
         "With permission, I wish to make a statement about Slough Borough Council.\n"
         "The minister said he would order a statutory inspection of the council's children's services.\n"
         "The council said the weather was poor.\n"
@@ -221,7 +221,7 @@ def test_apologies_commitments_and_directions_are_responses():
     assert _responses(text) == [
         "Essex County Council has apologised for the missed opportunities to protect the baby.",
         "The county council said it was \"determined to improve\".",
-        "She added that the council did not wait for the conclusion of the review before acting.",
+        "Its director noted that leaders did not wait for the outcome of the inspection to change the front door.",
         "With permission, I wish to make a statement about Slough Borough Council.",
         "The minister said he would order a statutory inspection of the council's children's services.",
     ]

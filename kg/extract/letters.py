@@ -85,7 +85,7 @@ def _labelled_lines(clean, document_lines: list[Segment], organisations, resolve
             role = _singular(_without_organisations(clean, line.start, match.end("label"), resolved))
         end = line.end
         following = document_lines[index + 1:index + 4]
-        for extra in following:  # a list wrapped over the next lines: "Pam" / "Blackman, Neil Penswick"
+        for extra in following:  # a list wrapped over the next lines: "Ann" / "Hale, Tom Marsh"
             wrapped = clean[line.start:end].rstrip().endswith((",", "-")) or len(clean[line.start:end].rsplit(",", 1)[-1].split()) == 1
             if ":" in extra.text or not wrapped or not _is_name_list(extra.text):
                 break

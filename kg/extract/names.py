@@ -1,7 +1,7 @@
 """Personal names: where one starts and ends, what is part of it and what is not.
 
-A name is two to four capitalised words ("Paula Thomson-Jones", "Dick O'Brien", "Sean O’Kelly",
-"Bernard Hogan-Howe"), a hyphen at a line end joining its parts ("Thomson-" + "Jones"). Honorifics
+A name is two to four capitalised words ("Ann Hale-Ashby", "Tom O'Neill", "Rita O’Kane",
+"Joe Marsh-Tate"), a hyphen at a line end joining its parts ("Hale-" + "Ashby"). Honorifics
 before it ("Sir", "Dr", "Ms") and post-nominals after it ("QPM", "OBE", "CBE", "QC", "BSc") are not
 part of it: ``kg/data/roles.json`` lists both. Whether a capitalised phrase is a name at all is
 for the caller's context to decide; ``looks_like_person`` gives the gazetteer's view (a known
@@ -19,7 +19,7 @@ from ..resources import load_json
 from ..claims import Span
 
 _APOSTROPHES = "'’"
-# One word of a name: "Reed", "McEvoy", "O'Brien", "O’Kelly", "Thomson-Jones", "Thomson-\nJones".
+# One word of a name: "Reed", "McAvoy", "O'Neill", "O’Kane", "Hale-Ashby", "Hale-\nAshby".
 _WORD = r"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][a-zà-öø-ÿ'’]+(?:-\s*\n?\s*[A-Z][a-zà-öø-ÿ'’]+)?)"
 _INITIAL = r"(?:[A-Z]\.?)"
 _GAP = r"(?:[ \t]*\n?[ \t]*(?<=\s))"
@@ -84,7 +84,7 @@ def name_at(clean: str, position: int, limit: int) -> Name | None:
     keep = 1
     for index, word in enumerate(words[1:], 1):
         if word.group() == words[0].group():
-            break  # "Eric Pickles Eric Pickles": a caption repeating the name
+            break  # "Ann Hale Ann Hale": a caption repeating the name
         if _is_name_word(word.group()):
             keep = index + 1
         else:
