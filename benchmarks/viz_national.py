@@ -83,15 +83,7 @@ def search(text: str) -> str:
 
 def drill(browser: Browser) -> list[tuple[str, float]]:
     """Overview -> an area -> one of its inspections -> a failing and its evidence."""
-    data = browser.evaluate(
-        """(() => {
-            const block = id => JSON.parse(document.getElementById(id).textContent);
-            const data = block('kg-data');
-            data.links = block('kg-links');
-            block('kg-more').forEach((more, id) => Object.assign(data.details[id], more));
-            return data;
-        })()"""
-    )
+    data = browser.page_data()
     details = data["details"]
     kinds = [data["classes"][detail["cls"]]["label"] for detail in details]
     overview = {node["id"] for node in data["overview"]["nodes"]}

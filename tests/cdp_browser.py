@@ -135,6 +135,18 @@ class Browser:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
 
+    def page_data(self) -> dict:
+        """graph.html's JSON blocks as one: ``links``, and each node's details with its panel's ``more``."""
+        return self.evaluate(
+            """(() => {
+                const block = id => JSON.parse(document.getElementById(id).textContent);
+                const data = block('kg-data');
+                data.links = block('kg-links');
+                block('kg-more').forEach((more, id) => Object.assign(data.details[id], more));
+                return data;
+            })()"""
+        )
+
     def wait_for(self, expression: str, *, timeout: float | None = None):
         """Poll ``expression`` until it is truthy; raises TimeoutError with the expression."""
         deadline = time.monotonic() + (timeout or self.timeout)

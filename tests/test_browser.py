@@ -44,19 +44,6 @@ def browser():
         yield started
 
 
-def page_data(browser: Browser) -> dict:
-    """The page's JSON blocks as one: ``links``, and each node's details with its panel's ``more``."""
-    return browser.evaluate(
-        """(() => {
-            const block = id => JSON.parse(document.getElementById(id).textContent);
-            const data = block('kg-data');
-            data.links = block('kg-links');
-            block('kg-more').forEach((more, id) => Object.assign(data.details[id], more));
-            return data;
-        })()"""
-    )
-
-
 def panel_text(browser: Browser) -> str:
     return browser.evaluate("document.getElementById('kg-panel').textContent")
 
@@ -125,7 +112,7 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
     out_dir, _ = seed_build
     url = browser.open(out_dir / "graph.html")
     browser.wait_for(DRAWN, timeout=15)
-    data = page_data(browser)
+    data = browser.page_data()
     assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(data["details"]) > 0
     assert_fits_the_window(browser)
 
@@ -177,7 +164,7 @@ def test_fixture_views_draw_without_errors(browser, tmp_path, view):
     page.write_text(render_html(load_dataset(FIXTURE), View.parse(view)), encoding="utf-8")
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
-    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(page_data(browser)["details"])
+    assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(browser.page_data()["details"])
     assert_fits_the_window(browser)
     assert_quiet(browser, url)
 
@@ -187,7 +174,7 @@ def test_theme_and_area_filters_show_only_their_nodes(browser, tmp_path):
     page.write_text(render_html(load_dataset(FIXTURE)), encoding="utf-8")
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
-    data = page_data(browser)
+    data = browser.page_data()
     shown = "Object.values(kgNetwork.body.nodes).length"
 
     def choose(select: str, label: str) -> None:
@@ -217,7 +204,7 @@ def test_partners_failings_edge_click_shows_the_failings(browser, tmp_path):
     page.write_text(render_html(load_dataset(FIXTURE), View.parse("partners-failings")), encoding="utf-8")
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
-    data = page_data(browser)
+    data = browser.page_data()
     labels = [detail["label"] for detail in data["details"]]
     police, neglect = labels.index("Eastmere Constabulary"), labels.index("Neglect")
     number, link = next((number, link) for number, link in enumerate(data["links"]) if link[:2] == [police, neglect])
@@ -273,7 +260,7 @@ def test_markup_in_labels_and_quotes_stays_text(browser, tmp_path):
 
     browser.type_into("#kg-search", 'window.pwned = "label"')
     selected = int(browser.wait_for("document.body.dataset.selected", timeout=5))
-    assert page_data(browser)["details"][selected]["label"] == HOSTILE_LABEL
+    assert browser.page_data()["details"][selected]["label"] == HOSTILE_LABEL
     click_node(browser, selected)
     browser.wait_for(f"document.body.dataset.selected === '{selected}'", timeout=5)
     browser.drain(0.5)
@@ -307,7 +294,7 @@ def test_the_csv_export_keeps_markup_and_formulas_as_text(browser, tmp_path):
 def test_search_fades_the_rest_and_expand_brightens_one_step_more(browser, tmp_path):
     url = browser.open(write_page(tmp_path))
     browser.wait_for(DRAWN, timeout=10)
-    data = page_data(browser)
+    data = browser.page_data()
     everything = len(data["details"])
     browser.type_into("#kg-search", "Neglect")
     selected = int(browser.wait_for("document.body.dataset.selected", timeout=5))
@@ -334,7 +321,7 @@ def test_the_address_keeps_the_view_and_a_saved_link_reopens_it(browser, tmp_pat
     page = write_page(tmp_path)
     browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
-    documents = [cls["label"] for cls in page_data(browser)["classes"]].index("Source document")
+    documents = [cls["label"] for cls in browser.page_data()["classes"]].index("Source document")
     browser.evaluate(f"document.querySelector('#kg-legend input[data-cls=\"{documents}\"]').click()")
     browser.type_into("#kg-search", "ECC")
     browser.wait_for("document.body.dataset.selected", timeout=5)
@@ -346,7 +333,7 @@ def test_the_address_keeps_the_view_and_a_saved_link_reopens_it(browser, tmp_pat
     with Browser(chromium_path()) as fresh:
         url = fresh.open(page, fragment + "&from=2031&to=2031")
         fresh.wait_for(DRAWN, timeout=10)
-        data = page_data(fresh)
+        data = fresh.page_data()
         council = [detail["iri"] for detail in data["details"]].index(str(COUNCIL))
         assert fresh.evaluate("kgNetwork.getSelectedNodes()") == [council]
         assert fresh.evaluate("kgState.depth") == 2
@@ -363,7 +350,7 @@ def test_the_address_keeps_the_view_and_a_saved_link_reopens_it(browser, tmp_pat
 def test_the_date_range_filters_dated_nodes_only(browser, tmp_path):
     url = browser.open(write_page(tmp_path))
     browser.wait_for(DRAWN, timeout=10)
-    data = page_data(browser)
+    data = browser.page_data()
     labels = [detail["label"] for detail in data["details"]]
     iris = [detail["iri"] for detail in data["details"]]
     review, inspection = iris.index(str(ID["practice-review/child-r"])), labels.index("Inspection of Eastmere children's services, 2031")
@@ -420,7 +407,7 @@ def test_overview_drills_into_an_area_then_a_failing_and_its_evidence(browser, t
     page = write_page(tmp_path)
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
-    data = page_data(browser)
+    data = browser.page_data()
     assert data["opening"] == "overview" and "x" not in data["details"][0]
     labels = [detail["label"] for detail in data["details"]]
     assert sorted(labels[node] for node in browser.evaluate("kgNetwork.body.nodeIndices")) == sorted(
