@@ -40,6 +40,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def stop(process: subprocess.Popen, timeout: float) -> None:
+    """End a server the tests started: SIGTERM, then SIGKILL after ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def jena_riot(work_dir: Path) -> list[str]:
     """The command line that runs Apache Jena's ``riot`` from Debian's libapache-jena-java.
 

@@ -29,7 +29,7 @@ from kg.exporters import load_store, named_quads, ontology_triples
 from kg.push import ONTOLOGY_GRAPH
 from kg.query import load_query, run_query
 from kg.store import open_store
-from linked_data import free_port, missing
+from linked_data import free_port, missing, stop
 
 pytestmark = pytest.mark.server
 
@@ -67,12 +67,7 @@ def oxigraph(tmp_path_factory):
         _wait_until_up(base, process)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 10)
         log.close()
 
 

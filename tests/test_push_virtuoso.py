@@ -39,7 +39,7 @@ from kg.prefixes import PREFIXES
 from kg.push import ONTOLOGY_GRAPH, PushOptions, named_graphs, push
 from kg.resources import queries_dir
 from kg.serve import json_term, serving_store
-from linked_data import FIXTURE, free_port, require_program
+from linked_data import FIXTURE, free_port, require_program, stop
 
 pytestmark = pytest.mark.server
 
@@ -114,12 +114,7 @@ def virtuoso(tmp_path_factory):
         _wait_until_up(server, process, folder)
         yield server
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, 30)
         log.close()
 
 
