@@ -20,6 +20,7 @@ from ..claims import Assessment, Finding, Organisation, Span
 from ..resources import load_json
 from ..spans import LastNamed, SpanSet
 from ..text import Segment
+from .judgements import grade_of, grade_regex
 from .themes import themes_in
 
 _MIN_WORDS = 4
@@ -42,7 +43,6 @@ def _rules() -> dict:
         "section": re.compile(data["finding_sections"], re.IGNORECASE),
         "section_negation": re.compile(data["section_negation"], re.IGNORECASE),
         "service": lexicon.CueIndex([(word, "service") for word in data["service_words"]]),
-        "negative_grade": re.compile(data["negative_grades"], re.IGNORECASE),
         "earlier_grade": re.compile(data["earlier_grade"], re.IGNORECASE),
     }
 
@@ -108,10 +108,13 @@ def _kind(text: str, section: str | None) -> str | None:
     return None
 
 
+_BELOW_GOOD = frozenset({"requires-improvement", "inadequate"})
+
+
 def _grade_below_good(text: str) -> bool:
     """ "Services require improvement to be good", not an earlier inspection's grade."""
-    rules = _rules()
-    return bool(rules["negative_grade"].search(text)) and not rules["earlier_grade"].search(text)
+    below = any(grade_of(match) in _BELOW_GOOD for match in grade_regex().finditer(text))
+    return below and not _rules()["earlier_grade"].search(text)
 
 
 def _sections(clean: str, sentences: list[Segment]) -> dict[int, str]:
