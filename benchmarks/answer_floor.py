@@ -23,9 +23,9 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.prefixes import PREFIXES  # noqa: E402
-from kg.query import load_query, parameter_term, parse_parameters  # noqa: E402
-from kg.store import STORE_LINK, open_store  # noqa: E402
+from kg.prefixes import PREFIXES
+from kg.query import load_query, parameter_term, parse_parameters
+from kg.store import STORE_LINK, open_store
 
 # A typical value for each required query parameter (kg query refuses to run without it):
 # Ofsted is in the seeds and in every generated corpus.
@@ -81,7 +81,9 @@ def time_reading(store_dir: Path, sparql: str, runs: int) -> float:
     return statistics.median(times)
 
 
-def answer_floor(out_dir: Path, query_name: str, parameters: dict[str, str], runs: int = 15) -> tuple[float, int, int]:
+def answer_floor(
+    out_dir: Path, query_name: str, parameters: dict[str, str], runs: int = 15
+) -> tuple[float, int, int]:
     """(median seconds to read the stored answer back, rows, columns) for library query
     ``query_name`` on the store ``kg build`` wrote in ``out_dir``."""
     query = load_query(query_name)
@@ -97,13 +99,19 @@ def answer_floor(out_dir: Path, query_name: str, parameters: dict[str, str], run
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("query", help="a library query's name")
-    parser.add_argument("--out", type=Path, default=Path("out"), help="the build's output folder (default: out)")
-    parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="a query parameter")
+    parser.add_argument(
+        "--out", type=Path, default=Path("out"), help="the build's output folder (default: out)"
+    )
+    parser.add_argument(
+        "--param", action="append", default=[], metavar="NAME=VALUE", help="a query parameter"
+    )
     args = parser.parse_args()
     parameters = parse_parameters(args.param)
     seconds, rows, columns = answer_floor(args.out, args.query, parameters)
-    print(f"{args.query}: its answer ({rows} rows, {columns} columns) stored ready-made and read back in order: "
-          f"{1000 * seconds:.1f} ms")
+    print(
+        f"{args.query}: its answer ({rows} rows, {columns} columns) stored ready-made and read back in order: "
+        f"{1000 * seconds:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

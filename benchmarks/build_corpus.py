@@ -75,10 +75,15 @@ class StageClock:
         """The largest peak resident memory of the processes the build started, as sampled."""
         return self._cpu.peak_descendant_mb
 
-    def durations(self, began: tuple[float, float], ended: tuple[float, float]) -> dict[str, tuple[float, float]]:
+    def durations(
+        self, began: tuple[float, float], ended: tuple[float, float]
+    ) -> dict[str, tuple[float, float]]:
         """Stage -> (wall seconds, CPU seconds), from the build's start and end marks."""
         marks = [("find and look up in cache", began)] + list(self.starts.items()) + [("", ended)]
-        return {name: (marks[i + 1][1][0] - start[0], marks[i + 1][1][1] - start[1]) for i, (name, start) in enumerate(marks[:-1])}
+        return {
+            name: (marks[i + 1][1][0] - start[0], marks[i + 1][1][1] - start[1])
+            for i, (name, start) in enumerate(marks[:-1])
+        }
 
 
 class ProcessTreeCpu:
@@ -130,17 +135,28 @@ def _peak_resident_mb(pid: int) -> float:
         status = Path(f"/proc/{pid}/status").read_text()
     except OSError:
         return 0.0
-    return next((int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), 0.0)
+    return next(
+        (int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")), 0.0
+    )
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import pyoxigraph
     import rdflib
 
-    return (f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; {platform.platform()}; Python {platform.python_version()}, "
-            f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; {platform.platform()}; Python {platform.python_version()}, "
+        f"pyoxigraph {pyoxigraph.__version__}, rdflib {rdflib.__version__}"
+    )
 
 
 def floor(paths: list[Path]) -> tuple[float, int]:
@@ -154,9 +170,18 @@ def timed_build(corpus: Path, out_dir: Path, jobs: int | None, html: bool, rebui
     """The build's report, wall and CPU seconds, stage durations and the largest mapping worker's peak memory (MB)."""
     clock = StageClock()
     began = clock.mark()
-    report = build([corpus], BuildOptions(out_dir=out_dir, html=html, jobs=jobs, rebuild=rebuild, compact=True, progress=clock))
+    report = build(
+        [corpus],
+        BuildOptions(out_dir=out_dir, html=html, jobs=jobs, rebuild=rebuild, compact=True, progress=clock),
+    )
     ended = clock.mark()
-    return report, ended[0] - began[0], ended[1] - began[1], clock.durations(began, ended), clock.peak_worker_mb
+    return (
+        report,
+        ended[0] - began[0],
+        ended[1] - began[1],
+        clock.durations(began, ended),
+        clock.peak_worker_mb,
+    )
 
 
 _TIME_QUERY = """
@@ -192,9 +217,14 @@ def query_latencies(out_dir: Path, limit: float = 120.0) -> list[tuple[str, floa
         times: list[float] = []
         try:
             for _ in range(_PROCESSES):
-                done = subprocess.run([sys.executable, "-c", _TIME_QUERY, str(out_dir), str(path), parameters, str(_RUNS)],
-                                      capture_output=True, text=True, timeout=limit, check=True,
-                                      env={**os.environ, "PYTHONPATH": str(ROOT)})
+                done = subprocess.run(
+                    [sys.executable, "-c", _TIME_QUERY, str(out_dir), str(path), parameters, str(_RUNS)],
+                    capture_output=True,
+                    text=True,
+                    timeout=limit,
+                    check=True,
+                    env={**os.environ, "PYTHONPATH": str(ROOT)},
+                )
                 runs, rows = json.loads(done.stdout)
                 times.extend(runs)
         except subprocess.TimeoutExpired:
@@ -210,8 +240,14 @@ def command_latency(work_dir: Path, name: str, limit: float = 300.0) -> float | 
     began = time.perf_counter()
     try:
         parameters = [f"--param={key}={value}" for key, value in REQUIRED_EXAMPLES.get(name, {}).items()]
-        subprocess.run([sys.executable, "-m", "kg.cli", "query", name, *parameters, "--format", "csv"], cwd=work_dir, check=True,
-                       stdout=subprocess.DEVNULL, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=limit)
+        subprocess.run(
+            [sys.executable, "-m", "kg.cli", "query", name, *parameters, "--format", "csv"],
+            cwd=work_dir,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            timeout=limit,
+        )
     except subprocess.TimeoutExpired:
         return None
     return time.perf_counter() - began
@@ -219,7 +255,10 @@ def command_latency(work_dir: Path, name: str, limit: float = 300.0) -> float | 
 
 def change_one(paths: list[Path]) -> None:
     middle = paths[len(paths) // 2]
-    middle.write_text(middle.read_text(encoding="utf-8") + "\nThe partnership will publish an update on its action plan.\n", encoding="utf-8")
+    middle.write_text(
+        middle.read_text(encoding="utf-8") + "\nThe partnership will publish an update on its action plan.\n",
+        encoding="utf-8",
+    )
 
 
 def print_compaction(out_dir: Path) -> None:
@@ -229,8 +268,14 @@ def print_compaction(out_dir: Path) -> None:
     compaction.wait(out_dir)
     waited = time.perf_counter() - began
     log = out_dir / ".kg" / "compaction.log"
-    logged = log.read_text(encoding="utf-8").splitlines()[-1].split(": ", 1)[-1] if log.exists() else "no compaction"
-    print(f"  compaction in the background once the build had returned: done {waited:.2f} s later; the compactor's log: {logged}")
+    logged = (
+        log.read_text(encoding="utf-8").splitlines()[-1].split(": ", 1)[-1]
+        if log.exists()
+        else "no compaction"
+    )
+    print(
+        f"  compaction in the background once the build had returned: done {waited:.2f} s later; the compactor's log: {logged}"
+    )
 
 
 def print_stages(stages: dict[str, tuple[float, float]]) -> None:
@@ -242,9 +287,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--jobs", type=int, default=None, help="mapping processes (default: one per core)")
-    parser.add_argument("--html", action="store_true", help="also render graph.html (off by default: it is a view, not the build)")
-    parser.add_argument("--work", type=Path, help="folder to keep the corpus and out/ in (default: a temporary folder)")
-    parser.add_argument("--no-queries", action="store_true", help="skip the query latencies (for very large corpora)")
+    parser.add_argument(
+        "--html",
+        action="store_true",
+        help="also render graph.html (off by default: it is a view, not the build)",
+    )
+    parser.add_argument(
+        "--work", type=Path, help="folder to keep the corpus and out/ in (default: a temporary folder)"
+    )
+    parser.add_argument(
+        "--no-queries", action="store_true", help="skip the query latencies (for very large corpora)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="sgkg-bench-") as scratch:
         work = args.work or Path(scratch)
@@ -259,17 +312,29 @@ def run(args, work: Path) -> None:
     print(f"corpus: {len(paths)} generated documents, {megabytes:.1f} MB")
 
     floor_seconds, sentences = floor(paths)
-    report, seconds, cpu_seconds, stages, worker_peak = timed_build(corpus, out_dir, args.jobs, args.html, rebuild=True)
+    report, seconds, cpu_seconds, stages, worker_peak = timed_build(
+        corpus, out_dir, args.jobs, args.html, rebuild=True
+    )
     self_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nfloor (read + split into {sentences} sentences, one core): {floor_seconds:.2f} s, "
-          f"{len(paths) / floor_seconds:.0f} documents/s, {megabytes / floor_seconds:.1f} MB/s")
-    print(f"full build ({args.jobs or os.cpu_count()} jobs): {seconds:.2f} s for {report.documents} documents, {report.triples} triples"
-          f"  [goal for 2,000 documents: < 60 s]")
+    print(
+        f"\nfloor (read + split into {sentences} sentences, one core): {floor_seconds:.2f} s, "
+        f"{len(paths) / floor_seconds:.0f} documents/s, {megabytes / floor_seconds:.1f} MB/s"
+    )
+    print(
+        f"full build ({args.jobs or os.cpu_count()} jobs): {seconds:.2f} s for {report.documents} documents, {report.triples} triples"
+        f"  [goal for 2,000 documents: < 60 s]"
+    )
     print(f"  CPU time (build process and mapping workers): {cpu_seconds:.2f} s")
-    print(f"  {report.documents / seconds:.1f} documents/s, {megabytes / seconds:.2f} MB/s, {report.triples / seconds:.0f} triples/s")
+    print(
+        f"  {report.documents / seconds:.1f} documents/s, {megabytes / seconds:.2f} MB/s, {report.triples / seconds:.0f} triples/s"
+    )
     print_stages(stages)
-    print(f"  peak memory: build process {self_peak:.0f} MB, largest mapping worker {worker_peak:.0f} MB  [goal: < 2,048 MB]")
-    print(f"  output: graph.ttl {(out_dir / 'graph.ttl').stat().st_size / 1e6:.1f} MB, graph.trig {(out_dir / 'graph.trig').stat().st_size / 1e6:.1f} MB")
+    print(
+        f"  peak memory: build process {self_peak:.0f} MB, largest mapping worker {worker_peak:.0f} MB  [goal: < 2,048 MB]"
+    )
+    print(
+        f"  output: graph.ttl {(out_dir / 'graph.ttl').stat().st_size / 1e6:.1f} MB, graph.trig {(out_dir / 'graph.trig').stat().st_size / 1e6:.1f} MB"
+    )
     print_compaction(out_dir)
     fresh_latencies = [] if args.no_queries else query_latencies(out_dir)
 
@@ -277,8 +342,10 @@ def run(args, work: Path) -> None:
     print(f"\nrebuild, nothing changed: {unchanged_seconds:.2f} s ({again.reused} documents from the cache)")
     change_one(paths)
     changed, changed_seconds, _, changed_stages, _ = timed_build(corpus, out_dir, args.jobs, args.html)
-    print(f"rebuild, one document changed: {changed_seconds:.2f} s = {100 * changed_seconds / seconds:.1f}% of the full build "
-          f"(mapped {changed.mapped})  [goal: < 5%]")
+    print(
+        f"rebuild, one document changed: {changed_seconds:.2f} s = {100 * changed_seconds / seconds:.1f}% of the full build "
+        f"(mapped {changed.mapped})  [goal: < 5%]"
+    )
     print_stages(changed_stages)
     print_compaction(out_dir)
     latencies = [] if args.no_queries else query_latencies(out_dir)
@@ -286,21 +353,29 @@ def run(args, work: Path) -> None:
     for _ in range(4):
         change_one(paths)
         back_to_back.append(timed_build(corpus, out_dir, args.jobs, args.html)[1])
-    print(f"four rebuilds back to back, one document changed each (no time to compact between them; the fourth compacts "
-          f"inline): {', '.join(f'{value:.2f}' for value in back_to_back)} s = "
-          f"{', '.join(f'{100 * value / seconds:.1f}' for value in back_to_back)}% of the full build")
+    print(
+        f"four rebuilds back to back, one document changed each (no time to compact between them; the fourth compacts "
+        f"inline): {', '.join(f'{value:.2f}' for value in back_to_back)} s = "
+        f"{', '.join(f'{100 * value / seconds:.1f}' for value in back_to_back)}% of the full build"
+    )
 
     if args.no_queries:
         return
-    print(f"\nlibrary queries in the compacted store (median of {_RUNS} runs in each of {_PROCESSES} processes)  [goal: each < 200 ms]")
+    print(
+        f"\nlibrary queries in the compacted store (median of {_RUNS} runs in each of {_PROCESSES} processes)  [goal: each < 200 ms]"
+    )
     print(f"  {'':<36} {'full build':>11} {'patched once':>14}")
     for (name, fresh_seconds, rows), (_, query_seconds, _) in zip(fresh_latencies, latencies):
-        print(f"  {name:<36} {_milliseconds(fresh_seconds):>11} {_milliseconds(query_seconds):>14}  {rows:>7} rows")
+        print(
+            f"  {name:<36} {_milliseconds(fresh_seconds):>11} {_milliseconds(query_seconds):>14}  {rows:>7} rows"
+        )
     for name, query_seconds, _ in latencies:
         if query_seconds is None or query_seconds >= _QUERY_GOAL:
             floor_seconds, rows, columns = answer_floor(out_dir, name, REQUIRED_EXAMPLES.get(name, {}))
-            print(f"  {name}: its answer ({rows} rows, {columns} columns) stored ready-made in a copy of the store and read "
-                  f"back in order: {_milliseconds(floor_seconds)} (no query can hand this answer over sooner)")
+            print(
+                f"  {name}: its answer ({rows} rows, {columns} columns) stored ready-made in a copy of the store and read "
+                f"back in order: {_milliseconds(floor_seconds)} (no query can hand this answer over sooner)"
+            )
     answered = [(seconds, name) for name, seconds, _ in latencies if seconds is not None]
     if answered:
         name = min(answered)[1]

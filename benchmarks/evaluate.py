@@ -39,12 +39,22 @@ QUERIES = Path(__file__).resolve().parent / "eval_queries"
 THEME = "https://w3id.org/sgkg/theme/"
 GRADE = "https://w3id.org/sgkg/grade/"
 
-CATEGORIES = ("organisations", "people", "assessments", "judgements", "recommendations", "responses", "themes")
+CATEGORIES = (
+    "organisations",
+    "people",
+    "assessments",
+    "judgements",
+    "recommendations",
+    "responses",
+    "themes",
+)
 # Classes that say nothing more specific than "an organisation".
 GENERIC_ORG_CLASSES = frozenset({"Organization", "OrganizationalCollaboration"})
 ASSESSMENT_KINDS = ("Inspection", "PracticeReview", "PeerReview", "Commission")
 # Honorifics dropped before comparing person names ("Councillor Keith Mans" is "Keith Mans").
-TITLES = frozenset({"councillor", "cllr", "dr", "mr", "mrs", "ms", "miss", "mx", "professor", "prof", "sir", "dame"})
+TITLES = frozenset(
+    {"councillor", "cllr", "dr", "mr", "mrs", "ms", "miss", "mx", "professor", "prof", "sir", "dame"}
+)
 
 
 class EvaluationError(Exception):
@@ -140,7 +150,9 @@ def index_dataset(dataset: Dataset) -> GraphIndex:
     types: dict = defaultdict(set)
     for row in run_query(dataset, "types"):
         types[row["node"]].add(local_name(row["type"]))
-    documents = {str(row["fileName"]): (row["graph"], row["document"]) for row in run_query(dataset, "documents")}
+    documents = {
+        str(row["fileName"]): (row["graph"], row["document"]) for row in run_query(dataset, "documents")
+    }
     return GraphIndex(dataset, names, types, documents)
 
 
@@ -177,15 +189,30 @@ def document_view(index: GraphIndex, file_name: str) -> DocumentView:
     return DocumentView(
         file_name=file_name,
         organisations=_organisations(index, graph, document),
-        people=_grouped(index, "memberships", "membership", graph, document,
-                        {"person": "person", "role": "role", "organisation": "organisation"}),
+        people=_grouped(
+            index,
+            "memberships",
+            "membership",
+            graph,
+            document,
+            {"person": "person", "role": "role", "organisation": "organisation"},
+        ),
         assessments=_assessments(index, graph, document),
         judgements=_judgements(index, graph, document),
-        recommendations=_grouped(index, "recommendations", "recommendation", graph, document,
-                                 {"number": "number", "statement": "statement", "addressee": "addressee"}),
+        recommendations=_grouped(
+            index,
+            "recommendations",
+            "recommendation",
+            graph,
+            document,
+            {"number": "number", "statement": "statement", "addressee": "addressee"},
+        ),
         responses=_responses(index, graph, document),
-        themes={str(row["theme"])[len(THEME):] for row in run_query(index.dataset, "themes", document=document)
-                if str(row["theme"]).startswith(THEME)},
+        themes={
+            str(row["theme"])[len(THEME) :]
+            for row in run_query(index.dataset, "themes", document=document)
+            if str(row["theme"]).startswith(THEME)
+        },
     )
 
 
@@ -216,8 +243,15 @@ def most_specific(classes: set[str]) -> set[str]:
 
 
 def _assessments(index: GraphIndex, graph, document) -> list[Predicted]:
-    columns = {"kind": "kind", "area": "area", "assessed": "assessed", "assessed_area": "assessedArea",
-               "conductor": "conductor", "child": "child", "date": "date"}
+    columns = {
+        "kind": "kind",
+        "area": "area",
+        "assessed": "assessed",
+        "assessed_area": "assessedArea",
+        "conductor": "conductor",
+        "child": "child",
+        "date": "date",
+    }
     items = _grouped(index, "assessments", "assessment", graph, document, columns)
     for item in items:
         kinds = {local_name(kind) for kind in item.facts.pop("kind")}
@@ -227,18 +261,36 @@ def _assessments(index: GraphIndex, graph, document) -> list[Predicted]:
 
 
 def _judgements(index: GraphIndex, graph, document) -> list[Predicted]:
-    items = _grouped(index, "judgements", "judgement", graph, document,
-                     {"assessment": "assessment", "aspect": "aspect", "grade": "grade"})
+    items = _grouped(
+        index,
+        "judgements",
+        "judgement",
+        graph,
+        document,
+        {"assessment": "assessment", "aspect": "aspect", "grade": "grade"},
+    )
     for item in items:
-        item.facts["grades"] = {str(g)[len(GRADE):] for g in item.facts.pop("grade") if str(g).startswith(GRADE)}
+        item.facts["grades"] = {
+            str(g)[len(GRADE) :] for g in item.facts.pop("grade") if str(g).startswith(GRADE)
+        }
         item.facts["kinds"] = {kind for a in item.facts["assessment"] for kind in index.types.get(a, set())}
     return items
 
 
 def _responses(index: GraphIndex, graph, document) -> list[Predicted]:
-    items = _grouped(index, "responses", "response", graph, document,
-                     {"target": "target", "number": "targetNumber", "statement": "targetStatement",
-                      "respondent": "respondent"})
+    items = _grouped(
+        index,
+        "responses",
+        "response",
+        graph,
+        document,
+        {
+            "target": "target",
+            "number": "targetNumber",
+            "statement": "targetStatement",
+            "respondent": "respondent",
+        },
+    )
     for item in items:
         target_types = {kind for target in item.facts["target"] for kind in index.types.get(target, set())}
         item.facts["to_assessment"] = bool(target_types & (set(ASSESSMENT_KINDS) | {"Assessment"}))
@@ -289,8 +341,11 @@ def names_match_org(index: GraphIndex, gold: dict, labels, nodes) -> bool:
     if not wanted:
         return True
     areas = document_areas(gold)
-    return any(org_rank(org_lookup(gold, label), index.names_of(node), areas) is not None
-               for label in wanted for node in nodes)
+    return any(
+        org_rank(org_lookup(gold, label), index.names_of(node), areas) is not None
+        for label in wanted
+        for node in nodes
+    )
 
 
 def match_organisation(index: GraphIndex, gold: dict, item: dict, predicted: Predicted) -> int | None:
@@ -298,7 +353,9 @@ def match_organisation(index: GraphIndex, gold: dict, item: dict, predicted: Pre
 
 
 def organisation_correct(item: dict, predicted: Predicted) -> bool:
-    return most_specific(predicted.facts["classes"]) <= set(alternatives(item["class"])) and bool(predicted.facts["classes"])
+    return most_specific(predicted.facts["classes"]) <= set(alternatives(item["class"])) and bool(
+        predicted.facts["classes"]
+    )
 
 
 def match_person(index: GraphIndex, gold: dict, item: dict, predicted: Predicted) -> int | None:
@@ -324,7 +381,11 @@ def match_judgement(index: GraphIndex, gold: dict, item: dict, predicted: Predic
     facts = predicted.facts
     if item["grade"] not in facts["grades"] or item["kind"] not in facts["kinds"]:
         return None
-    if not any(phrase_matches(aspect, str(found)) for aspect in alternatives(item["aspect"]) for found in facts["aspect"]):
+    if not any(
+        phrase_matches(aspect, str(found))
+        for aspect in alternatives(item["aspect"])
+        for found in facts["aspect"]
+    ):
         return None
     return 0
 
@@ -361,13 +422,21 @@ def always_correct(item: dict, predicted: Predicted) -> bool:
 def gold_items(gold: dict, category: str) -> list[dict]:
     """The gold items of one category, in one shape: judgements and responses are unrolled."""
     if category == "judgements":
-        return [{"kind": a["kind"], "assessment": a["description"], "optional": a.get("optional", False), **j}
-                for a in gold.get("assessments", []) for j in a.get("judgements", [])]
+        return [
+            {"kind": a["kind"], "assessment": a["description"], "optional": a.get("optional", False), **j}
+            for a in gold.get("assessments", [])
+            for j in a.get("judgements", [])
+        ]
     if category == "responses":
         from_recommendations = [
-            {"to": {"number": r.get("number"), "key": r.get("key")}, "respondent": r.get("respondent"),
-             "optional": r.get("optional", False), "label": f"response to {describe('recommendations', r)}"}
-            for r in gold.get("recommendations", []) if r.get("has_response")
+            {
+                "to": {"number": r.get("number"), "key": r.get("key")},
+                "respondent": r.get("respondent"),
+                "optional": r.get("optional", False),
+                "label": f"response to {describe('recommendations', r)}",
+            }
+            for r in gold.get("recommendations", [])
+            if r.get("has_response")
         ]
         return from_recommendations + [{**r, "to": "assessment"} for r in gold.get("responses", [])]
     return list(gold.get(category, []))
@@ -379,15 +448,23 @@ def describe(category: str, item: dict) -> str:
         return item["label"]
     if category == "people":
         return f"{item['name']}, {alternatives(item['role'])[0]}" + (
-            f", {alternatives(item['organisation'])[0]}" if item.get("organisation") else "")
+            f", {alternatives(item['organisation'])[0]}" if item.get("organisation") else ""
+        )
     if category == "assessments":
         return f"{item['kind']}: {item['description']}"
     if category == "judgements":
         return f"{alternatives(item['aspect'])[0]}: {item['grade']}"
     if category == "recommendations":
-        return f"recommendation {item['number']}" if item.get("number") is not None else f"recommendation '{item['key']}'"
+        return (
+            f"recommendation {item['number']}"
+            if item.get("number") is not None
+            else f"recommendation '{item['key']}'"
+        )
     if category == "responses":
-        return item.get("label") or f"response to the assessment by {(alternatives(item.get('respondent')) or ['anyone'])[0]}"
+        return (
+            item.get("label")
+            or f"response to the assessment by {(alternatives(item.get('respondent')) or ['anyone'])[0]}"
+        )
     return str(item)
 
 
@@ -430,7 +507,7 @@ class Tally:
         total = self.precision + self.recall
         return 2 * self.precision * self.recall / total if total else 0.0
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         self.hits += other.hits
         self.predicted += other.predicted
         self.gold += other.gold
@@ -438,7 +515,9 @@ class Tally:
         self.extra.extend(other.extra)
 
 
-def align(index: GraphIndex, gold: dict, category: str, view: DocumentView) -> list[tuple[dict, Predicted | None]]:
+def align(
+    index: GraphIndex, gold: dict, category: str, view: DocumentView
+) -> list[tuple[dict, Predicted | None]]:
     """Pair each gold item with at most one predicted node, one to one, required items first.
 
     Within one gold item the best-ranked free candidate wins (exact label before other names).
@@ -451,7 +530,8 @@ def align(index: GraphIndex, gold: dict, category: str, view: DocumentView) -> l
     pairs = []
     for item in ordered:
         ranked = sorted(
-            (rank, position) for position, candidate in enumerate(predicted)
+            (rank, position)
+            for position, candidate in enumerate(predicted)
             if position not in used and (rank := match(index, gold, item, candidate)) is not None
         )
         if ranked:
@@ -553,8 +633,10 @@ def build_trig(documents: list[Path], out_dir: Path) -> Path:
 def format_report(totals: dict[str, Tally], details: bool) -> str:
     lines = [f"{'category':<16}{'precision':>10}{'recall':>8}{'F1':>7}{'hits':>6}{'pred':>6}{'gold':>6}"]
     for category, tally in totals.items():
-        lines.append(f"{category:<16}{tally.precision:>10.2f}{tally.recall:>8.2f}{tally.f1:>7.2f}"
-                     f"{tally.hits:>6}{tally.predicted:>6}{tally.gold:>6}")
+        lines.append(
+            f"{category:<16}{tally.precision:>10.2f}{tally.recall:>8.2f}{tally.f1:>7.2f}"
+            f"{tally.hits:>6}{tally.predicted:>6}{tally.gold:>6}"
+        )
     if details:
         for category, tally in totals.items():
             lines += [f"missed {category}: {m}" for m in tally.missed]

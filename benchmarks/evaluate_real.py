@@ -38,7 +38,7 @@ import json
 import re
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks import evaluate
@@ -57,8 +57,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED_REAL = ROOT.parent / "shared" / "real"
 SETS = {"reports": Path("."), "short": Path("short")}  # each set's folder under the corpus root
 SPLIT = Path(__file__).resolve().parent / "real_split.json"
-CATEGORIES = ("organisations", "people", "roles", "assessments", "judgements", "recommendations",
-              "responses", "themes", "areas")
+CATEGORIES = (
+    "organisations",
+    "people",
+    "roles",
+    "assessments",
+    "judgements",
+    "recommendations",
+    "responses",
+    "themes",
+    "areas",
+)
 # Words that open a gold text_start and are enough to recognise the item (fewer if it is shorter).
 KEY_WORDS = 8
 # Aspect families: a judged aspect as the families its words name; a combined aspect names two.
@@ -104,7 +113,9 @@ def gold_documents(corpus: Path, part: str, holdout: list[str]) -> list[GoldDocu
             source = next(iter(sorted((corpus / "docs").glob(path.stem + ".*"))), None)
             if source is None:
                 raise RealEvaluationError(f"{path}: no document {path.stem}.* in {corpus / 'docs'}")
-            documents.append(GoldDocument(path.stem, source.name, json.loads(path.read_text(encoding="utf-8"))))
+            documents.append(
+                GoldDocument(path.stem, source.name, json.loads(path.read_text(encoding="utf-8")))
+            )
     return documents
 
 
@@ -150,7 +161,8 @@ def organisation_names(item: dict, gold: dict) -> set[str]:
     ("Family Justice Board") takes its area in the graph so that it never merges across areas."""
     names = gold_names(item, "name", "aliases")
     areas = {normalise(area) for area in gold.get("areas", [])} | {
-        normalise(a["area"]) for a in gold.get("assessments", []) if a.get("area")}
+        normalise(a["area"]) for a in gold.get("assessments", []) if a.get("area")
+    }
     return names | {f"{area} {name}" for area in areas for name in names}
 
 
@@ -188,11 +200,15 @@ class RealView:
 def real_view(index: GraphIndex, file_name: str) -> RealView:
     view = document_view(index, file_name)
     graph, document = index.documents[file_name]
-    people = sorted({row["node"] for row in run_query(index.dataset, "people", graph=graph, document=document)})
+    people = sorted(
+        {row["node"] for row in run_query(index.dataset, "people", graph=graph, document=document)}
+    )
     areas = sorted({row["node"] for row in run_query(index.dataset, "areas", graph=graph, document=document)})
     responses: dict = {}
     for row in run_query(index.dataset, "response_texts", graph=graph):
-        item = responses.setdefault(row["response"], Predicted(row["response"], {"text": set(), "respondent": set()}))
+        item = responses.setdefault(
+            row["response"], Predicted(row["response"], {"text": set(), "respondent": set()})
+        )
         item.facts["text"] |= {row[k] for k in ("statement", "quote") if k in row}
         if "respondent" in row:
             item.facts["respondent"].add(row["respondent"])
@@ -223,7 +239,7 @@ class Tally(evaluate.Tally):
     def precision(self) -> float:
         return self.predicted_hits / self.predicted if self.predicted else (0.0 if self.gold else 1.0)
 
-    def add(self, other: "Tally") -> None:
+    def add(self, other: Tally) -> None:
         super().add(other)
         self.predicted_hits += other.predicted_hits
 
@@ -232,9 +248,14 @@ def _many_to_many(index, gold_items, predicted, matches, label) -> Tally:
     """Precision over nodes matching any gold item; recall over gold items any node matches."""
     hit_nodes = {id(p) for p in predicted if any(matches(item, p) for item in gold_items)}
     found = [any(matches(item, p) for p in predicted) for item in gold_items]
-    return Tally(hits=sum(found), gold=len(gold_items), predicted_hits=len(hit_nodes), predicted=len(predicted),
-                 missed=[label(item) for item, hit in zip(gold_items, found) if not hit],
-                 extra=[_describe_node(index, p) for p in predicted if id(p) not in hit_nodes])
+    return Tally(
+        hits=sum(found),
+        gold=len(gold_items),
+        predicted_hits=len(hit_nodes),
+        predicted=len(predicted),
+        missed=[label(item) for item, hit in zip(gold_items, found) if not hit],
+        extra=[_describe_node(index, p) for p in predicted if id(p) not in hit_nodes],
+    )
 
 
 def _one_to_one(index, gold_items, predicted, matches, label) -> tuple[Tally, dict[int, Predicted]]:
@@ -242,7 +263,8 @@ def _one_to_one(index, gold_items, predicted, matches, label) -> tuple[Tally, di
     first: ``matches`` gives a rank (lower is better; True is 0) or None/False for no match."""
     ranked = sorted(
         (int(rank), position, index_)
-        for position, item in enumerate(gold_items) for index_, node in enumerate(predicted)
+        for position, item in enumerate(gold_items)
+        for index_, node in enumerate(predicted)
         if (rank := matches(item, node)) is not None and rank is not False
     )
     pairs: dict[int, Predicted] = {}
@@ -251,9 +273,14 @@ def _one_to_one(index, gold_items, predicted, matches, label) -> tuple[Tally, di
         if position not in pairs and index_ not in used:
             pairs[position] = predicted[index_]
             used.add(index_)
-    tally = Tally(hits=len(pairs), gold=len(gold_items), predicted_hits=len(pairs), predicted=len(predicted),
-                  missed=[label(item) for position, item in enumerate(gold_items) if position not in pairs],
-                  extra=[_describe_node(index, node) for index_, node in enumerate(predicted) if index_ not in used])
+    tally = Tally(
+        hits=len(pairs),
+        gold=len(gold_items),
+        predicted_hits=len(pairs),
+        predicted=len(predicted),
+        missed=[label(item) for position, item in enumerate(gold_items) if position not in pairs],
+        extra=[_describe_node(index, node) for index_, node in enumerate(predicted) if index_ not in used],
+    )
     return tally, pairs
 
 
@@ -262,34 +289,51 @@ def _describe_node(index: GraphIndex, predicted: Predicted) -> str:
     statement = next(iter(predicted.facts.get("statement", ()) or predicted.facts.get("text", ()) or ()), "")
     aspect = next(iter(predicted.facts.get("aspect", ())), "")
     grade = ",".join(sorted(predicted.facts.get("grades", ())))
-    return " ".join(str(part)[:90] for part in (label, aspect, grade, statement) if part) or str(predicted.node)
+    return " ".join(str(part)[:90] for part in (label, aspect, grade, statement) if part) or str(
+        predicted.node
+    )
 
 
 def score_document(index: GraphIndex, document: GoldDocument) -> dict[str, Tally]:
     gold, view = document.gold, real_view(index, document.file_name)
     tallies = {
         "organisations": _many_to_many(
-            index, gold.get("organisations", []), view.organisations,
+            index,
+            gold.get("organisations", []),
+            view.organisations,
             lambda item, p: bool(organisation_names(item, gold) & index.names_of(p.node).all),
-            lambda item: item["name"]),
+            lambda item: item["name"],
+        ),
         "people": _many_to_many(
-            index, gold.get("people", []), view.people,
+            index,
+            gold.get("people", []),
+            view.people,
             lambda item, p: bool(gold_names(item, "name") & index.names_of(p.node).all),
-            lambda item: item["name"]),
+            lambda item: item["name"],
+        ),
         "roles": _score_roles(index, gold, view),
         "areas": _many_to_many(
-            index, gold.get("areas", []), view.areas,
+            index,
+            gold.get("areas", []),
+            view.areas,
             lambda item, p: normalise(item) in index.names_of(p.node).all,
-            str),
+            str,
+        ),
         "themes": _score_themes(gold, view),
         "responses": _one_to_one(
-            index, gold.get("responses", []), view.responses,
+            index,
+            gold.get("responses", []),
+            view.responses,
             lambda item, p: contains_key(key_of(item.get("text_start", "")), p.facts["text"]),
-            lambda item: item.get("text_start", "")[:70])[0],
+            lambda item: item.get("text_start", "")[:70],
+        )[0],
         "recommendations": _one_to_one(
-            index, gold.get("recommendations", []), view.recommendations,
+            index,
+            gold.get("recommendations", []),
+            view.recommendations,
             lambda item, p: contains_key(key_of(item["text_start"]), p.facts["statement"]),
-            lambda item: f"{item.get('number') or '-'} {item['text_start'][:70]}")[0],
+            lambda item: f"{item.get('number') or '-'} {item['text_start'][:70]}",
+        )[0],
     }
     tallies["assessments"], paired = _score_assessments(index, gold, view)
     tallies["judgements"] = _score_judgements(index, gold, view, paired)
@@ -306,9 +350,13 @@ def _score_roles(index: GraphIndex, gold: dict, view: RealView) -> Tally:
         person, role = pair
         if not gold_names(person, "name") & names_of(index, membership.facts["person"]):
             return False
-        return any(f" {role_head(role)} " in f" {name} " for name in names_of(index, membership.facts["role"]))
+        return any(
+            f" {role_head(role)} " in f" {name} " for name in names_of(index, membership.facts["role"])
+        )
 
-    return _many_to_many(index, wanted, view.memberships, matches, lambda pair: f"{pair[0]['name']}: {pair[1]}")
+    return _many_to_many(
+        index, wanted, view.memberships, matches, lambda pair: f"{pair[0]['name']}: {pair[1]}"
+    )
 
 
 def _score_assessments(index: GraphIndex, gold: dict, view: RealView):
@@ -319,13 +367,21 @@ def _score_assessments(index: GraphIndex, gold: dict, view: RealView):
             return None
         return date_rank(item.get("date"), p.facts["date"])
 
-    return _one_to_one(index, gold.get("assessments", []), view.assessments, matches,
-                       lambda item: f"{item['kind']} {item.get('area')} {item.get('date')}")
+    return _one_to_one(
+        index,
+        gold.get("assessments", []),
+        view.assessments,
+        matches,
+        lambda item: f"{item['kind']} {item.get('area')} {item.get('date')}",
+    )
 
 
 def _score_judgements(index: GraphIndex, gold: dict, view: RealView, paired: dict[int, Predicted]) -> Tally:
-    wanted = [(position, judgement) for position, assessment in enumerate(gold.get("assessments", []))
-              for judgement in assessment.get("judgements", [])]
+    wanted = [
+        (position, judgement)
+        for position, assessment in enumerate(gold.get("assessments", []))
+        for judgement in assessment.get("judgements", [])
+    ]
 
     def matches(pair, p: Predicted) -> bool:
         position, judgement = pair
@@ -335,22 +391,31 @@ def _score_judgements(index: GraphIndex, gold: dict, view: RealView, paired: dic
             return False
         return position in paired and paired[position].node in p.facts["assessment"]
 
-    tally, _ = _one_to_one(index, wanted, view.judgements, matches,
-                           lambda pair: f"{pair[1]['aspect']}: {pair[1]['grade']}")
+    tally, _ = _one_to_one(
+        index, wanted, view.judgements, matches, lambda pair: f"{pair[1]['aspect']}: {pair[1]['grade']}"
+    )
     return tally
 
 
 def _score_themes(gold: dict, view: RealView) -> Tally:
     wanted = set(gold.get("themes", []))
     hits = len(wanted & view.themes)
-    return Tally(hits=hits, predicted=len(view.themes), gold=len(wanted),
-                 missed=sorted(wanted - view.themes), extra=sorted(view.themes - wanted), predicted_hits=hits)
+    return Tally(
+        hits=hits,
+        predicted=len(view.themes),
+        gold=len(wanted),
+        missed=sorted(wanted - view.themes),
+        extra=sorted(view.themes - wanted),
+        predicted_hits=hits,
+    )
 
 
 # ---------------------------------------------------------------- totals and report
 
 
-def score(index: GraphIndex, documents: list[GoldDocument]) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
+def score(
+    index: GraphIndex, documents: list[GoldDocument]
+) -> tuple[dict[str, Tally], dict[str, dict[str, Tally]]]:
     """Tallies per category over ``documents``, and per document."""
     totals = {category: Tally() for category in CATEGORIES}
     per_document = {}
@@ -372,8 +437,10 @@ def micro(totals: dict[str, Tally]) -> tuple[float, float, float]:
 def format_report(totals, per_document, details: bool, by_document: bool) -> str:
     lines = [f"{'category':<16}{'precision':>16}{'recall':>16}{'F1':>7}"]
     for category, tally in totals.items():
-        lines.append(f"{category:<16}{tally.precision:>6.2f}{f'{tally.predicted_hits}/{tally.predicted}':>10}"
-                     f"{tally.recall:>6.2f}{f'{tally.hits}/{tally.gold}':>10}{tally.f1:>7.2f}")
+        lines.append(
+            f"{category:<16}{tally.precision:>6.2f}{f'{tally.predicted_hits}/{tally.predicted}':>10}"
+            f"{tally.recall:>6.2f}{f'{tally.hits}/{tally.gold}':>10}{tally.f1:>7.2f}"
+        )
     p, r, f1 = micro(totals)
     lines.append(f"{'micro':<16}{p:>6.2f}{'':>10}{r:>6.2f}{'':>10}{f1:>7.2f}")
     if by_document:
@@ -398,12 +465,22 @@ def build_trig(paths: list[Path], out_dir: Path, jobs: int | None) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Score a graph against the gold of ../shared/real.")
-    parser.add_argument("--set", choices=sorted(SETS), default="reports", help="reports (PDFs) or short texts")
-    parser.add_argument("--part", choices=("dev", "holdout", "all"), default="dev",
-                        help="the development part, the part kept unread (benchmarks/real_split.json), or both")
-    parser.add_argument("--graph", type=Path, help="a graph.trig built from the documents (default: build them now)")
+    parser.add_argument(
+        "--set", choices=sorted(SETS), default="reports", help="reports (PDFs) or short texts"
+    )
+    parser.add_argument(
+        "--part",
+        choices=("dev", "holdout", "all"),
+        default="dev",
+        help="the development part, the part kept unread (benchmarks/real_split.json), or both",
+    )
+    parser.add_argument(
+        "--graph", type=Path, help="a graph.trig built from the documents (default: build them now)"
+    )
     parser.add_argument("--jobs", type=int, default=None, help="worker processes for the build")
-    parser.add_argument("--real", type=Path, default=SHARED_REAL, help="the corpus root (default: ../shared/real)")
+    parser.add_argument(
+        "--real", type=Path, default=SHARED_REAL, help="the corpus root (default: ../shared/real)"
+    )
     parser.add_argument("--details", action="store_true", help="list every missed and extra item")
     parser.add_argument("--per-document", action="store_true", help="recall per document and category")
     args = parser.parse_args(argv)

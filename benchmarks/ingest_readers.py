@@ -43,7 +43,9 @@ def _docx(paragraphs: int) -> bytes:
 
 def _html(paragraphs: int) -> bytes:
     body = "".join(f"<p class='x'>{PARAGRAPH}<a href='#'>link</a></p>" for _ in range(paragraphs))
-    return f"<html><head><title>T</title></head><body><nav>Menu</nav><main>{body}</main></body></html>".encode()
+    return (
+        f"<html><head><title>T</title></head><body><nav>Menu</nav><main>{body}</main></body></html>".encode()
+    )
 
 
 def _time(path: Path) -> None:
@@ -52,7 +54,9 @@ def _time(path: Path) -> None:
     seconds = time.perf_counter() - started
     size = path.stat().st_size / 1e6
     rate = len(document.text) / seconds / 1e6
-    print(f"{path.name:<22} {size:7.2f} MB file {seconds:7.2f} s {len(document.text):>12,} chars {rate:6.2f} M chars/s")
+    print(
+        f"{path.name:<22} {size:7.2f} MB file {seconds:7.2f} s {len(document.text):>12,} chars {rate:6.2f} M chars/s"
+    )
 
 
 def main() -> None:

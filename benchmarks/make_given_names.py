@@ -22,8 +22,26 @@ import re
 import sys
 
 LOCALES = (
-    "en_GB", "en_IE", "ga_IE", "en_US", "en_NZ", "en_IN", "en_PK", "en_KE", "en_NG", "yo_NG", "ig_NG",
-    "ha_NG", "tw_GH", "fr_FR", "de_DE", "it_IT", "es_ES", "pl_PL", "pt_PT", "nl_NL",
+    "en_GB",
+    "en_IE",
+    "ga_IE",
+    "en_US",
+    "en_NZ",
+    "en_IN",
+    "en_PK",
+    "en_KE",
+    "en_NG",
+    "yo_NG",
+    "ig_NG",
+    "ha_NG",
+    "tw_GH",
+    "fr_FR",
+    "de_DE",
+    "it_IT",
+    "es_ES",
+    "pl_PL",
+    "pt_PT",
+    "nl_NL",
 )
 # Short forms common in British signatures and bylines that no locale above lists.
 SUPPLEMENT = (
@@ -34,10 +52,58 @@ SUPPLEMENT = (
     "Anwar Asif Faisal Farah Geoff Gill Kuldip Muhammad Phil Phillipa Rajesh Rob Shabana Vikram Viv"
 ).split()
 EXCLUDED = frozenset(
-    "January February March April May June July August September October November December Monday Tuesday "
-    "Wednesday Thursday Friday Saturday Sunday Charity Chase Hope Faith Mercy Patience Comfort Blessing "
-    "Precious Gift Favour Summer Royal Major Justice Trust Unity Liberty Union Council Police Court "
-    "Independent Senior Deputy Lead Chief Head National Local General".split()
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+        "Charity",
+        "Chase",
+        "Hope",
+        "Faith",
+        "Mercy",
+        "Patience",
+        "Comfort",
+        "Blessing",
+        "Precious",
+        "Gift",
+        "Favour",
+        "Summer",
+        "Royal",
+        "Major",
+        "Justice",
+        "Trust",
+        "Unity",
+        "Liberty",
+        "Union",
+        "Council",
+        "Police",
+        "Court",
+        "Independent",
+        "Senior",
+        "Deputy",
+        "Lead",
+        "Chief",
+        "Head",
+        "National",
+        "Local",
+        "General",
+    ]
 )
 _NAME = re.compile(r"[A-Z][a-z']+(?:-[A-Z][a-z']+)?")
 

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus_generator import generate  # noqa: E402  (beside this script)
+from corpus_generator import generate
 
 _MEASURE = """
 import resource, sys, time
@@ -87,7 +87,10 @@ def main() -> int:
             actual = path.stat().st_size / 1e6
             seconds, peak, triples = measure(path)
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-            print(f"{actual:6.2f}MB {seconds:9.2f} {seconds / actual:9.2f} {peak:8.0f} {triples:9,}  {digest}", flush=True)
+            print(
+                f"{actual:6.2f}MB {seconds:9.2f} {seconds / actual:9.2f} {peak:8.0f} {triples:9,}  {digest}",
+                flush=True,
+            )
     return 0
 
 

@@ -55,7 +55,17 @@ def _pypdf(pdfs: list[Path]) -> tuple[float, int] | None:
 
 def _build(docs: Path, out: Path, jobs: int) -> float:
     kg = Path(sys.executable).with_name("kg")
-    command = [str(kg), "build", str(docs), "--out", str(out), "--jobs", str(jobs), "--no-html", "--no-compact"]
+    command = [
+        str(kg),
+        "build",
+        str(docs),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "--no-html",
+        "--no-compact",
+    ]
     started = time.perf_counter()
     done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - started
@@ -66,7 +76,9 @@ def _build(docs: Path, out: Path, jobs: int) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--docs", type=Path, default=DOCS, help="folder of PDFs (default: ../shared/real/docs)")
+    parser.add_argument(
+        "--docs", type=Path, default=DOCS, help="folder of PDFs (default: ../shared/real/docs)"
+    )
     parser.add_argument("--jobs", type=int, default=2, help="worker processes of the build (default: 2)")
     args = parser.parse_args()
     pdfs = sorted(args.docs.glob("*.pdf"))

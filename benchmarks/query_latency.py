@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from answer_floor import REQUIRED_EXAMPLES  # noqa: E402  (beside this script)
+
 from kg.pipeline import BuildOptions, build  # noqa: E402
 from kg.query import library, open_store, run_query  # noqa: E402
 
@@ -41,7 +42,9 @@ def main() -> None:
         started = time.perf_counter()
         store = open_store(graph)
         load_ms = (time.perf_counter() - started) * 1000
-        print(f"graph {graph}: {len(store)} quads in the store (named graphs plus their union), loaded in {load_ms:.1f} ms; {args.repeat} runs per query")
+        print(
+            f"graph {graph}: {len(store)} quads in the store (named graphs plus their union), loaded in {load_ms:.1f} ms; {args.repeat} runs per query"
+        )
         print(f"{'query':<34}{'rows':>6}{'median ms':>11}{'max ms':>9}  within {BUDGET_MS:.0f} ms")
         slowest = 0.0
         for query in library():

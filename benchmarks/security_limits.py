@@ -39,7 +39,9 @@ BIG = "SELECT (GROUP_CONCAT(STR(?p)) AS ?n) WHERE { SELECT ?p WHERE { ?a ?p ?o .
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--graph", type=Path, default=ROOT / "tests" / "fixtures" / "linked-data" / "small.trig")
+    parser.add_argument(
+        "--graph", type=Path, default=ROOT / "tests" / "fixtures" / "linked-data" / "small.trig"
+    )
     graph = parser.parse_args().graph
     isolation_cost(graph)
     crash_then_simple(graph)
@@ -72,8 +74,10 @@ def isolation_cost(graph: Path) -> None:
         inline = _median_ms(lambda: answer_query(store, query, ["*/*"], 10_000))
         ahead = statistics.median(prepared(query) for _ in range(50))
         fresh = _median_ms(lambda: run_in_child(lambda: answer_query(store, query, ["*/*"], 10_000)))
-        print(f"  {name:<11} inline (kg serve) {inline:6.2f}   child forked ahead (kg serve on guard) {ahead:6.2f}   "
-              f"child forked per query (kg query) {fresh:6.2f}")
+        print(
+            f"  {name:<11} inline (kg serve) {inline:6.2f}   child forked ahead (kg serve on guard) {ahead:6.2f}   "
+            f"child forked per query (kg query) {fresh:6.2f}"
+        )
     runner.close()
 
 
@@ -88,8 +92,10 @@ def crash_then_simple(graph: Path) -> None:
     simple = isolated_answer(runner, SIMPLE, ["*/*"], options)
     after = time.perf_counter() - started
     runner.close()
-    print(f"5,000 nested braces past the nesting check: HTTP {answer.status} in {crashed * 1000:.0f} ms "
-          f"({answer.body.decode().strip()}); the next simple query: HTTP {simple.status} in {after * 1000:.1f} ms")
+    print(
+        f"5,000 nested braces past the nesting check: HTTP {answer.status} in {crashed * 1000:.0f} ms "
+        f"({answer.body.decode().strip()}); the next simple query: HTTP {simple.status} in {after * 1000:.1f} ms"
+    )
 
 
 def _rss_mb(pid: int) -> float:
@@ -103,16 +109,34 @@ def slow_readers(graph: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--graph", str(graph), "--port", str(port),
-                               "--row-limit", "1000000", "--timeout", "30"], stdout=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--graph",
+            str(graph),
+            "--port",
+            str(port),
+            "--row-limit",
+            "1000000",
+            "--timeout",
+            "30",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     readers = []
     try:
         server.stdout.readline()
         idle = _rss_mb(server.pid)
         url = f"http://127.0.0.1:{port}/sparql?" + urllib.parse.urlencode({"query": SIMPLE})
         before = _median_ms(lambda: urllib.request.urlopen(url, timeout=10).read(), 20)
-        request = (f"GET /sparql?{urllib.parse.urlencode({'query': BIG})} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                   "Accept: application/sparql-results+json\r\n\r\n").encode()
+        request = (
+            f"GET /sparql?{urllib.parse.urlencode({'query': BIG})} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Accept: application/sparql-results+json\r\n\r\n"
+        ).encode()
         for _ in range(20):
             reader = socket.socket()
             reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -123,9 +147,11 @@ def slow_readers(graph: Path) -> None:
         statuses = [reader.recv(12)[9:12].decode() for reader in readers]
         held = _rss_mb(server.pid)
         during = _median_ms(lambda: urllib.request.urlopen(url, timeout=10).read(), 20)
-        print(f"kg serve with 20 clients not reading 8 MB answers: RSS {idle:.0f} MB idle -> {held:.0f} MB "
-              f"({statuses.count('200')} answered 200, {statuses.count('503')} 503 busy); "
-              f"simple query median {before:.1f} ms before, {during:.1f} ms meanwhile")
+        print(
+            f"kg serve with 20 clients not reading 8 MB answers: RSS {idle:.0f} MB idle -> {held:.0f} MB "
+            f"({statuses.count('200')} answered 200, {statuses.count('503')} 503 busy); "
+            f"simple query median {before:.1f} ms before, {during:.1f} ms meanwhile"
+        )
     finally:
         for reader in readers:
             reader.close()
@@ -144,7 +170,11 @@ def _in_child(call) -> tuple[float, float, str]:
         except InputError as error:
             result = f"refused: {error}"
         seconds = time.perf_counter() - started
-        return seconds, (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start_rss) / 1024, str(result)[:110]
+        return (
+            seconds,
+            (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start_rss) / 1024,
+            str(result)[:110],
+        )
 
     outcome = run_in_child(measured, timeout=300)
     if not outcome.finished:
@@ -164,18 +194,27 @@ def hostile_files() -> None:
         count = 300_000 // (2 * len(tag) + 6)
         raw = ("<html><body>" + f"<{tag}>Wexcombe " * count + "</body></html>").encode()
         seconds, megabytes, _ = _in_child(lambda: read_html(raw))
-        print(f"  {len(raw) // 1000} KB of {count:,} nested <{tag}>: read in {seconds:.2f} s, {megabytes:.0f} MB")
+        print(
+            f"  {len(raw) // 1000} KB of {count:,} nested <{tag}>: read in {seconds:.2f} s, {megabytes:.0f} MB"
+        )
     with tempfile.TemporaryDirectory() as folder:
         bomb = _docx_with_huge_body(150)
-        for label, raw in (("honest sizes", bomb), ("faked sizes", _understated(bomb, b"word/document.xml", 4096))):
+        for label, raw in (
+            ("honest sizes", bomb),
+            ("faked sizes", _understated(bomb, b"word/document.xml", 4096)),
+        ):
             path = Path(folder) / "bomb.docx"
             path.write_bytes(raw)
             seconds, megabytes, result = _in_child(lambda: read_document(path))
-            print(f"  DOCX of {len(raw) // 1000} KB, body 150 MB, {label}: {seconds:.2f} s, {megabytes:.0f} MB: {result}")
+            print(
+                f"  DOCX of {len(raw) // 1000} KB, body 150 MB, {label}: {seconds:.2f} s, {megabytes:.0f} MB: {result}"
+            )
         laughs = Path(folder) / "laughs.rdf"
         laughs.write_text(LAUGHS, encoding="utf-8")
         seconds, megabytes, result = _in_child(lambda: load_graph_file(laughs))
-        print(f"  RDF/XML of {len(LAUGHS)} bytes, entities 6 deep: {seconds * 1000:.1f} ms, {megabytes:.0f} MB: {result}")
+        print(
+            f"  RDF/XML of {len(LAUGHS)} bytes, entities 6 deep: {seconds * 1000:.1f} ms, {megabytes:.0f} MB: {result}"
+        )
 
 
 if __name__ == "__main__":

@@ -85,7 +85,9 @@ def _run_clients(url: str, clients: int, seconds: float) -> tuple[list[float], l
             sent += 1
             started = time.perf_counter()
             try:
-                request = urllib.request.Request(url + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": "*/*"})
+                request = urllib.request.Request(
+                    url + "?" + urllib.parse.urlencode({"query": query}), headers={"Accept": "*/*"}
+                )
                 with urllib.request.urlopen(request, timeout=30) as response:
                     response.read()
                 outcome = None
@@ -113,7 +115,9 @@ def _report(latencies: list[float], errors: list[str], arguments) -> None:
     print(f"throughput: {len(latencies) / arguments.seconds:.1f} requests/s")
     if len(latencies) >= 2:
         cuts = statistics.quantiles(latencies, n=100)
-        print(f"latency: p50 {cuts[49] * 1000:.1f} ms  p95 {cuts[94] * 1000:.1f} ms  p99 {cuts[98] * 1000:.1f} ms  max {max(latencies) * 1000:.1f} ms")
+        print(
+            f"latency: p50 {cuts[49] * 1000:.1f} ms  p95 {cuts[94] * 1000:.1f} ms  p99 {cuts[98] * 1000:.1f} ms  max {max(latencies) * 1000:.1f} ms"
+        )
     for message in sorted(set(errors))[:5]:
         print(f"error: {message} (x{errors.count(message)})")
 

@@ -33,8 +33,21 @@ from kg.pipeline import BuildOptions, build, refresh_statistics  # noqa: E402
 from kg.query import load_query, run_query  # noqa: E402
 from kg.store import compact_live, open_store  # noqa: E402
 
-HEADER = ["time_period", "time_identifier", "geographic_level", "country_code", "country_name", "region_code", "region_name",
-          "new_la_code", "old_la_code", "la_name", "number_of_children", "rate_per_10000", "assessments_completed"]
+HEADER = [
+    "time_period",
+    "time_identifier",
+    "geographic_level",
+    "country_code",
+    "country_name",
+    "region_code",
+    "region_name",
+    "new_la_code",
+    "old_la_code",
+    "la_name",
+    "number_of_children",
+    "rate_per_10000",
+    "assessments_completed",
+]
 
 
 def write_table(path: Path, years: int) -> int:
@@ -49,19 +62,49 @@ def write_table(path: Path, years: int) -> int:
             for place in geography.places():
                 level = "National" if place.gss_code.startswith("E92") else "Regional"
                 region = ("", "") if level == "National" else (place.gss_code, place.name)
-                writer.writerow([year, "Reporting year", level, "E92000001", "England", *region, "", "", "", *_figures(rng)])
+                writer.writerow(
+                    [
+                        year,
+                        "Reporting year",
+                        level,
+                        "E92000001",
+                        "England",
+                        *region,
+                        "",
+                        "",
+                        "",
+                        *_figures(rng),
+                    ]
+                )
                 rows += 1
             for row in geography.authorities():
                 if row.in_being(day):
-                    writer.writerow([year, "Reporting year", "Local authority", "E92000001", "England", row.region.gss_code,
-                                     row.region.name, row.gss_code, row.dfe_code, row.name, *_figures(rng)])
+                    writer.writerow(
+                        [
+                            year,
+                            "Reporting year",
+                            "Local authority",
+                            "E92000001",
+                            "England",
+                            row.region.gss_code,
+                            row.region.name,
+                            row.gss_code,
+                            row.dfe_code,
+                            row.name,
+                            *_figures(rng),
+                        ]
+                    )
                     rows += 1
     return rows
 
 
 def _figures(rng: random.Random) -> list[str]:
     suppressed = rng.random() < 0.05
-    return [str(rng.randint(200, 9000)), "c" if suppressed else f"{rng.uniform(150, 600):.1f}", str(rng.randint(300, 15000))]
+    return [
+        str(rng.randint(200, 9000)),
+        "c" if suppressed else f"{rng.uniform(150, 600):.1f}",
+        str(rng.randint(300, 15000)),
+    ]
 
 
 def median_ms(out: Path, parameters: dict, runs: int = 5) -> tuple[float, int]:
@@ -86,7 +129,9 @@ def main() -> None:
         out = work_dir / "out"
         start = time.perf_counter()
         report = build([work_dir / "corpus"], BuildOptions(out_dir=out, html=False))
-        print(f"build: {args.documents} documents, {report.triples} triples in {time.perf_counter() - start:.2f} s")
+        print(
+            f"build: {args.documents} documents, {report.triples} triples in {time.perf_counter() - start:.2f} s"
+        )
         table = work_dir / "children-in-need.csv"
         rows = write_table(table, args.years)
         start = time.perf_counter()
@@ -95,15 +140,19 @@ def main() -> None:
         stats.save(out, imported)
         refreshed = refresh_statistics(out)
         total = time.perf_counter() - start
-        print(f"kg stats: {rows} rows -> {imported.observations} observations, {len(imported.triples)} triples, "
-              f"{len(imported.problems)} rows listed; read {read:.2f} s, read + kept + store published again {total:.2f} s "
-              f"(union now {refreshed.triples} triples)")
+        print(
+            f"kg stats: {rows} rows -> {imported.observations} observations, {len(imported.triples)} triples, "
+            f"{len(imported.problems)} rows listed; read {read:.2f} s, read + kept + store published again {total:.2f} s "
+            f"(union now {refreshed.triples} triples)"
+        )
         start = time.perf_counter()
         compact_live(out)
         print(f"compacted in {time.perf_counter() - start:.2f} s")
         for parameters in ({"measure": "number_of_children"}, {}):
             milliseconds, answer = median_ms(out, parameters)
-            print(f"grades-beside-statistics {parameters or '(every measure)'}: {milliseconds:.1f} ms median of 5, {answer} rows")
+            print(
+                f"grades-beside-statistics {parameters or '(every measure)'}: {milliseconds:.1f} ms median of 5, {answer} rows"
+            )
 
 
 if __name__ == "__main__":

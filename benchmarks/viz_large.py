@@ -29,10 +29,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from cdp_browser import Browser, chromium_path  # noqa: E402
+
 from kg.render import render_html  # noqa: E402
 from kg.vocab import GRADE, SG, THEME, graph_iri, mint  # noqa: E402
 
-THEMES = ("neglect", "domestic-abuse", "exploitation", "workforce", "multi-agency-working", "early-help", "assessment-quality")
+THEMES = (
+    "neglect",
+    "domestic-abuse",
+    "exploitation",
+    "workforce",
+    "multi-agency-working",
+    "early-help",
+    "assessment-quality",
+)
 GRADES = ("outstanding", "good", "requires-improvement", "inadequate")
 # Drawn nodes per area (see add_area); themes and roles come on top.
 NODES_PER_AREA = 33
@@ -70,35 +79,58 @@ def add_area(dataset: Dataset, number: int) -> None:
     area = add(graph, mint("area", name), SG.Area, name)
     partners = [
         add(graph, mint("organisation", name, kind), cls, f"{name} {kind}")
-        for kind, cls in (("Council", SG.LocalAuthority), ("Police", SG.PoliceForce), ("Health Trust", SG.HealthBody))
+        for kind, cls in (
+            ("Council", SG.LocalAuthority),
+            ("Police", SG.PoliceForce),
+            ("Health Trust", SG.HealthBody),
+        )
     ]
-    partnership = add(graph, mint("organisation", name, "Partnership"), SG.SafeguardingPartnership, f"{name} Partnership")
+    partnership = add(
+        graph, mint("organisation", name, "Partnership"), SG.SafeguardingPartnership, f"{name} Partnership"
+    )
     for partner in partners:
         graph.add((partnership, ORG.hasMember, partner))
     for organisation in (*partners, partnership):
         graph.add((organisation, SG.area, area))
         graph.add((organisation, SG.mentionedIn, document))
     for person_number, role in enumerate(("Chair", "Independent Scrutineer")):
-        person = add(graph, mint("person", name, "person", person_number), FOAF.Person, f"Person {number:03d}-{person_number}")
+        person = add(
+            graph,
+            mint("person", name, "person", person_number),
+            FOAF.Person,
+            f"Person {number:03d}-{person_number}",
+        )
         graph.add((person, FOAF.name, Literal(f"Person {number:03d}-{person_number}")))
         role_node = add(graph, mint("role", role), ORG.Role, role)
-        membership = add(graph, mint("membership", name, role), ORG.Membership, f"{role} of {name} Partnership")
+        membership = add(
+            graph, mint("membership", name, role), ORG.Membership, f"{role} of {name} Partnership"
+        )
         graph.add((membership, ORG.member, person))
         graph.add((membership, ORG.role, role_node))
         graph.add((membership, ORG.organization, partnership))
-        evidence(graph, membership, document, f"{number}-role-{person_number}", f"The {role.lower()} of the partnership.")
+        evidence(
+            graph,
+            membership,
+            document,
+            f"{number}-role-{person_number}",
+            f"The {role.lower()} of the partnership.",
+        )
     for assessment_number in range(2):
         add_assessment(graph, number, assessment_number, name, area, partners, document)
 
 
 def add_assessment(graph, number: int, assessment_number: int, name: str, area, partners, document) -> None:
     key = f"{name} {assessment_number}"
-    assessment = add(graph, mint("inspection", key), SG.Inspection, f"Inspection of {name} ({assessment_number + 1})")
+    assessment = add(
+        graph, mint("inspection", key), SG.Inspection, f"Inspection of {name} ({assessment_number + 1})"
+    )
     graph.add((assessment, SG.area, area))
     graph.add((assessment, SG.assesses, partners[0]))
     graph.add((document, SG.reportsOn, assessment))
     for judgement_number in range(2 if assessment_number else 1):
-        judgement = add(graph, mint("judgement", key, judgement_number), SG.Judgement, f"Judgement {judgement_number + 1}")
+        judgement = add(
+            graph, mint("judgement", key, judgement_number), SG.Judgement, f"Judgement {judgement_number + 1}"
+        )
         graph.add((judgement, SG.grade, GRADE[GRADES[(number + judgement_number) % 4]]))
         graph.add((judgement, SG.aspect, Literal("overall effectiveness")))
         graph.add((assessment, SG.hasJudgement, judgement))
@@ -106,22 +138,42 @@ def add_assessment(graph, number: int, assessment_number: int, name: str, area, 
     for finding_number in range(6):
         failing = finding_number < 4
         finding = add(
-            graph, mint("finding", key, finding_number), SG.Failing if failing else SG.Strength,
+            graph,
+            mint("finding", key, finding_number),
+            SG.Failing if failing else SG.Strength,
             f"{'Failing' if failing else 'Strength'} {finding_number + 1} in {name}",
         )
         graph.add((finding, SG.theme, THEME[THEMES[(number + finding_number) % len(THEMES)]]))
         graph.add((finding, SG.implicates, partners[finding_number % 3]))
         graph.add((finding, SG.statement, Literal(f"Finding {finding_number + 1} about practice in {name}.")))
         graph.add((assessment, SG.hasFinding, finding))
-        evidence(graph, finding, document, f"{key}-finding-{finding_number}", f"Finding {finding_number + 1} about practice.")
+        evidence(
+            graph,
+            finding,
+            document,
+            f"{key}-finding-{finding_number}",
+            f"Finding {finding_number + 1} about practice.",
+        )
     for recommendation_number in range(2 - assessment_number):
-        recommendation = add(graph, mint("recommendation", key, recommendation_number), SG.Recommendation, f"Recommendation {recommendation_number + 1}")
+        recommendation = add(
+            graph,
+            mint("recommendation", key, recommendation_number),
+            SG.Recommendation,
+            f"Recommendation {recommendation_number + 1}",
+        )
         graph.add((recommendation, SG.addressedTo, partners[recommendation_number]))
         graph.add((assessment, SG.hasRecommendation, recommendation))
-        response = add(graph, mint("response", key, recommendation_number), SG.Response, f"Response {recommendation_number + 1}")
+        response = add(
+            graph,
+            mint("response", key, recommendation_number),
+            SG.Response,
+            f"Response {recommendation_number + 1}",
+        )
         graph.add((response, SG.respondent, partners[recommendation_number]))
         graph.add((recommendation, SG.hasResponse, response))
-        evidence(graph, recommendation, document, f"{key}-recommendation-{recommendation_number}", "We recommend.")
+        evidence(
+            graph, recommendation, document, f"{key}-recommendation-{recommendation_number}", "We recommend."
+        )
         evidence(graph, response, document, f"{key}-response-{recommendation_number}", "We respond.")
 
 

@@ -67,7 +67,9 @@ def build_page(documents: int, out_dir: Path, keep: str | None) -> float | None:
 
 def timed(browser: Browser, action: str, done: str) -> float:
     """Seconds from running ``action`` to the first drawing after ``done`` holds."""
-    browser.evaluate("window.kgMark = performance.now(); kgNetwork.once('afterDrawing', () => { window.kgDone = performance.now(); }); true")
+    browser.evaluate(
+        "window.kgMark = performance.now(); kgNetwork.once('afterDrawing', () => { window.kgDone = performance.now(); }); true"
+    )
     browser.evaluate(f"{action}; true")
     browser.wait_for(done, timeout=60)
     browser.wait_for("window.kgDone > window.kgMark", timeout=60)
@@ -88,18 +90,39 @@ def drill(browser: Browser) -> list[tuple[str, float]]:
     kinds = [data["classes"][detail["cls"]]["label"] for detail in details]
     overview = {node["id"] for node in data["overview"]["nodes"]}
     inspection = next(
-        number for number, kind in enumerate(kinds)
-        if kind == "Inspection" and details[number].get("areas")
+        number
+        for number, kind in enumerate(kinds)
+        if kind == "Inspection"
+        and details[number].get("areas")
         and any(kinds[link[1]] == "Failing" for link in data["links"] if link[0] == number)
     )
-    area = next(data["areas"][index]["id"] for index in details[inspection]["areas"] if data["areas"][index]["id"] in overview)
+    area = next(
+        data["areas"][index]["id"]
+        for index in details[inspection]["areas"]
+        if data["areas"][index]["id"] in overview
+    )
     steps = [
-        ("search an area in the overview", timed(browser, search(details[area]["label"]), f"kgState.focus === {area}")),
-        ("open it (draw its part)", timed(browser, "document.getElementById('kg-open').click()", f"kgState.drill === {area}")),
+        (
+            "search an area in the overview",
+            timed(browser, search(details[area]["label"]), f"kgState.focus === {area}"),
+        ),
+        (
+            "open it (draw its part)",
+            timed(browser, "document.getElementById('kg-open').click()", f"kgState.drill === {area}"),
+        ),
     ]
     if not browser.evaluate(f"kgNetwork.body.nodeIndices.includes({inspection})"):
         raise SystemExit(f"the area's part does not draw its inspection {details[inspection]['label']!r}")
-    steps.append(("click its inspection", timed(browser, f"kgNetwork.body.emitter.emit('click', {{nodes: [{inspection}], edges: [], event: {{srcEvent: {{}}}}}})", f"kgState.focus === {inspection}")))
+    steps.append(
+        (
+            "click its inspection",
+            timed(
+                browser,
+                f"kgNetwork.body.emitter.emit('click', {{nodes: [{inspection}], edges: [], event: {{srcEvent: {{}}}}}})",
+                f"kgState.focus === {inspection}",
+            ),
+        )
+    )
     failing = next(link[1] for link in data["links"] if link[0] == inspection and kinds[link[1]] == "Failing")
     button = (
         "[...document.querySelectorAll('#kg-panel li button')]"
@@ -116,8 +139,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=2000)
     parser.add_argument("--out", type=Path, help="build folder (default: a temporary one)")
-    parser.add_argument("--keep-build", action="store_const", const="build", dest="keep", help="reuse the build in --out, draw its page again")
-    parser.add_argument("--keep-page", action="store_const", const="page", dest="keep", help="reuse the build in --out and its page")
+    parser.add_argument(
+        "--keep-build",
+        action="store_const",
+        const="build",
+        dest="keep",
+        help="reuse the build in --out, draw its page again",
+    )
+    parser.add_argument(
+        "--keep-page",
+        action="store_const",
+        const="page",
+        dest="keep",
+        help="reuse the build in --out and its page",
+    )
     parser.add_argument("--screenshot", type=Path, help="save the overview as a PNG here")
     arguments = parser.parse_args()
     executable = chromium_path()
@@ -136,7 +171,9 @@ def main() -> None:
             browser.wait_for(DRAWN, timeout=120)
             first_draw = browser.evaluate("performance.getEntriesByName('kg-drawn')[0].startTime") / 1000
             drawn = browser.evaluate("kgNetwork.body.nodeIndices.length")
-            total = browser.evaluate("JSON.parse(document.getElementById('kg-data').textContent).details.length")
+            total = browser.evaluate(
+                "JSON.parse(document.getElementById('kg-data').textContent).details.length"
+            )
             if arguments.screenshot:
                 browser.screenshot(arguments.screenshot)
             steps = drill(browser)

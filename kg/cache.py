@@ -23,10 +23,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Iterable
 
 import pyoxigraph as ox
 import rdflib
@@ -80,7 +80,9 @@ def folders_fingerprint(folders: tuple[Path, ...], salt: str) -> str:
 
 # An entry's files, ``<key>.nq|.trig|.json``, and their temporary files while written
 # (``.<key>.nq.<random>``, kg.export.atomic_writer).
-_ENTRY_NAME = re.compile(r"^(?P<temporary>\.)?(?P<key>[0-9a-f]{64})\.(?:nq|trig|json)(?(temporary)\.[A-Za-z0-9_]+|)$")
+_ENTRY_NAME = re.compile(
+    r"^(?P<temporary>\.)?(?P<key>[0-9a-f]{64})\.(?:nq|trig|json)(?(temporary)\.[A-Za-z0-9_]+|)$"
+)
 
 
 def entry_key(fingerprint: str, document_id: str, file_name: str, sha256: str) -> str:
@@ -119,9 +121,13 @@ class DocumentCache:
             mapped = mapping.map_document(document)
         except InputError as error:
             return Entry(path, ingest.document_id_for(path), failure=ingest.printable(str(error)))
-        except Exception as error:  # noqa: BLE001 - a reader or the mapper failing on one odd file ends that file, never the build
+        except Exception as error:
             reason = " ".join(str(error).split())[:200] or type(error).__name__
-            return Entry(path, ingest.document_id_for(path), failure=ingest.printable(f"{path}: could not be read ({reason})"))
+            return Entry(
+                path,
+                ingest.document_id_for(path),
+                failure=ingest.printable(f"{path}: could not be read ({reason})"),
+            )
         key = entry_key(self.fingerprint, document.document_id, document.file_name, document.sha256)
         warnings = document.warnings + tuple(mapped.warnings)
         return self._store(key, path, document.document_id, mapped.identifier, mapped.triples, warnings)
@@ -151,13 +157,28 @@ class DocumentCache:
             record = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return Entry(path, record["document_id"], key, record["graph"], record["triples"], tuple(record["warnings"]))
+        return Entry(
+            path, record["document_id"], key, record["graph"], record["triples"], tuple(record["warnings"])
+        )
 
-    def _store(self, key: str, path: Path | None, document_id: str, graph: URIRef, triples: Iterable[tuple], warnings: tuple[str, ...]) -> Entry:
+    def _store(
+        self,
+        key: str,
+        path: Path | None,
+        document_id: str,
+        graph: URIRef,
+        triples: Iterable[tuple],
+        warnings: tuple[str, ...],
+    ) -> Entry:
         lines, quads = sorted_quads(graph, triples)
         write_atomically(self.quads_path(key), b"".join(lines))
         write_atomically(self.trig_path(key), trig_block(quads))
-        record = {"document_id": document_id, "graph": str(graph), "triples": len(lines), "warnings": list(warnings)}
+        record = {
+            "document_id": document_id,
+            "graph": str(graph),
+            "triples": len(lines),
+            "warnings": list(warnings),
+        }
         write_atomically(self.folder / f"{key}.json", json.dumps(record, sort_keys=True))
         return Entry(path, document_id, key, str(graph), len(lines), warnings)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, List, Optional
 
 import typer
 from rich.console import Console
@@ -56,7 +56,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """sgkg: turn children's safeguarding documents into a linked-data knowledge graph."""
 
@@ -64,20 +66,39 @@ def root(
 @app.command()
 @handles_errors
 def build(
-    paths: List[Path] = typer.Argument(..., help="Document files or folders to read."),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."),
-    rebuild: bool = typer.Option(False, "--rebuild", help="Map every document again and write every output afresh, ignoring the cache in OUT/.kg/."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Worker processes for mapping (default: one per core)."),
+    paths: list[Path] = typer.Argument(..., help="Document files or folders to read."),
+    out: Path = typer.Option(
+        Path("out"), "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."
+    ),
+    rebuild: bool = typer.Option(
+        False,
+        "--rebuild",
+        help="Map every document again and write every output afresh, ignoring the cache in OUT/.kg/.",
+    ),
+    jobs: int | None = typer.Option(
+        None, "--jobs", "-j", min=1, help="Worker processes for mapping (default: one per core)."
+    ),
     html: bool = typer.Option(
-        True, "--html/--no-html", help="Draw graph.html (a graph of over 2,500 nodes opens on its overview of areas, partners and themes)."
+        True,
+        "--html/--no-html",
+        help="Draw graph.html (a graph of over 2,500 nodes opens on its overview of areas, partners and themes).",
     ),
     compact: bool = typer.Option(
-        True, "--compact/--no-compact",
+        True,
+        "--compact/--no-compact",
         help="Compact the store in a background process once the build has returned (queries answer 20-35% faster after); "
-             "--no-compact leaves no process at work in OUT, e.g. in a script that removes OUT next.",
+        "--no-compact leaves no process at work in OUT, e.g. in a script that removes OUT next.",
     ),
-    follow_links: bool = typer.Option(False, "--follow-links", help="Read files that symbolic links lead to outside the folders given (default: skipped with a warning)."),
-    force: bool = typer.Option(False, "--force", help="Build into OUT even when it is not empty and not an sgkg build (its graph.* files are then overwritten)."),
+    follow_links: bool = typer.Option(
+        False,
+        "--follow-links",
+        help="Read files that symbolic links lead to outside the folders given (default: skipped with a warning).",
+    ),
+    force: bool = typer.Option(
+        False,
+        "--force",
+        help="Build into OUT even when it is not empty and not an sgkg build (its graph.* files are then overwritten).",
+    ),
 ) -> None:
     """Build the graph of the documents under PATHS into OUT (and the store OUT/store).
 
@@ -87,18 +108,34 @@ def build(
 
     Example: kg build seeds/ --out out/
     """
-    from .pipeline import BuildOptions, build as run_build
+    from .pipeline import BuildOptions
+    from .pipeline import build as run_build
 
     with _build_progress() as progress:
-        options = BuildOptions(out_dir=out, html=html, rebuild=rebuild, jobs=jobs, compact=compact, progress=progress,
-                               follow_links=follow_links, force=force)
+        options = BuildOptions(
+            out_dir=out,
+            html=html,
+            rebuild=rebuild,
+            jobs=jobs,
+            compact=compact,
+            progress=progress,
+            follow_links=follow_links,
+            force=force,
+        )
         report = run_build(list(paths), options)
     _print_build_summary(report)
     if report.failures:
-        raise PartialBuild(f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built")
+        raise PartialBuild(
+            f"{len(report.failures)} file(s) could not be read (listed above); the other documents were built"
+        )
 
 
-_PROGRESS_LABELS = {"map": "Mapping documents", "write": "Writing graph files", "store": "Filling the store", "render": "Drawing graph.html"}
+_PROGRESS_LABELS = {
+    "map": "Mapping documents",
+    "write": "Writing graph files",
+    "store": "Filling the store",
+    "render": "Drawing graph.html",
+}
 # Off a terminal (a log, a pipe, CI): plain progress lines for a stage of many items (every
 # 100), and for any stage once the build has run 30 s (every 30 s): short builds print none.
 _PLAIN_PROGRESS_ITEMS = 100
@@ -140,7 +177,12 @@ def _plain_progress() -> Callable[[str, int, int], None]:
         due = stage != last["stage"] or done == total or now - last["at"] >= _PLAIN_PROGRESS_SECONDS
         if due or (many and done // _PLAIN_PROGRESS_ITEMS != last["done"] // _PLAIN_PROGRESS_ITEMS):
             label = _PROGRESS_LABELS.get(stage, stage)
-            err_console.print(f"{label}: {done}/{total} ({now - started:.0f} s)", markup=False, highlight=False, soft_wrap=True)
+            err_console.print(
+                f"{label}: {done}/{total} ({now - started:.0f} s)",
+                markup=False,
+                highlight=False,
+                soft_wrap=True,
+            )
             last.update(stage=stage, at=now, done=done)
 
     return progress
@@ -153,14 +195,21 @@ def _print_build_summary(report) -> None:
     console.print(f"Built {report.documents} document(s): {report.triples} triples.{failed}")
     console.print(f"Mapped {report.mapped} file(s); {report.reused} unchanged file(s) taken from the cache.")
     if report.compactor is not None:
-        console.print(f"Compacting the store in the background (process {report.compactor}); queries work meanwhile.")
+        console.print(
+            f"Compacting the store in the background (process {report.compactor}); queries work meanwhile."
+        )
     table = Table("class", "entities", title=None, box=None)
     for cls, count in sorted(report.classes.items(), key=lambda item: (-item[1], str(item[0]))):
         table.add_row(split_uri(cls)[1], str(count))
     console.print(table)
     for graph in report.stats:
-        console.print(f"Official statistics {graph.name} (from {graph.source}): {graph.observations} observations "
-                      f"in <{graph.iri}>.", markup=False, highlight=False, soft_wrap=True)
+        console.print(
+            f"Official statistics {graph.name} (from {graph.source}): {graph.observations} observations "
+            f"in <{graph.iri}>.",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     for warning in report.warnings:
         err_console.print(f"warning: {warning}", markup=False, highlight=False)
     for failure in report.failures:
@@ -175,11 +224,23 @@ def _print_build_summary(report) -> None:
 @app.command()
 @handles_errors
 def stats(
-    csv_file: Optional[Path] = typer.Argument(None, metavar="[FILE.csv]", help="An open-data CSV keyed by new_la_code, old_la_code or la_name."),
-    name: Optional[str] = typer.Option(None, "--name", "-n", help="The graph's name: graph/stats/NAME (default: the file's name, slugged)."),
-    out: Path = typer.Option(Path("out"), "--out", "-o", help="The build folder that keeps the statistics (in OUT/.kg/stats/)."),
-    remove: Optional[str] = typer.Option(None, "--remove", help="Forget the statistics graph of this name instead."),
-    compact: bool = typer.Option(True, "--compact/--no-compact", help="Compact the store in a background process afterwards, as kg build does."),
+    csv_file: Path | None = typer.Argument(
+        None, metavar="[FILE.csv]", help="An open-data CSV keyed by new_la_code, old_la_code or la_name."
+    ),
+    name: str | None = typer.Option(
+        None, "--name", "-n", help="The graph's name: graph/stats/NAME (default: the file's name, slugged)."
+    ),
+    out: Path = typer.Option(
+        Path("out"), "--out", "-o", help="The build folder that keeps the statistics (in OUT/.kg/stats/)."
+    ),
+    remove: str | None = typer.Option(
+        None, "--remove", help="Forget the statistics graph of this name instead."
+    ),
+    compact: bool = typer.Option(
+        True,
+        "--compact/--no-compact",
+        help="Compact the store in a background process afterwards, as kg build does.",
+    ),
 ) -> None:
     """Load official statistics (a DfE or Ofsted open-data CSV) as W3C Data Cube observations
     in the named graph https://w3id.org/sgkg/graph/stats/NAME, kept across rebuilds.
@@ -206,11 +267,19 @@ def stats(
         _print_stats_import(imported)
     report = refresh_statistics(out, compact=compact)
     if report is None:
-        console.print(f"No build in {out} to add it to: the next `kg build --out {out}` will.", markup=False, highlight=False)
+        console.print(
+            f"No build in {out} to add it to: the next `kg build --out {out}` will.",
+            markup=False,
+            highlight=False,
+        )
     else:
-        console.print(f"Published {out}/store again: {report.triples} triples.", markup=False, highlight=False)
+        console.print(
+            f"Published {out}/store again: {report.triples} triples.", markup=False, highlight=False
+        )
         if report.compactor is not None:
-            console.print(f"Compacting the store in the background (process {report.compactor}); queries work meanwhile.")
+            console.print(
+                f"Compacting the store in the background (process {report.compactor}); queries work meanwhile."
+            )
 
 
 def _print_stats_import(imported) -> None:
@@ -231,8 +300,14 @@ def _print_stats_import(imported) -> None:
 @app.command()
 @handles_errors
 def validate(
-    graph: Path = typer.Argument(Path("out/graph.trig"), metavar="GRAPH", help="The graph to check: TriG or Turtle, or a build folder (its graph.trig)."),
-    reasoner: bool = typer.Option(True, "--reasoner/--no-reasoner", help="Run HermiT (Java) on the ontology too."),
+    graph: Path = typer.Argument(
+        Path("out/graph.trig"),
+        metavar="GRAPH",
+        help="The graph to check: TriG or Turtle, or a build folder (its graph.trig).",
+    ),
+    reasoner: bool = typer.Option(
+        True, "--reasoner/--no-reasoner", help="Run HermiT (Java) on the ontology too."
+    ),
 ) -> None:
     """Check the ontology with HermiT and GRAPH against the SHACL shapes; exit 5 if anything fails.
 
@@ -241,7 +316,8 @@ def validate(
     Example: kg validate out/graph.trig --no-reasoner
     """
     from .errors import ValidationFailed
-    from .validate import ValidateOptions, validate as run_validate
+    from .validate import ValidateOptions
+    from .validate import validate as run_validate
 
     report = run_validate(graph, ValidateOptions(reasoner=reasoner))
     _print_validation_report(report)
@@ -276,10 +352,27 @@ def _print_validation_report(report) -> None:
 @app.command()
 @handles_errors
 def export(
-    format_name: str = typer.Option("ttl", "--format", "-f", help="ttl, nt, nq, nq.gz (N-Quads gzipped, for bulk loaders), trig, jsonld or graphml."),
-    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to read: an RDF file or a store folder (default out/store, else out/graph.trig)."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="File to write (default: standard output); with --ontology, a folder (default out/)."),
-    ontology: bool = typer.Option(False, "--ontology", help="Write the ontology as sgkg.ttl and sgkg.owl (RDF/XML) for Protégé instead."),
+    format_name: str = typer.Option(
+        "ttl",
+        "--format",
+        "-f",
+        help="ttl, nt, nq, nq.gz (N-Quads gzipped, for bulk loaders), trig, jsonld or graphml.",
+    ),
+    graph: Path | None = typer.Option(
+        None,
+        "--graph",
+        "-g",
+        help="The graph to read: an RDF file or a store folder (default out/store, else out/graph.trig).",
+    ),
+    out: Path | None = typer.Option(
+        None,
+        "--out",
+        "-o",
+        help="File to write (default: standard output); with --ontology, a folder (default out/).",
+    ),
+    ontology: bool = typer.Option(
+        False, "--ontology", help="Write the ontology as sgkg.ttl and sgkg.owl (RDF/XML) for Protégé instead."
+    ),
 ) -> None:
     """Export the graph for other tools: RDF syntaxes, JSON-LD, GraphML for Gephi, or the ontology.
 
@@ -304,14 +397,37 @@ def export(
 @app.command()
 @handles_errors
 def serve(
-    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to serve: an RDF file or a store folder (default out/store, else out/graph.trig)."),
-    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (loopback unless told otherwise)."),
+    graph: Path | None = typer.Option(
+        None,
+        "--graph",
+        "-g",
+        help="The graph to serve: an RDF file or a store folder (default out/store, else out/graph.trig).",
+    ),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (loopback unless told otherwise)."
+    ),
     port: int = typer.Option(7878, "--port", "-p", help="Port to listen on."),
-    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a query may run before it is cancelled (503); 0.1 to 3600."),
-    row_limit: int = typer.Option(10_000, "--row-limit", help="Most result rows or triples sent for one query; 1 to 10,000,000."),
-    memory_limit: int = typer.Option(1024, "--memory-limit", help="Megabytes a query worker may use beyond the graph; a query past it is ended (500 or 503). At least 64."),
-    allow_service: bool = typer.Option(False, "--allow-service", help="Let queries use SERVICE: the server then fetches any address a query names."),
-    allow_host: List[str] = typer.Option([], "--allow-host", help="A further name the Host header may carry (repeatable), e.g. a DNS name of this machine."),
+    timeout: float = typer.Option(
+        10.0, "--timeout", help="Seconds a query may run before it is cancelled (503); 0.1 to 3600."
+    ),
+    row_limit: int = typer.Option(
+        10_000, "--row-limit", help="Most result rows or triples sent for one query; 1 to 10,000,000."
+    ),
+    memory_limit: int = typer.Option(
+        1024,
+        "--memory-limit",
+        help="Megabytes a query worker may use beyond the graph; a query past it is ended (500 or 503). At least 64.",
+    ),
+    allow_service: bool = typer.Option(
+        False,
+        "--allow-service",
+        help="Let queries use SERVICE: the server then fetches any address a query names.",
+    ),
+    allow_host: list[str] = typer.Option(
+        [],
+        "--allow-host",
+        help="A further name the Host header may carry (repeatable), e.g. a DNS name of this machine.",
+    ),
 ) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 
@@ -322,10 +438,23 @@ def serve(
     """
     from .serve import ServeOptions, make_server
 
-    options = ServeOptions(graph=graph, host=host, port=port, timeout=timeout, row_limit=row_limit,
-                           memory_mb=memory_limit, allow_service=allow_service, allowed_hosts=tuple(allow_host))
+    options = ServeOptions(
+        graph=graph,
+        host=host,
+        port=port,
+        timeout=timeout,
+        row_limit=row_limit,
+        memory_mb=memory_limit,
+        allow_service=allow_service,
+        allowed_hosts=tuple(allow_host),
+    )
     server = make_server(options)
-    console.print(f"Serving SPARQL at {server.url} (query page at {server.url[:-len('sparql')]}); Ctrl-C stops.", markup=False, highlight=False, soft_wrap=True)
+    console.print(
+        f"Serving SPARQL at {server.url} (query page at {server.url[: -len('sparql')]}); Ctrl-C stops.",
+        markup=False,
+        highlight=False,
+        soft_wrap=True,
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -337,31 +466,68 @@ def serve(
 @app.command()
 @handles_errors
 def push(
-    endpoint: str = typer.Option(..., "--endpoint", "-e", help="Graph Store HTTP Protocol URL, e.g. http://127.0.0.1:8890/sparql-graph-crud-auth"),
-    auth: Optional[str] = typer.Option(None, "--auth", help="USER:PASSWORD for the endpoint (Basic or Digest)."),
-    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to push: TriG, N-Quads or a store folder (default out/store, else out/graph.trig)."),
+    endpoint: str = typer.Option(
+        ...,
+        "--endpoint",
+        "-e",
+        help="Graph Store HTTP Protocol URL, e.g. http://127.0.0.1:8890/sparql-graph-crud-auth",
+    ),
+    auth: str | None = typer.Option(None, "--auth", help="USER:PASSWORD for the endpoint (Basic or Digest)."),
+    graph: Path | None = typer.Option(
+        None,
+        "--graph",
+        "-g",
+        help="The graph to push: TriG, N-Quads or a store folder (default out/store, else out/graph.trig).",
+    ),
 ) -> None:
     """Send each named graph, and the ontology, to a triplestore (PUT per graph: a re-push replaces).
 
     Example: kg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --auth dba:dba
     """
-    from .push import PushOptions, parse_auth, push as run_push
+    from .push import PushOptions, parse_auth
+    from .push import push as run_push
 
     pushed = run_push(PushOptions(endpoint=endpoint, auth=parse_auth(auth), graph=graph))
     for item in pushed:
-        console.print(f"pushed <{item.iri}>: {item.triples} triples (HTTP {item.status})", markup=False, highlight=False, soft_wrap=True)
+        console.print(
+            f"pushed <{item.iri}>: {item.triples} triples (HTTP {item.status})",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(f"Pushed {len(pushed)} graph(s) to {endpoint}.", markup=False, highlight=False)
 
 
 @app.command()
 @handles_errors
 def query(
-    name: Optional[str] = typer.Argument(None, metavar="[NAME|FILE.rq]", help="A library query name or a .rq file."),
-    graph: Optional[Path] = typer.Option(None, "--graph", "-g", help="The graph to query, any RDF file by suffix (default: the store in out/, else out/graph.trig)."),
-    param: List[str] = typer.Option([], "--param", "-p", help="A parameter as key=value (repeatable); IRIs, prefix:name, integers and dates are typed."),
-    format_name: str = typer.Option("table", "--format", "-f", help="table, csv, tsv or json (the last three are W3C SPARQL results formats)."),
-    expression: Optional[str] = typer.Option(None, "--expression", "-e", help="Inline SPARQL to run instead of a named query."),
-    list_library: bool = typer.Option(False, "--list", "-l", help="List the library queries with their questions."),
+    name: str | None = typer.Argument(
+        None, metavar="[NAME|FILE.rq]", help="A library query name or a .rq file."
+    ),
+    graph: Path | None = typer.Option(
+        None,
+        "--graph",
+        "-g",
+        help="The graph to query, any RDF file by suffix (default: the store in out/, else out/graph.trig).",
+    ),
+    param: list[str] = typer.Option(
+        [],
+        "--param",
+        "-p",
+        help="A parameter as key=value (repeatable); IRIs, prefix:name, integers and dates are typed.",
+    ),
+    format_name: str = typer.Option(
+        "table",
+        "--format",
+        "-f",
+        help="table, csv, tsv or json (the last three are W3C SPARQL results formats).",
+    ),
+    expression: str | None = typer.Option(
+        None, "--expression", "-e", help="Inline SPARQL to run instead of a named query."
+    ),
+    list_library: bool = typer.Option(
+        False, "--list", "-l", help="List the library queries with their questions."
+    ),
 ) -> None:
     """Answer a question with SPARQL: a library query by NAME, any FILE.rq, or -e 'SELECT ...'.
 
@@ -385,7 +551,9 @@ def query(
 @app.command()
 @handles_errors
 def viz(
-    graph: Path = typer.Option(Path("out/graph.trig"), "--graph", "-g", help="The graph to draw: .trig, .ttl, .nt or .nq."),
+    graph: Path = typer.Option(
+        Path("out/graph.trig"), "--graph", "-g", help="The graph to draw: .trig, .ttl, .nt or .nq."
+    ),
     out: Path = typer.Option(Path("out/graph.html"), "--out", "-o", help="The page to write."),
     view: str = typer.Option("full", "--view", help='full, partners-failings, "area AREA" or "node LABEL".'),
 ) -> None:

@@ -62,7 +62,12 @@ def start(out_dir: Path) -> int | None:
                 stdout=log,
                 stderr=log,
                 start_new_session=True,
-                env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")]))},
+                env={
+                    **os.environ,
+                    "PYTHONPATH": os.pathsep.join(
+                        filter(None, [str(_PACKAGE_ROOT), os.environ.get("PYTHONPATH")])
+                    ),
+                },
                 check=True,
             )
             return int(os.pread(lock, 32, 0).decode("ascii"))
@@ -135,12 +140,17 @@ def main(argv: list[str]) -> int:
     began = time.monotonic()
     try:
         folder = compact_live(out_dir)
-    except Exception:  # noqa: BLE001 - a failed compaction leaves the store as it was; say why in the log
-        print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction failed:\n{traceback.format_exc()}", flush=True)
+    except Exception:
+        print(
+            f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction failed:\n{traceback.format_exc()}", flush=True
+        )
         return 1
     outcome = f"published {folder.name}" if folder else "nothing to do"
-    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction of {out_dir}: {outcome} in {time.monotonic() - began:.2f} s "
-          f"(CPU {time.process_time():.2f} s)", flush=True)
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M:%S')} compaction of {out_dir}: {outcome} in {time.monotonic() - began:.2f} s "
+        f"(CPU {time.process_time():.2f} s)",
+        flush=True,
+    )
     return 0
 
 

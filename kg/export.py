@@ -32,9 +32,10 @@ import shutil
 import tempfile
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -70,7 +71,9 @@ class UnionSummary:
     classes: Counter = field(default_factory=Counter)
 
 
-def write_graph_files(out_dir: Path, graphs: list[GraphFiles], union: Path) -> tuple[list[Path], UnionSummary]:
+def write_graph_files(
+    out_dir: Path, graphs: list[GraphFiles], union: Path
+) -> tuple[list[Path], UnionSummary]:
     """Write ``graph.ttl`` and ``graph.trig``, and the union's sorted N-Triples to ``union`` (for the store).
 
     ``graphs`` may come in any order; the files list them by graph IRI.
@@ -78,7 +81,10 @@ def write_graph_files(out_dir: Path, graphs: list[GraphFiles], union: Path) -> t
     out_dir.mkdir(parents=True, exist_ok=True)
     ordered = sorted(graphs, key=lambda graph: graph.iri)
     summary = UnionSummary()
-    written = [write_union_turtle(out_dir / "graph.ttl", ordered, union, summary), write_trig(out_dir / "graph.trig", ordered)]
+    written = [
+        write_union_turtle(out_dir / "graph.ttl", ordered, union, summary),
+        write_trig(out_dir / "graph.trig", ordered),
+    ]
     return written, summary
 
 
@@ -108,7 +114,10 @@ def write_trig(path: Path, graphs: list[GraphFiles]) -> Path:
 
 def write_union_turtle(path: Path, graphs: list[GraphFiles], union: Path, summary: UnionSummary) -> Path:
     """Turtle of the union of ``graphs`` (also left in ``union`` as N-Triples), counting into ``summary``."""
-    with tempfile.TemporaryDirectory(dir=union.parent, prefix=".merge.") as scratch, union.open("wb") as stream:
+    with (
+        tempfile.TemporaryDirectory(dir=union.parent, prefix=".merge.") as scratch,
+        union.open("wb") as stream,
+    ):
         lines = iter(_union_lines(graphs, Path(scratch)))
         while batch := list(itertools.islice(lines, _BATCH_LINES)):
             stream.writelines(batch)
@@ -117,7 +126,12 @@ def write_union_turtle(path: Path, graphs: list[GraphFiles], union: Path, summar
         stream.write(prefix_lines())
         if summary.triples:
             body = union.with_suffix(".ttl")
-            ox.serialize(ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES), str(body), ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+            ox.serialize(
+                ox.parse(path=str(union), format=ox.RdfFormat.N_TRIPLES),
+                str(body),
+                ox.RdfFormat.TURTLE,
+                prefixes=PREFIXES,
+            )
             _copy_without_prefixes(body, stream)
             body.unlink()
     return path
@@ -130,7 +144,11 @@ def splice_union_turtle(old: Path, path: Path, subjects: dict[str, list[ox.Tripl
     Every other block is copied byte for byte, so the result is what ``write_union_turtle``
     writes for the new union. Subjects must be IRIs.
     """
-    with old.open("rb") as source, mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as data, atomic_writer(path) as stream:
+    with (
+        old.open("rb") as source,
+        mmap.mmap(source.fileno(), 0, access=mmap.ACCESS_READ) as data,
+        atomic_writer(path) as stream,
+    ):
         starts = [match.start() for match in _BLOCK_START.finditer(data, len(prefix_lines()))]
         copied = 0
         for subject in sorted(subjects, key=_subject_key):
@@ -150,7 +168,7 @@ def splice_union_turtle(old: Path, path: Path, subjects: dict[str, list[ox.Tripl
 def _copy_range(data: mmap.mmap, start: int, end: int, stream: BinaryIO) -> None:
     """Copy ``data[start:end]`` to ``stream`` a few megabytes at a time, never the whole file in memory."""
     for chunk_start in range(start, end, _COPY_BYTES):
-        stream.write(data[chunk_start:min(end, chunk_start + _COPY_BYTES)])
+        stream.write(data[chunk_start : min(end, chunk_start + _COPY_BYTES)])
 
 
 def _subject_key(iri: str) -> bytes:
@@ -160,7 +178,7 @@ def _subject_key(iri: str) -> bytes:
 
 def _block_key(data: mmap.mmap, start: int) -> bytes:
     """The N-Triples form of the subject of the Turtle block at ``start`` (a full or prefixed IRI)."""
-    token = data[start:data.find(b" ", start)]
+    token = data[start : data.find(b" ", start)]
     if token.startswith(b"<"):
         return token
     prefix, _, local = token.partition(b":")

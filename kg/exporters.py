@@ -104,12 +104,17 @@ def load_store(path: Path | None = None) -> Store:
 def sorted_quads(store: Store) -> list[Quad]:
     """Every quad of the store in a fixed order, blank nodes relabelled canonically (RDFC-1.0)."""
     quads = _canonical(list(store))
-    return sorted(quads, key=lambda quad: (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)))
+    return sorted(
+        quads,
+        key=lambda quad: (str(quad.graph_name), str(quad.subject), str(quad.predicate), str(quad.object)),
+    )
 
 
 def _canonical(quads: list[Quad]) -> list[Quad]:
     """Parsers give blank nodes random labels; canonical labels keep exports byte-identical."""
-    if not any(isinstance(term, BlankNode) for quad in quads for term in (quad.subject, quad.object, quad.graph_name)):
+    if not any(
+        isinstance(term, BlankNode) for quad in quads for term in (quad.subject, quad.object, quad.graph_name)
+    ):
         return quads
     dataset = Dataset(quads)
     dataset.canonicalize(CanonicalizationAlgorithm.RDFC_1_0)
@@ -171,7 +176,10 @@ def with_context(expanded: bytes) -> bytes:
     document = json.loads(expanded)
     compacted = _compact(document)
     graph = compacted if isinstance(compacted, list) else [compacted]
-    return json.dumps({"@context": PREFIXES, "@graph": graph}, ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    return (
+        json.dumps({"@context": PREFIXES, "@graph": graph}, ensure_ascii=False, indent=1).encode("utf-8")
+        + b"\n"
+    )
 
 
 def _compact(node):
@@ -182,7 +190,9 @@ def _compact(node):
     compacted = {}
     for key, value in node.items():
         if key in ("@id", "@type"):
-            compacted[key] = [compact_iri(v) for v in value] if isinstance(value, list) else compact_iri(value)
+            compacted[key] = (
+                [compact_iri(v) for v in value] if isinstance(value, list) else compact_iri(value)
+            )
         elif key.startswith("@"):
             compacted[key] = _compact(value)
         else:
@@ -195,7 +205,7 @@ def compact_iri(iri: str) -> str:
     if iri.startswith("_:"):
         return iri
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        local = iri[len(namespace):]
+        local = iri[len(namespace) :]
         if iri.startswith(namespace) and not local.startswith("//"):
             return f"{prefix}:{local}"
     return iri
@@ -270,4 +280,4 @@ def rdfxml_sorted(triples: list[Triple]) -> bytes:
     data = serialize(triples, format=RdfFormat.RDF_XML, prefixes=TURTLE_PREFIXES)
     root = re.search(rb"<rdf:RDF( [^>]*)>", data)
     declarations = sorted(re.findall(rb' xmlns:[\w.-]+="[^"]*"', root.group(1)))
-    return data[: root.start(1)] + b"".join(declarations) + data[root.end(1):]
+    return data[: root.start(1)] + b"".join(declarations) + data[root.end(1) :]

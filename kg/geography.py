@@ -20,9 +20,9 @@ import csv
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Iterable
 
 from rdflib import Literal, URIRef
 
@@ -33,13 +33,31 @@ STATISTICAL_GEOGRAPHY = "http://statistics.data.gov.uk/id/statistical-geography/
 
 # Words around an authority's name that do not change which authority it is, folded.
 _SUFFIXES = (
-    "metropolitan borough council", "metropolitan district council", "county borough council",
-    "borough council", "county council", "city council", "district council", "unitary authority",
-    "council", "local authority", "childrens services", "childrens social care", "city of", "borough",
+    "metropolitan borough council",
+    "metropolitan district council",
+    "county borough council",
+    "borough council",
+    "county council",
+    "city council",
+    "district council",
+    "unitary authority",
+    "council",
+    "local authority",
+    "childrens services",
+    "childrens social care",
+    "city of",
+    "borough",
 )
 _PREFIXES = (
-    "london borough of", "royal borough of", "metropolitan borough of", "borough of",
-    "city and county of", "city of", "county of", "council of", "the",
+    "london borough of",
+    "royal borough of",
+    "metropolitan borough of",
+    "borough of",
+    "city and county of",
+    "city of",
+    "county of",
+    "council of",
+    "the",
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
@@ -82,7 +100,9 @@ class Authority:
         return URIRef(STATISTICAL_GEOGRAPHY + self.gss_code)
 
     def in_being(self, day: dt.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_until is None or day <= self.valid_until)
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
 
 
 @lru_cache(maxsize=8192)
@@ -160,7 +180,10 @@ def _official_geography(node: URIRef, label: str, found: Authority) -> frozenset
     for successor in successors(found):
         successor_node = authority_iri(successor)
         triples.add((node, DCTERMS.isReplacedBy, successor_node))
-        triples |= {(successor_node, RDF.type, SG.Area), (successor_node, RDFS.label, Literal(successor.name))}
+        triples |= {
+            (successor_node, RDF.type, SG.Area),
+            (successor_node, RDFS.label, Literal(successor.name)),
+        }
         triples |= _official_geography(successor_node, successor.name, successor)
     return frozenset(triples)
 
@@ -257,7 +280,7 @@ def _keys(name: str) -> Iterable[str]:
                 yield key
         for prefix in _PREFIXES:
             if key.startswith(prefix + " "):
-                key, changed = key[len(prefix) + 1:], True
+                key, changed = key[len(prefix) + 1 :], True
                 yield key
 
 

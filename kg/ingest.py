@@ -14,9 +14,9 @@ import bisect
 import hashlib
 import os
 import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .errors import InputError
 from .outdir import is_build_folder
@@ -84,8 +84,13 @@ class SourceDocument:
         return max(1, bisect.bisect_right(self.page_starts, offset))
 
 
-def discover(inputs: list[Path], *, follow_links: bool = False, skip: Path | None = None,
-             skipped: list[str] | None = None) -> list[Path]:
+def discover(
+    inputs: list[Path],
+    *,
+    follow_links: bool = False,
+    skip: Path | None = None,
+    skipped: list[str] | None = None,
+) -> list[Path]:
     """The document files under ``inputs`` (files or folders), sorted, each real file once.
 
     Folders are walked recursively, following symbolic links that stay inside the folder
@@ -132,12 +137,18 @@ def _walk(folder: Path, follow_links: bool, own_output: str | None, skipped: lis
                 continue
             if not follow_links and _leaves(entry, root):
                 target = os.path.realpath(entry.path)
-                skipped.append(printable(f"{entry.path}: a link to {target}, outside {folder}; not followed (--follow-links reads it)"))
+                skipped.append(
+                    printable(
+                        f"{entry.path}: a link to {target}, outside {folder}; not followed (--follow-links reads it)"
+                    )
+                )
                 continue
             if _is_dir(entry):
                 if is_build_folder(Path(entry.path)):
                     if os.path.realpath(entry.path) != own_output:
-                        skipped.append(printable(f"{entry.path}: the output folder of an sgkg build; not read as input"))
+                        skipped.append(
+                            printable(f"{entry.path}: the output folder of an sgkg build; not read as input")
+                        )
                     continue
                 pending.append(Path(entry.path))
             elif Path(entry.name).suffix.lower() in DOCUMENT_SUFFIXES | UNSUPPORTED_SUFFIXES:
@@ -228,7 +239,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         if info.st_size == 0:
             raise InputError(f"{path}: empty file, no text to map")
         if info.st_size > max_bytes:
-            raise InputError(f"{path}: too large ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)})")
+            raise InputError(
+                f"{path}: too large ({_megabytes(info.st_size)}; the limit is {_megabytes(max_bytes)})"
+            )
         with path.open("rb") as stream:
             raw = stream.read(max_bytes + 1)
     except OSError as error:

@@ -17,8 +17,9 @@ import pickle
 import select
 import signal
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 _ERROR_TEXT_LIMIT = 4096
 
@@ -58,7 +59,9 @@ def can_fork() -> bool:
     return hasattr(os, "fork")
 
 
-def run_in_child(call: Callable[[], Any], *, timeout: float | None = None, memory_mb: int | None = None) -> Outcome:
+def run_in_child(
+    call: Callable[[], Any], *, timeout: float | None = None, memory_mb: int | None = None
+) -> Outcome:
     """Run ``call()`` in a forked child and tell how it went (see Outcome).
 
     ``timeout``: seconds before the child is killed (``timed_out``); ``memory_mb``: the
@@ -90,7 +93,9 @@ class ForkedRunner:
     outcomes as ``run_in_child``. Without fork, the handler runs here.
     """
 
-    def __init__(self, handler: Callable[[Any], Any], *, timeout: float | None = None, memory_mb: int | None = None):
+    def __init__(
+        self, handler: Callable[[Any], Any], *, timeout: float | None = None, memory_mb: int | None = None
+    ):
         self._handler = handler
         self._timeout = timeout
         self._memory_mb = memory_mb
@@ -148,7 +153,7 @@ class ForkedRunner:
 def _here(call: Callable[[], Any]) -> Outcome:
     try:
         return Outcome(value=call())
-    except Exception as error:  # noqa: BLE001 - handed back to the caller as it would be raised
+    except Exception as error:
         return Outcome(raised=error)
 
 
@@ -183,13 +188,13 @@ def _child(call, timeout, memory_mb, answer_write: int, error_write: int) -> Non
             outcome = ("value", call())
         except MemoryError:
             raise
-        except Exception as error:  # noqa: BLE001 - re-raised in the parent
+        except Exception as error:
             outcome = ("raised", error)
         _write_all(answer_write, pickle.dumps(outcome))
         status = 0
     except MemoryError:
         os.write(2, b"MemoryError")
-    except BaseException:  # noqa: BLE001 - anything else ends the child with status 1
+    except BaseException:
         pass
     finally:
         os._exit(status)
@@ -198,7 +203,7 @@ def _child(call, timeout, memory_mb, answer_write: int, error_write: int) -> Non
 def _write_all(descriptor: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(descriptor, view):]
+        view = view[os.write(descriptor, view) :]
 
 
 def _read_to_end(descriptor: int) -> bytes:

@@ -34,7 +34,9 @@ def spring_positions(graph: nx.Graph, weight: str | None = None) -> dict:
     number = {node: index for index, node in enumerate(nodes)}
     simple = nx.Graph()
     simple.add_nodes_from(range(len(nodes)))
-    for u, v, pull in sorted((number[u], number[v], pull) for u, v, pull in graph.edges(data=weight, default=1.0)):
+    for u, v, pull in sorted(
+        (number[u], number[v], pull) for u, v, pull in graph.edges(data=weight, default=1.0)
+    ):
         if u != v:
             simple.add_edge(u, v, weight=max(pull, simple.get_edge_data(u, v, {"weight": 0.0})["weight"]))
     if not nodes:
@@ -57,7 +59,10 @@ def columns(left: list, right: list, *, width: float = 8 * SPACING) -> dict:
 def tiles(nodes: list, *, cell: tuple[float, float] = (1.8 * SPACING, 0.55 * SPACING)) -> dict:
     """``nodes`` in reading order on a grid about three times as tall as it is wide, its top left at the origin."""
     across = max(1, round(math.sqrt(len(nodes) / 3)))
-    return {node: (round(number % across * cell[0], 1), round(number // across * cell[1], 1)) for number, node in enumerate(nodes)}
+    return {
+        node: (round(number % across * cell[0], 1), round(number // across * cell[1], 1))
+        for number, node in enumerate(nodes)
+    }
 
 
 def column(nodes: list, x: float, top: float, height: float) -> dict:
@@ -76,7 +81,10 @@ def satellites(positions: dict, anchors: dict) -> dict:
     for anchor, nodes in by_anchor.items():
         x, y = positions[anchor]
         for number, node in enumerate(nodes):
-            placed[node] = (round(x - 3 * SPACING, 1), round(y + (number - (len(nodes) - 1) / 2) * SPACING / 2, 1))
+            placed[node] = (
+                round(x - 3 * SPACING, 1),
+                round(y + (number - (len(nodes) - 1) / 2) * SPACING / 2, 1),
+            )
     return placed
 
 
@@ -153,7 +161,9 @@ def _separate(centres: np.ndarray, radii: np.ndarray) -> np.ndarray:
         np.fill_diagonal(overlap, 0.0)
         if overlap.max() <= 1e-6:
             break
-        direction = np.where(distance[:, :, None] > 1e-9, delta / np.maximum(distance, 1e-9)[:, :, None], tie_break[:, None, :])
+        direction = np.where(
+            distance[:, :, None] > 1e-9, delta / np.maximum(distance, 1e-9)[:, :, None], tie_break[:, None, :]
+        )
         push = np.clip(overlap, 0.0, None)[:, :, None] * direction * 0.5
         centres += push.sum(axis=1)
     return centres

@@ -8,9 +8,9 @@ document.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Sequence
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
@@ -39,7 +39,10 @@ def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = Fal
         for phrase in ordered:
             groups.setdefault(phrase[0].lower(), []).append(phrase)
         body = "|".join(
-            initial_lookahead(group) + "(?:" + "|".join(_phrase_pattern(p, flexible_apostrophe) for p in group) + ")"
+            initial_lookahead(group)
+            + "(?:"
+            + "|".join(_phrase_pattern(p, flexible_apostrophe) for p in group)
+            + ")"
             for group in groups.values()
         )
     else:
@@ -145,7 +148,9 @@ def role_titles() -> dict[str, RoleTitle]:
     """Role titles by lower-cased title."""
     data = load_json("roles.json")
     return {
-        entry["title"].lower(): RoleTitle(entry["title"], entry["organisation_class"], entry.get("fallback_class"))
+        entry["title"].lower(): RoleTitle(
+            entry["title"], entry["organisation_class"], entry.get("fallback_class")
+        )
         for entry in data["titles"]
     }
 
@@ -154,7 +159,9 @@ def role_titles() -> dict[str, RoleTitle]:
 def role_regex() -> re.Pattern:
     """A role title, optionally after modifiers, optionally continued by 'for/of <Capitalised words>'."""
     data = load_json("roles.json")
-    modifiers = initial_lookahead(data["modifiers"]) + "(?:" + "|".join(re.escape(m) for m in data["modifiers"]) + ")"
+    modifiers = (
+        initial_lookahead(data["modifiers"]) + "(?:" + "|".join(re.escape(m) for m in data["modifiers"]) + ")"
+    )
     titles = alternation([entry["title"] for entry in data["titles"]], plural=True)
     continuation = r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*)?"
     heads = "|".join(re.escape(h) for h in data["title_heads"])
@@ -178,7 +185,9 @@ class NationalBody:
 @cache
 def national_bodies() -> tuple[NationalBody, ...]:
     return tuple(
-        NationalBody(entry["label"], entry["class"], (entry["label"], *entry["aliases"]), tuple(entry["acronyms"]))
+        NationalBody(
+            entry["label"], entry["class"], (entry["label"], *entry["aliases"]), tuple(entry["acronyms"])
+        )
         for entry in load_json("organisations.json")["national"]
     )
 
@@ -302,7 +311,9 @@ def _theme_cues() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
             continue
         cues = tuple(sorted(str(label) for label in ontology.objects(concept, SKOS.altLabel)))
         if cues:
-            found.append((str(concept)[len(str(THEME)):], str(ontology.value(concept, SKOS.prefLabel)), cues))
+            found.append(
+                (str(concept)[len(str(THEME)) :], str(ontology.value(concept, SKOS.prefLabel)), cues)
+            )
     return tuple(found)
 
 

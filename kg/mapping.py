@@ -17,12 +17,44 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 
 from . import geography, lexicon
-from .claims import Assessment, Extraction, Finding, Judgement, Membership, Organisation, PersonMention, Recommendation, Response, Span
+from .claims import (
+    Assessment,
+    Extraction,
+    Finding,
+    Judgement,
+    Membership,
+    Organisation,
+    PersonMention,
+    Recommendation,
+    Response,
+    Span,
+)
 from .extract import extract
 from .ingest import SourceDocument
-from .vocab import DCTERMS, FOAF, GRADE, ORG, RDF, RDFS, SCHEMES_GRAPH, SG, SKOS, THEME, XSD, grade_iri, graph_iri, mint, theme_iri
+from .vocab import (
+    DCTERMS,
+    FOAF,
+    GRADE,
+    ORG,
+    RDF,
+    RDFS,
+    SCHEMES_GRAPH,
+    SG,
+    SKOS,
+    THEME,
+    XSD,
+    grade_iri,
+    graph_iri,
+    mint,
+    theme_iri,
+)
 
-_ASSESSMENT_KINDS = {"Inspection": "inspection", "PracticeReview": "practice-review", "PeerReview": "peer-review", "Commission": "commission"}
+_ASSESSMENT_KINDS = {
+    "Inspection": "inspection",
+    "PracticeReview": "practice-review",
+    "PeerReview": "peer-review",
+    "Commission": "commission",
+}
 
 
 @dataclass
@@ -78,16 +110,22 @@ def map_document(document: SourceDocument) -> DocumentGraph:
     for recommendation in extraction.recommendations:
         map_recommendation(context, recommendation)
     for document_response in extraction.document_responses:
-        target = _assessment_iri(document_response.assessment) if document_response.assessment else context.node
+        target = (
+            _assessment_iri(document_response.assessment) if document_response.assessment else context.node
+        )
         response = map_response(context, document_response.response)
         triples.add((target, SG.hasResponse, response))
-    return DocumentGraph(document.document_id, graph_iri(document.document_id), triples, _warnings(document, extraction))
+    return DocumentGraph(
+        document.document_id, graph_iri(document.document_id), triples, _warnings(document, extraction)
+    )
 
 
 def map_source_document(context: _Context) -> None:
     triples, document, node, extraction = context.triples, context.document, context.node, context.extraction
     triples.add((node, RDF.type, SG.SourceDocument))
-    triples.add((node, RDFS.label, Literal(_short(extraction.title) if extraction.title else document.file_name)))
+    triples.add(
+        (node, RDFS.label, Literal(_short(extraction.title) if extraction.title else document.file_name))
+    )
     triples.add((node, SG.fileName, Literal(document.file_name)))
     triples.add((node, DCTERMS["format"], Literal(document.media_type)))
     triples.add((node, SG.fileSha256, Literal(document.sha256)))
@@ -117,7 +155,9 @@ def map_area(context: _Context, area: str, on: str | None = None) -> URIRef:
 
 def map_organisation(context: _Context, organisation: Organisation) -> URIRef:
     triples, node = context.triples, _organisation_iri(organisation.key)
-    triples.add((node, RDF.type, SG[organisation.cls] if organisation.cls != "Organization" else ORG.Organization))
+    triples.add(
+        (node, RDF.type, SG[organisation.cls] if organisation.cls != "Organization" else ORG.Organization)
+    )
     triples.add((node, RDF.type, ORG.Organization))
     triples.add((node, RDFS.label, Literal(organisation.label)))
     for alt in sorted(organisation.alt_labels):
@@ -134,7 +174,11 @@ def map_organisation(context: _Context, organisation: Organisation) -> URIRef:
 
 def map_membership(context: _Context, membership: Membership) -> URIRef:
     triples = context.triples
-    person, role, organisation = mint("person", membership.person), mint("role", membership.role), _organisation_iri(membership.organisation)
+    person, role, organisation = (
+        mint("person", membership.person),
+        mint("role", membership.role),
+        _organisation_iri(membership.organisation),
+    )
     node = mint("membership", membership.person, membership.role, membership.organisation)
     triples.add((person, RDF.type, FOAF.Person))
     triples.add((person, RDFS.label, Literal(membership.person)))
@@ -143,7 +187,9 @@ def map_membership(context: _Context, membership: Membership) -> URIRef:
     triples.add((role, RDF.type, ORG.Role))
     triples.add((role, RDFS.label, Literal(membership.role)))
     triples.add((node, RDF.type, ORG.Membership))
-    triples.add((node, RDFS.label, Literal(f"{membership.person}, {membership.role}, {membership.organisation}")))
+    triples.add(
+        (node, RDFS.label, Literal(f"{membership.person}, {membership.role}, {membership.organisation}"))
+    )
     triples.add((node, ORG.member, person))
     triples.add((node, ORG.organization, organisation))
     triples.add((node, ORG.role, role))
@@ -253,7 +299,11 @@ def map_recommendation(context: _Context, recommendation: Recommendation) -> URI
 
 def map_response(context: _Context, response: Response) -> URIRef:
     triples = context.triples
-    parts = (response.span.start,) if response.answers is None else (response.span.start, "answer", response.answers)
+    parts = (
+        (response.span.start,)
+        if response.answers is None
+        else (response.span.start, "answer", response.answers)
+    )
     node = mint("response", context.document.document_id, *parts)
     triples.add((node, RDF.type, SG.Response))
     triples.add((node, RDFS.label, Literal(_short(response.statement))))
@@ -272,7 +322,7 @@ def map_evidence(context: _Context, span: Span) -> URIRef:
     node = mint("evidence", document.document_id, span.start, span.end)
     triples.add((node, RDF.type, SG.Evidence))
     triples.add((node, RDFS.label, Literal(f"{document.file_name} [{span.start}:{span.end}]")))
-    triples.add((node, SG.quote, Literal(document.text[span.start:span.end])))
+    triples.add((node, SG.quote, Literal(document.text[span.start : span.end])))
     triples.add((node, SG.inDocument, context.node))
     triples.add((node, SG.start, Literal(span.start, datatype=XSD.integer)))
     triples.add((node, SG.end, Literal(span.end, datatype=XSD.integer)))

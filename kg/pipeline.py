@@ -26,11 +26,11 @@ import os
 import stat
 import threading
 from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
 
 from . import compaction, stats
 from .cache import DocumentCache, Entry, mapper_fingerprint
@@ -97,7 +97,9 @@ class BuildReport:
     mapped: int = 0
     reused: int = 0
     compactor: int | None = None
-    stats: list[stats.StatsGraph] = field(default_factory=list)  # official statistics kept in the folder (kg stats)
+    stats: list[stats.StatsGraph] = field(
+        default_factory=list
+    )  # official statistics kept in the folder (kg stats)
 
 
 def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildReport:
@@ -118,9 +120,13 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
         cache = DocumentCache(options.out_dir / ".kg" / "cache", mapper_fingerprint())
         entries = _accepted(_cached_or_mapped(paths, cache, options, report), report)
         if not entries:
-            raise NothingBuilt("no document could be read: " + ("; ".join(report.failures) or "no files found"))
+            raise NothingBuilt(
+                "no document could be read: " + ("; ".join(report.failures) or "no files found")
+            )
         report.stats = stats.graphs(options.out_dir)
-        graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]] + [graph.files for graph in report.stats]
+        graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]] + [
+            graph.files for graph in report.stats
+        ]
         summary = _write_and_publish(graphs, cache, options, report, options.html, options.rebuild)
     report.documents, report.triples, report.classes = len(entries), summary.triples, summary.classes
     return report
@@ -142,20 +148,34 @@ def refresh_statistics(out_dir: Path, compact: bool = False) -> BuildReport | No
         previous = live_generation(out_dir, cache.fingerprint)
         if previous is None:
             return None
-        documents = {iri: key for iri, key in previous.graphs.items() if not iri.startswith(str(stats.stats_graph_iri("")))}
-        graphs = [GraphFiles(iri, cache.quads_path(key), cache.trig_path(key)) for iri, key in documents.items()]
+        documents = {
+            iri: key
+            for iri, key in previous.graphs.items()
+            if not iri.startswith(str(stats.stats_graph_iri("")))
+        }
+        graphs = [
+            GraphFiles(iri, cache.quads_path(key), cache.trig_path(key)) for iri, key in documents.items()
+        ]
         if not all(graph.quads.is_file() and graph.trig.is_file() for graph in graphs):
             return None
         report.stats = stats.graphs(out_dir)
         graphs += [graph.files for graph in report.stats]
-        summary = _write_and_publish(graphs, cache, BuildOptions(out_dir=out_dir, compact=compact), report, False, False)
+        summary = _write_and_publish(
+            graphs, cache, BuildOptions(out_dir=out_dir, compact=compact), report, False, False
+        )
     report.documents = len(documents) - 1  # the schemes graph is no document
     report.triples, report.classes = summary.triples, summary.classes
     return report
 
 
-def _write_and_publish(graphs: list[GraphFiles], cache: DocumentCache, options: BuildOptions, report: BuildReport,
-                       draws_html: bool, rebuild: bool) -> UnionSummary:
+def _write_and_publish(
+    graphs: list[GraphFiles],
+    cache: DocumentCache,
+    options: BuildOptions,
+    report: BuildReport,
+    draws_html: bool,
+    rebuild: bool,
+) -> UnionSummary:
     """Write the outputs of ``graphs`` into a new store generation (patching the live one when
     few graphs changed) and publish it; what the union holds."""
     staging = start_generation(options.out_dir)
@@ -177,7 +197,9 @@ def _write_and_publish(graphs: list[GraphFiles], cache: DocumentCache, options: 
     return summary
 
 
-def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -> tuple[Generation, list[Path], UnionSummary]:
+def _write_all(
+    staging: Path, graphs: list[GraphFiles], options: BuildOptions
+) -> tuple[Generation, list[Path], UnionSummary]:
     """Every output written from the graphs, and a fresh store loaded with them.
 
     A thread loads the named graphs into the store while the files are written
@@ -206,8 +228,13 @@ def _write_all(staging: Path, graphs: list[GraphFiles], options: BuildOptions) -
     return generation, written, summary
 
 
-def _write_changes(staging: Path, graphs: list[GraphFiles], previous: LiveGeneration, change: UnionChange,
-                   options: BuildOptions) -> tuple[Generation, list[Path], UnionSummary]:
+def _write_changes(
+    staging: Path,
+    graphs: list[GraphFiles],
+    previous: LiveGeneration,
+    change: UnionChange,
+    options: BuildOptions,
+) -> tuple[Generation, list[Path], UnionSummary]:
     """The previous build's outputs patched with ``change``, and its store copied and patched."""
     _tell(options, "write", 0, 1)
     turtle = splice_union_turtle(previous.turtle, staging / "graph.ttl", change.subjects)
@@ -235,7 +262,9 @@ def _build_lock(out_dir: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _cached_or_mapped(paths: list[Path], cache: DocumentCache, options: BuildOptions, report: BuildReport) -> list[Entry]:
+def _cached_or_mapped(
+    paths: list[Path], cache: DocumentCache, options: BuildOptions, report: BuildReport
+) -> list[Entry]:
     """One entry per path, in path order: from the cache when the file is unchanged, else mapped now."""
     entries: list[Entry | None] = [None if options.rebuild else _lookup(cache, path) for path in paths]
     pending = [index for index, entry in enumerate(entries) if entry is None]
@@ -269,7 +298,7 @@ def _map_all(paths: list[Path], cache: DocumentCache, jobs: int) -> Iterator[Ent
     if jobs == 1 or len(paths) <= 1:
         yield from map(cache.map_file, paths)
         return
-    chunks = [paths[start:start + _CHUNK] for start in range(0, len(paths), _CHUNK)]
+    chunks = [paths[start : start + _CHUNK] for start in range(0, len(paths), _CHUNK)]
     # forkserver: workers never inherit the caller's threads (a progress bar's) or their locks.
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
@@ -298,7 +327,9 @@ def _accepted(entries: list[Entry], report: BuildReport) -> list[Entry]:
         if entry.failure is not None:
             report.failures.append(entry.failure)
         elif entry.document_id in seen:
-            report.failures.append(f"{entry.path}: same document id as another file ({entry.document_id}); skipped")
+            report.failures.append(
+                f"{entry.path}: same document id as another file ({entry.document_id}); skipped"
+            )
         else:
             seen.add(entry.document_id)
             accepted.append(entry)

@@ -56,7 +56,7 @@ class View:
             raise InputError(f"unknown view {kind!r}: use one of {', '.join(VIEW_KINDS)}")
         named = kind in ("area", "node")
         if named and target is None:
-            raise InputError(f"view {kind!r} takes a name: --view \"{kind} NAME\"")
+            raise InputError(f'view {kind!r} takes a name: --view "{kind} NAME"')
         if not named and target is not None:
             raise InputError(f"view {kind!r} takes no name")
         return cls(kind, target)
@@ -115,7 +115,7 @@ def curie(iri: URIRef) -> str:
     text = str(iri)
     for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
         if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
+            return f"{prefix}:{text[len(namespace) :]}"
     return text
 
 
@@ -217,7 +217,9 @@ class _Reader:
 
     def grade(self, node: URIRef) -> str | None:
         value = self.graph.value(node, SG.grade)
-        return str(value)[len(str(GRADE)):] if value is not None and str(value).startswith(str(GRADE)) else None
+        return (
+            str(value)[len(str(GRADE)) :] if value is not None and str(value).startswith(str(GRADE)) else None
+        )
 
     def attributes(self, node: URIRef, links_drawn: bool = False) -> dict:
         """Everything the page shows about ``node`` (see ``project`` and ``facts``)."""
@@ -247,7 +249,9 @@ class _Reader:
             drawn.nodes[node]["label"] for node in candidates
         )
         hint = ", ".join(near[:10]) + (" ..." if len(near) > 10 else "")
-        raise InputError(f"no single {kind} called {name!r}; " + (f"try one of: {hint}" if hint else "the graph has none"))
+        raise InputError(
+            f"no single {kind} called {name!r}; " + (f"try one of: {hint}" if hint else "the graph has none")
+        )
 
 
 class _Index:
@@ -287,7 +291,11 @@ class _Index:
         return [(predicate, obj) for predicate, objects in found.items() for obj in objects]
 
     def subject_objects(self, predicate) -> list:
-        return [(subject, obj) for subject, by_predicate in self.out.items() for obj in by_predicate.get(predicate, ())]
+        return [
+            (subject, obj)
+            for subject, by_predicate in self.out.items()
+            for obj in by_predicate.get(predicate, ())
+        ]
 
 
 def _term_key(term) -> tuple:
@@ -322,7 +330,9 @@ def _from_oxigraph(node):
     if node.language:
         return Literal(node.value, lang=node.language)
     datatype = node.datatype.value
-    return Literal(node.value) if datatype == str(XSD.string) else Literal(node.value, datatype=URIRef(datatype))
+    return (
+        Literal(node.value) if datatype == str(XSD.string) else Literal(node.value, datatype=URIRef(datatype))
+    )
 
 
 def _expand(key: str) -> str:
@@ -391,7 +401,11 @@ def _with_neighbours(drawn: nx.DiGraph, nodes: set) -> set:
 def _area_view(full: nx.DiGraph, area: URIRef) -> nx.DiGraph:
     """The area's nodes (see ``_add_filters``) and their neighbours, without source documents."""
     inside = {node for node, areas in full.nodes(data="areas") if area in areas}
-    context = {node for node in _with_neighbours(full, inside) - inside if full.nodes[node]["cls"] != "sg:SourceDocument"}
+    context = {
+        node
+        for node in _with_neighbours(full, inside) - inside
+        if full.nodes[node]["cls"] != "sg:SourceDocument"
+    }
     return _restricted(full, inside | context)
 
 
@@ -427,7 +441,9 @@ def _partners_failings(reader: _Reader) -> nx.DiGraph:
             count = len(failings)
             _add_relation(drawn, organisation, theme, f"{count} failing{'s' if count != 1 else ''}", count)
             drawn.edges[organisation, theme]["failings"] = [reader.label(failing) for failing in failings]
-            drawn.edges[organisation, theme]["evidence"] = [span for failing in failings for span in reader.evidence(failing)]
+            drawn.edges[organisation, theme]["evidence"] = [
+                span for failing in failings for span in reader.evidence(failing)
+            ]
     for organisation, judgements in sorted(judged.items()):
         for judgement in judgements:
             drawn.add_node(judgement, **reader.attributes(judgement), value=1)
@@ -444,7 +460,9 @@ def _add_tie_filters(drawn: nx.DiGraph) -> None:
     for node, attributes in drawn.nodes(data=True):
         if attributes["cls"] == "sg:Judgement":
             judged = sorted(drawn.successors(node))
-            attributes["themes"] = sorted({theme for target in judged for theme in drawn.nodes[target]["themes"]})
+            attributes["themes"] = sorted(
+                {theme for target in judged for theme in drawn.nodes[target]["themes"]}
+            )
             attributes["areas"] = sorted({area for target in judged for area in drawn.nodes[target]["areas"]})
 
 
@@ -460,10 +478,16 @@ def _judgements_by_organisation(reader: _Reader) -> dict[URIRef, list[URIRef]]:
 def _with_failings(reader: _Reader, node: URIRef, failings: list[URIRef]) -> dict:
     """An organisation's or theme's attributes, with the evidence of its failings."""
     attributes = reader.attributes(node)
-    attributes["facts"] = attributes["facts"] + [("failings", [reader.label(failing) for failing in failings])]
-    attributes["evidence"] = attributes["evidence"] + [span for failing in failings for span in reader.evidence(failing)]
+    attributes["facts"] = attributes["facts"] + [
+        ("failings", [reader.label(failing) for failing in failings])
+    ]
+    attributes["evidence"] = attributes["evidence"] + [
+        span for failing in failings for span in reader.evidence(failing)
+    ]
     attributes["value"] = max(len(failings), 1)
-    attributes["areas"] = sorted(area for area in reader.graph.objects(node, SG.area) if area in reader.classes)
+    attributes["areas"] = sorted(
+        area for area in reader.graph.objects(node, SG.area) if area in reader.classes
+    )
     return attributes
 
 
@@ -534,14 +558,22 @@ def _overview(reader: _Reader, drawn: nx.DiGraph) -> nx.DiGraph:
     partners = set(ranked[:OVERVIEW_PARTNERS])
     areas = {node for node, cls in drawn.nodes(data="cls") if cls == "sg:Area"}
     overview = nx.DiGraph()
-    for node in sorted(areas | partners | {theme for _, theme in by_area} | {theme for _, theme in by_partner}):
+    for node in sorted(
+        areas | partners | {theme for _, theme in by_area} | {theme for _, theme in by_partner}
+    ):
         overview.add_node(node, value=max(len(counts[node]), 1), grade=None, date=None)
     for area in sorted(areas):
         overview.nodes[area].update(_latest_grade(reader, drawn, area))
     for ties in (by_area, by_partner):
         for (node, theme), found in _strongest(ties, areas | partners):
             count = len(found)
-            overview.add_edge(node, theme, weight=count, relations=[f"{count} failing{'s' if count != 1 else ''}"], failings=found)
+            overview.add_edge(
+                node,
+                theme,
+                weight=count,
+                relations=[f"{count} failing{'s' if count != 1 else ''}"],
+                failings=found,
+            )
     for partner in sorted(partners):
         for area in sorted(reader.graph.objects(partner, SG.area)):
             if area in overview:
@@ -551,7 +583,11 @@ def _overview(reader: _Reader, drawn: nx.DiGraph) -> nx.DiGraph:
 
 def _failing_areas(reader: _Reader, drawn: nx.DiGraph, failing: URIRef, partners: list) -> list:
     """The areas of the assessment that found ``failing``, else those of the partners it implicates."""
-    areas = {area for assessment in reader.graph.subjects(SG.hasFinding, failing) for area in reader.graph.objects(assessment, SG.area)}
+    areas = {
+        area
+        for assessment in reader.graph.subjects(SG.hasFinding, failing)
+        for area in reader.graph.objects(assessment, SG.area)
+    }
     if not areas:
         areas = {area for partner in partners for area in reader.graph.objects(partner, SG.area)}
     return sorted(area for area in areas if area in drawn)

@@ -81,7 +81,9 @@ def push(options: PushOptions) -> list[PushedGraph]:
     opener = _opener(options)
     pushed: list[PushedGraph] = []
     for iri, triples in graphs.items():
-        status = _put(opener, options, iri, serialize(triples, format=RdfFormat.N_TRIPLES), pushed, len(graphs))
+        status = _put(
+            opener, options, iri, serialize(triples, format=RdfFormat.N_TRIPLES), pushed, len(graphs)
+        )
         pushed.append(PushedGraph(iri, len(triples), status))
     return pushed
 
@@ -92,7 +94,9 @@ def named_graphs(path: Path | None) -> dict[str, list[Triple]]:
     # named_quads leaves out a built store's default graph: the union of its named graphs.
     for quad in named_quads(load_store(path)):
         if isinstance(quad.graph_name, DefaultGraph):
-            raise InputError(f"{path}: has triples outside named graphs; push the build's TriG (out/graph.trig)")
+            raise InputError(
+                f"{path}: has triples outside named graphs; push the build's TriG (out/graph.trig)"
+            )
         if not isinstance(quad.graph_name, NamedNode):
             raise InputError(f"{path}: a graph is named by a blank node, which a Graph Store cannot address")
         graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
@@ -157,7 +161,7 @@ def _within_deadline(call, deadline: float):
     def run() -> None:
         try:
             outcome["value"] = call()
-        except BaseException as error:  # noqa: BLE001 - handed to the caller
+        except BaseException as error:
             outcome["error"] = error
 
     worker = threading.Thread(target=run, name="kg-push-request", daemon=True)

@@ -28,9 +28,9 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping
 
 from pyoxigraph import (
     Literal,
@@ -55,7 +55,11 @@ from .sparql_guard import check_query
 XSD = PREFIXES["xsd"]
 DEFAULT_GRAPH = Path("out") / "graph.trig"
 FORMATS = ("table", "csv", "tsv", "json")
-_RESULT_FORMATS = {"csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV, "json": QueryResultsFormat.JSON}
+_RESULT_FORMATS = {
+    "csv": QueryResultsFormat.CSV,
+    "tsv": QueryResultsFormat.TSV,
+    "json": QueryResultsFormat.JSON,
+}
 
 _QUESTION = re.compile(r"^#\s*Question:\s*(?P<text>.+)$")
 _PARAMETER = re.compile(r"^#\s+\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)\b(?P<required>\s+\(required\))?")
@@ -145,7 +149,14 @@ def read_query(path: Path) -> Query:
     except OSError as error:
         raise InputError(f"{path}: cannot read the query ({error.strerror or error})") from error
     question, parameters, required = _parse_header(text)
-    return Query(name=path.stem, source=str(path), text=text, question=question, parameters=parameters, required=required)
+    return Query(
+        name=path.stem,
+        source=str(path),
+        text=text,
+        question=question,
+        parameters=parameters,
+        required=required,
+    )
 
 
 def inline_query(text: str) -> Query:
@@ -205,7 +216,9 @@ def open_store(graph_path: Path | None = None) -> Store:
             return store_module.open_store(out_dir=DEFAULT_GRAPH.parent)
         graph_path = DEFAULT_GRAPH
     if not graph_path.is_file():
-        raise GraphNotFound(f"{graph_path}: no graph there; build one with `kg build seeds/ --out out/` or pass --graph")
+        raise GraphNotFound(
+            f"{graph_path}: no graph there; build one with `kg build seeds/ --out out/` or pass --graph"
+        )
     return store_module.load_graph_file(graph_path)
 
 
@@ -264,7 +277,9 @@ def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None =
     if isinstance(result, QueryBoolean):
         return Answer({"head": {}, "boolean": bool(result)})
     if not isinstance(result, QuerySolutions):
-        raise QueryError(f"{query.source}: kg query answers SELECT and ASK queries, not CONSTRUCT or DESCRIBE")
+        raise QueryError(
+            f"{query.source}: kg query answers SELECT and ASK queries, not CONSTRUCT or DESCRIBE"
+        )
     document = json.loads(result.serialize(format=QueryResultsFormat.JSON))
     return Answer(_without(document, set(query.parameters)))
 
@@ -355,7 +370,9 @@ def answer_request(request: QueryRequest) -> Table | str:
         raise outcome.raised
     if not outcome.finished:
         detail = f": {outcome.message}" if outcome.message else ""
-        raise QueryError(f"{query.source}: the query engine (pyoxigraph) crashed on this query ({outcome.how}){detail}")
+        raise QueryError(
+            f"{query.source}: the query engine (pyoxigraph) crashed on this query ({outcome.how}){detail}"
+        )
     return render(outcome.value, request.fmt)
 
 
@@ -412,9 +429,8 @@ def display(term: dict | None) -> str:
     if term["type"] == "uri":
         for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
             if value.startswith(namespace) and len(value) > len(namespace):
-                return f"{prefix}:{value[len(namespace):]}"
+                return f"{prefix}:{value[len(namespace) :]}"
         return f"<{value}>"
     if term["type"] == "bnode":
         return f"_:{value}"
     return value
-

@@ -35,7 +35,9 @@ from .resources import data_path, load_json
 
 _VIS_FOLDER = "lib/vis-9.1.2"
 # Characters that must not appear raw inside a <script> element (U+2028/9 end JS lines).
-_JSON_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+_JSON_ESCAPES = str.maketrans(
+    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+)
 
 
 # Up to this many nodes the page opens on the whole graph, laid out ahead; a larger graph
@@ -76,7 +78,9 @@ def _positions(drawn: nx.DiGraph, view: View) -> dict:
             pulls.add_edge(source, target, pull=0.1 if loose.issuperset(attributes["relations"]) else 1.0)
         return spring_positions(pulls, weight="pull")
     kinds = {node: attributes["cls"] for node, attributes in drawn.nodes(data=True)}
-    judgements = {node: next(iter(drawn.successors(node))) for node, cls in kinds.items() if cls == "sg:Judgement"}
+    judgements = {
+        node: next(iter(drawn.successors(node))) for node, cls in kinds.items() if cls == "sg:Judgement"
+    }
     partners = sorted(
         (node for node, cls in kinds.items() if cls not in ("skos:Concept", "sg:Judgement")),
         key=lambda node: (-drawn.nodes[node]["value"], drawn.nodes[node]["label"]),
@@ -93,7 +97,11 @@ def _positions(drawn: nx.DiGraph, view: View) -> dict:
 
 def _barycentre(drawn: nx.DiGraph, theme, rank: dict) -> float:
     """The mean row of the organisations tied to ``theme``, weighted by failings."""
-    ties = [(rank[source], drawn.edges[source, theme]["weight"]) for source in drawn.predecessors(theme) if source in rank]
+    ties = [
+        (rank[source], drawn.edges[source, theme]["weight"])
+        for source in drawn.predecessors(theme)
+        if source in rank
+    ]
     total = sum(weight for _, weight in ties)
     return sum(row * weight for row, weight in ties) / total if total else math.inf
 
@@ -119,21 +127,36 @@ def _vis_data(drawn: nx.DiGraph, positions: dict) -> dict:
     documents: dict[str, int] = {}
     themes = _choices(drawn, "themes")
     areas = _choices(drawn, "areas")
-    indexes = {key: {value: number for number, value in enumerate(found)} for key, found in (("themes", themes), ("areas", areas))}
-    details = [_details(node, attributes, styles, indexes, positions.get(node)) for node, attributes in drawn.nodes(data=True)]
+    indexes = {
+        key: {value: number for number, value in enumerate(found)}
+        for key, found in (("themes", themes), ("areas", areas))
+    }
+    details = [
+        _details(node, attributes, styles, indexes, positions.get(node))
+        for node, attributes in drawn.nodes(data=True)
+    ]
     return {
         "details": details,
         "more": [_more(attributes, documents) for _, attributes in drawn.nodes(data=True)],
         "links": links,
         "relations": list(relations),
         "edgeDetails": {
-            str(number): {"failings": attributes["failings"], "evidence": [_span(span, documents) for span in attributes["evidence"]]}
+            str(number): {
+                "failings": attributes["failings"],
+                "evidence": [_span(span, documents) for span in attributes["evidence"]],
+            }
             for number, (_, _, attributes) in enumerate(drawn.edges(data=True))
             if "failings" in attributes
         },
         "documents": list(documents),
-        "themes": [{"label": drawn.graph["names"][theme], "count": count, "id": ids.get(theme)} for theme, count in themes.items()],
-        "areas": [{"label": drawn.graph["names"][area], "count": count, "id": ids.get(area)} for area, count in areas.items()],
+        "themes": [
+            {"label": drawn.graph["names"][theme], "count": count, "id": ids.get(theme)}
+            for theme, count in themes.items()
+        ],
+        "areas": [
+            {"label": drawn.graph["names"][area], "count": count, "id": ids.get(area)}
+            for area, count in areas.items()
+        ],
         "overview": _overview_data(drawn, ids) if "overview" in drawn.graph else None,
     }
 
@@ -156,8 +179,13 @@ def _overview_data(drawn: nx.DiGraph, ids: dict) -> dict:
             item["date"] = attributes["date"]
         nodes.append(item)
     edges = [
-        {"from": ids[source], "to": ids[target], "relation": ", ".join(attributes["relations"]),
-         "weight": attributes["weight"], "failings": [ids[failing] for failing in attributes["failings"]]}
+        {
+            "from": ids[source],
+            "to": ids[target],
+            "relation": ", ".join(attributes["relations"]),
+            "weight": attributes["weight"],
+            "failings": [ids[failing] for failing in attributes["failings"]],
+        }
         for source, target, attributes in overview.edges(data=True)
     ]
     return {"nodes": nodes, "edges": edges}
@@ -167,22 +195,31 @@ def _overview_positions(drawn: nx.DiGraph, overview: nx.DiGraph) -> dict:
     """Areas as tiles in alphabetical order, then a column of themes, then one of partners,
     each column in the order of the rows it is tied to, so that ties cross little."""
     kinds = {node: drawn.nodes[node]["cls"] for node in overview}
-    areas = sorted((node for node, cls in kinds.items() if cls == "sg:Area"), key=lambda node: (drawn.nodes[node]["label"], node))
+    areas = sorted(
+        (node for node, cls in kinds.items() if cls == "sg:Area"),
+        key=lambda node: (drawn.nodes[node]["label"], node),
+    )
     positions = tiles(areas)
     right = max((x for x, _ in positions.values()), default=0.0) + 4 * SPACING
     height = max((y for _, y in positions.values()), default=0.0)
     themes = [node for node, cls in kinds.items() if cls == "skos:Concept"]
     partners = [node for node, cls in kinds.items() if cls not in ("sg:Area", "skos:Concept")]
     for group, x in ((themes, right), (partners, right + 4 * SPACING)):
-        ordered = sorted(group, key=lambda node: (_mean_row(overview, node, positions), drawn.nodes[node]["label"], node))
+        ordered = sorted(
+            group, key=lambda node: (_mean_row(overview, node, positions), drawn.nodes[node]["label"], node)
+        )
         positions.update(column(ordered, x, 0.0, max(height, SPACING * (len(group) - 1) / 2)))
     return positions
 
 
 def _mean_row(overview: nx.DiGraph, node, positions: dict) -> float:
     """The mean height of the placed nodes tied to ``node``, weighted by failings."""
-    ties = [(positions[other][1], overview.edges[edge]["weight"]) for edge in [*overview.in_edges(node), *overview.out_edges(node)]
-            for other in edge if other != node and other in positions]
+    ties = [
+        (positions[other][1], overview.edges[edge]["weight"])
+        for edge in [*overview.in_edges(node), *overview.out_edges(node)]
+        for other in edge
+        if other != node and other in positions
+    ]
     total = sum(weight for _, weight in ties)
     return sum(row * weight for row, weight in ties) / total if total else math.inf
 
@@ -233,7 +270,13 @@ def _page(vis_data: dict, drawn: nx.DiGraph, view: View, opening: str) -> str:
         "opening": opening,
         "options": load_json("viz/options.json"),
         "classes": [
-            {"label": style.label, "color": style.color, "shape": style.shape, "key": style.important, "count": counts.get(style.key, 0)}
+            {
+                "label": style.label,
+                "color": style.color,
+                "shape": style.shape,
+                "key": style.important,
+                "count": counts.get(style.key, 0),
+            }
             for style in class_styles()
         ],
         "grades": [{"label": label, "color": colour} for label, colour in grade_colours().values()]
@@ -248,7 +291,11 @@ def _page(vis_data: dict, drawn: nx.DiGraph, view: View, opening: str) -> str:
         f"script-src {_hash(vis_js)} {_hash(app_js)}; "
         "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
     )
-    title = "sgkg: safeguarding partners and failings" if view.kind == "partners-failings" else f"sgkg graph ({view})"
+    title = (
+        "sgkg: safeguarding partners and failings"
+        if view.kind == "partners-failings"
+        else f"sgkg graph ({view})"
+    )
     return Template(data_path("viz/page.html").read_text(encoding="utf-8")).substitute(
         csp=html.escape(csp),
         title=html.escape(title),

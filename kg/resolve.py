@@ -48,10 +48,14 @@ def main_area(clean: str) -> str | None:
             first_seen.setdefault(area, match.start())
     if not counts:
         return None
-    return max(sorted(counts, key=lambda area: first_seen[area]), key=lambda area: (counts[area], -first_seen[area]))
+    return max(
+        sorted(counts, key=lambda area: first_seen[area]), key=lambda area: (counts[area], -first_seen[area])
+    )
 
 
-def areas_about(main: str | None, organisations: dict[str, Organisation], assessments: list[Assessment]) -> list[str]:
+def areas_about(
+    main: str | None, organisations: dict[str, Organisation], assessments: list[Assessment]
+) -> list[str]:
     """The areas a document is about: its main area, those assessed and those its organisations
     serve, in that order. A place named in passing is not one (docs/quality.md, "Areas")."""
     named = [main] + [a.area for a in assessments] + [o.area for o in organisations.values() if o.spans]
@@ -88,15 +92,20 @@ def resolve_organisations(
     return organisations, resolved
 
 
-def _merge_generic_services(mentions, organisations: dict[str, Organisation], resolved: dict[Span, str]) -> None:
+def _merge_generic_services(
+    mentions, organisations: dict[str, Organisation], resolved: dict[Span, str]
+) -> None:
     """ "the safeguarding partnership" where the text also names "Bexley Safeguarding Children
     Partnership": the one organisation of its class and area that the text names outright."""
     generic = {resolved[m.span] for m in mentions if m.generic and m.span in resolved}
     referring = {resolved[m.span] for m in mentions if m.refers_to_named and m.span in resolved}
     for key in sorted(referring):
         service = organisations[key]
-        named = [k for k, o in organisations.items()
-                 if k not in generic and o.cls == service.cls and o.area == service.area and o.spans]
+        named = [
+            k
+            for k, o in organisations.items()
+            if k not in generic and o.cls == service.cls and o.area == service.area and o.spans
+        ]
         if len(named) != 1:
             continue
         target = organisations[named[0]]
@@ -124,7 +133,9 @@ def is_council(organisation: Organisation) -> bool:
 
 @cache
 def _council_name() -> re.Pattern:
-    prefixes = lexicon.alternation(lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False)
+    prefixes = lexicon.alternation(
+        lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False
+    )
     return re.compile(rf"\bCouncil$|^(?:{prefixes})\s")
 
 
@@ -136,7 +147,9 @@ def _imply_council(clean: str, organisations: dict[str, Organisation], area: str
         return
     references = [Span(m.start(), m.end()) for m in _council_reference().finditer(clean)]
     if references:
-        organisations[f"{area} Council"] = Organisation(f"{area} Council", "LocalAuthority", area, {area}, references)
+        organisations[f"{area} Council"] = Organisation(
+            f"{area} Council", "LocalAuthority", area, {area}, references
+        )
 
 
 @cache
@@ -147,7 +160,9 @@ def _council_reference() -> re.Pattern:
 def _is_other_name(mention: OrganisationMention, organisation: Organisation) -> bool:
     """A proper other name worth an altLabel: not the label, not a generic phrase like "County Council"."""
     name = canonical_name(mention.name)
-    return lexicon.fold(name) != lexicon.fold(organisation.label) and (mention.national is not None or not _is_generic(name))
+    return lexicon.fold(name) != lexicon.fold(organisation.label) and (
+        mention.national is not None or not _is_generic(name)
+    )
 
 
 def _organisation_for(clean: str, mention: OrganisationMention, area: str | None) -> Organisation | None:
@@ -201,7 +216,9 @@ def classify(name: str) -> str:
 def _context_class(clean: str, span: Span, name: str) -> str | None:
     """Retype a name with only a generic head by cue words in its sentence; None drops it."""
     sentence_start = max(clean.rfind(".", 0, span.start), clean.rfind("\n", 0, span.start)) + 1
-    sentence_end = min(i for i in (clean.find(".", span.end), clean.find("\n", span.end), len(clean)) if i >= 0)
+    sentence_end = min(
+        i for i in (clean.find(".", span.end), clean.find("\n", span.end), len(clean)) if i >= 0
+    )
     sentence = clean[sentence_start:sentence_end].lower()
     for rule in lexicon.organisation_rules()["context_classes"]:
         if re.search(rule["head"], name) and any(cue in sentence for cue in rule["cues"]):
@@ -220,7 +237,7 @@ def _is_generic(name: str) -> bool:
 
 def _is_department_of(clean: str, owner: OrganisationMention, mention: OrganisationMention) -> bool:
     """True for "<Council>'s <Department>": the mention follows its owner's possessive."""
-    between = clean[owner.span.end:mention.span.start]
+    between = clean[owner.span.end : mention.span.start]
     return between in ("'s ", "' ")
 
 
@@ -286,8 +303,11 @@ def resolve_reference(text: str, organisations: dict[str, Organisation]) -> str 
         if not re.search(rule["pattern"], text):
             continue
         candidates = [
-            key for key, o in organisations.items()
-            if o.cls == rule["class"] and o.spans and o.unit_of is None
+            key
+            for key, o in organisations.items()
+            if o.cls == rule["class"]
+            and o.spans
+            and o.unit_of is None
             and (rule["ending"] is None or o.label.endswith(rule["ending"]))
         ]
         if len(candidates) == 1:

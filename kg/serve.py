@@ -67,8 +67,8 @@ from pyoxigraph import (
 
 from .errors import InputError, QueryError
 from .exporters import load_store, serialize_sorted, union_triples, with_context
-from .prefixes import PREFIXES
 from .isolation import ForkedRunner, limit_memory
+from .prefixes import PREFIXES
 from .resources import queries_dir
 from .sparql_guard import check_query
 
@@ -366,26 +366,38 @@ class _Handler(BaseHTTPRequestHandler):
         """
         host = self.headers.get("Host")
         if host is not None and not self._names_this_server(host):
-            return _text(421, f"refused: the Host header {host!r} does not name this server (see docs/security.md)")
+            return _text(
+                421, f"refused: the Host header {host!r} does not name this server (see docs/security.md)"
+            )
         site = (self.headers.get("Sec-Fetch-Site") or "").lower()
         navigating = (self.headers.get("Sec-Fetch-Mode") or "").lower() == "navigate" and not post
         if site not in ("", "same-origin", "none") and not navigating:
             return _text(403, "refused: a request from another web site")
         origin = self.headers.get("Origin")
-        if post and origin is not None and (host is None or urlsplit(origin).netloc.lower() != host.strip().lower()):
+        if (
+            post
+            and origin is not None
+            and (host is None or urlsplit(origin).netloc.lower() != host.strip().lower())
+        ):
             return _text(403, "refused: a POST from another web site (its Origin is not this server)")
         if not post:
             return None
         if urlsplit(self.path).path != "/sparql":
             return _text(404, "not found: the SPARQL endpoint is /sparql")
         content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-        if content_type not in ("application/sparql-query", "application/sparql-update", "application/x-www-form-urlencoded"):
+        if content_type not in (
+            "application/sparql-query",
+            "application/sparql-update",
+            "application/x-www-form-urlencoded",
+        ):
             return _text(415, "a POST must be application/sparql-query or application/x-www-form-urlencoded")
         length = self.headers.get("Content-Length") or ""
         if not length.isdigit():
             return _text(411, "a POST needs a Content-Length")
         if int(length) > MAX_REQUEST_BYTES:
-            return _text(413, f"request body too large ({int(length)} bytes; the limit is {MAX_REQUEST_BYTES})")
+            return _text(
+                413, f"request body too large ({int(length)} bytes; the limit is {MAX_REQUEST_BYTES})"
+            )
         return None
 
     def _names_this_server(self, header: str) -> bool:
@@ -438,13 +450,13 @@ class _Handler(BaseHTTPRequestHandler):
             for start in range(0, len(body), _CHUNK):
                 if time.monotonic() > deadline:
                     raise TimeoutError("the client took too long to read the answer")
-                self.wfile.write(body[start:start + _CHUNK])
+                self.wfile.write(body[start : start + _CHUNK])
         except OSError:
             self.close_connection = True  # a slow or gone reader: drop it
         finally:
             self.server.answer_budget.give(size)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the stdlib's signature
+    def log_message(self, format: str, *args) -> None:
         """Silent: the library never prints; the CLI says where it is serving."""
 
 
@@ -520,8 +532,11 @@ class QueryPool:
         self._isolated_until = time.monotonic() + ISOLATION_SECONDS
         how = self._replace(worker)
         if answer == "crashed":
-            return _text(500, f"query crashed the query engine ({how}; or it needed more than the "
-                              f"{self.options.memory_mb} MB a query may use); its worker was replaced")
+            return _text(
+                500,
+                f"query crashed the query engine ({how}; or it needed more than the "
+                f"{self.options.memory_mb} MB a query may use); its worker was replaced",
+            )
         return _text(503, f"query cancelled: it ran past the time limit of {self.options.timeout:g} s")
 
     def _replace(self, worker: _Worker) -> str:
@@ -647,8 +662,11 @@ def isolated_answer(runner: ForkedRunner, query: str, accepted: list[str], optio
 def _capped(answer: Answer) -> Answer:
     if len(answer.body) <= MAX_ANSWER_BYTES:
         return answer
-    return _text(503, f"answer too large ({len(answer.body) // (1024 * 1024)} MB; the limit is "
-                      f"{MAX_ANSWER_BYTES // (1024 * 1024)} MB): ask for fewer or shorter values")
+    return _text(
+        503,
+        f"answer too large ({len(answer.body) // (1024 * 1024)} MB; the limit is "
+        f"{MAX_ANSWER_BYTES // (1024 * 1024)} MB): ask for fewer or shorter values",
+    )
 
 
 def serving_store(graph: Path | None) -> Store:
@@ -670,7 +688,9 @@ def answer_query(store: Store, query: str, accepted: list[str], row_limit: int) 
         result = store.query(query, prefixes=PREFIXES)
         if isinstance(result, QueryBoolean):
             media_type = _choose(accepted, SOLUTION_FORMATS)
-            return _serialized(media_type, result.serialize(format=SOLUTION_FORMATS[media_type]) if media_type else b"")
+            return _serialized(
+                media_type, result.serialize(format=SOLUTION_FORMATS[media_type]) if media_type else b""
+            )
         if isinstance(result, QueryTriples):
             return _graph_answer(result, accepted, row_limit)
         return _solutions_answer(result, accepted, row_limit)
@@ -689,7 +709,7 @@ def _is_update(text: str) -> bool:
 
     try:
         parseUpdate(text)
-    except Exception:  # noqa: BLE001 - any parse failure means "not an update"
+    except Exception:
         return False
     return True
 
@@ -705,7 +725,9 @@ def _choose(accepted: list[str], formats: dict) -> str | None:
 
 def _serialized(media_type: str | None, body: bytes, truncated: bool = False) -> Answer:
     if media_type is None:
-        return _text(406, "not acceptable: ask for one of " + ", ".join(list(SOLUTION_FORMATS) + list(GRAPH_FORMATS)))
+        return _text(
+            406, "not acceptable: ask for one of " + ", ".join(list(SOLUTION_FORMATS) + list(GRAPH_FORMATS))
+        )
     headers = (("X-Sparql-Truncated", "true"),) if truncated else ()
     charset = "" if media_type.endswith("xml") else "; charset=utf-8"
     return Answer(200, media_type + charset, body, headers)

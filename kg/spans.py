@@ -48,11 +48,11 @@ class SpansInOrder(dict):
 
     def starting(self, low: int, high: int) -> list[tuple[Span, str]]:
         """(span, key) of the spans with ``low <= start < high``, in text order."""
-        return self._in_order[bisect_left(self._starts, low):bisect_left(self._starts, high)]
+        return self._in_order[bisect_left(self._starts, low) : bisect_left(self._starts, high)]
 
     def ending(self, low: int, high: int) -> list[tuple[Span, str]]:
         """(span, key) of the spans with ``low <= end < high``."""
-        return self._by_end[bisect_left(self._ends, low):bisect_left(self._ends, high)]
+        return self._by_end[bisect_left(self._ends, low) : bisect_left(self._ends, high)]
 
 
 class LastNamed:

@@ -116,7 +116,9 @@ def read_stats(path: Path, name: str | None = None) -> StatsImport:
         raise InputError(f"--name {name!r}: use lower-case letters, digits, '-' and '_' (at most 64)")
     header, rows = _read_csv(path)
     columns = _Columns.of(header, rows)
-    imported = StatsImport(name, path.name, stats_graph_iri(name), measures=columns.measures, dimensions=columns.dimensions)
+    imported = StatsImport(
+        name, path.name, stats_graph_iri(name), measures=columns.measures, dimensions=columns.dimensions
+    )
     dataset = mint("dataset", name)
     _describe_dataset(imported, dataset, columns)
     seen: dict[tuple, int] = {}
@@ -139,8 +141,14 @@ def save(out_dir: Path, imported: StatsImport) -> StatsGraph:
     key = f"{imported.name}.{hashlib.sha256(body).hexdigest()[:16]}"
     write_atomically(folder / f"{key}.nq", body)
     write_atomically(folder / f"{key}.trig", trig_block(quads))
-    record = {"name": imported.name, "graph": str(imported.graph), "key": key, "source": imported.source,
-              "triples": len(lines), "observations": imported.observations}
+    record = {
+        "name": imported.name,
+        "graph": str(imported.graph),
+        "key": key,
+        "source": imported.source,
+        "triples": len(lines),
+        "observations": imported.observations,
+    }
     write_atomically(folder / f"{imported.name}.json", json.dumps(record, sort_keys=True))
     _remove_unlisted(folder)
     return _graph(folder, record)
@@ -175,7 +183,15 @@ def graphs(out_dir: Path) -> list[StatsGraph]:
 
 
 def _graph(folder: Path, record: dict) -> StatsGraph:
-    return StatsGraph(record["name"], record["graph"], record["key"], record["source"], record["triples"], record["observations"], folder)
+    return StatsGraph(
+        record["name"],
+        record["graph"],
+        record["key"],
+        record["source"],
+        record["triples"],
+        record["observations"],
+        folder,
+    )
 
 
 def _remove_unlisted(folder: Path) -> None:
@@ -244,10 +260,16 @@ class _Columns:
                 f"(the columns are {', '.join(header)})"
             )
         placed = {*area_codes, area_name, _TIME, "time_identifier", "geographic_level"}
-        others = [column for column in header if column not in placed and not column.endswith(("_code", "_name"))]
+        others = [
+            column for column in header if column not in placed and not column.endswith(("_code", "_name"))
+        ]
         values = {column: [row.get(column, "") for _, row in rows] for column in others}
         measures = tuple(column for column in others if _numeric(values[column]))
-        dimensions = tuple(column for column in others if column not in measures and any(v.lower() not in SUPPRESSED for v in values[column]))
+        dimensions = tuple(
+            column
+            for column in others
+            if column not in measures and any(v.lower() not in SUPPRESSED for v in values[column])
+        )
         return cls(area_codes, area_name, _TIME if _TIME in header else None, measures, dimensions)
 
 
@@ -260,9 +282,12 @@ def _describe_dataset(imported: StatsImport, dataset: URIRef, columns: _Columns)
     triples, name = imported.triples, imported.name
     structure = mint("structure", name)
     triples |= {
-        (dataset, RDF.type, QB.DataSet), (dataset, RDFS.label, Literal(name)),
-        (dataset, DCTERMS.source, Literal(imported.source)), (dataset, QB.structure, structure),
-        (structure, RDF.type, QB.DataStructureDefinition), (structure, RDFS.label, Literal(f"{name}: structure")),
+        (dataset, RDF.type, QB.DataSet),
+        (dataset, RDFS.label, Literal(name)),
+        (dataset, DCTERMS.source, Literal(imported.source)),
+        (dataset, QB.structure, structure),
+        (structure, RDF.type, QB.DataStructureDefinition),
+        (structure, RDFS.label, Literal(f"{name}: structure")),
     }
     components = [("refArea", QB.dimension, SDMX_DIMENSION.refArea)]
     if columns.time:
@@ -271,15 +296,25 @@ def _describe_dataset(imported: StatsImport, dataset: URIRef, columns: _Columns)
     components += [(column, QB.measure, _measure(name, column)) for column in columns.measures]
     for column, role, prop in components:
         component = mint("component", name, column)
-        triples |= {(structure, QB.component, component), (component, RDF.type, QB.ComponentSpecification),
-                    (component, RDFS.label, Literal(f"{name}: {column}")), (component, role, prop)}
+        triples |= {
+            (structure, QB.component, component),
+            (component, RDF.type, QB.ComponentSpecification),
+            (component, RDFS.label, Literal(f"{name}: {column}")),
+            (component, role, prop),
+        }
         if role == QB.measure:
-            triples |= {(prop, RDF.type, QB.MeasureProperty), (prop, RDFS.label, Literal(column)), (prop, RDFS.range, XSD.decimal)}
+            triples |= {
+                (prop, RDF.type, QB.MeasureProperty),
+                (prop, RDFS.label, Literal(column)),
+                (prop, RDFS.range, XSD.decimal),
+            }
         elif prop != SDMX_DIMENSION.refArea and prop != SDMX_DIMENSION.refPeriod:
             triples |= {(prop, RDF.type, QB.DimensionProperty), (prop, RDFS.label, Literal(column))}
 
 
-def _read_row(imported: StatsImport, dataset: URIRef, columns: _Columns, line: int, row: dict[str, str], seen: dict) -> None:
+def _read_row(
+    imported: StatsImport, dataset: URIRef, columns: _Columns, line: int, row: dict[str, str], seen: dict
+) -> None:
     period = row.get(columns.time, "") if columns.time else ""
     area = _area(row, columns, period)
     if isinstance(area, str):
@@ -289,13 +324,29 @@ def _read_row(imported: StatsImport, dataset: URIRef, columns: _Columns, line: i
     dimensions = tuple(row.get(column, "") for column in columns.dimensions)
     key = (str(ref_area), period, dimensions)
     if key in seen:
-        imported.problems.append(Problem(line, f"repeats line {seen[key]} ({label}, {period or 'no period'}): skipped"))
+        imported.problems.append(
+            Problem(line, f"repeats line {seen[key]} ({label}, {period or 'no period'}): skipped")
+        )
         return
     seen[key] = line
-    node = mint("observation", imported.name, str(ref_area).rsplit("/", 1)[-1], period or "all", *(value or "none" for value in dimensions))
+    node = mint(
+        "observation",
+        imported.name,
+        str(ref_area).rsplit("/", 1)[-1],
+        period or "all",
+        *(value or "none" for value in dimensions),
+    )
     triples = imported.triples
-    triples |= {(node, RDF.type, QB.Observation), (node, QB.dataSet, dataset), (node, SDMX_DIMENSION.refArea, ref_area),
-                (node, RDFS.label, Literal(", ".join([f"{imported.name}: {label}", *filter(None, [period, *dimensions])])))}
+    triples |= {
+        (node, RDF.type, QB.Observation),
+        (node, QB.dataSet, dataset),
+        (node, SDMX_DIMENSION.refArea, ref_area),
+        (
+            node,
+            RDFS.label,
+            Literal(", ".join([f"{imported.name}: {label}", *filter(None, [period, *dimensions])])),
+        ),
+    }
     if period:
         triples.add((node, SDMX_DIMENSION.refPeriod, _period(period)))
     for column, value in zip(columns.dimensions, dimensions):
@@ -316,11 +367,19 @@ def _area(row: dict[str, str], columns: _Columns, period: str) -> tuple[str, URI
         code = row.get(column, "")
         if code:
             found = geography.authority_by_code(code, period)
-            return (found.name, found.statistics_iri) if found else f"{column} {code!r} is no local authority's code"
+            return (
+                (found.name, found.statistics_iri)
+                if found
+                else f"{column} {code!r} is no local authority's code"
+            )
     name = row.get(columns.area_name, "") if columns.area_name else ""
     if name:
         found = geography.authority(name, period)
-        return (found.name, found.statistics_iri) if found else f"{columns.area_name} {name!r} is no local authority's name"
+        return (
+            (found.name, found.statistics_iri)
+            if found
+            else f"{columns.area_name} {name!r} is no local authority's name"
+        )
     for column in ("region_code", "country_code"):
         place = geography.place_by_code(row.get(column, "")) if row.get(column) else None
         if place is not None:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import itertools
 import json
 import os
 import re
@@ -174,7 +175,9 @@ class UnionChange:
     def summary(self, previous: LiveGeneration) -> UnionSummary:
         """The union's triple and class counts after the change, from ``previous``'s."""
         classes = Counter(previous.classes)
-        for triple, step in [(triple, -1) for triple in self.removed] + [(triple, 1) for triple in self.added]:
+        for triple, step in [(triple, -1) for triple in self.removed] + [
+            (triple, 1) for triple in self.added
+        ]:
             if triple.predicate == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
                 classes[triple.object.value] += step
         return UnionSummary(previous.triples - len(self.removed) + len(self.added), +classes)
@@ -203,8 +206,15 @@ def live_generation(out_dir: Path, fingerprint: str) -> LiveGeneration | None:
             return None
         turtle = folder / _TURTLE
         unchanged = _file_stamp(turtle) == manifest["turtle"] if turtle.exists() else False
-        return LiveGeneration(folder, manifest["graphs"], manifest["triples"], manifest["classes"], turtle if unchanged else None,
-                              manifest["patches"], manifest["compacted"])
+        return LiveGeneration(
+            folder,
+            manifest["graphs"],
+            manifest["triples"],
+            manifest["classes"],
+            turtle if unchanged else None,
+            manifest["patches"],
+            manifest["compacted"],
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -224,20 +234,35 @@ def union_change(previous: LiveGeneration, graphs: dict[str, tuple[str, Path]]) 
         store = ox.Store.read_only(str(previous.store_path))
     except OSError:
         return None
-    old = {_triple(quad) for iri in dropped for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))}
-    new = {_triple(quad) for iri in changed for quad in ox.parse(path=str(graphs[iri][1]), format=ox.RdfFormat.N_QUADS)}
-    if any(isinstance(term, ox.BlankNode) for triple in old | new for term in (triple.subject, triple.object)):
+    old = {
+        _triple(quad)
+        for iri in dropped
+        for quad in store.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+    }
+    new = {
+        _triple(quad)
+        for iri in changed
+        for quad in ox.parse(path=str(graphs[iri][1]), format=ox.RdfFormat.N_QUADS)
+    }
+    if any(
+        isinstance(term, ox.BlankNode) for triple in old | new for term in (triple.subject, triple.object)
+    ):
         return None
 
     def held_elsewhere(triple: ox.Triple) -> bool:
-        return any(quad.graph_name != _DEFAULT and quad.graph_name.value not in dropped for quad in store.quads_for_pattern(*triple))
+        return any(
+            quad.graph_name != _DEFAULT and quad.graph_name.value not in dropped
+            for quad in store.quads_for_pattern(*triple)
+        )
 
     removed = frozenset(triple for triple in old - new if not held_elsewhere(triple))
     added = frozenset(triple for triple in new - old if ox.Quad(*triple, _DEFAULT) not in store)
     subjects = {}
     for subject in sorted({triple.subject for triple in removed | added}, key=lambda node: node.value):
         held = {_triple(quad) for quad in store.quads_for_pattern(subject, None, None, _DEFAULT)}
-        subjects[subject.value] = sorted((held - removed) | {triple for triple in added if triple.subject == subject}, key=str)
+        subjects[subject.value] = sorted(
+            (held - removed) | {triple for triple in added if triple.subject == subject}, key=str
+        )
     return UnionChange({iri: graphs[iri][1] for iri in sorted(changed)}, dropped, removed, added, subjects)
 
 
@@ -283,13 +308,15 @@ def load_union(generation: Generation, union: Path, cancelled: threading.Event) 
             cuts.append(lines.tell())
     cuts.append(length)
     try:
-        for start, end in zip(cuts, cuts[1:]):
+        for start, end in itertools.pairwise(cuts):
             _bulk_load(generation.store, [(union, start, end)], ox.RdfFormat.N_TRIPLES, cancelled)
     except _Cancelled:
         return
 
 
-def _bulk_load(store: ox.Store, ranges: list[tuple[Path, int, int]], rdf_format: ox.RdfFormat, cancelled: threading.Event) -> None:
+def _bulk_load(
+    store: ox.Store, ranges: list[tuple[Path, int, int]], rdf_format: ox.RdfFormat, cancelled: threading.Event
+) -> None:
     """One pyoxigraph bulk load of the byte ranges of files, read one after the other as a stream.
 
     Parts of about 256 MB: every bulk load ends by merging its sorted files into the
@@ -342,7 +369,9 @@ class _Ranges(io.RawIOBase):
                 path, start, end = following
                 self._file, self._left = path.open("rb"), end - start
                 self._file.seek(start)
-            count = self._file.readinto(memoryview(buffer)[:min(len(buffer), self._left)]) if self._left else 0
+            count = (
+                self._file.readinto(memoryview(buffer)[: min(len(buffer), self._left)]) if self._left else 0
+            )
             if count:
                 self._left -= count
                 return count
@@ -378,7 +407,9 @@ def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange
     return Generation(folder, store, previous.patches + 1)
 
 
-def finish_generation(generation: Generation, graphs: dict[str, tuple[str, Path]], fingerprint: str, summary: UnionSummary) -> None:
+def finish_generation(
+    generation: Generation, graphs: dict[str, tuple[str, Path]], fingerprint: str, summary: UnionSummary
+) -> None:
     """Flush the store and write the manifest that lets the next build start from this generation.
 
     Call once the generation's ``graph.ttl`` is written: the manifest records its size
@@ -407,7 +438,9 @@ def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Pa
     """
     link = out_dir / STORE_LINK
     generations = (_state(out_dir) / _GENERATIONS).resolve()
-    if (link.exists() or link.is_symlink()) and not (link.is_symlink() and link.resolve().parent.parent == generations):
+    if (link.exists() or link.is_symlink()) and not (
+        link.is_symlink() and link.resolve().parent.parent == generations
+    ):
         raise InputError(f"{link} is not a store made by kg build; move it away and build again")
     replaced = link.resolve().parent if link.is_symlink() and link.exists() else None
     temporary = _state(out_dir) / f"{STORE_LINK}.link"

@@ -20,13 +20,42 @@ from .resources import load_lines
 # followed by a space, so an item's line starts after "\n " (see ``starts_bullet_item``).
 _SAME_LENGTH = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-        "\u2013": "-", "\u2014": "-", "\u2012": "-", "\u2011": "-", "\u2212": "-",
-        "\u2022": "\n", "\u25cf": "\n", "\u25aa": "\n", "\u25e6": "\n", "\u2023": "\n", "\u00b7": "\n",
-        "\u25fc": "\n", "\u25a0": "\n", "\u25ba": "\n", "\u27a2": "\n", "\u0083": "\n",
-        "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\ufeff": " ", "\u200b": " ", "\t": " ", "\r": "\n", "\f": "\n", "\u2028": "\n",
-        "*": " ", "_": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2012": "-",
+        "\u2011": "-",
+        "\u2212": "-",
+        "\u2022": "\n",
+        "\u25cf": "\n",
+        "\u25aa": "\n",
+        "\u25e6": "\n",
+        "\u2023": "\n",
+        "\u00b7": "\n",
+        "\u25fc": "\n",
+        "\u25a0": "\n",
+        "\u25ba": "\n",
+        "\u27a2": "\n",
+        "\u0083": "\n",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\ufeff": " ",
+        "\u200b": " ",
+        "\t": " ",
+        "\r": "\n",
+        "\f": "\n",
+        "\u2028": "\n",
+        "*": " ",
+        "_": " ",
     }
     # Symbol-font bullets that PDF text layers give as private-use characters (U+F0B7, U+F06E ...).
     | {code: "\n" for code in range(0xF020, 0xF100)}
@@ -37,9 +66,54 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(]?[A-Z0-9])")
 _SOFT_BOUNDARY = re.compile(r"(?<=[a-z]) (?=[A-Z][a-z]+ [a-z])")
 # Words after which a capitalised word is a name, not the start of a new sentence.
 _JOINING_WORDS = frozenset(
-    "a an the of in on at by for to from with within into across and or as such than that "
-    "this these those our their its his her your my said says including include includes "
-    "between among under over about called named via per led".split()
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "to",
+        "from",
+        "with",
+        "within",
+        "into",
+        "across",
+        "and",
+        "or",
+        "as",
+        "such",
+        "than",
+        "that",
+        "this",
+        "these",
+        "those",
+        "our",
+        "their",
+        "its",
+        "his",
+        "her",
+        "your",
+        "my",
+        "said",
+        "says",
+        "including",
+        "include",
+        "includes",
+        "between",
+        "among",
+        "under",
+        "over",
+        "about",
+        "called",
+        "named",
+        "via",
+        "per",
+        "led",
+    ]
 )
 _SOFT_SPLIT_MIN_WORDS = 12
 
@@ -110,8 +184,10 @@ def is_boilerplate(line: str) -> bool:
 def starts_bullet_item(clean: str, line: Segment) -> bool:
     """Does ``line`` open a bulleted item? Its bullet became a line break in the clean view, so the
     line is indented after a break ("\\n item"), or it opens with a hyphen ("- item")."""
-    before = clean[max(0, line.start - 3):line.start]
-    return bool(re.search(r"\n[ ]{1,2}$", before) or (line.start == 1 and clean[0] == " ")) or line.text.startswith(("- ", "-\t"))
+    before = clean[max(0, line.start - 3) : line.start]
+    return bool(
+        re.search(r"\n[ ]{1,2}$", before) or (line.start == 1 and clean[0] == " ")
+    ) or line.text.startswith(("- ", "-\t"))
 
 
 @lru_cache(maxsize=4)
@@ -163,7 +239,7 @@ def _soft_split(line: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
     spans, position = [], start
     for boundary in _SOFT_BOUNDARY.finditer(line, start, end):
-        previous_word = line[:boundary.start()].rsplit(" ", 1)[-1]
+        previous_word = line[: boundary.start()].rsplit(" ", 1)[-1]
         if (
             previous_word[:1].isupper()
             or previous_word.lower() in _JOINING_WORDS

@@ -105,7 +105,9 @@ def _load(path: Path) -> tuple[Graph, dict[Node, set[Node]]]:
     pyoxigraph parses: rdflib's TriG parser takes about ten seconds per 100,000 triples.
     """
     if not path.is_file():
-        raise GraphNotFound(f"no graph at {path}: run `kg build` first, or pass the path of a .trig or .ttl file")
+        raise GraphNotFound(
+            f"no graph at {path}: run `kg build` first, or pass the path of a .trig or .ttl file"
+        )
     rdf_format = pyoxigraph.RdfFormat.from_extension(path.suffix.lstrip(".")) or pyoxigraph.RdfFormat.TURTLE
     terms: dict = {}  # each distinct pyoxigraph term converted once
 
@@ -154,7 +156,9 @@ def _add_contract_context(data: Graph, ontology: Graph) -> None:
 def _run_shacl(data: Graph, shapes: Graph) -> Graph:
     from pyshacl import validate as shacl_validate
 
-    _, results, _ = shacl_validate(data, shacl_graph=shapes, inference="none", inplace=True, abort_on_first=False)
+    _, results, _ = shacl_validate(
+        data, shacl_graph=shapes, inference="none", inplace=True, abort_on_first=False
+    )
     return results
 
 
@@ -212,7 +216,9 @@ class _DocumentFinder:
                 for document in self.union.subjects(RDF.type, SG.SourceDocument)
                 if graph in self._graphs_of.get(document, ())
             )
-            self._names[graph] = self._document_name(documents[0]) if documents else str(graph).removeprefix(str(GRAPH))
+            self._names[graph] = (
+                self._document_name(documents[0]) if documents else str(graph).removeprefix(str(GRAPH))
+            )
         return self._names[graph]
 
 
@@ -221,7 +227,9 @@ def _check_ontology(ontology: Graph) -> OntologyCheck:
     import owlready2
 
     if shutil.which(owlready2.JAVA_EXE) is None:
-        raise KgError("HermiT needs Java: install a Java runtime (apt-get install default-jre-headless) or pass --no-reasoner")
+        raise KgError(
+            "HermiT needs Java: install a Java runtime (apt-get install default-jre-headless) or pass --no-reasoner"
+        )
     world = owlready2.World()
     triples = io.BytesIO(ontology.serialize(format="nt", encoding="utf-8"))
     world.get_ontology(str(ONTOLOGY_IRI)).load(fileobj=triples, format="ntriples")

@@ -81,11 +81,30 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 # The kinds of data IRI (``id/<kind>/<slug>``).
 KINDS = frozenset(
     {
-        "organisation", "person", "membership", "role", "area", "child",
-        "inspection", "practice-review", "peer-review", "commission", "assessment",
-        "judgement", "finding", "recommendation", "response", "evidence", "document",
+        "organisation",
+        "person",
+        "membership",
+        "role",
+        "area",
+        "child",
+        "inspection",
+        "practice-review",
+        "peer-review",
+        "commission",
+        "assessment",
+        "judgement",
+        "finding",
+        "recommendation",
+        "response",
+        "evidence",
+        "document",
         # official statistics (kg.stats), W3C Data Cube
-        "dataset", "structure", "component", "observation", "measure", "dimension",
+        "dataset",
+        "structure",
+        "component",
+        "observation",
+        "measure",
+        "dimension",
     }
 )
 

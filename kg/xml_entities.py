@@ -18,7 +18,9 @@ from .errors import InputError
 
 MAX_EXPANSION = 16 * 1024 * 1024
 _SUFFIXES = frozenset({".rdf", ".owl", ".xml"})
-_DECLARATION = re.compile(rb"<!ENTITY\s+(?P<percent>%\s+)?(?P<name>[^\s%\"'>]+)\s+(?P<rest>[^>]*)>", re.DOTALL)
+_DECLARATION = re.compile(
+    rb"<!ENTITY\s+(?P<percent>%\s+)?(?P<name>[^\s%\"'>]+)\s+(?P<rest>[^>]*)>", re.DOTALL
+)
 # A reference to a named entity (character references, &#...;, expand to one character).
 _REFERENCE = re.compile(rb"&([^#;\s][^;\s]*);")
 _PREDEFINED = frozenset({b"amp", b"lt", b"gt", b"quot", b"apos"})
@@ -44,11 +46,17 @@ def check_entities(path: Path) -> None:
     for declaration in _DECLARATION.finditer(data):
         quoted = _QUOTED.match(declaration["rest"])
         if declaration["percent"] or quoted is None:
-            raise InputError(f"{path}: declares a parameter or external entity ({declaration['name'].decode('utf-8', 'replace')}); refused")
+            raise InputError(
+                f"{path}: declares a parameter or external entity ({declaration['name'].decode('utf-8', 'replace')}); refused"
+            )
         values[declaration["name"]] = quoted["double"] if quoted["double"] is not None else quoted["single"]
     for name, value in values.items():
         if any(reference not in _PREDEFINED for reference in _REFERENCE.findall(value)):
-            raise InputError(f"{path}: entity {name.decode('utf-8', 'replace')} refers to another entity; refused (nested entities can expand without bound)")
+            raise InputError(
+                f"{path}: entity {name.decode('utf-8', 'replace')} refers to another entity; refused (nested entities can expand without bound)"
+            )
     added = sum(len(value) * data.count(b"&" + name + b";") for name, value in values.items())
     if added > MAX_EXPANSION:
-        raise InputError(f"{path}: its entities would expand by {added // (1024 * 1024)} MB; the limit is {MAX_EXPANSION // (1024 * 1024)} MB")
+        raise InputError(
+            f"{path}: its entities would expand by {added // (1024 * 1024)} MB; the limit is {MAX_EXPANSION // (1024 * 1024)} MB"
+        )

@@ -53,7 +53,9 @@ class Browser:
         )
         self.events: list[dict] = []
         self._next_id = 0
-        self.socket = websocket.create_connection(self._page_socket_url(), timeout=timeout, suppress_origin=True)
+        self.socket = websocket.create_connection(
+            self._page_socket_url(), timeout=timeout, suppress_origin=True
+        )
         for domain in ("Page", "Runtime", "Network", "Log"):
             self.send(f"{domain}.enable")
 
@@ -118,10 +120,12 @@ class Browser:
             guids = {
                 event["params"]["guid"]
                 for event in self.events
-                if event["method"] == "Page.downloadWillBegin" and event["params"]["suggestedFilename"] == path.name
+                if event["method"] == "Page.downloadWillBegin"
+                and event["params"]["suggestedFilename"] == path.name
             }
             done = any(
-                event["method"] == "Page.downloadProgress" and event["params"]["guid"] in guids
+                event["method"] == "Page.downloadProgress"
+                and event["params"]["guid"] in guids
                 and event["params"]["state"] == "completed"
                 for event in self.events
             )
@@ -162,7 +166,14 @@ class Browser:
         self.evaluate(f"document.querySelector({json.dumps(selector)}).focus()")
         self.send("Input.insertText", text=text)
         for kind in ("keyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", windowsVirtualKeyCode=13, text="\r")
+            self.send(
+                "Input.dispatchKeyEvent",
+                type=kind,
+                key="Enter",
+                code="Enter",
+                windowsVirtualKeyCode=13,
+                text="\r",
+            )
 
     def click(self, x: float, y: float) -> None:
         """A left click at viewport coordinates, as a mouse would make it."""
@@ -197,11 +208,17 @@ class Browser:
             if event["method"] == "Runtime.exceptionThrown":
                 errors.append(json.dumps(params["exceptionDetails"])[:500])
             elif event["method"] == "Runtime.consoleAPICalled" and params["type"] in ("error", "assert"):
-                errors.append(" ".join(str(arg.get("value", arg.get("description", ""))) for arg in params["args"]))
+                errors.append(
+                    " ".join(str(arg.get("value", arg.get("description", ""))) for arg in params["args"])
+                )
             elif event["method"] == "Log.entryAdded" and params["entry"]["level"] == "error":
                 errors.append(params["entry"]["text"])
         return errors
 
     def requests(self) -> list[str]:
         """The URL of every request the page started, in order."""
-        return [event["params"]["request"]["url"] for event in self.events if event["method"] == "Network.requestWillBeSent"]
+        return [
+            event["params"]["request"]["url"]
+            for event in self.events
+            if event["method"] == "Network.requestWillBeSent"
+        ]

@@ -68,7 +68,7 @@ def jena_riot(work_dir: Path) -> list[str]:
     with zipfile.ZipFile(jena_core) as jar:
         for name in jar.namelist():
             if name.startswith("org/apache/jena/ext/xerces/") and name.endswith(".properties"):
-                target = resources / "xerces" / name[len("org/apache/jena/ext/xerces/"):]
+                target = resources / "xerces" / name[len("org/apache/jena/ext/xerces/") :]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(jar.read(name))
     class_path = [str(resources), *_jena_jars()]
@@ -77,17 +77,42 @@ def jena_riot(work_dir: Path) -> list[str]:
 
 def _jena_jars() -> list[str]:
     listing = subprocess.run(
-        ["apt-cache", "depends", "--recurse", "--installed", "--no-recommends", "--no-suggests",
-         "--no-conflicts", "--no-breaks", "--no-replaces", "--no-enhances", "libapache-jena-java"],
-        capture_output=True, text=True, check=True,
+        [
+            "apt-cache",
+            "depends",
+            "--recurse",
+            "--installed",
+            "--no-recommends",
+            "--no-suggests",
+            "--no-conflicts",
+            "--no-breaks",
+            "--no-replaces",
+            "--no-enhances",
+            "libapache-jena-java",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     packages = sorted({line.strip() for line in listing.splitlines() if line and not line.startswith(" ")})
     files = subprocess.run(["dpkg", "-L", *packages], capture_output=True, text=True).stdout.splitlines()
     # Unversioned jars only (each is a link to the versioned one), and one SLF4J binding
     # at most: the other bindings and bridges make SLF4J refuse to start.
-    unwanted = ("log4j-over-slf4j", "slf4j-log4j12", "slf4j-jcl", "slf4j-jdk14", "slf4j-nop", "slf4j-migrator", "jcl-over-slf4j")
+    unwanted = (
+        "log4j-over-slf4j",
+        "slf4j-log4j12",
+        "slf4j-jcl",
+        "slf4j-jdk14",
+        "slf4j-nop",
+        "slf4j-migrator",
+        "jcl-over-slf4j",
+    )
     return sorted(
-        path for path in set(files)
-        if path.startswith("/usr/share/java/") and path.endswith(".jar") and path.count("/") == 4
-        and not path[:-4][-1].isdigit() and not any(name in path for name in unwanted)
+        path
+        for path in set(files)
+        if path.startswith("/usr/share/java/")
+        and path.endswith(".jar")
+        and path.count("/") == 4
+        and not path[:-4][-1].isdigit()
+        and not any(name in path for name in unwanted)
     )

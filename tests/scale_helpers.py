@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # job does), which every child would otherwise inherit.
 INTERRUPTIBLE = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)\n"
 
-_CHILD = INTERRUPTIBLE + """
+_CHILD = (
+    INTERRUPTIBLE
+    + """
 import sys, time
 from pathlib import Path
 from kg.pipeline import BuildOptions, build
@@ -37,11 +39,14 @@ def progress(name, done, total):
 
 build([Path(corpus)], BuildOptions(out_dir=Path(out), html=False, jobs=int(jobs), progress=progress))
 """
+)
 
 
 def generate_corpus(count: int, folder: Path) -> list[Path]:
     """``count`` generated documents (``benchmarks/corpus_generator.py``) in ``folder``."""
-    spec = importlib.util.spec_from_file_location("corpus_generator", ROOT / "benchmarks" / "corpus_generator.py")
+    spec = importlib.util.spec_from_file_location(
+        "corpus_generator", ROOT / "benchmarks" / "corpus_generator.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.generate(count, folder)
@@ -57,7 +62,9 @@ def assert_store_matches_files(out_dir: Path) -> None:
     named = {quad for quad in store if quad.graph_name != ox.DefaultGraph()}
     assert named == set(ox.parse(path=str(out_dir / "graph.trig"), format=ox.RdfFormat.TRIG))
     default = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}
-    assert default == {quad.triple for quad in ox.parse(path=str(out_dir / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+    assert default == {
+        quad.triple for quad in ox.parse(path=str(out_dir / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    }
 
 
 def output_bytes(out_dir: Path) -> dict[str, bytes]:
@@ -70,7 +77,17 @@ class BlockedBuild:
     def __init__(self, corpus: Path, out_dir: Path, stage: str, after: int = 0, jobs: int = 1) -> None:
         self.marker = out_dir.parent / f"{out_dir.name}.{stage}.reached"
         self.process = subprocess.Popen(
-            [sys.executable, "-c", _CHILD, str(corpus), str(out_dir), stage, str(after), str(self.marker), str(jobs)],
+            [
+                sys.executable,
+                "-c",
+                _CHILD,
+                str(corpus),
+                str(out_dir),
+                stage,
+                str(after),
+                str(self.marker),
+                str(jobs),
+            ],
             cwd=ROOT,
             start_new_session=True,
             stderr=subprocess.PIPE,
@@ -80,7 +97,9 @@ class BlockedBuild:
         deadline = time.monotonic() + timeout
         while not self.marker.exists():
             if self.process.poll() is not None:
-                raise AssertionError(f"the build ended before blocking: {self.process.stderr.read().decode()}")
+                raise AssertionError(
+                    f"the build ended before blocking: {self.process.stderr.read().decode()}"
+                )
             if time.monotonic() > deadline:
                 self.stop(signal.SIGKILL)
                 raise AssertionError("the build never reached its stage")

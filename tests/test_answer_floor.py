@@ -36,7 +36,10 @@ answer_floor = _module("answer_floor")
 
 def _rows(store: ox.Store, sparql: str, columns: list[str], parameters: dict[str, str]) -> list[tuple]:
     bound = {ox.Variable(name): parameter_term(value) for name, value in parameters.items()}
-    return [tuple(solution[name] for name in columns) for solution in store.query(sparql, prefixes=PREFIXES, substitutions=bound)]
+    return [
+        tuple(solution[name] for name in columns)
+        for solution in store.query(sparql, prefixes=PREFIXES, substitutions=bound)
+    ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])

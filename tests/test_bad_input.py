@@ -40,11 +40,20 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
     "empty.txt": (b"", "empty file"),
     "blank.md": (b"  \n\t\r\n   \n", "no text to map"),
     "bom-only.txt": (codecs.BOM_UTF8 + b"\n", "no text to map"),
-    "picture.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 4, "binary file (it contains NUL bytes)"),
+    "picture.txt": (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 4,
+        "binary file (it contains NUL bytes)",
+    ),
     "controls.md": (bytes(range(14, 32)) * 30 + b"some words", "binary or not text"),
     "garbage.pdf": (b"%PDF-1.7\n" + bytes(range(256)) * 8, "corrupt or unsupported PDF"),
-    "truncated.pdf": (make_pdf(["A report that was cut off in the download."])[:600], "corrupt or unsupported PDF"),
-    "locked.pdf": (make_pdf(["Secret."], owner_password="owner", user_password="reader"), "encrypted PDF that needs a password"),
+    "truncated.pdf": (
+        make_pdf(["A report that was cut off in the download."])[:600],
+        "corrupt or unsupported PDF",
+    ),
+    "locked.pdf": (
+        make_pdf(["Secret."], owner_password="owner", user_password="reader"),
+        "encrypted PDF that needs a password",
+    ),
     "bomb.pdf": (make_pdf_bomb(), "PDF whose compressed streams inflate past 32 MB (a PDF bomb?); refused"),
     "scan.pdf": (make_image_only_pdf(), "PDF has no text layer: scanned? 0 characters read on 1 page(s)"),
     "furniture-only.html": (
@@ -56,7 +65,10 @@ BAD_FILES: dict[str, tuple[bytes, str]] = {
         b"<html><head><meta charset='iso-8859-5'></head><body>" + bytes(range(1, 9)) * 40 + b"</body></html>",
         "binary or not text",
     ),
-    "empty-body.htm": (b"<!DOCTYPE html><html><head><title>Only a title</title></head><body></body></html>", "no text to map"),
+    "empty-body.htm": (
+        b"<!DOCTYPE html><html><head><title>Only a title</title></head><body></body></html>",
+        "no text to map",
+    ),
     "not-a-zip.docx": (b"This was saved with the wrong suffix.", "not a Word .docx file"),
     "truncated.docx": (make_docx()[:2000], "not a Word .docx file"),
     "other-zip.docx": (_zip_without_word_parts(), "corrupt or unsupported Word file"),
@@ -96,7 +108,9 @@ def test_documents_in_unsupported_formats_are_found_and_reported(tmp_path):
     for path in discover([tmp_path]):
         with pytest.raises(InputError) as raised:
             read_document(path)
-        _assert_one_line_naming(str(raised.value), path, "files are not supported; save it as PDF, .docx or text")
+        _assert_one_line_naming(
+            str(raised.value), path, "files are not supported; save it as PDF, .docx or text"
+        )
 
 
 def test_a_file_over_the_limit_is_refused_without_reading_it(tmp_path):
@@ -132,7 +146,11 @@ def test_broken_and_looping_links_and_folders_are_reported(tmp_path):
     os.symlink(tmp_path / "self.txt", tmp_path / "self.txt")
     (tmp_path / "folder.txt").mkdir()  # a folder whose name looks like a document
     (tmp_path / "folder.txt" / "inside.txt").write_text(GOOD_TEXT, encoding="utf-8")
-    assert discover([tmp_path]) == [tmp_path / "dangling.txt", tmp_path / "folder.txt" / "inside.txt", tmp_path / "self.txt"]
+    assert discover([tmp_path]) == [
+        tmp_path / "dangling.txt",
+        tmp_path / "folder.txt" / "inside.txt",
+        tmp_path / "self.txt",
+    ]
     for path, reason in [
         (tmp_path / "dangling.txt", "cannot read (No such file or directory)"),
         (tmp_path / "self.txt", "cannot read (Too many levels of symbolic links)"),
@@ -229,7 +247,9 @@ def test_a_build_reports_each_bad_file_and_builds_the_others(tmp_path):
     report = build([inputs], BuildOptions(out_dir=tmp_path / "out", html=False))
     assert report.documents == len(good)
     assert len(report.failures) == len(bad)
-    for failure, (path, reason) in zip(report.failures, sorted(bad.items(), key=lambda item: item[0].as_posix()), strict=True):
+    for failure, (path, reason) in zip(
+        report.failures, sorted(bad.items(), key=lambda item: item[0].as_posix()), strict=True
+    ):
         _assert_one_line_naming(failure, path, reason)
     dataset = Dataset().parse(tmp_path / "out" / "graph.trig", format="trig")
     named = {graph.identifier for graph in dataset.graphs()}
@@ -252,7 +272,9 @@ def test_kg_build_exit_codes_0_6_7(tmp_path):
     assert result.exit_code == PartialBuild.exit_code == 6, result.output
     assert "Built 1 document(s)" in result.output and f"{len(failing)} file(s) failed." in result.output
     for path, reason in failing.items():
-        assert any(line.startswith(f"failed: {path}: ") and reason in line for line in result.output.splitlines())
+        assert any(
+            line.startswith(f"failed: {path}: ") and reason in line for line in result.output.splitlines()
+        )
     assert (tmp_path / "out-mixed" / "graph.ttl").is_file()
 
     result = runner.invoke(app, ["build", str(bad), "--out", str(tmp_path / "out-bad")])

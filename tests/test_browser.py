@@ -13,10 +13,10 @@ import os
 from pathlib import Path
 
 import pytest
+from cdp_browser import Browser, chromium_path
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from cdp_browser import Browser, chromium_path
 from kg import render
 from kg.project import View, load_dataset
 from kg.render import render_html
@@ -30,7 +30,7 @@ DRAWN = "document.body.dataset.drawn === 'true'"
 HOSTILE_LABEL = '<script>window.pwned = "label"</script><img src=x onerror="window.pwned = \'img\'">'
 COUNCIL = ID["organisation/eastmere-county-council"]
 HOSTILE_FORMULA = '=HYPERLINK("https://example.org/x", "click")'
-HOSTILE_QUOTE = '</script><img src=x onerror="window.pwned = \'quote\'"><b>bold?</b>'
+HOSTILE_QUOTE = "</script><img src=x onerror=\"window.pwned = 'quote'\"><b>bold?</b>"
 
 
 @pytest.fixture
@@ -67,7 +67,11 @@ def assert_quiet(browser: Browser, url: str) -> None:
     browser.drain()
     assert browser.console_errors() == []
     page = url.partition("#")[0]
-    assert [request for request in browser.requests() if request.partition("#")[0] != page and not request.startswith("blob:")] == []
+    assert [
+        request
+        for request in browser.requests()
+        if request.partition("#")[0] != page and not request.startswith("blob:")
+    ] == []
 
 
 def assert_fits_the_window(browser: Browser, focused: bool = False) -> None:
@@ -93,13 +97,15 @@ def assert_fits_the_window(browser: Browser, focused: bool = False) -> None:
 
 def bright_and_faded(browser: Browser) -> tuple[int, int]:
     """How many drawn nodes are at full opacity and how many faded."""
-    return tuple(browser.evaluate(
-        """(() => {
+    return tuple(
+        browser.evaluate(
+            """(() => {
             const ids = kgNetwork.body.nodeIndices;
             const faded = ids.filter(id => (kgNetwork.body.nodes[id].options.opacity ?? 1) < 1).length;
             return [ids.length - faded, faded];
         })()"""
-    ))
+        )
+    )
 
 
 def write_page(tmp_path: Path, view: str = "full", name: str = "graph.html") -> Path:
@@ -117,15 +123,29 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
     assert_fits_the_window(browser)
 
     # Labels at the opening zoom: organisations, areas, assessments and themes among them.
-    labelled = {data["classes"][data["details"][label["id"]]["cls"]]["label"] for label in browser.evaluate("kgLabels")}
+    labelled = {
+        data["classes"][data["details"][label["id"]]["cls"]]["label"]
+        for label in browser.evaluate("kgLabels")
+    }
     assert {"Area", "Theme", "Local authority", "Inspection"} <= labelled
 
     # The legend draws each class's shape in its colour, no two alike.
     glyphs = browser.evaluate(
         "[...document.querySelectorAll('#kg-legend .glyph')].map(g => [g.dataset.shape, g.firstChild.getAttribute('fill')])"
     )
-    assert len(glyphs) == sum(1 for cls in data["classes"] if cls["count"]) == len({tuple(glyph) for glyph in glyphs})
-    assert {shape for shape, _ in glyphs} >= {"dot", "square", "triangle", "triangleDown", "hexagon", "diamond"}
+    assert (
+        len(glyphs)
+        == sum(1 for cls in data["classes"] if cls["count"])
+        == len({tuple(glyph) for glyph in glyphs})
+    )
+    assert {shape for shape, _ in glyphs} >= {
+        "dot",
+        "square",
+        "triangle",
+        "triangleDown",
+        "hexagon",
+        "diamond",
+    }
 
     # Legend: unticking a class hides exactly its nodes, ticking it brings them back.
     index = max(range(len(data["classes"])), key=lambda number: data["classes"][number]["count"])
@@ -190,7 +210,11 @@ def test_theme_and_area_filters_show_only_their_nodes(browser, tmp_path):
     choose("kg-theme", "Workforce")
     # The theme, the failing and the recommendation that carry it, their inspection, the
     # council they implicate or address, the response, and the document about it.
-    assert browser.evaluate(shown) == sum(workforce in detail.get("themes", []) for detail in data["details"]) == 7
+    assert (
+        browser.evaluate(shown)
+        == sum(workforce in detail.get("themes", []) for detail in data["details"])
+        == 7
+    )
     choose("kg-area", "Westholm")
     assert browser.evaluate(shown) == 0, "no Workforce node in Westholm"
     choose("kg-theme", "All themes")
@@ -207,7 +231,9 @@ def test_partners_failings_edge_click_shows_the_failings(browser, tmp_path):
     data = browser.page_data()
     labels = [detail["label"] for detail in data["details"]]
     police, neglect = labels.index("Eastmere Constabulary"), labels.index("Neglect")
-    number, link = next((number, link) for number, link in enumerate(data["links"]) if link[:2] == [police, neglect])
+    number, link = next(
+        (number, link) for number, link in enumerate(data["links"]) if link[:2] == [police, neglect]
+    )
     assert data["relations"][link[2]] == "2 failings"
     edge = {"id": number}
     x, y = browser.evaluate(
@@ -268,11 +294,17 @@ def test_markup_in_labels_and_quotes_stays_text(browser, tmp_path):
     text = panel_text(browser)
     assert HOSTILE_LABEL in text and HOSTILE_QUOTE in text and "<b>hostile</b>.txt" in text
     assert browser.evaluate("typeof window.pwned") == "undefined"
-    counts = browser.evaluate("[document.querySelectorAll('img').length, document.querySelectorAll('b').length]")
+    counts = browser.evaluate(
+        "[document.querySelectorAll('img').length, document.querySelectorAll('b').length]"
+    )
     assert counts == [0, 0]
-    assert browser.evaluate("document.querySelectorAll('script').length") == 5, "three data blocks and two scripts"
+    assert browser.evaluate("document.querySelectorAll('script').length") == 5, (
+        "three data blocks and two scripts"
+    )
     assert_quiet(browser, url)
-    assert json.dumps(HOSTILE_QUOTE) not in page.read_text(encoding="utf-8"), "raw markup must not reach the file"
+    assert json.dumps(HOSTILE_QUOTE) not in page.read_text(encoding="utf-8"), (
+        "raw markup must not reach the file"
+    )
 
 
 def test_the_csv_export_keeps_markup_and_formulas_as_text(browser, tmp_path):
@@ -283,7 +315,13 @@ def test_the_csv_export_keeps_markup_and_formulas_as_text(browser, tmp_path):
     downloads = tmp_path / "downloads"
     browser.allow_downloads(downloads)
     browser.evaluate("document.getElementById('kg-csv').click()")  # nothing selected: everything drawn
-    rows = list(csv.reader(io.StringIO(browser.wait_for_file(downloads / "sgkg-selection.csv", timeout=10).decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                browser.wait_for_file(downloads / "sgkg-selection.csv", timeout=10).decode("utf-8-sig")
+            )
+        )
+    )
     cells = {row[0]: row for row in rows[1:]}
     assert cells[HOSTILE_LABEL][4:6] == [HOSTILE_QUOTE, "<b>hostile</b>.txt"]
     assert "'" + HOSTILE_FORMULA in cells, "a spreadsheet must not run it"
@@ -301,7 +339,9 @@ def test_search_fades_the_rest_and_expand_brightens_one_step_more(browser, tmp_p
     assert data["details"][selected]["label"] == "Neglect"
     bright, faded = bright_and_faded(browser)
     assert bright + faded == everything, "nothing is hidden"
-    assert bright == 4 and faded == everything - 4, "the theme, its two failings and the inspection it is the subject of"
+    assert bright == 4 and faded == everything - 4, (
+        "the theme, its two failings and the inspection it is the subject of"
+    )
     labels = browser.evaluate("kgLabels")
     assert any(label["faded"] for label in labels), "labels of the rest fade too"
     assert [label["faded"] for label in labels if label["id"] == selected] == [False]
@@ -337,12 +377,19 @@ def test_the_address_keeps_the_view_and_a_saved_link_reopens_it(browser, tmp_pat
         council = [detail["iri"] for detail in data["details"]].index(str(COUNCIL))
         assert fresh.evaluate("kgNetwork.getSelectedNodes()") == [council]
         assert fresh.evaluate("kgState.depth") == 2
-        assert fresh.evaluate(f"document.querySelector('#kg-legend input[data-cls=\"{documents}\"]').checked") is False
-        assert fresh.evaluate("[document.getElementById('kg-from').value, document.getElementById('kg-to').value]") == ["2031", "2031"]
+        assert (
+            fresh.evaluate(f"document.querySelector('#kg-legend input[data-cls=\"{documents}\"]').checked")
+            is False
+        )
+        assert fresh.evaluate(
+            "[document.getElementById('kg-from').value, document.getElementById('kg-to').value]"
+        ) == ["2031", "2031"]
         drawn = set(fresh.evaluate("kgNetwork.body.nodeIndices"))
         review = [detail["iri"] for detail in data["details"]].index(str(ID["practice-review/child-r"]))
         assert review not in drawn, "2030 is outside the range"
-        assert not any(data["classes"][data["details"][node]["cls"]]["label"] == "Source document" for node in drawn)
+        assert not any(
+            data["classes"][data["details"][node]["cls"]]["label"] == "Source document" for node in drawn
+        )
         assert "Eastmere County Council" in panel_text(fresh)
         assert_quiet(fresh, url)
 
@@ -353,8 +400,14 @@ def test_the_date_range_filters_dated_nodes_only(browser, tmp_path):
     data = browser.page_data()
     labels = [detail["label"] for detail in data["details"]]
     iris = [detail["iri"] for detail in data["details"]]
-    review, inspection = iris.index(str(ID["practice-review/child-r"])), labels.index("Inspection of Eastmere children's services, 2031")
-    judgement, response = labels.index("Overall effectiveness: inadequate"), labels.index("Response of Eastmere County Council")
+    review, inspection = (
+        iris.index(str(ID["practice-review/child-r"])),
+        labels.index("Inspection of Eastmere children's services, 2031"),
+    )
+    judgement, response = (
+        labels.index("Overall effectiveness: inadequate"),
+        labels.index("Response of Eastmere County Council"),
+    )
 
     def set_range(low: int, high: int) -> set:
         browser.evaluate(
@@ -368,7 +421,9 @@ def test_the_date_range_filters_dated_nodes_only(browser, tmp_path):
         )
         return set(browser.evaluate("kgNetwork.body.nodeIndices"))
 
-    assert browser.evaluate("[document.getElementById('kg-from').min, document.getElementById('kg-to').max]") == ["2030", "2031"]
+    assert browser.evaluate(
+        "[document.getElementById('kg-from').min, document.getElementById('kg-to').max]"
+    ) == ["2030", "2031"]
     before = set_range(2030, 2030)
     assert review in before and not {inspection, judgement, response} & before
     assert labels.index("Eastmere County Council") in before, "undated nodes stay"
@@ -389,14 +444,29 @@ def test_png_and_csv_exports_write_files(browser, tmp_path):
     png = browser.wait_for_file(downloads / "sgkg-view.png", timeout=10)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 5_000
     browser.evaluate("document.getElementById('kg-csv').click()")
-    rows = list(csv.reader(io.StringIO(browser.wait_for_file(downloads / "sgkg-selection.csv", timeout=10).decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                browser.wait_for_file(downloads / "sgkg-selection.csv", timeout=10).decode("utf-8-sig")
+            )
+        )
+    )
     assert rows[0] == ["label", "class", "iri", "date", "quote", "document", "start", "end"]
-    assert ["Neglect is recognised too late by the council and the police", "Failing", str(ID["finding/eastmere-2031-1"]),
-            "2031-03", "Neglect is recognised too late by the council and the police.", "eastmere-inspection.txt",
-            "200", "262"] in rows
+    assert [
+        "Neglect is recognised too late by the council and the police",
+        "Failing",
+        str(ID["finding/eastmere-2031-1"]),
+        "2031-03",
+        "Neglect is recognised too late by the council and the police.",
+        "eastmere-inspection.txt",
+        "200",
+        "262",
+    ] in rows
     assert {row[0] for row in rows[1:]} == {
-        "Neglect", "Neglect is recognised too late by the council and the police",
-        "Health visitors did not share worries about the home", "Inspection of Eastmere children's services",
+        "Neglect",
+        "Neglect is recognised too late by the council and the police",
+        "Health visitors did not share worries about the home",
+        "Inspection of Eastmere children's services",
     }
     assert_quiet(browser, url)
 
@@ -415,7 +485,10 @@ def test_overview_drills_into_an_area_then_a_failing_and_its_evidence(browser, t
     )
     assert_fits_the_window(browser)
     eastmere = labels.index("Eastmere")
-    assert browser.evaluate(f"kgNetwork.body.data.nodes.get({eastmere}).title") == "Eastmere: latest grade Inadequate (2031-03)"
+    assert (
+        browser.evaluate(f"kgNetwork.body.data.nodes.get({eastmere}).title")
+        == "Eastmere: latest grade Inadequate (2031-03)"
+    )
 
     click_node(browser, eastmere)
     browser.wait_for(f"document.body.dataset.selected === '{eastmere}'", timeout=5)
@@ -432,7 +505,10 @@ def test_overview_drills_into_an_area_then_a_failing_and_its_evidence(browser, t
         "[...document.querySelectorAll('#kg-panel li button')]"
         ".find(button => button.textContent === 'Social workers carry caseloads that are too high').click()"
     )
-    browser.wait_for(f"document.body.dataset.selected === '{labels.index('Social workers carry caseloads that are too high')}'", timeout=5)
+    browser.wait_for(
+        f"document.body.dataset.selected === '{labels.index('Social workers carry caseloads that are too high')}'",
+        timeout=5,
+    )
     assert "eastmere-inspection.txt, characters 300\u2013349" in panel_text(browser)
     assert "drill=" in browser.evaluate("location.hash")
     assert_quiet(browser, url)

@@ -35,7 +35,11 @@ def test_every_command_explains_itself_with_an_example(command):
 def test_every_exit_code_in_the_readme_is_an_error_class():
     from kg import errors
 
-    codes = {cls.exit_code for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.KgError)}
+    codes = {
+        cls.exit_code
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, errors.KgError)
+    }
     documented = {int(code) for code in re.findall(r"^\| (\d) \|", README, re.MULTILINE)}
     assert codes <= documented
 

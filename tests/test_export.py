@@ -14,6 +14,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from linked_data import FIXTURE, jena_riot, require_program
 from rdflib import BNode, Dataset, Graph, Literal
 from rdflib.namespace import RDF, RDFS
 from typer.testing import CliRunner
@@ -22,7 +23,6 @@ from kg.cli import app
 from kg.exporters import FORMATS, export_graph, export_ontology, load_store, union_triples
 from kg.prefixes import PREFIXES
 from kg.resources import ontology_dir
-from linked_data import FIXTURE, jena_riot, require_program
 
 
 @pytest.fixture(scope="module", params=["fixture", "seed"])
@@ -71,7 +71,9 @@ def riot_counts(exported, tmp_path_factory) -> dict[str, int]:
     counts = {}
     for names, options in [(["ttl", "trig", "nq"], []), (["jsonld"], ["--syntax=jsonld10"])]:
         files = [str(exported[name]) for name in names]
-        result = subprocess.run([*riot, "--strict", *options, "--count", *files], capture_output=True, text=True)
+        result = subprocess.run(
+            [*riot, "--strict", *options, "--count", *files], capture_output=True, text=True
+        )
         assert result.returncode == 0, result.stderr
         assert "ERROR" not in result.stderr and "WARN" not in result.stderr, result.stderr
         # One line per file on stderr, e.g. "file:///.../graph.nq : Quads = 2,449".
@@ -107,11 +109,13 @@ def test_graphml_parses_back_with_the_same_nodes_and_edges(exported, source):
     union = Graph()
     for s, p, o, _ in Dataset().parse(source, format="trig").quads((None, None, None, None)):
         union.add((s, p, o))
-    resources = {s for s in union.subjects()} | {o for p, o in union.predicate_objects() if p != RDF.type and not isinstance(o, Literal)}
+    resources = {s for s in union.subjects()} | {
+        o for p, o in union.predicate_objects() if p != RDF.type and not isinstance(o, Literal)
+    }
     edges = [(s, p, o) for s, p, o in union if p != RDF.type and not isinstance(o, Literal)]
     assert graphml.number_of_nodes() == len(resources)
     assert graphml.number_of_edges() == len(edges)
-    for node, attributes in graphml.nodes(data=True):
+    for _node, attributes in graphml.nodes(data=True):
         assert {"label", "class", "iri"} <= attributes.keys()
 
 
@@ -145,7 +149,9 @@ def test_ontology_export_writes_turtle_and_rdfxml_that_parse_to_the_same_triples
         result = subprocess.run([rapper, "-i", syntax, "-c", str(path)], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
         assert f"returned {source_triples} triples" in result.stderr
-    assert (Graph().parse(written[1], format="xml").value(predicate=RDF.type, object=_owl("Ontology"))) is not None
+    assert (
+        Graph().parse(written[1], format="xml").value(predicate=RDF.type, object=_owl("Ontology"))
+    ) is not None
 
 
 def _owl(term: str):
@@ -187,7 +193,9 @@ def test_a_broken_input_file_is_an_input_error(tmp_path):
 
 def test_labels_survive_in_every_triple_format(exported, source):
     """Labels (apostrophes, language tags, non-ASCII) round-trip through Turtle and N-Triples."""
-    source_labels = {o for _, _, o, _ in Dataset().parse(source, format="trig").quads((None, RDFS.label, None, None))}
+    source_labels = {
+        o for _, _, o, _ in Dataset().parse(source, format="trig").quads((None, RDFS.label, None, None))
+    }
     assert source_labels
     for name, syntax in [("ttl", "turtle"), ("nt", "nt")]:
         assert set(Graph().parse(exported[name], format=syntax).objects(None, RDFS.label)) == source_labels
@@ -205,4 +213,6 @@ def test_ontology_export_is_byte_identical_across_runs(tmp_path):
 def test_the_builds_store_and_its_trig_export_the_same_bytes(seed_build, name):
     """`kg export` reads out/store by default and graph.trig on request: same graph, same file."""
     out_dir, _ = seed_build
-    assert export_graph(load_store(out_dir / "store"), name) == export_graph(load_store(out_dir / "graph.trig"), name)
+    assert export_graph(load_store(out_dir / "store"), name) == export_graph(
+        load_store(out_dir / "graph.trig"), name
+    )

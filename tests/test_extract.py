@@ -52,9 +52,14 @@ _PATTERN_SET_ALPHABET = "aAbB sS\u017f'\n."
 @settings(max_examples=300, deadline=None)
 def test_a_pattern_set_finds_what_each_pattern_finds_alone(text):
     """Overlaps, lookbehinds, boundaries, case folding and empty matches: each pattern's matches are its own."""
-    patterns = [re.compile(p, re.IGNORECASE) for p in (r"\ba+b", r"ab|b a", r"(?<!s )b+\b", r"s[^.\n]*?(?=\.|$)", r"(?:a|s)'?b?", r"a*")]
+    patterns = [
+        re.compile(p, re.IGNORECASE)
+        for p in (r"\ba+b", r"ab|b a", r"(?<!s )b+\b", r"s[^.\n]*?(?=\.|$)", r"(?:a|s)'?b?", r"a*")
+    ]
     found = lexicon.PatternSet(patterns).finditer_each(text)
-    assert [[m.span() for m in matches] for matches in found] == [[m.span() for m in p.finditer(text)] for p in patterns]
+    assert [[m.span() for m in matches] for matches in found] == [
+        [m.span() for m in p.finditer(text)] for p in patterns
+    ]
 
 
 def test_first_letter_lookaheads_admit_what_the_letters_admit():
@@ -65,21 +70,31 @@ def test_first_letter_lookaheads_admit_what_the_letters_admit():
     owners: dict[int, str] = {}
     for initial in string.ascii_lowercase + string.digits:
         admitted = {m.start() for m in re.finditer(f"(?i:{initial})", every_character)}
-        assert admitted == {m.start() for m in re.finditer(f"(?i:[{initial}{initial.upper()}])", every_character)}
+        assert admitted == {
+            m.start() for m in re.finditer(f"(?i:[{initial}{initial.upper()}])", every_character)
+        }
         assert not admitted & owners.keys(), initial
         owners.update(dict.fromkeys(admitted, initial))
 
 
-@given(st.lists(st.text(alphabet="aAbBs\u017f' ", min_size=1, max_size=6), min_size=1, max_size=6), st.text(alphabet="aAbBs\u017f' x", max_size=60))
+@given(
+    st.lists(st.text(alphabet="aAbBs\u017f' ", min_size=1, max_size=6), min_size=1, max_size=6),
+    st.text(alphabet="aAbBs\u017f' x", max_size=60),
+)
 @settings(max_examples=300, deadline=None)
 def test_an_alternation_matches_as_the_plain_one(phrases, text):
     """Grouped behind first-letter lookaheads or not, with or without IGNORECASE, the same matches."""
     phrases = [p for p in phrases if p[0].isalnum()] or ["a"]
     grouped = lexicon.alternation(phrases, plural=True)
-    body = "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "'?") for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
+    body = "|".join(
+        re.escape(p).replace(r"\ ", r"\s+").replace("'", "'?")
+        for p in sorted(set(phrases), key=lambda p: (-len(p), p))
+    )
     plain = r"(?<![\w'])(?:" + body + r")s?(?![\w'])"
     for flags in (0, re.IGNORECASE):
-        assert [m.span() for m in re.finditer(grouped, text, flags)] == [m.span() for m in re.finditer(plain, text, flags)]
+        assert [m.span() for m in re.finditer(grouped, text, flags)] == [
+            m.span() for m in re.finditer(plain, text, flags)
+        ]
 
 
 def test_lost_apostrophes_are_restored_in_the_clean_view():
@@ -107,7 +122,11 @@ def test_role_before_and_after_names():
         "Detective Chief Superintendent Gareth Lloyd, Head of Public Protection at Greater Manchester Police, said the work had helped.\n"
     )
     memberships = {(m.person, m.role, m.organisation) for m in _extract(text).memberships}
-    assert ("Priya Natarajan", "Independent Scrutineer", "Wigan Safeguarding Children Partnership") in memberships
+    assert (
+        "Priya Natarajan",
+        "Independent Scrutineer",
+        "Wigan Safeguarding Children Partnership",
+    ) in memberships
 
 
 def test_numbered_recommendations_with_responses_in_brackets():
@@ -157,38 +176,61 @@ def test_quoted_praise_by_officials_is_not_a_finding():
 
 def _ontology_terms() -> set[str]:
     graph = Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
-    return {str(s)[len(str(SG)):] for s in graph.subjects() if str(s).startswith(str(SG))}
+    return {str(s)[len(str(SG)) :] for s in graph.subjects() if str(s).startswith(str(SG))}
 
 
 def test_every_class_named_in_data_files_exists_in_the_ontology():
     """Terms in code and queries are checked by test_ontology; classes also come from data files."""
     used: set[str] = set()
     used.update(entry["class"] for entry in load_json("assessments.json")["kinds"])
-    used.update(entry["class"] for entry in load_json("organisations.json")["heads"] if entry["class"] != "Organization")
+    used.update(
+        entry["class"]
+        for entry in load_json("organisations.json")["heads"]
+        if entry["class"] != "Organization"
+    )
     used.update(body.cls for body in lexicon.national_bodies() if body.cls != "Organization")
     assert {"Inspection", "PracticeReview", "SafeguardingPartnership", "Inspectorate"} <= used
     assert used - _ontology_terms() == set()
 
 
 def test_data_files_parse():
-    for name in ("assessments.json", "organisations.json", "roles.json", "findings.json", "judgements.json", "recommendations.json"):
+    for name in (
+        "assessments.json",
+        "organisations.json",
+        "roles.json",
+        "findings.json",
+        "judgements.json",
+        "recommendations.json",
+    ):
         assert load_json(name)
     assert data_path("areas.txt").exists() and len(lexicon.areas()) > 150
 
 
 RUNNING_TEXT_ROLES = [
-    ("Medway Safeguarding Children Partnership\nOur Chief Executive, Dr Amira Khan, said the findings were sobering.",
-     ("Amira Khan", "Chief Executive", "Medway Safeguarding Children Partnership")),
-    ("The Bristol Safeguarding Children Partnership is chaired by Joan Whitfield.",
-     ("Joan Whitfield", "Chair", "Bristol Safeguarding Children Partnership")),
-    ('"We accept the findings," said Lynn Perry, chief executive of Barnardo\'s.',
-     ("Lynn Perry", "Chief Executive", "Barnardo's")),
-    ("According to Sarah Jones, director of children's services at Medway Council, the plan is working.",
-     ("Sarah Jones", "Director of Children's Services", "Medway Council")),
-    ("Kate Wilson (Independent Chair, Torbay Safeguarding Children Partnership) welcomed the report.",
-     ("Kate Wilson", "Independent Chair", "Torbay Safeguarding Children Partnership")),
-    ("Said Fatima Begum, the partnership's business manager at Luton Safeguarding Children Partnership.",
-     ("Fatima Begum", "Business Manager", "Luton Safeguarding Children Partnership")),
+    (
+        "Medway Safeguarding Children Partnership\nOur Chief Executive, Dr Amira Khan, said the findings were sobering.",
+        ("Amira Khan", "Chief Executive", "Medway Safeguarding Children Partnership"),
+    ),
+    (
+        "The Bristol Safeguarding Children Partnership is chaired by Joan Whitfield.",
+        ("Joan Whitfield", "Chair", "Bristol Safeguarding Children Partnership"),
+    ),
+    (
+        '"We accept the findings," said Lynn Perry, chief executive of Barnardo\'s.',
+        ("Lynn Perry", "Chief Executive", "Barnardo's"),
+    ),
+    (
+        "According to Sarah Jones, director of children's services at Medway Council, the plan is working.",
+        ("Sarah Jones", "Director of Children's Services", "Medway Council"),
+    ),
+    (
+        "Kate Wilson (Independent Chair, Torbay Safeguarding Children Partnership) welcomed the report.",
+        ("Kate Wilson", "Independent Chair", "Torbay Safeguarding Children Partnership"),
+    ),
+    (
+        "Said Fatima Begum, the partnership's business manager at Luton Safeguarding Children Partnership.",
+        ("Fatima Begum", "Business Manager", "Luton Safeguarding Children Partnership"),
+    ),
 ]
 
 
@@ -230,6 +272,8 @@ def test_partners_the_text_names_across_areas():
     )
     members = {member for _, member in _extract(text).partners}
     assert members == {
-        "Derby City Council", "Derbyshire County Council", "Derbyshire Constabulary",
+        "Derby City Council",
+        "Derbyshire County Council",
+        "Derbyshire Constabulary",
         "NHS Derby and Derbyshire Integrated Care Board",
     }

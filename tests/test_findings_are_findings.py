@@ -36,10 +36,15 @@ def test_a_remark_about_the_report_itself_is_no_finding():
 
 def test_a_grade_below_good_is_never_a_strength():
     found = _findings(_STATEMENT)
-    assert found["Inspectors found that services require improvement to be good, although leadership is strong."] == "Failing"
+    assert (
+        found["Inspectors found that services require improvement to be good, although leadership is strong."]
+        == "Failing"
+    )
 
 
 def test_failings_and_strengths_of_practice_are_still_found():
     found = _findings(_STATEMENT)
     assert found["Help for families living with neglect is weak and some plans drift."] == "Failing"
-    assert found["Social workers know children well and visit them often, and practice is strong."] == "Strength"
+    assert (
+        found["Social workers know children well and visit them often, and practice is strong."] == "Strength"
+    )

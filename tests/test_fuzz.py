@@ -22,9 +22,18 @@ from kg.pipeline import BuildOptions, build
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 SUFFIXES = sorted(DOCUMENT_SUFFIXES) + [".dat"]
-MAGIC = [b"", b"%PDF-1.4\n", b"PK\x03\x04", b"<!DOCTYPE html><html><body>", codecs.BOM_UTF8, codecs.BOM_UTF16_LE]
+MAGIC = [
+    b"",
+    b"%PDF-1.4\n",
+    b"PK\x03\x04",
+    b"<!DOCTYPE html><html><body>",
+    codecs.BOM_UTF8,
+    codecs.BOM_UTF16_LE,
+]
 REAL_FILES = {
-    "report.pdf": make_pdf(["Findings of the review.\nThe partnership met monthly.", "Page two, with safe-\nguarding."]),
+    "report.pdf": make_pdf(
+        ["Findings of the review.\nThe partnership met monthly.", "Page two, with safe-\nguarding."]
+    ),
     "review.docx": make_docx(title="A review"),
     "page.html": PAGE_WITH_BOILERPLATE.encode("utf-8"),
     "legacy.txt": "The council’s “plan” – agreed in 2023.\n".encode("cp1252") * 10,
@@ -78,19 +87,66 @@ def test_random_bytes_are_read_or_refused_under_every_suffix(suffix, magic, body
         _read_or_refuse(Path(folder) / f"random{suffix}", magic + body)
 
 
-TAGS = ["div", "p", "li", "ul", "table", "tr", "td", "pre", "br", "main", "article", "nav", "header", "footer",
-        "aside", "span", "a", "time", "h1", "title", "script", "style", "template", "form", "button"]
-ATTRIBUTES = ['', ' class="cookie-banner"', ' class="layout has-sidebar"', ' role="main"', ' hidden',
-              ' datetime="2023-02-30"', ' datetime="2021-04-05"', ' id="content"', ' aria-hidden="true"',
-              ' type="application/ld+json"', ' charset="koi8-r"', ' property="og:title" content="T"']
+TAGS = [
+    "div",
+    "p",
+    "li",
+    "ul",
+    "table",
+    "tr",
+    "td",
+    "pre",
+    "br",
+    "main",
+    "article",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "span",
+    "a",
+    "time",
+    "h1",
+    "title",
+    "script",
+    "style",
+    "template",
+    "form",
+    "button",
+]
+ATTRIBUTES = [
+    "",
+    ' class="cookie-banner"',
+    ' class="layout has-sidebar"',
+    ' role="main"',
+    " hidden",
+    ' datetime="2023-02-30"',
+    ' datetime="2021-04-05"',
+    ' id="content"',
+    ' aria-hidden="true"',
+    ' type="application/ld+json"',
+    ' charset="koi8-r"',
+    ' property="og:title" content="T"',
+]
 TEXTS = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=30) | st.sampled_from(
-    ["Donate", "Share on X", "Download the report", '{"datePublished": "2020-01"}', "[[[[", "&amp;", "<!--", "]]>"]
+    [
+        "Donate",
+        "Share on X",
+        "Download the report",
+        '{"datePublished": "2020-01"}',
+        "[[[[",
+        "&amp;",
+        "<!--",
+        "]]>",
+    ]
 )
 HTML_TREES = st.recursive(
     TEXTS,
     lambda children: st.builds(
         lambda tag, attribute, inner: f"<{tag}{attribute}>{''.join(inner)}</{tag}>",
-        st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES), st.lists(children, max_size=4),
+        st.sampled_from(TAGS),
+        st.sampled_from(ATTRIBUTES),
+        st.lists(children, max_size=4),
     ),
     max_leaves=40,
 )
@@ -99,7 +155,9 @@ HTML_TREES = st.recursive(
 @settings(FUZZ, max_examples=150, derandomize=DERANDOMIZE)
 @given(body=HTML_TREES, head=HTML_TREES)
 def test_random_html_trees_are_read_or_refused(body, head):
-    page = f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode("utf-8", "surrogatepass")
+    page = f"<!DOCTYPE html><html><head>{head}</head><body>{body}</body></html>".encode(
+        "utf-8", "surrogatepass"
+    )
     with tempfile.TemporaryDirectory() as folder:
         _read_or_refuse(Path(folder) / "page.html", page)
 
@@ -113,7 +171,9 @@ def test_truncated_and_mutated_real_files_are_read_or_refused(name, data):
 
 
 @settings(FUZZ, max_examples=12, derandomize=DERANDOMIZE)
-@given(names=st.lists(st.sampled_from(sorted(REAL_FILES)), min_size=1, max_size=3, unique=True), data=st.data())
+@given(
+    names=st.lists(st.sampled_from(sorted(REAL_FILES)), min_size=1, max_size=3, unique=True), data=st.data()
+)
 def test_whole_build_of_mutated_documents_writes_rdf_that_parses(names, data):
     with tempfile.TemporaryDirectory() as folder:
         inputs, out = Path(folder) / "inputs", Path(folder) / "out"

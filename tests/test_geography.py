@@ -86,7 +86,9 @@ def test_the_table_is_whole():
     rows = geography.authorities()
     current = [row for row in rows if row.valid_until is None]
     assert len(current) == 153
-    assert all(geography.GSS_CODE.match(row.gss_code) and row.region.gss_code.startswith("E12") for row in rows)
+    assert all(
+        geography.GSS_CODE.match(row.gss_code) and row.region.gss_code.startswith("E12") for row in rows
+    )
     assert len({row.gss_code for row in rows}) == len(rows)
     assert len({place.gss_code for place in geography.places()}) == 10  # nine regions and England
 
@@ -126,8 +128,12 @@ def _report(tmp_path: Path, name: str, year: int, area_council: str) -> Path:
 
 
 def test_north_yorkshire_is_two_areas_by_date_and_the_old_one_is_replaced(tmp_path):
-    before = map_document(read_document(_report(tmp_path, "ny-2021.txt", 2021, "North Yorkshire County Council"))).graph()
-    after = map_document(read_document(_report(tmp_path, "ny-2024.txt", 2024, "North Yorkshire Council"))).graph()
+    before = map_document(
+        read_document(_report(tmp_path, "ny-2021.txt", 2021, "North Yorkshire County Council"))
+    ).graph()
+    after = map_document(
+        read_document(_report(tmp_path, "ny-2024.txt", 2024, "North Yorkshire Council"))
+    ).graph()
     old, new = ID["area/north-yorkshire-e10000023"], ID["area/north-yorkshire"]
     assert set(before.objects(old, SG.gssCode)) == {Literal("E10000023")}
     assert set(before.objects(old, DCTERMS.isReplacedBy)) == {new}
@@ -136,14 +142,23 @@ def test_north_yorkshire_is_two_areas_by_date_and_the_old_one_is_replaced(tmp_pa
     assert set(after.objects(new, SG.gssCode)) == {Literal("E06000065")}
     assert (old, None, None) not in after
     union = before + after
-    assert set(union.objects(old, RDFS.label)) == set(union.objects(new, RDFS.label)) == {Literal("North Yorkshire")}
+    assert (
+        set(union.objects(old, RDFS.label))
+        == set(union.objects(new, RDFS.label))
+        == {Literal("North Yorkshire")}
+    )
     assert len(set(union.objects(new, SG.gssCode))) == 1
 
 
 def test_a_reorganised_county_links_to_both_successors(tmp_path):
-    graph = map_document(read_document(_report(tmp_path, "cumbria-2022.txt", 2022, "Cumbria County Council"))).graph()
+    graph = map_document(
+        read_document(_report(tmp_path, "cumbria-2022.txt", 2022, "Cumbria County Council"))
+    ).graph()
     cumbria = ID["area/cumbria"]
-    assert set(graph.objects(cumbria, DCTERMS.isReplacedBy)) == {ID["area/cumberland"], ID["area/westmorland-and-furness"]}
+    assert set(graph.objects(cumbria, DCTERMS.isReplacedBy)) == {
+        ID["area/cumberland"],
+        ID["area/westmorland-and-furness"],
+    }
     for successor in graph.objects(cumbria, DCTERMS.isReplacedBy):
         assert (successor, RDF.type, SG.Area) in graph and graph.value(successor, SG.gssCode) is not None
         assert graph.value(successor, SG.region) == ID["area/north-west"]

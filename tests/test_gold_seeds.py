@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass
 
 import pytest
-
 from gold_scoring import GOLD, evaluate
 
 # rdflib warns about its own Dataset internals when SPARQL walks named graphs.
@@ -58,8 +57,14 @@ class Fact:
         return f"{self.document.split('_')[0]}-{self.kind}-{name}".replace(" ", "_")
 
     def describe(self) -> str:
-        category = {"organisation": "organisations", "person": "people", "assessment": "assessments",
-                    "judgement": "judgements", "recommendation": "recommendations", "response": "responses"}
+        category = {
+            "organisation": "organisations",
+            "person": "people",
+            "assessment": "assessments",
+            "judgement": "judgements",
+            "recommendation": "recommendations",
+            "response": "responses",
+        }
         return evaluate.describe(category[self.kind], self.item) if self.kind in category else str(self.item)
 
 
@@ -75,18 +80,36 @@ def collect_facts() -> list[Fact]:
                 continue
             facts.append(Fact("assessment", doc, assessment))
             short = assessment["description"]
-            facts += [Fact("conducted-by", doc, assessment, f"{short} by {body}", body) for body in assessment.get("conducted_by", [])]
-            facts += [Fact("assesses", doc, assessment, f"{short} assesses {body}", body) for body in assessment.get("assesses", [])]
+            facts += [
+                Fact("conducted-by", doc, assessment, f"{short} by {body}", body)
+                for body in assessment.get("conducted_by", [])
+            ]
+            facts += [
+                Fact("assesses", doc, assessment, f"{short} assesses {body}", body)
+                for body in assessment.get("assesses", [])
+            ]
             if assessment.get("subject_child"):
-                facts.append(Fact("subject-child", doc, assessment, f"{short} about {assessment['subject_child']}"))
+                facts.append(
+                    Fact("subject-child", doc, assessment, f"{short} about {assessment['subject_child']}")
+                )
             if assessment.get("date"):
                 facts.append(Fact("date", doc, assessment, f"{short} dated {assessment['date']}"))
-        facts += [Fact("judgement", doc, j) for j in evaluate.gold_items(gold, "judgements") if not j.get("optional")]
-        facts += [Fact("recommendation", doc, r) for r in gold.get("recommendations", []) if not r.get("optional")]
-        facts += [Fact("response", doc, r) for r in evaluate.gold_items(gold, "responses") if not r.get("optional")]
+        facts += [
+            Fact("judgement", doc, j)
+            for j in evaluate.gold_items(gold, "judgements")
+            if not j.get("optional")
+        ]
+        facts += [
+            Fact("recommendation", doc, r) for r in gold.get("recommendations", []) if not r.get("optional")
+        ]
+        facts += [
+            Fact("response", doc, r) for r in evaluate.gold_items(gold, "responses") if not r.get("optional")
+        ]
         facts += [Fact("theme", doc, {"theme": t}, t) for t in gold.get("themes", [])]
     facts += [Fact("same-node", "all", same, f"{same['label']}") for same in IDENTITY["same"]]
-    facts += [Fact("distinct-nodes", "all", distinct, distinct["acronym"]) for distinct in IDENTITY["distinct"]]
+    facts += [
+        Fact("distinct-nodes", "all", distinct, distinct["acronym"]) for distinct in IDENTITY["distinct"]
+    ]
     return facts
 
 
@@ -118,8 +141,11 @@ def _candidates(index, gold, category, view, item):
 
 def _best_organisation(index, view, item):
     areas = evaluate.document_areas(GOLD_BY_DOCUMENT[view.file_name])
-    ranked = sorted((rank, str(p.node), p) for p in view.organisations
-                    if (rank := evaluate.org_rank(item, index.names_of(p.node), areas)) is not None)
+    ranked = sorted(
+        (rank, str(p.node), p)
+        for p in view.organisations
+        if (rank := evaluate.org_rank(item, index.names_of(p.node), areas)) is not None
+    )
     return ranked[0][2] if ranked else None
 
 
@@ -129,7 +155,8 @@ def check_organisation(index, views, fact):
     assert found is not None, f"no organisation named {fact.item['label']!r} in {fact.document}"
     classes = evaluate.most_specific(found.facts["classes"])
     assert evaluate.organisation_correct(fact.item, found), (
-        f"{found.node} is typed {sorted(classes)}, expected {evaluate.alternatives(fact.item['class'])}")
+        f"{found.node} is typed {sorted(classes)}, expected {evaluate.alternatives(fact.item['class'])}"
+    )
     names = index.names_of(found.node).all
     missing = [a for a in fact.item.get("acronyms", []) if evaluate.normalise(a) not in names]
     assert not missing, f"{found.node} lacks skos:altLabel {missing}"
@@ -139,7 +166,9 @@ def check_listed(category):
     def check(index, views, fact):
         gold = GOLD_BY_DOCUMENT[fact.document]
         assert _candidates(index, gold, category, views[fact.document], fact.item), (
-            f"{fact.document}: no {category[:-1]} matches {evaluate.describe(category, fact.item)}")
+            f"{fact.document}: no {category[:-1]} matches {evaluate.describe(category, fact.item)}"
+        )
+
     return check
 
 
@@ -155,7 +184,9 @@ def check_linked_organisation(column):
         gold, found = _assessments(index, views, fact)
         body = fact.target
         assert any(evaluate.names_match_org(index, gold, [body], a.facts[column]) for a in found), (
-            f"no {fact.item['kind']} of {fact.item.get('area')} has {column} {body!r}")
+            f"no {fact.item['kind']} of {fact.item.get('area')} has {column} {body!r}"
+        )
+
     return check
 
 
@@ -163,7 +194,8 @@ def check_subject_child(index, views, fact):
     _, found = _assessments(index, views, fact)
     child = evaluate.normalise(fact.item["subject_child"])
     assert any(child in index.names_of(c).all for a in found for c in a.facts["child"]), (
-        f"no review with sg:subjectChild named {fact.item['subject_child']!r}")
+        f"no review with sg:subjectChild named {fact.item['subject_child']!r}"
+    )
 
 
 def check_date(index, views, fact):
@@ -174,7 +206,9 @@ def check_date(index, views, fact):
 
 def check_theme(index, views, fact):
     themes = views[fact.document].themes
-    assert fact.item["theme"] in themes, f"{fact.document}: dcterms:subject lacks {fact.item['theme']} (has {sorted(themes)})"
+    assert fact.item["theme"] in themes, (
+        f"{fact.document}: dcterms:subject lacks {fact.item['theme']} (has {sorted(themes)})"
+    )
 
 
 def _node_for(index, views, document, label):
@@ -184,7 +218,10 @@ def _node_for(index, views, document, label):
     if found is not None:
         return found.node
     person = evaluate.normalise_person(label)
-    return next((p for m in views[document].people for p in m.facts["person"] if person in index.names_of(p).all), None)
+    return next(
+        (p for m in views[document].people for p in m.facts["person"] if person in index.names_of(p).all),
+        None,
+    )
 
 
 def check_same_node(index, views, fact):
@@ -198,7 +235,9 @@ def check_distinct_nodes(index, views, fact):
     assert None not in nodes, f"not every {fact.item['acronym']} partnership was found: {nodes}"
     assert len(set(nodes)) == len(nodes), f"{fact.item['acronym']} mentions were merged into {nodes}"
     for node in nodes:
-        assert evaluate.normalise(fact.item["acronym"]) in index.names_of(node).all, f"{node} lacks altLabel {fact.item['acronym']}"
+        assert evaluate.normalise(fact.item["acronym"]) in index.names_of(node).all, (
+            f"{node} lacks altLabel {fact.item['acronym']}"
+        )
 
 
 CHECKS = {

@@ -49,4 +49,7 @@ def test_golden(case):
         )
         lines = [f"- {' '.join(t.n3() for t in triple)}" for triple in sorted(missing)]
         lines += [f"+ {' '.join(t.n3() for t in triple)}" for triple in sorted(extra)]
-        pytest.fail(f"{case}: output differs from expected.ttl\n" + "\n".join(lines[:80] or ["(same triples, different bytes)"]))
+        pytest.fail(
+            f"{case}: output differs from expected.ttl\n"
+            + "\n".join(lines[:80] or ["(same triples, different bytes)"])
+        )

@@ -17,7 +17,9 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def opening(page: Path) -> str:
-    match = re.search(r'<script type="application/json" id="kg-data">(.*?)</script>', page.read_text(encoding="utf-8"), re.S)
+    match = re.search(
+        r'<script type="application/json" id="kg-data">(.*?)</script>', page.read_text(encoding="utf-8"), re.S
+    )
     assert match
     return json.loads(match.group(1))["opening"]
 

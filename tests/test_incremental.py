@@ -12,6 +12,7 @@ import time
 
 import pyoxigraph
 import pytest
+from scale_helpers import assert_store_matches_files, generate_corpus, output_bytes
 from typer.testing import CliRunner
 
 import kg.mapping
@@ -22,8 +23,6 @@ from kg.cli import app
 from kg.pipeline import BuildOptions, build
 from kg.store import open_store
 from kg.vocab import graph_iri
-
-from scale_helpers import assert_store_matches_files, generate_corpus, output_bytes
 
 PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
 <nav>Home | News | Donate</nav>
@@ -37,7 +36,9 @@ The independent scrutineer found that information sharing between agencies has i
 def corpus(tmp_path):
     folder = tmp_path / "corpus"
     generate_corpus(12, folder)
-    (folder / "annual-report.html").write_text(PAGE.format(title="Annual report of the partnership"), encoding="utf-8")
+    (folder / "annual-report.html").write_text(
+        PAGE.format(title="Annual report of the partnership"), encoding="utf-8"
+    )
     return folder
 
 
@@ -72,7 +73,11 @@ def test_an_unchanged_corpus_is_not_mapped_again(corpus, tmp_path, mapped_ids):
     second = _build(corpus, out_dir)
     assert (second.mapped, second.reused) == (0, 13) and len(mapped_ids) == 13
     assert output_bytes(out_dir) == before
-    assert (second.documents, second.triples, second.classes) == (first.documents, first.triples, first.classes)
+    assert (second.documents, second.triples, second.classes) == (
+        first.documents,
+        first.triples,
+        first.classes,
+    )
 
 
 def test_a_changed_file_alone_is_mapped_and_its_graph_updated(corpus, tmp_path, mapped_ids):
@@ -88,7 +93,9 @@ def test_a_changed_file_alone_is_mapped_and_its_graph_updated(corpus, tmp_path, 
     _build(corpus, fresh)
     assert output_bytes(out_dir) == output_bytes(fresh)
     assert_store_matches_files(out_dir)
-    assert open_store(out_dir).dump(format=pyoxigraph.RdfFormat.N_QUADS) == open_store(fresh).dump(format=pyoxigraph.RdfFormat.N_QUADS)
+    assert open_store(out_dir).dump(format=pyoxigraph.RdfFormat.N_QUADS) == open_store(fresh).dump(
+        format=pyoxigraph.RdfFormat.N_QUADS
+    )
 
 
 def test_a_removed_file_loses_its_named_graph(corpus, tmp_path, mapped_ids):
@@ -136,7 +143,9 @@ def test_kg_build_compacts_the_store_in_the_background_unless_told_not_to(corpus
     assert plain.exit_code == 0 and "Compacting" not in plain.output
     assert _live_store(out_dir)[1] is False and not (out_dir / ".kg" / "compaction.lock").exists()
     compacting = runner.invoke(app, ["build", str(corpus), "--out", str(out_dir), "--no-html"])
-    assert compacting.exit_code == 0 and "Compacting the store in the background (process " in compacting.output
+    assert (
+        compacting.exit_code == 0 and "Compacting the store in the background (process " in compacting.output
+    )
     assert compaction.wait(out_dir, timeout=60) and _live_store(out_dir)[1] is True
 
 
@@ -173,7 +182,6 @@ def test_a_renamed_file_is_a_new_document(corpus, tmp_path, mapped_ids):
     assert str(graph_iri("yearly-report")) in names and str(graph_iri("annual-report")) not in names
 
 
-
 def test_a_damaged_live_store_is_rebuilt_from_the_cache(corpus, tmp_path, mapped_ids):
     """Patching starts from a copy of the live store; when that store cannot be opened the
     build loads every cached graph afresh instead of failing (nothing is mapped again)."""
@@ -190,7 +198,9 @@ def test_a_damaged_live_store_is_rebuilt_from_the_cache(corpus, tmp_path, mapped
 def test_only_the_live_store_and_the_one_it_replaced_are_kept(corpus, tmp_path):
     out_dir = tmp_path / "out"
     for round_number in range(3):
-        (corpus / "annual-report.html").write_text(PAGE.format(title=f"Report, round {round_number}"), encoding="utf-8")
+        (corpus / "annual-report.html").write_text(
+            PAGE.format(title=f"Report, round {round_number}"), encoding="utf-8"
+        )
         _build(corpus, out_dir)
     generations = sorted((out_dir / ".kg" / "generations").iterdir())
     assert len(generations) == 2
@@ -199,7 +209,9 @@ def test_only_the_live_store_and_the_one_it_replaced_are_kept(corpus, tmp_path):
     assert len(cached) == 13 + 1, "one cache entry per document and the schemes, older versions dropped"
 
 
-def test_a_small_change_patches_the_previous_outputs_instead_of_writing_them_all(corpus, tmp_path, monkeypatch):
+def test_a_small_change_patches_the_previous_outputs_instead_of_writing_them_all(
+    corpus, tmp_path, monkeypatch
+):
     """One changed file of 13: graph.ttl is patched and the store copied, never written whole
     (the full writer is made to fail), and the bytes are a fresh build's."""
     out_dir = tmp_path / "out"
@@ -263,7 +275,9 @@ def test_a_built_store_is_compacted_in_the_background_after_the_build_returns(co
     assert (patches, compacted) == (1, False) and patched_files > loaded_files
     published = output_bytes(out_dir)
 
-    report = _build(corpus, out_dir, compact=True)  # nothing changed: the store is copied as it is, then compacted
+    report = _build(
+        corpus, out_dir, compact=True
+    )  # nothing changed: the store is copied as it is, then compacted
     assert report.compactor is not None
     assert compaction.wait(out_dir, timeout=60)
     patches, compacted, compacted_files = _live_store(out_dir)
@@ -271,7 +285,9 @@ def test_a_built_store_is_compacted_in_the_background_after_the_build_returns(co
     assert output_bytes(out_dir) == published
     assert_store_matches_files(out_dir)
     assert "published" in (out_dir / ".kg" / "compaction.log").read_text(encoding="utf-8")
-    assert _build(corpus, out_dir, compact=True).compactor is None, "a compacted store copied unchanged needs no compaction"
+    assert _build(corpus, out_dir, compact=True).compactor is None, (
+        "a compacted store copied unchanged needs no compaction"
+    )
 
 
 def test_a_build_ends_a_running_compaction_before_it_starts(corpus, tmp_path):
@@ -319,7 +335,9 @@ def test_four_patches_in_a_row_without_a_compaction_compact_inline(corpus, tmp_p
     _, _, loaded_files = _live_store(out_dir)
     patches, files = [], []
     for revision in range(1, 6):
-        (corpus / "annual-report.html").write_text(PAGE.format(title=f"Annual report, revision {revision}"), encoding="utf-8")
+        (corpus / "annual-report.html").write_text(
+            PAGE.format(title=f"Annual report, revision {revision}"), encoding="utf-8"
+        )
         _build(corpus, out_dir)
         count, compacted, file_count = _live_store(out_dir)
         assert compacted == (count == 0)

@@ -91,7 +91,7 @@ def test_latin1_text_with_bytes_windows_1252_leaves_undefined(tmp_path):
 def test_utf8_with_a_few_stray_windows_1252_bytes_stays_utf8(tmp_path):
     """A UTF-8 file with one pasted Windows-1252 byte: decoding it all as Windows-1252
     would turn every ’ into â€™; only the stray byte is lost (U+FFFD)."""
-    raw = ENGLISH.encode("utf-8") * 5 + "Caf".encode("utf-8") + b"\xe9 closed.\n"
+    raw = ENGLISH.encode("utf-8") * 5 + b"Caf" + b"\xe9 closed.\n"
     document = read_document(_write(tmp_path, "pasted.txt", raw))
     assert document.encoding == "utf-8"
     assert document.text == ENGLISH * 5 + "Caf\ufffd closed.\n"
@@ -136,7 +136,10 @@ def test_html_keeps_main_content_title_and_date_and_drops_boilerplate(tmp_path):
         assert furniture not in document.text
     for paragraph in REPORT_PARAGRAPHS:
         assert f"\n\n{paragraph}\n\n" in document.text
-    assert "\n\n• Health colleagues will join every meeting.\n\n• Plans will be reviewed monthly.\n\n" in document.text
+    assert (
+        "\n\n• Health colleagues will join every meeting.\n\n• Plans will be reviewed monthly.\n\n"
+        in document.text
+    )
     assert "Agency\tActions\n\nPolice\t3" in document.text
     assert document.text.startswith("Eastbridge partnership publishes its annual report\n\n")
 
@@ -150,7 +153,18 @@ def test_a_government_style_news_page_gives_exactly_its_article():
     assert document.text == (FIXTURES / "government-news.expected.txt").read_text(encoding="utf-8")
     assert document.title == "Northmere children's services: monitoring visit findings"
     assert document.date == "2022-09-14"
-    furniture = ("cookies", "Skip to", "Menu", "Search", "Home", "Contents", "Print", "Share", "useful", "Related")
+    furniture = (
+        "cookies",
+        "Skip to",
+        "Menu",
+        "Search",
+        "Home",
+        "Contents",
+        "Print",
+        "Share",
+        "useful",
+        "Related",
+    )
     for words in furniture + ("Privacy", "Download"):
         assert words not in document.text
 
@@ -165,7 +179,9 @@ def test_html_in_windows_1252_with_a_latin1_label_decodes_curly_quotes(tmp_path)
 def test_xhtml_encoding_from_its_xml_declaration(tmp_path):
     """Mostly English with a Cyrillic name: undeclared, it would read as Windows-1252."""
     page = '<?xml version="1.0" encoding="windows-1251"?>\n<html xmlns="http://www.w3.org/1999/xhtml">'
-    page += "<body><p>The partnership thanked Ольга for her review of the early help services.</p></body></html>"
+    page += (
+        "<body><p>The partnership thanked Ольга for her review of the early help services.</p></body></html>"
+    )
     document = read_document(_write(tmp_path, "old.xhtml", page.encode("cp1251")))
     assert document.text == "The partnership thanked Ольга for her review of the early help services."
 
@@ -174,7 +190,11 @@ def test_xhtml_encoding_from_its_xml_declaration(tmp_path):
     ("head", "body", "date"),
     [
         ('<meta name="DC.date.issued" content="2021-02-03">', "", "2021-02-03"),
-        ('<script type="application/ld+json">{"@type": "Report", "datePublished": "2020-10"}</script>', "", "2020-10"),
+        (
+            '<script type="application/ld+json">{"@type": "Report", "datePublished": "2020-10"}</script>',
+            "",
+            "2020-10",
+        ),
         ("", '<p>Updated <time datetime="2019-05-06T08:00">6 May</time></p>', "2019-05-06"),
         ("", "<p>Published <time>7 June 2018</time></p>", "2018-06-07"),
         ("", "<p>No date here</p>", None),
@@ -209,13 +229,17 @@ def test_absurdly_nested_json_ld_is_ignored(tmp_path):
 
 
 def test_deeply_nested_html_does_not_overflow_the_stack(tmp_path):
-    page = "<html><body>" + "<div>" * 20_000 + "Deep text about services" + "</div>" * 20_000 + "</body></html>"
+    page = (
+        "<html><body>" + "<div>" * 20_000 + "Deep text about services" + "</div>" * 20_000 + "</body></html>"
+    )
     assert read_document(_write(tmp_path, "deep.html", page)).text == "Deep text about services"
 
 
 def test_a_wrapper_whose_class_looks_like_furniture_is_kept(tmp_path):
     page = '<body><div class="layout has-sidebar"><p>All of the real content lives in here.</p></div></body>'
-    assert read_document(_write(tmp_path, "wrapped.html", page)).text == "All of the real content lives in here."
+    assert (
+        read_document(_write(tmp_path, "wrapped.html", page)).text == "All of the real content lives in here."
+    )
 
 
 # --- PDF ---------------------------------------------------------------------------------
@@ -228,7 +252,11 @@ def test_pdf_text_pages_and_metadata(tmp_path):
         "Recommendations follow.",
     ]
     document = read_document(_write(tmp_path, "review.pdf", make_pdf(pages, title="Eastbridge review")))
-    assert (document.title, document.date, document.media_type) == ("Eastbridge review", "2023-11-02", "application/pdf")
+    assert (document.title, document.date, document.media_type) == (
+        "Eastbridge review",
+        "2023-11-02",
+        "application/pdf",
+    )
     assert len(document.page_starts) == 3
     first_words = ["Findings of the review", "The review also found", "Recommendations follow."]
     for start, words in zip(document.page_starts, first_words, strict=True):
@@ -274,7 +302,9 @@ def test_pdf_ligatures_become_letters_and_soft_hyphens_go():
     from kg.readers.pdf import _lines, _tidy_pages
 
     page = "The ﬁndings were signiﬁcant and ﬂawed; a soft\u00adhyphen.\n• one\n– two"
-    assert _tidy_pages([_lines(page)]) == ["The findings were significant and flawed; a softhyphen.\n• one\n– two"]
+    assert _tidy_pages([_lines(page)]) == [
+        "The findings were significant and flawed; a softhyphen.\n• one\n– two"
+    ]
 
 
 def test_a_laid_out_pdf_reads_as_a_reader_expects(tmp_path):
@@ -296,8 +326,14 @@ def test_a_laid_out_pdf_reads_as_a_reader_expects(tmp_path):
             "The report ends here.",
         ]
     )
-    assert [document.page_at(document.text.index(words)) for words in ("Judgement", "What", "Partners", "The report")] == [
-        1, 2, 3, 4,
+    assert [
+        document.page_at(document.text.index(words))
+        for words in ("Judgement", "What", "Partners", "The report")
+    ] == [
+        1,
+        2,
+        3,
+        4,
     ]
 
 
@@ -316,12 +352,17 @@ def test_a_pdf_read_twice_gives_the_same_text():
     ("page", "expected"),
     [
         # PDFium's mark for a hyphen at a line end (U+FFFE), the two lines already joined.
-        ("safe\ufffeguarding, multi\ufffeagency, Thomson\ufffeJones, Stoke\ufffeon-Trent, 2015\ufffe16",
-         "safeguarding, multi-agency, Thomson-Jones, Stoke-on-Trent, 2015-16"),
+        (
+            "safe\ufffeguarding, multi\ufffeagency, Thomson\ufffeJones, Stoke\ufffeon-Trent, 2015\ufffe16",
+            "safeguarding, multi-agency, Thomson-Jones, Stoke-on-Trent, 2015-16",
+        ),
         # Bullets of Word's symbol fonts, of newer reports and of an old encoding.
         ("Needs:\n\uf06e one\n\uf0b7two\n\u25fc three\n\x83 four", "Needs:\n• one\n• two\n• three\n• four"),
         # A paragraph number set apart from its text; a footnote mark raised above the line.
-        ("10.Risks are high in schools4\n, of whom some\n‘drift’ badly.", "10. Risks are high in schools4, of whom some ‘drift’ badly."),
+        (
+            "10.Risks are high in schools4\n, of whom some\n‘drift’ badly.",
+            "10. Risks are high in schools4, of whom some ‘drift’ badly.",
+        ),
         # A full line wrapped before a capitalised word goes on; a short one (a table row) and a
         # full one ending in a capitalised word (a list of addressees) do not.
         (
@@ -348,7 +389,11 @@ def test_pdf_line_end_hyphens_bullets_and_broken_lines(page, expected):
 
 @pytest.mark.parametrize("encryption", ["RC4", "AES_128", "AES_256"])
 def test_pdf_with_only_an_owner_password_is_read(tmp_path, encryption):
-    raw = make_pdf(["Restricted printing, but anyone may read this report."], owner_password="owner", encryption=encryption)
+    raw = make_pdf(
+        ["Restricted printing, but anyone may read this report."],
+        owner_password="owner",
+        encryption=encryption,
+    )
     document = read_document(_write(tmp_path, "restricted.pdf", raw))
     assert document.text == "Restricted printing, but anyone may read this report."
 
@@ -378,7 +423,10 @@ def test_docx_body_in_reading_order_with_lists_and_tables(tmp_path):
 
 
 def test_docx_without_a_title_property_takes_its_title_paragraph(tmp_path):
-    assert read_document(_write(tmp_path, "untitled.docx", make_docx())).title == "Review of early help in Eastbridge"
+    assert (
+        read_document(_write(tmp_path, "untitled.docx", make_docx())).title
+        == "Review of early help in Eastbridge"
+    )
 
 
 # --- evidence offsets through a whole build -----------------------------------------------
@@ -434,7 +482,11 @@ def test_discover_ends_on_symlink_loops_and_lists_each_real_file_once(tmp_path):
 
 
 def test_a_file_named_directly_is_kept_whatever_its_suffix_and_read_by_its_content(tmp_path):
-    page = _write(tmp_path, "saved-page.aspx", "<!DOCTYPE html><html><body><nav>Menu</nav><p>Body text.</p></body></html>")
+    page = _write(
+        tmp_path,
+        "saved-page.aspx",
+        "<!DOCTYPE html><html><body><nav>Menu</nav><p>Body text.</p></body></html>",
+    )
     pdf = _write(tmp_path, "download", make_pdf(["A PDF without a suffix."]))
     assert discover([page, pdf]) == [pdf, page]
     assert read_document(page).text == "Body text."
@@ -449,14 +501,22 @@ def test_every_reader_suffix_is_discovered(tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "document_id"),
-    [("000_abc.txt", "000-abc"), ("Annual Report (2023).pdf", "annual-report-2023"), ("報告.txt", "document-")],
+    [
+        ("000_abc.txt", "000-abc"),
+        ("Annual Report (2023).pdf", "annual-report-2023"),
+        ("報告.txt", "document-"),
+    ],
 )
 def test_document_ids_are_slugs_and_never_empty(name, document_id):
     assert document_id_for(Path(name)).startswith(document_id)
 
 
 def test_document_id_of_an_unsluggable_name_is_stable_and_distinct():
-    assert document_id_for(Path("報告.txt")) == document_id_for(Path("報告.txt")) != document_id_for(Path("議事録.txt"))
+    assert (
+        document_id_for(Path("報告.txt"))
+        == document_id_for(Path("報告.txt"))
+        != document_id_for(Path("議事録.txt"))
+    )
 
 
 @pytest.mark.parametrize(

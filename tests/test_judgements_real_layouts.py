@@ -64,16 +64,30 @@ def _table(text: str) -> dict[str, str]:
 
 
 def test_table_grade_on_the_same_line():
-    assert _table(SAME_LINE) == {LEADERS: "good", HELP: "good", CARE: "outstanding", "overall effectiveness": "good"}
+    assert _table(SAME_LINE) == {
+        LEADERS: "good",
+        HELP: "good",
+        CARE: "outstanding",
+        "overall effectiveness": "good",
+    }
 
 
 def test_table_aspects_wrapped_and_grade_on_the_next_line_with_a_numeric_grade():
-    assert _table(NEXT_LINE_WRAPPED) == {LEADERS: "requires-improvement", HELP: "inadequate",
-                                         CARE: "requires-improvement", "overall effectiveness": "inadequate"}
+    assert _table(NEXT_LINE_WRAPPED) == {
+        LEADERS: "requires-improvement",
+        HELP: "inadequate",
+        CARE: "requires-improvement",
+        "overall effectiveness": "inadequate",
+    }
 
 
 def test_table_read_column_by_column():
-    assert _table(COLUMNS) == {LEADERS: "good", HELP: "requires-improvement", CARE: "good", "overall effectiveness": "good"}
+    assert _table(COLUMNS) == {
+        LEADERS: "good",
+        HELP: "requires-improvement",
+        CARE: "good",
+        "overall effectiveness": "good",
+    }
 
 
 def test_single_inspection_framework_sub_judgements_and_board_in_one_report():
@@ -81,34 +95,57 @@ def test_single_inspection_framework_sub_judgements_and_board_in_one_report():
     [own] = find_assessments(clean, segment(clean), "Kent", "2016-05-20")
     grades = {j.aspect: j.grade for j in own.judgements}
     assert grades == {
-        "overall effectiveness": "requires-improvement", HELP: "requires-improvement",
-        "the experiences and progress of children in care": "good", "adoption performance": "outstanding",
-        "the experiences and progress of care leavers": "good", LEADERS: "requires-improvement", LSCB: "good",
+        "overall effectiveness": "requires-improvement",
+        HELP: "requires-improvement",
+        "the experiences and progress of children in care": "good",
+        "adoption performance": "outstanding",
+        "the experiences and progress of care leavers": "good",
+        LEADERS: "requires-improvement",
+        LSCB: "good",
     }
     for judgement in own.judgements:  # every judgement keeps its exact evidence
-        assert clean[judgement.span.start:judgement.span.end].lower().split()[0] in SIF.lower()
+        assert clean[judgement.span.start : judgement.span.end].lower().split()[0] in SIF.lower()
 
 
 def _prose(text: str, framework: tuple[str, ...] = ()) -> dict[tuple[str | None, str], str]:
     clean = clean_view(text)
-    return {(item.target, item.judgement.aspect): item.judgement.grade
-            for item in find_prose_judgements(clean, segment(clean), set(), False, framework)}
+    return {
+        (item.target, item.judgement.aspect): item.judgement.grade
+        for item in find_prose_judgements(clean, segment(clean), set(), False, framework)
+    }
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Ofsted rated the council outstanding for both the help children receive and the leadership of the service.",
-     {(None, HELP): "outstanding", (None, LEADERS): "outstanding"}),
-    ("The authority was judged 'good' overall, 'outstanding' for adoption performance and 'good' for care leavers.",
-     {(None, "overall effectiveness"): "good", (None, "adoption performance"): "outstanding",
-      (None, "the experiences and progress of care leavers"): "good"}),
-    ("Children's services 'require improvement' - Ofsted",
-     {(None, "overall effectiveness"): "requires-improvement"}),
-    ("Inspectors said the leadership of children's services is good.", {(None, LEADERS): "good"}),
-    ("In a separate report Ofsted rated the Local Safeguarding Children Board as 'good'.", {("lscb-review", LSCB): "good"}),
-    ("Inspectors looked at leadership, help and protection, and children in care and care leavers. "
-     "They judged each of them to be good.",
-     {(None, LEADERS): "good", (None, HELP): "good", (None, CARE): "good"}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Ofsted rated the council outstanding for both the help children receive and the leadership of the service.",
+            {(None, HELP): "outstanding", (None, LEADERS): "outstanding"},
+        ),
+        (
+            "The authority was judged 'good' overall, 'outstanding' for adoption performance and 'good' for care leavers.",
+            {
+                (None, "overall effectiveness"): "good",
+                (None, "adoption performance"): "outstanding",
+                (None, "the experiences and progress of care leavers"): "good",
+            },
+        ),
+        (
+            "Children's services 'require improvement' - Ofsted",
+            {(None, "overall effectiveness"): "requires-improvement"},
+        ),
+        ("Inspectors said the leadership of children's services is good.", {(None, LEADERS): "good"}),
+        (
+            "In a separate report Ofsted rated the Local Safeguarding Children Board as 'good'.",
+            {("lscb-review", LSCB): "good"},
+        ),
+        (
+            "Inspectors looked at leadership, help and protection, and children in care and care leavers. "
+            "They judged each of them to be good.",
+            {(None, LEADERS): "good", (None, HELP): "good", (None, CARE): "good"},
+        ),
+    ],
+)
 def test_prose_forms(text, expected):
     assert _prose(text) == expected
 
@@ -116,7 +153,8 @@ def test_prose_forms(text, expected):
 def test_inadequate_across_the_board_takes_the_aspects_of_the_framework():
     framework = ("overall effectiveness", LEADERS, HELP, CARE)
     assert _prose("Services in the town were found inadequate across the board.", framework) == {
-        (None, aspect): "inadequate" for aspect in framework}
+        (None, aspect): "inadequate" for aspect in framework
+    }
 
 
 def test_adequate_of_the_old_scale_is_not_inadequate():
@@ -128,22 +166,30 @@ def test_counts_without_aspects_give_no_judgement():
 
 
 def test_previous_grade_up_from():
-    text = ("Ofsted said children's services in Cumbria now require improvement, up from inadequate. "
-            "The previous inspection, in 2019, found widespread problems.")
+    text = (
+        "Ofsted said children's services in Cumbria now require improvement, up from inadequate. "
+        "The previous inspection, in 2019, found widespread problems."
+    )
     clean = clean_view(text)
     [own] = find_assessments(clean, segment(clean), "Cumbria", "2022-03-01")
-    assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "requires-improvement")]
+    assert [(j.aspect, j.grade) for j in own.judgements] == [
+        ("overall effectiveness", "requires-improvement")
+    ]
     [earlier] = own.previous
-    assert earlier.year == "2019" and [(j.aspect, j.grade) for j in earlier.judgements] == [("overall effectiveness", "inadequate")]
+    assert earlier.year == "2019" and [(j.aspect, j.grade) for j in earlier.judgements] == [
+        ("overall effectiveness", "inadequate")
+    ]
 
 
 def test_several_earlier_assessments_each_with_date_and_grade():
-    text = ("Inspection of Luton local authority children's services\nInspection dates: 6 to 17 May 2024\n"
-            "Overall effectiveness Good\n"
-            "When last inspected, in 2019, services were judged to require improvement to be good. "
-            "Since the focused visit in March 2022, leaders have acted on every area for priority action. "
-            "The previous inspection of the local authority's services for children looked after was in June 2011. "
-            "The local authority was judged adequate.\n")
+    text = (
+        "Inspection of Luton local authority children's services\nInspection dates: 6 to 17 May 2024\n"
+        "Overall effectiveness Good\n"
+        "When last inspected, in 2019, services were judged to require improvement to be good. "
+        "Since the focused visit in March 2022, leaders have acted on every area for priority action. "
+        "The previous inspection of the local authority's services for children looked after was in June 2011. "
+        "The local authority was judged adequate.\n"
+    )
     clean = clean_view(text)
     assessments = find_assessments(clean, segment(clean), "Luton", "2024-07-01")
     own = assessments[0]
@@ -160,52 +206,78 @@ def test_several_earlier_assessments_each_with_date_and_grade():
 def test_an_earlier_inspections_grades_each_to_the_aspect_its_clause_names():
     """Regression: "all of the judgements were requires improvements to be good, with adoption
     judged to be good" gave the earlier inspection's overall effectiveness as good."""
-    text = ("Inspection of Luton local authority children's services\nInspection dates: 6 to 17 May 2024\n"
-            "Overall effectiveness Good\n"
-            "When Luton was last inspected in 2019, all of the judgements were requires improvements to be good, "
-            "with adoption judged to be good.\n")
+    text = (
+        "Inspection of Luton local authority children's services\nInspection dates: 6 to 17 May 2024\n"
+        "Overall effectiveness Good\n"
+        "When Luton was last inspected in 2019, all of the judgements were requires improvements to be good, "
+        "with adoption judged to be good.\n"
+    )
     clean = clean_view(text)
     own = find_assessments(clean, segment(clean), "Luton", "2024-07-01")[0]
     earlier = {a.year: sorted((j.aspect, j.grade) for j in a.judgements) for a in own.previous}
-    assert earlier == {"2019": [("adoption performance", "good"), ("overall effectiveness", "requires-improvement")]}
+    assert earlier == {
+        "2019": [("adoption performance", "good"), ("overall effectiveness", "requires-improvement")]
+    }
 
 
-@pytest.mark.parametrize("text, first", [
-    ("Inspection dates: 13 to 24 March 2023", "2023-03-13"),
-    ("Inspection date: 16 September - 8 October 2014", "2014-09-16"),
-    ("Between 20 and 24 January 2020, Ofsted, the CQC and HMICFRS inspected", "2020-01-20"),
-    ("This letter summarises the findings of a focused visit to Bury children's services on 31 January and 1 February 2018.", "2018-01-31"),
-    ("This inspection took place from 9 to 13 October 2023.", "2023-10-09"),
-])
+@pytest.mark.parametrize(
+    "text, first",
+    [
+        ("Inspection dates: 13 to 24 March 2023", "2023-03-13"),
+        ("Inspection date: 16 September - 8 October 2014", "2014-09-16"),
+        ("Between 20 and 24 January 2020, Ofsted, the CQC and HMICFRS inspected", "2020-01-20"),
+        (
+            "This letter summarises the findings of a focused visit to Bury children's services on 31 January and 1 February 2018.",
+            "2018-01-31",
+        ),
+        ("This inspection took place from 9 to 13 October 2023.", "2023-10-09"),
+    ],
+)
 def test_inspection_dates(text, first):
     assert inspection_dates(text) == first
 
 
-
 def test_several_reviews_in_one_text_each_with_its_child():
-    text = ("The Anytown Safeguarding Children Partnership published two reviews today. "
-            "The serious case review into the death of Jane Doe found missed chances. "
-            "A second serious case review, of Child B, found that the police did not share information. "
-            "The serious case review also said schools acted well.")
+    text = (
+        "The Anytown Safeguarding Children Partnership published two reviews today. "
+        "The serious case review into the death of Jane Doe found missed chances. "
+        "A second serious case review, of Child B, found that the police did not share information. "
+        "The serious case review also said schools acted well."
+    )
     clean = clean_view(text)
     reviews = find_assessments(clean, segment(clean), "Anytown", "2024-01-05")
     assert sorted((a.kind, a.subject_child) for a in reviews) == [
-        ("serious-case-review", "Child B"), ("serious-case-review", "Jane Doe")]
+        ("serious-case-review", "Child B"),
+        ("serious-case-review", "Jane Doe"),
+    ]
 
 
 def test_assessments_named_in_passing_with_relative_dates():
-    text = ("Last August, Professor Smith's report into exploitation in Rotherham found failures. "
-            "Today the minister published the best value inspection of Rotherham council. "
-            "An independent inquiry will follow.")
+    text = (
+        "Last August, Professor Smith's report into exploitation in Rotherham found failures. "
+        "Today the minister published the best value inspection of Rotherham council. "
+        "An independent inquiry will follow."
+    )
     clean = clean_view(text)
-    found = {(a.cls, a.kind): a.date for a in find_assessments(clean, segment(clean), "Rotherham", "2015-02-04")}
-    assert found == {("Inspection", "best-value-inspection"): "2015-02-04", ("Commission", "commission"): "2014-08"}
+    found = {
+        (a.cls, a.kind): a.date for a in find_assessments(clean, segment(clean), "Rotherham", "2015-02-04")
+    }
+    assert found == {
+        ("Inspection", "best-value-inspection"): "2015-02-04",
+        ("Commission", "commission"): "2014-08",
+    }
 
 
-@pytest.mark.parametrize("phrase, value", [
-    ("last August", "2014-08"), ("last spring", "2014"), ("today", "2015-02-04"), ("earlier this year", "2015"),
-    ("last year", "2014"),
-])
+@pytest.mark.parametrize(
+    "phrase, value",
+    [
+        ("last August", "2014-08"),
+        ("last spring", "2014"),
+        ("today", "2015-02-04"),
+        ("earlier this year", "2015"),
+        ("last year", "2014"),
+    ],
+)
 def test_relative_dates(phrase, value):
     assert [v for _, _, v in relative_dates(f"It happened {phrase}.", "2015-02-04")] == [value]
 
@@ -215,12 +287,18 @@ def test_the_last_year_is_a_period_not_a_date():
 
 
 def test_a_framework_named_is_not_an_assessment():
-    text = ("Focused visit to Anytown children's services\nThis letter summarises the findings of a focused visit "
-            "on 3 May 2022. The visit was carried out in line with the inspection of local authority children's "
-            "services (ILACS) framework.")
+    text = (
+        "Focused visit to Anytown children's services\nThis letter summarises the findings of a focused visit "
+        "on 3 May 2022. The visit was carried out in line with the inspection of local authority children's "
+        "services (ILACS) framework."
+    )
     clean = clean_view(text)
-    assert [a.kind for a in find_assessments(clean, segment(clean), "Anytown", "2022-06-01")] == ["focused-visit"]
+    assert [a.kind for a in find_assessments(clean, segment(clean), "Anytown", "2022-06-01")] == [
+        "focused-visit"
+    ]
 
 
 def test_a_range_takes_the_month_and_year_of_its_end():
-    assert [item[2:] for item in date_ranges("from 28 September to 3 October 2019")] == [("2019-09-28", "2019-10-03")]
+    assert [item[2:] for item in date_ranges("from 28 September to 3 October 2019")] == [
+        ("2019-09-28", "2019-10-03")
+    ]

@@ -22,8 +22,21 @@ ONTOLOGY = ontology_dir() / "sgkg.ttl"
 GOOD_GRAPH = Path(__file__).parent / "fixtures" / "validate" / "good.trig"
 PREFIXES = {"sg": SG, "org": ORG, "prov": PROV, "skos": SKOS, "dcterms": DCTERMS, "foaf": FOAF, "rdfs": RDFS}
 PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty}
-GENERIC_WORDS = {"care", "plan", "plans", "support", "services", "service", "children", "child", "family", "report"}
-needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java (CI installs default-jre-headless)")
+GENERIC_WORDS = {
+    "care",
+    "plan",
+    "plans",
+    "support",
+    "services",
+    "service",
+    "children",
+    "child",
+    "family",
+    "report",
+}
+needs_java = pytest.mark.skipif(
+    shutil.which("java") is None, reason="HermiT needs Java (CI installs default-jre-headless)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +86,10 @@ def _contract_themes(contract: str) -> dict[str, str]:
     """theme id -> its top concept id, from the 'Themes' section."""
     section = _section(contract, "Themes (`https://w3id.org/sgkg/theme/<id>`)")
     themes = {}
-    for paragraph, top in (("Harms and needs:", "harms-and-needs"), ("Practice and system:", "practice-and-system")):
+    for paragraph, top in (
+        ("Harms and needs:", "harms-and-needs"),
+        ("Practice and system:", "practice-and-system"),
+    ):
         text = section.split(paragraph, 1)[1].split("\n\n", 1)[0]
         themes.update({theme_id: top for theme_id in re.findall(r"`([a-z-]+)`", text)})
     return themes
@@ -89,7 +105,9 @@ def test_parses_in_pyoxigraph_to_the_same_triples(ontology):
     store = pyoxigraph.Store()
     store.load(path=str(ONTOLOGY), format=pyoxigraph.RdfFormat.TURTLE)
     assert len(store) == len(ontology)
-    quads = store.quads_for_pattern(pyoxigraph.NamedNode(str(SG.Failing)), pyoxigraph.NamedNode(str(RDFS.subClassOf)), None)
+    quads = store.quads_for_pattern(
+        pyoxigraph.NamedNode(str(SG.Failing)), pyoxigraph.NamedNode(str(RDFS.subClassOf)), None
+    )
     assert [quad.object.value for quad in quads] == [str(SG.Finding)]
 
 
@@ -137,7 +155,9 @@ def test_every_contract_class_exists_with_its_superclasses(ontology, contract):
         term = _iri(curie)
         assert (term, RDF.type, OWL.Class) in ontology, f"{curie} is not an owl:Class in sgkg.ttl"
         for superclass in superclasses:
-            assert (term, RDFS.subClassOf, _iri(superclass)) in ontology, f"{curie} lacks rdfs:subClassOf {superclass}"
+            assert (term, RDFS.subClassOf, _iri(superclass)) in ontology, (
+                f"{curie} lacks rdfs:subClassOf {superclass}"
+            )
 
 
 def test_every_contract_property_exists_with_its_superproperty(ontology, contract):
@@ -145,9 +165,13 @@ def test_every_contract_property_exists_with_its_superproperty(ontology, contrac
     assert len(properties) == 33, "the contract's property table changed: check this parser"
     for curie, meaning in properties:
         term = _iri(curie)
-        assert set(ontology.objects(term, RDF.type)) & PROPERTY_TYPES, f"{curie} is not declared as a property"
+        assert set(ontology.objects(term, RDF.type)) & PROPERTY_TYPES, (
+            f"{curie} is not declared as a property"
+        )
         for superproperty in re.findall(r"sub-property of `([a-z]+:[A-Za-z][A-Za-z0-9]*)`", meaning):
-            assert (term, RDFS.subPropertyOf, _iri(superproperty)) in ontology, f"{curie} lacks subPropertyOf {superproperty}"
+            assert (term, RDFS.subPropertyOf, _iri(superproperty)) in ontology, (
+                f"{curie} lacks subPropertyOf {superproperty}"
+            )
 
 
 def test_every_contract_term_has_label_comment_domain_and_range(ontology, contract):
@@ -183,7 +207,9 @@ def test_theme_scheme_holds_the_contract_themes(ontology, contract):
         assert (concept, RDF.type, SKOS.Concept) in ontology
         assert (concept, SKOS.broader, THEME[top]) in ontology, f"{theme_id} is not under {top}"
         for predicate in (SKOS.prefLabel, SKOS.definition, RDFS.label):
-            assert len(list(ontology.objects(concept, predicate))) == 1, f"{theme_id}: one {predicate} expected"
+            assert len(list(ontology.objects(concept, predicate))) == 1, (
+                f"{theme_id}: one {predicate} expected"
+            )
 
 
 def test_theme_cue_words_are_specific_and_unambiguous(ontology):
@@ -197,7 +223,9 @@ def test_theme_cue_words_are_specific_and_unambiguous(ontology):
             key = cue.lower()
             assert key not in GENERIC_WORDS, f"{concept}: {cue!r} fires on every document"
             assert "*" not in cue, f"{concept}: wildcards are not supported ({cue!r})"
-            assert owner.setdefault(key, concept) == concept, f"{cue!r} signals both {owner[key]} and {concept}"
+            assert owner.setdefault(key, concept) == concept, (
+                f"{cue!r} signals both {owner[key]} and {concept}"
+            )
 
 
 def test_grade_scheme_is_ordered_best_first(ontology):

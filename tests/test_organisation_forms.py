@@ -14,7 +14,9 @@ def _organisations(text: str) -> dict[str, tuple[str, set[str]]]:
 
 
 def test_a_council_named_by_a_prefix_and_its_area():
-    found = _organisations("The London Borough of Bexley and the Metropolitan Borough of Rotherham were inspected.")
+    found = _organisations(
+        "The London Borough of Bexley and the Metropolitan Borough of Rotherham were inspected."
+    )
     assert found["London Borough of Bexley"][0] == "LocalAuthority"
     assert found["Metropolitan Borough of Rotherham"][0] == "LocalAuthority"
 
@@ -30,37 +32,53 @@ def test_an_acronym_ending_a_longer_name_is_not_an_area_health_body():
 
 
 def test_a_local_service_named_in_lower_case_takes_the_document_area():
-    found = _organisations("In Leeds, children wait months for child and adolescent mental health services. CAMHS staff are stretched.")
+    found = _organisations(
+        "In Leeds, children wait months for child and adolescent mental health services. CAMHS staff are stretched."
+    )
     cls, names = found["Leeds Child and Adolescent Mental Health Services"]
     assert cls == "HealthBody" and "CAMHS" in names
 
 
 def test_the_partnership_named_in_lower_case_is_the_one_the_text_names():
-    found = _organisations("The Bexley Safeguarding Children Partnership met in May. The safeguarding partnership in Bexley is strong.")
-    assert [label for label, (cls, _) in found.items() if cls == "SafeguardingPartnership"] == ["Bexley Safeguarding Children Partnership"]
+    found = _organisations(
+        "The Bexley Safeguarding Children Partnership met in May. The safeguarding partnership in Bexley is strong."
+    )
+    assert [label for label, (cls, _) in found.items() if cls == "SafeguardingPartnership"] == [
+        "Bexley Safeguarding Children Partnership"
+    ]
 
 
 def test_a_councils_own_boards_are_not_organisations():
-    found = _organisations("Leeds City Council listens to the Leeds Children in Care Council and its Corporate Parenting Board.")
+    found = _organisations(
+        "Leeds City Council listens to the Leeds Children in Care Council and its Corporate Parenting Board."
+    )
     assert list(found) == ["Leeds City Council"]
 
 
 def test_the_local_authority_of_a_report_that_never_names_its_council_is_the_area_council():
-    found = _organisations("Focused visit to Wigan children's services\n\nThe local authority has improved its front door in Wigan.")
+    found = _organisations(
+        "Focused visit to Wigan children's services\n\nThe local authority has improved its front door in Wigan."
+    )
     assert found["Wigan Council"] == ("LocalAuthority", {"Wigan"})
 
 
 def test_a_named_council_is_not_doubled_by_the_local_authority():
-    found = _organisations("Wigan Council was visited. The local authority has improved its front door in Wigan.")
+    found = _organisations(
+        "Wigan Council was visited. The local authority has improved its front door in Wigan."
+    )
     assert "Wigan Council" in found and len([c for c, _ in found.values() if c == "LocalAuthority"]) == 1
 
 
 def test_a_publishers_colophon_names_no_organisation_of_the_document():
-    text = ("Services in Wigan have improved.\n\n"
-            "Ofsted regulates and inspects childcare, and inspects the Children and Family Court Advisory and Support Service (Cafcass).\n")
+    text = (
+        "Services in Wigan have improved.\n\n"
+        "Ofsted regulates and inspects childcare, and inspects the Children and Family Court Advisory and Support Service (Cafcass).\n"
+    )
     assert "Cafcass" not in _organisations(text)
 
 
 def test_national_bodies_of_the_justice_system_and_government():
-    found = _organisations("The family court returned the child home. The Crown Prosecution Service (CPS) and the National Crime Agency did not charge anyone.")
+    found = _organisations(
+        "The family court returned the child home. The Crown Prosecution Service (CPS) and the National Crime Agency did not charge anyone."
+    )
     assert {"Family Court", "Crown Prosecution Service", "National Crime Agency"} <= set(found)

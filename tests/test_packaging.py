@@ -30,7 +30,18 @@ print(json.dumps({
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            str(ROOT),
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+        ],
         check=True,
         capture_output=True,
     )
@@ -42,7 +53,18 @@ def wheel(tmp_path_factory) -> Path:
 def installed(wheel, tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q", "--target", str(target), str(wheel)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--no-index",
+            "-q",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
         check=True,
         capture_output=True,
     )
@@ -56,7 +78,9 @@ def _repo_queries() -> list[str]:
 def test_the_wheel_ships_ontology_shapes_and_queries(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"kg/_shipped/ontology/sgkg.ttl", "kg/_shipped/ontology/shapes.ttl"} <= names
-    shipped_queries = sorted(n.removeprefix("kg/_shipped/queries/") for n in names if n.startswith("kg/_shipped/queries/"))
+    shipped_queries = sorted(
+        n.removeprefix("kg/_shipped/queries/") for n in names if n.startswith("kg/_shipped/queries/")
+    )
     assert shipped_queries == _repo_queries()
 
 

@@ -47,12 +47,19 @@ def test_sif_team_list_wrapped_over_lines_and_a_line_end_hyphen():
     assert ("Walter Greaves", "Quality assurance manager", "Ofsted") in found
 
 
-@pytest.mark.parametrize("layout", [
-    "Lead inspector: Harriet Quimby, His Majesty's Inspector\nJudgement Grade\n",
-    "Lead inspector: Harriet Quimby\nHis Majesty's Inspector\nJudgement Grade\n",
-])
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "Lead inspector: Harriet Quimby, His Majesty's Inspector\nJudgement Grade\n",
+        "Lead inspector: Harriet Quimby\nHis Majesty's Inspector\nJudgement Grade\n",
+    ],
+)
 def test_lead_inspector_on_one_line_or_two(layout):
-    text = "Inspection of Rutland County Council children's services\nInspection dates: 4 to 15 March 2024\n" + layout + "Ofsted found that children are safe.\n"
+    text = (
+        "Inspection of Rutland County Council children's services\nInspection dates: 4 to 15 March 2024\n"
+        + layout
+        + "Ofsted found that children are safe.\n"
+    )
     found = _memberships(text)
     assert ("Harriet Quimby", "Lead inspector", "Ofsted") in found
     assert ("Harriet Quimby", "His Majesty's Inspector", "Ofsted") in found
@@ -127,26 +134,49 @@ His Majesty's Inspector
 def test_focused_visit_addressee_on_lines_of_its_own_and_the_signatory():
     result = _extract(FOCUSED_VISIT)
     found = {(m.person, m.role, m.organisation) for m in result.memberships}
-    assert ("Lionel Fairweather", "Executive Director, Families and Wellbeing", "Rutland County Council") in found
+    assert (
+        "Lionel Fairweather",
+        "Executive Director, Families and Wellbeing",
+        "Rutland County Council",
+    ) in found
     assert ("Imogen Castell", "Lead Inspector", "Ofsted") in found
     assert ("Imogen Castell", "His Majesty's Inspector", "Ofsted") in found
     assert "Fairweather" not in {p.name for p in result.people}  # "Dear Mr Fairweather" refers back
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Nadia Farrow, the Rutland Safeguarding Children Partnership's (RSCP) independent chair and scrutineer, said: \u2018We accept the findings.\u2019",
-     ("Nadia Farrow", "independent chair and scrutineer", "Rutland Safeguarding Children Partnership")),
-    ("Ofsted rated Rutland County Council as good. Rutland County Council's chief executive, Oren Blakely, said the council was pleased.",
-     ("Oren Blakely", "Chief Executive", "Rutland County Council")),
-    ("The review was chaired by Dr Fenella Quayle. The Rutland Safeguarding Children Partnership published it.",
-     None),
-    ("Ofsted judged Rutland County Council good. Siobhan Trask, the county councillor who has had responsibility for children's services since 2019, welcomed it.",
-     ("Siobhan Trask", "county councillor who has had responsibility for children's services since 2019", "Rutland County Council")),
-    ("Education Secretary Tunde Ashworth said the council must improve.",
-     ("Tunde Ashworth", "Education Secretary", "Department for Education")),
-    ("\u201cWe must act faster.\u201d\n\u2013 Yvette Marlow, CEO of Barnardo's",
-     ("Yvette Marlow", "CEO", "Barnardo's")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Nadia Farrow, the Rutland Safeguarding Children Partnership's (RSCP) independent chair and scrutineer, said: \u2018We accept the findings.\u2019",
+            ("Nadia Farrow", "independent chair and scrutineer", "Rutland Safeguarding Children Partnership"),
+        ),
+        (
+            "Ofsted rated Rutland County Council as good. Rutland County Council's chief executive, Oren Blakely, said the council was pleased.",
+            ("Oren Blakely", "Chief Executive", "Rutland County Council"),
+        ),
+        (
+            "The review was chaired by Dr Fenella Quayle. The Rutland Safeguarding Children Partnership published it.",
+            None,
+        ),
+        (
+            "Ofsted judged Rutland County Council good. Siobhan Trask, the county councillor who has had responsibility for children's services since 2019, welcomed it.",
+            (
+                "Siobhan Trask",
+                "county councillor who has had responsibility for children's services since 2019",
+                "Rutland County Council",
+            ),
+        ),
+        (
+            "Education Secretary Tunde Ashworth said the council must improve.",
+            ("Tunde Ashworth", "Education Secretary", "Department for Education"),
+        ),
+        (
+            "\u201cWe must act faster.\u201d\n\u2013 Yvette Marlow, CEO of Barnardo's",
+            ("Yvette Marlow", "CEO", "Barnardo's"),
+        ),
+    ],
+)
 def test_journalistic_forms(text, expected):
     result = _extract(text)
     found = {(m.person, m.role, m.organisation) for m in result.memberships}
@@ -157,19 +187,24 @@ def test_journalistic_forms(text, expected):
 
 
 def test_byline_is_a_person_without_a_role_and_a_back_reference_is_no_new_person():
-    text = ("Rowena Pike 28 March 2024\n\nCouncil apologises after review\n\n"
-            "Gregor Lindqvist, executive director for children's services at Rutland County Council, said the council was sorry. "
-            "Mr Lindqvist added that work had begun.\n")
+    text = (
+        "Rowena Pike 28 March 2024\n\nCouncil apologises after review\n\n"
+        "Gregor Lindqvist, executive director for children's services at Rutland County Council, said the council was sorry. "
+        "Mr Lindqvist added that work had begun.\n"
+    )
     result = _extract(text)
     assert {p.name for p in result.people} == {"Rowena Pike"}
     assert {m.person for m in result.memberships} == {"Gregor Lindqvist"}
 
 
-@pytest.mark.parametrize("text", [
-    "The Thames Valley Police and the North Yorkshire County Council worked together.",
-    "Children's services in Rutland were judged good by Ofsted in March 2024.",
-    "Inspection dates: 4 to 15 March 2024\nJudgement Grade\nOverall effectiveness Good\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Thames Valley Police and the North Yorkshire County Council worked together.",
+        "Children's services in Rutland were judged good by Ofsted in March 2024.",
+        "Inspection dates: 4 to 15 March 2024\nJudgement Grade\nOverall effectiveness Good\n",
+    ],
+)
 def test_capitalised_phrases_that_are_not_names_make_no_person(text):
     result = _extract(text)
     assert not result.memberships and not result.people

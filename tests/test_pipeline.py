@@ -10,6 +10,7 @@ import sys
 
 import pytest
 from pyoxigraph import NamedNode, RdfFormat
+from scale_helpers import ROOT, BlockedBuild, assert_store_matches_files, generate_corpus, output_bytes
 from typer.testing import CliRunner
 
 import kg.export
@@ -18,8 +19,6 @@ from kg.cli import app
 from kg.errors import BuildLocked
 from kg.pipeline import BuildOptions, build
 from kg.store import open_store
-
-from scale_helpers import ROOT, BlockedBuild, assert_store_matches_files, generate_corpus, output_bytes
 
 SEEDS = ROOT / "seeds"
 
@@ -47,7 +46,17 @@ def test_a_parallel_build_writes_the_same_bytes_as_one_job(corpus, fresh_outputs
 
 def test_a_build_in_another_process_writes_the_same_bytes(corpus, fresh_outputs, tmp_path):
     """Nothing may depend on per-process state (hash seeds, pyoxigraph's prefix order)."""
-    command = [sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(tmp_path / "out"), "--jobs", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "kg.cli",
+        "build",
+        str(corpus),
+        "--out",
+        str(tmp_path / "out"),
+        "--jobs",
+        "2",
+    ]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert "Mapped 24 file(s); 0 unchanged" in done.stdout
@@ -88,7 +97,11 @@ def test_the_turtle_declares_the_contract_prefixes_and_groups_subjects(seed_buil
     turtle = (out_dir / "graph.ttl").read_text(encoding="utf-8")
     for prefix in ("sg", "id", "theme", "grade", "org", "prov", "skos", "dcterms", "foaf"):
         assert f"@prefix {prefix}: " in turtle
-    subjects = [line.split(" ", 1)[0] for line in turtle.splitlines() if line and not line[0].isspace() and not line.startswith("@")]
+    subjects = [
+        line.split(" ", 1)[0]
+        for line in turtle.splitlines()
+        if line and not line[0].isspace() and not line.startswith("@")
+    ]
     assert len(subjects) == len(set(subjects)), "each subject's triples sit under it once"
 
 
@@ -108,7 +121,12 @@ def test_the_report_counts_the_union_of_the_graphs(seed_build, seed_graph):
 
 def test_progress_reports_every_stage_in_order(corpus, tmp_path):
     heard = []
-    build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=2, progress=lambda *event: heard.append(event)))
+    build(
+        [corpus],
+        BuildOptions(
+            out_dir=tmp_path / "out", html=False, jobs=2, progress=lambda *event: heard.append(event)
+        ),
+    )
     stages = [stage for stage, _, _ in heard]
     assert stages[0] == "map" and stages[-2:] == ["write", "store"], "no render stage without HTML"
     mapped = [done for stage, done, _ in heard if stage == "map"]
@@ -132,7 +150,10 @@ def interrupted_case(tmp_path_factory):
             changed = root / f"changed-{changes}"
             shutil.copytree(original, changed)
             for path in sorted(changed.iterdir())[:changes]:
-                path.write_text(path.read_text(encoding="utf-8") + "\nA late addendum from the review team.\n", encoding="utf-8")
+                path.write_text(
+                    path.read_text(encoding="utf-8") + "\nA late addendum from the review team.\n",
+                    encoding="utf-8",
+                )
             sorted(changed.iterdir())[-1].unlink()
             fresh = root / f"fresh-{changes}"
             build([changed], BuildOptions(out_dir=fresh, html=False, jobs=1))
@@ -153,7 +174,9 @@ def interrupted_case(tmp_path_factory):
         (1, "store", 0, 1, signal.SIGINT),
     ],
 )
-def test_an_interrupted_build_leaves_the_previous_outputs_and_store_usable(interrupted_case, tmp_path, changes, stage, after, jobs, signal_number):
+def test_an_interrupted_build_leaves_the_previous_outputs_and_store_usable(
+    interrupted_case, tmp_path, changes, stage, after, jobs, signal_number
+):
     """Kill (or Ctrl-C) a build of a changed corpus at a known stage; the old build survives, the next completes."""
     built, changed, fresh = interrupted_case(changes)
     out_dir = tmp_path / "out"
@@ -203,13 +226,23 @@ def test_a_document_named_like_the_schemes_graph_gets_its_own_graph(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "schemes.txt").write_text(
-        "Ofsted inspected the Eastmoor Safeguarding Children Partnership in 2024 and judged it inadequate.\n", encoding="utf-8")
+        "Ofsted inspected the Eastmoor Safeguarding Children Partnership in 2024 and judged it inadequate.\n",
+        encoding="utf-8",
+    )
     build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=1))
     store = open_store(tmp_path / "out")
     graphs = {graph.value for graph in store.named_graphs()}
     assert graphs == {"https://w3id.org/sgkg/graph/schemes", "https://w3id.org/sgkg/graph/schemes-document"}
-    in_schemes = {quad.subject.value for quad in store.quads_for_pattern(None, None, None, NamedNode("https://w3id.org/sgkg/graph/schemes"))}
-    assert in_schemes and all(subject.startswith(("https://w3id.org/sgkg/theme/", "https://w3id.org/sgkg/grade/")) for subject in in_schemes)
+    in_schemes = {
+        quad.subject.value
+        for quad in store.quads_for_pattern(
+            None, None, None, NamedNode("https://w3id.org/sgkg/graph/schemes")
+        )
+    }
+    assert in_schemes and all(
+        subject.startswith(("https://w3id.org/sgkg/theme/", "https://w3id.org/sgkg/grade/"))
+        for subject in in_schemes
+    )
 
 
 def test_a_file_skipped_for_its_document_id_stays_out_of_the_store(tmp_path):
@@ -219,14 +252,17 @@ def test_a_file_skipped_for_its_document_id_stays_out_of_the_store(tmp_path):
     first = generate_corpus(3, corpus)[0]
     (corpus / "later").mkdir()
     (corpus / "later" / first.name).write_text(
-        "The Westmarch Safeguarding Children Partnership is chaired by Ruth Ellery.\n", encoding="utf-8")
+        "The Westmarch Safeguarding Children Partnership is chaired by Ruth Ellery.\n", encoding="utf-8"
+    )
     report = build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=2))
     assert report.documents == 3 and len(report.failures) == 1 and "same document id" in report.failures[0]
     assert_store_matches_files(tmp_path / "out")
     assert "Westmarch" not in (tmp_path / "out" / "graph.trig").read_text(encoding="utf-8")
 
 
-def test_a_fresh_build_interrupted_while_mapping_publishes_nothing_and_the_next_completes(corpus, fresh_outputs, tmp_path):
+def test_a_fresh_build_interrupted_while_mapping_publishes_nothing_and_the_next_completes(
+    corpus, fresh_outputs, tmp_path
+):
     """Ctrl-C while mapping the first build of a folder: nothing is published, and the next build completes."""
     out_dir = tmp_path / "out"
     blocked = BlockedBuild(corpus, out_dir, "map", 6, jobs=2)

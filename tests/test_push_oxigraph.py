@@ -21,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from linked_data import free_port, missing, stop
 from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, parse
 from typer.testing import CliRunner
 
@@ -29,7 +30,6 @@ from kg.exporters import load_store, named_quads, ontology_triples
 from kg.push import ONTOLOGY_GRAPH
 from kg.query import load_query, run_query
 from kg.store import open_store
-from linked_data import free_port, missing, stop
 
 pytestmark = pytest.mark.server
 
@@ -49,8 +49,16 @@ def _oxigraph_binary() -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("oxigraph-build") / "out"
-    assert runner.invoke(app, ["build", str(SEEDS), "--out", str(out), "--no-compact", "--no-html"]).exit_code == 0
-    assert runner.invoke(app, ["stats", str(STATS), "--name", "cin", "--out", str(out), "--no-compact"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["build", str(SEEDS), "--out", str(out), "--no-compact", "--no-html"]).exit_code
+        == 0
+    )
+    assert (
+        runner.invoke(
+            app, ["stats", str(STATS), "--name", "cin", "--out", str(out), "--no-compact"]
+        ).exit_code
+        == 0
+    )
     return out
 
 
@@ -61,7 +69,9 @@ def oxigraph(tmp_path_factory):
     port = free_port()
     folder = tmp_path_factory.mktemp("oxigraph-db")
     log = (folder.parent / "oxigraph.log").open("wb")
-    process = subprocess.Popen([binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=log)
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}"], stdout=log, stderr=log
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, process)
@@ -103,12 +113,16 @@ def test_kg_push_fills_oxigraph_with_every_quad_of_the_build(built, oxigraph):
     """Pushed from the build's store (kg push's default), whose default graph, the union of the
     named graphs, stays behind: that push used to stop with "has triples outside named graphs"."""
     expected = named_quads(load_store(built / "store"))
-    expected += [Quad(triple.subject, triple.predicate, triple.object, ONTOLOGY_GRAPH) for triple in ontology_triples()]
+    expected += [
+        Quad(triple.subject, triple.predicate, triple.object, ONTOLOGY_GRAPH) for triple in ontology_triples()
+    ]
     graphs = {quad.graph_name.value for quad in expected}
     assert "https://w3id.org/sgkg/graph/stats/cin" in graphs and len(graphs) == 8
 
     for attempt in range(2):  # a second push replaces each graph, adding nothing
-        result = runner.invoke(app, ["push", "--endpoint", oxigraph + "/store", "--graph", str(built / "store")])
+        result = runner.invoke(
+            app, ["push", "--endpoint", oxigraph + "/store", "--graph", str(built / "store")]
+        )
         assert result.exit_code == 0, result.output
         assert f"Pushed {len(graphs)} graph(s)" in result.output
         arrived = _server_dataset(oxigraph)
@@ -122,33 +136,62 @@ def test_the_joining_query_answers_on_oxigraph_as_on_the_store(built, oxigraph):
     runner.invoke(app, ["push", "--endpoint", oxigraph + "/store", "--graph", str(built / "store")])
     text = load_query("grades-beside-statistics").text
     request = urllib.request.Request(
-        oxigraph + "/query?union-default-graph", data=text.encode("utf-8"),
+        oxigraph + "/query?union-default-graph",
+        data=text.encode("utf-8"),
         headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         remote = list(csv.DictReader(io.StringIO(response.read().decode("utf-8"))))
-    local = list(csv.DictReader(io.StringIO(run_query(open_store(out_dir=built), load_query("grades-beside-statistics"), {}).serialize("csv"))))
+    local = list(
+        csv.DictReader(
+            io.StringIO(
+                run_query(open_store(out_dir=built), load_query("grades-beside-statistics"), {}).serialize(
+                    "csv"
+                )
+            )
+        )
+    )
     columns = ("areaLabel", "gssCode", "aspect", "gradeLabel", "measureLabel", "period", "value")
-    assert [tuple(row[column] for column in columns) for row in remote] == [tuple(row[column] for column in columns) for row in local]
-    assert ("Herefordshire", "E06000019", "overall effectiveness", "Inadequate", "number_of_children", "2022", "1410") in {
-        tuple(row[column] for column in columns) for row in remote
-    }
+    assert [tuple(row[column] for column in columns) for row in remote] == [
+        tuple(row[column] for column in columns) for row in local
+    ]
+    assert (
+        "Herefordshire",
+        "E06000019",
+        "overall effectiveness",
+        "Inadequate",
+        "number_of_children",
+        "2022",
+        "1410",
+    ) in {tuple(row[column] for column in columns) for row in remote}
 
 
 def test_nq_gz_export_is_sorted_deterministic_and_loads_into_oxigraph(built, tmp_path):
     first, second = tmp_path / "a.nq.gz", tmp_path / "b.nq.gz"
     for path in (first, second):
-        result = runner.invoke(app, ["export", "--format", "nq.gz", "--graph", str(built / "store"), "--out", str(path)])
+        result = runner.invoke(
+            app, ["export", "--format", "nq.gz", "--graph", str(built / "store"), "--out", str(path)]
+        )
         assert result.exit_code == 0, result.output
     assert first.read_bytes() == second.read_bytes()
     lines = gzip.decompress(first.read_bytes()).splitlines()
     quads = list(parse(gzip.decompress(first.read_bytes()), format=RdfFormat.N_QUADS))
     assert len(lines) == len(quads) == len(named_quads(load_store(built / "store")))
-    keys = [(quad.graph_name.value, str(quad.subject), str(quad.predicate), str(quad.object)) for quad in quads]
+    keys = [
+        (quad.graph_name.value, str(quad.subject), str(quad.predicate), str(quad.object)) for quad in quads
+    ]
     assert keys == sorted(keys)
     assert all(isinstance(quad.graph_name, NamedNode) for quad in quads)
 
     database = tmp_path / "loaded"
-    subprocess.run([_oxigraph_binary(), "load", "--location", str(database), "--file", str(first)], check=True, capture_output=True)
-    dumped = subprocess.run([_oxigraph_binary(), "dump", "--location", str(database), "--format", "nq"], check=True, capture_output=True)
+    subprocess.run(
+        [_oxigraph_binary(), "load", "--location", str(database), "--file", str(first)],
+        check=True,
+        capture_output=True,
+    )
+    dumped = subprocess.run(
+        [_oxigraph_binary(), "dump", "--location", str(database), "--format", "nq"],
+        check=True,
+        capture_output=True,
+    )
     assert _canonical(parse(dumped.stdout, format=RdfFormat.N_QUADS)) == _canonical(quads)

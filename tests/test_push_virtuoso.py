@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from linked_data import FIXTURE, free_port, require_program, stop
 from typer.testing import CliRunner
 
 from kg.cli import app
@@ -39,7 +40,6 @@ from kg.prefixes import PREFIXES
 from kg.push import ONTOLOGY_GRAPH, PushOptions, named_graphs, push
 from kg.resources import queries_dir
 from kg.serve import json_term, serving_store
-from linked_data import FIXTURE, free_port, require_program, stop
 
 pytestmark = pytest.mark.server
 
@@ -89,7 +89,11 @@ class Virtuoso:
 
     def select(self, query: str, graphs: list[str]) -> dict:
         """SPARQL JSON results of ``query`` over the merge of ``graphs`` (default and named)."""
-        params = [("query", query)] + [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        params = (
+            [("query", query)]
+            + [("default-graph-uri", g) for g in graphs]
+            + [("named-graph-uri", g) for g in graphs]
+        )
         request = urllib.request.Request(
             self.base + "/sparql",
             data=urllib.parse.urlencode(params).encode(),
@@ -106,9 +110,13 @@ def virtuoso(tmp_path_factory):
     folder = tmp_path_factory.mktemp("virtuoso")
     http_port = free_port()
     ini = folder / "virtuoso.ini"
-    ini.write_text(VIRTUOSO_INI.format(folder=folder, sql_port=free_port(), http_port=http_port), encoding="utf-8")
+    ini.write_text(
+        VIRTUOSO_INI.format(folder=folder, sql_port=free_port(), http_port=http_port), encoding="utf-8"
+    )
     log = (folder / "stdout.log").open("wb")
-    process = subprocess.Popen([program, "-c", str(ini), "+foreground"], cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [program, "-c", str(ini), "+foreground"], cwd=folder, stdout=log, stderr=subprocess.STDOUT
+    )
     server = Virtuoso(f"http://127.0.0.1:{http_port}")
     try:
         _wait_until_up(server, process, folder)
@@ -122,7 +130,9 @@ def _wait_until_up(server: Virtuoso, process: subprocess.Popen, folder: Path) ->
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            pytest.fail(f"virtuoso-t exited with {process.returncode}: {(folder / 'virtuoso.log').read_text(errors='replace')[-2000:]}")
+            pytest.fail(
+                f"virtuoso-t exited with {process.returncode}: {(folder / 'virtuoso.log').read_text(errors='replace')[-2000:]}"
+            )
         try:
             server.select("ASK { }", [])
             return
@@ -165,7 +175,9 @@ def test_every_graph_arrives_with_every_triple(virtuoso, pushed):
 def test_pushing_again_replaces_rather_than_duplicates(virtuoso, pushed):
     source, graphs = pushed
     before = _graph_counts(virtuoso, graphs)
-    result = CliRunner().invoke(app, ["push", "--endpoint", virtuoso.graph_store, "--auth", "dba:dba", "--graph", str(source)])
+    result = CliRunner().invoke(
+        app, ["push", "--endpoint", virtuoso.graph_store, "--auth", "dba:dba", "--graph", str(source)]
+    )
     assert result.exit_code == 0, result.output
     assert f"Pushed {len(graphs) + 1} graph(s)" in result.output
     assert _graph_counts(virtuoso, graphs) == before
@@ -197,7 +209,9 @@ def test_library_is_not_empty():
 def _embedded_rows(store, query: str) -> Counter:
     result = store.query(query)
     names = [variable.value for variable in result.variables]
-    return Counter(tuple(_normal(json_term(row[n]) if row[n] is not None else None) for n in names) for row in result)
+    return Counter(
+        tuple(_normal(json_term(row[n]) if row[n] is not None else None) for n in names) for row in result
+    )
 
 
 def _normal(term: dict | None):
@@ -235,11 +249,11 @@ def virtuoso_dialect(query: str) -> str:
     while _OPEN_FILTER in query:
         start = query.index(_OPEN_FILTER)
         end = _closing_parenthesis(query, start + len("COALESCE"))
-        inner = query[start + len("COALESCE(IF("):end]
+        inner = query[start + len("COALESCE(IF(") : end]
         guard = re.match(r"isIRI\((\$\w+)\) \|\| isLiteral\(\1\),", inner)
         assert guard, f"unexpected open-filter form: {inner[:80]}"
-        body = re.split(r",\s*false\),\s*true\s*$", inner[guard.end():])[0]
-        query = query[:start] + f"(!BOUND({guard.group(1)}) || ({body.strip()}))" + query[end + 1:]
+        body = re.split(r",\s*false\),\s*true\s*$", inner[guard.end() :])[0]
+        query = query[:start] + f"(!BOUND({guard.group(1)}) || ({body.strip()}))" + query[end + 1 :]
     query = re.sub(r"COALESCE\(isIRI\((\$\w+)\) \|\| isLiteral\(\1\), false\)", r"BOUND(\1)", query)
     query = re.sub(r"COALESCE\((sameTerm\([^()]*\)), false\)", r"\1", query)
     return re.sub(r"sameTerm\((\?\w+), (\$\w+)\)", r"(\1 = \2)", query)
@@ -255,7 +269,9 @@ def _closing_parenthesis(text: str, opening: int) -> int:
 
 
 def test_wrong_password_is_a_remote_error_naming_the_graph(virtuoso):
-    result = CliRunner().invoke(app, ["push", "--endpoint", virtuoso.graph_store, "--auth", "dba:wrong", "--graph", str(FIXTURE)])
+    result = CliRunner().invoke(
+        app, ["push", "--endpoint", virtuoso.graph_store, "--auth", "dba:wrong", "--graph", str(FIXTURE)]
+    )
     assert result.exit_code == RemoteError.exit_code
     first = sorted(named_graphs(FIXTURE))[0]
     assert f"refused graph <{first}>: HTTP 401" in result.output
@@ -277,12 +293,16 @@ def test_unreachable_endpoint_is_a_remote_error_without_retry():
 
 
 def test_bad_auth_option_is_an_input_error():
-    result = CliRunner().invoke(app, ["push", "--endpoint", "http://127.0.0.1:9/x", "--auth", "nocolon", "--graph", str(FIXTURE)])
+    result = CliRunner().invoke(
+        app, ["push", "--endpoint", "http://127.0.0.1:9/x", "--auth", "nocolon", "--graph", str(FIXTURE)]
+    )
     assert result.exit_code == 2 and "--auth must be USER:PASSWORD" in result.output
 
 
 def test_a_graph_without_named_graphs_cannot_be_pushed(tmp_path):
     triples = tmp_path / "union.ttl"
-    triples.write_text("<https://w3id.org/sgkg/id/area/x> a <https://w3id.org/sgkg/ontology#Area> .\n", encoding="utf-8")
+    triples.write_text(
+        "<https://w3id.org/sgkg/id/area/x> a <https://w3id.org/sgkg/ontology#Area> .\n", encoding="utf-8"
+    )
     with pytest.raises(InputError, match="outside named graphs"):
         push(PushOptions(endpoint="http://127.0.0.1:9/unused", graph=triples))

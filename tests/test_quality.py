@@ -15,22 +15,36 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from gold_scoring import CORPUS, GOLD, ROOT, evaluate
 from rdflib import Dataset, Graph, Literal
 from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS, XSD
 
 from kg.vocab import SG, grade_iri, graph_iri, mint, slugify, theme_iri
 
-from gold_scoring import CORPUS, GOLD, ROOT, evaluate
-
 # rdflib warns about its own Dataset internals when SPARQL walks named graphs.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 FIXTURE = ROOT / "tests" / "fixtures" / "quality"
-GOLD_SETS = {"seeds": (GOLD, ROOT / "seeds"), "dev": (CORPUS / "dev", CORPUS / "dev"),
-             "holdout": (CORPUS / "holdout", CORPUS / "holdout")}
+GOLD_SETS = {
+    "seeds": (GOLD, ROOT / "seeds"),
+    "dev": (CORPUS / "dev", CORPUS / "dev"),
+    "holdout": (CORPUS / "holdout", CORPUS / "holdout"),
+}
 BAR = 0.85
-ORG_CLASSES = {"Organization", "LocalAuthority", "PoliceForce", "HealthBody", "ProbationService", "Inspectorate",
-               "SafeguardingPartnership", "Charity", "CareProvider", "GovernmentBody", "EducationBody", "ReviewPanel"}
+ORG_CLASSES = {
+    "Organization",
+    "LocalAuthority",
+    "PoliceForce",
+    "HealthBody",
+    "ProbationService",
+    "Inspectorate",
+    "SafeguardingPartnership",
+    "Charity",
+    "CareProvider",
+    "GovernmentBody",
+    "EducationBody",
+    "ReviewPanel",
+}
 GRADES = {"outstanding", "good", "requires-improvement", "inadequate"}
 
 
@@ -48,7 +62,7 @@ GOLD_CASES = _golds()
 def _theme_ids() -> set[str]:
     ontology = Graph().parse(ROOT / "ontology" / "sgkg.ttl", format="turtle")
     scheme = evaluate.THEME
-    return {str(s)[len(scheme):] for s in ontology.subjects(SKOS.broader, None) if str(s).startswith(scheme)}
+    return {str(s)[len(scheme) :] for s in ontology.subjects(SKOS.broader, None) if str(s).startswith(scheme)}
 
 
 def test_every_gold_file_is_collected():
@@ -134,13 +148,16 @@ def test_scorer_rejects_unknown_document():
         evaluate.score(index, [{"document": "gamma.txt"}])
 
 
-@pytest.mark.parametrize("left, right", [
-    ("Children’s Services", "Childrens Services"),
-    ("Children s Services", "children's services"),
-    ("The Hampshire Safeguarding Children Board", "Hampshire Safeguarding Children Board"),
-    ("Hampshire & Isle of Wight", "Hampshire and Isle of Wight"),
-    ("  NHS   England ", "nhs england"),
-])
+@pytest.mark.parametrize(
+    "left, right",
+    [
+        ("Children’s Services", "Childrens Services"),
+        ("Children s Services", "children's services"),
+        ("The Hampshire Safeguarding Children Board", "Hampshire Safeguarding Children Board"),
+        ("Hampshire & Isle of Wight", "Hampshire and Isle of Wight"),
+        ("  NHS   England ", "nhs england"),
+    ],
+)
 def test_normalise_treats_as_equal(left, right):
     assert evaluate.normalise(left) == evaluate.normalise(right)
 
@@ -154,8 +171,10 @@ def test_normalise_person_drops_titles_only():
 def test_acronym_alone_never_matches_another_area():
     """An altLabel "HSCP" on the Hertfordshire node must not make it the Herefordshire partnership."""
     herefordshire = {"label": "Herefordshire Safeguarding Children Partnership", "acronyms": ["HSCP"]}
-    hertfordshire = evaluate.Names("hertfordshire safeguarding children partnership",
-                                   frozenset({"hertfordshire safeguarding children partnership", "hscp"}))
+    hertfordshire = evaluate.Names(
+        "hertfordshire safeguarding children partnership",
+        frozenset({"hertfordshire safeguarding children partnership", "hscp"}),
+    )
     named_by_acronym = evaluate.Names("hscp", frozenset({"hscp"}))
     assert evaluate.org_rank(herefordshire, hertfordshire) is None
     assert evaluate.org_rank(herefordshire, named_by_acronym) == 2
@@ -170,8 +189,10 @@ def test_area_prefixed_name_matches_a_generic_gold_name():
 
 
 def test_aspect_phrases_match_on_whole_words():
-    assert evaluate.phrase_matches("children in care and care leavers",
-                                   "The experiences and progress of children in care and care leavers")
+    assert evaluate.phrase_matches(
+        "children in care and care leavers",
+        "The experiences and progress of children in care and care leavers",
+    )
     assert evaluate.phrase_matches("Overall effectiveness", "overall effectiveness")
     assert not evaluate.phrase_matches("care", "children in care")
     assert not evaluate.phrase_matches("overall effectiveness", "children who need help and protection")
@@ -194,7 +215,9 @@ def _graph_from_gold(golds: list[dict]) -> Dataset:
                 orgs[evaluate.normalise(acronym)] = node
                 graph.add((node, SKOS.altLabel, Literal(acronym)))
             first_class = evaluate.alternatives(item["class"])[0]
-            graph.add((node, RDF.type, ORG.Organization if first_class == "Organization" else SG[first_class]))
+            graph.add(
+                (node, RDF.type, ORG.Organization if first_class == "Organization" else SG[first_class])
+            )
             graph.add((node, RDFS.label, Literal(item["label"])))
             graph.add((node, SG.mentionedIn, document))
 
@@ -203,7 +226,10 @@ def _graph_from_gold(golds: list[dict]) -> Dataset:
                 graph.add((subject, predicate, orgs[evaluate.normalise(label)]))
 
         for n, person in enumerate(p for p in gold["people"] if not p.get("optional")):
-            membership, role = mint("membership", gold["document"], n), mint("role", evaluate.alternatives(person["role"])[0])
+            membership, role = (
+                mint("membership", gold["document"], n),
+                mint("role", evaluate.alternatives(person["role"])[0]),
+            )
             graph.add((membership, RDF.type, ORG.Membership))
             graph.add((membership, ORG.member, mint("person", person["name"])))
             graph.add((mint("person", person["name"]), FOAF.name, Literal(person["name"])))
@@ -252,7 +278,9 @@ def test_scorer_gives_full_marks_to_the_gold_itself(name):
     golds = evaluate.load_golds(GOLD_SETS[name][0])
     index = evaluate.index_dataset(_graph_from_gold(golds))
     totals = evaluate.score(index, golds)
-    assert {c: (t.precision, t.recall) for c, t in totals.items()} == {c: (1.0, 1.0) for c in evaluate.CATEGORIES}
+    assert {c: (t.precision, t.recall) for c, t in totals.items()} == {
+        c: (1.0, 1.0) for c in evaluate.CATEGORIES
+    }
 
 
 # ---------------------------------------------------------------- the quality bar
@@ -269,14 +297,18 @@ def seed_totals(seed_build):
 def dev_totals(tmp_path_factory):
     out_dir = tmp_path_factory.mktemp("dev-build")
     trig = evaluate.build_trig([CORPUS / "dev"], out_dir)
-    return evaluate.score(evaluate.index_dataset(evaluate.load_dataset(trig)), evaluate.load_golds(CORPUS / "dev"))
+    return evaluate.score(
+        evaluate.index_dataset(evaluate.load_dataset(trig)), evaluate.load_golds(CORPUS / "dev")
+    )
 
 
 def _check_bar(tally, measure: str) -> None:
     value = getattr(tally, measure)
     shown = tally.missed if measure == "recall" else tally.extra
-    assert value >= BAR, f"{measure} {value:.2f} < {BAR} ({tally.hits} hits, {tally.predicted} predicted, " \
-                         f"{tally.gold} gold); {'missed' if measure == 'recall' else 'extra'}: {shown}"
+    assert value >= BAR, (
+        f"{measure} {value:.2f} < {BAR} ({tally.hits} hits, {tally.predicted} predicted, "
+        f"{tally.gold} gold); {'missed' if measure == 'recall' else 'extra'}: {shown}"
+    )
 
 
 @pytest.mark.parametrize("measure", ["precision", "recall"])

@@ -39,10 +39,19 @@ CASES = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 LIBRARY = {
-    "failings-by-partner-and-theme", "partner-theme-matrix", "judgements-over-time",
-    "areas-not-improving", "recommendations-and-responses", "recommendations-without-response",
-    "roles", "partnership-members", "theme-cooccurrence", "evidence", "assessments-by-assessor",
-    "organisation-profile", "grades-beside-statistics",
+    "failings-by-partner-and-theme",
+    "partner-theme-matrix",
+    "judgements-over-time",
+    "areas-not-improving",
+    "recommendations-and-responses",
+    "recommendations-without-response",
+    "roles",
+    "partnership-members",
+    "theme-cooccurrence",
+    "evidence",
+    "assessments-by-assessor",
+    "organisation-profile",
+    "grades-beside-statistics",
 }
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 # A value for each required parameter, for tests that run every library query.
@@ -84,7 +93,7 @@ def test_declared_parameters_are_exactly_the_dollar_variables(name):
     body = "\n".join(line for line in query.text.splitlines() if not line.startswith("#"))
     used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", body))
     assert used == set(query.parameters)
-    select = body[body.index("SELECT"): body.index("WHERE")]
+    select = body[body.index("SELECT") : body.index("WHERE")]
     assert set(re.findall(r"\$([A-Za-z_]\w*)", select)) == set(query.parameters)
 
 
@@ -118,15 +127,23 @@ def test_library_query_answers_the_fixture(fixture_store, case):
 def test_union_turtle_and_named_graph_trig_give_the_same_answer(fixture_store, fixture_union_ttl, name):
     """Triples repeated across named graphs must not repeat rows or inflate counts."""
     query, parameters = load_query(name), REQUIRED_EXAMPLES.get(name, {})
-    assert run_query(open_store(fixture_union_ttl), query, parameters).document == run_query(fixture_store, query, parameters).document
+    assert (
+        run_query(open_store(fixture_union_ttl), query, parameters).document
+        == run_query(fixture_store, query, parameters).document
+    )
 
 
 def test_a_triple_stated_in_two_documents_is_seen_once_and_graph_still_finds_both(fixture_store):
     """pyoxigraph's union default graph repeats such triples; open_store must not."""
     once = run_query(fixture_store, inline_query('SELECT ?o WHERE { ?o rdfs:label "Ofsted" }'))
     assert _column(once, "o") == [str(ID["organisation/ofsted"])]
-    both = run_query(fixture_store, inline_query('SELECT ?g WHERE { GRAPH ?g { ?o rdfs:label "Ofsted" } } ORDER BY ?g'))
-    assert _column(both, "g") == ["https://w3id.org/sgkg/graph/millbrook-ilacs", "https://w3id.org/sgkg/graph/millford-child-r"]
+    both = run_query(
+        fixture_store, inline_query('SELECT ?g WHERE { GRAPH ?g { ?o rdfs:label "Ofsted" } } ORDER BY ?g')
+    )
+    assert _column(both, "g") == [
+        "https://w3id.org/sgkg/graph/millbrook-ilacs",
+        "https://w3id.org/sgkg/graph/millford-child-r",
+    ]
 
 
 def test_answers_are_deterministic(fixture_store):
@@ -137,7 +154,8 @@ def test_answers_are_deterministic(fixture_store):
 
 def test_only_the_dumping_queries_require_a_parameter():
     assert {query.name: query.required for query in library() if query.required} == {
-        "evidence": ("node",), "organisation-profile": ("organisation",),
+        "evidence": ("node",),
+        "organisation-profile": ("organisation",),
     }
 
 
@@ -163,7 +181,9 @@ def _column(answer, name: str) -> list[str]:
 
 def test_scrutineer_is_found_only_in_her_own_partnership_despite_the_shared_acronym(fixture_store):
     answer = run_query(fixture_store, load_query("roles"), {"person": "priya lane", "organisation": "MSCP"})
-    assert set(_column(answer, "organisationIri")) == {str(ID["organisation/millford-safeguarding-children-partnership"])}
+    assert set(_column(answer, "organisationIri")) == {
+        str(ID["organisation/millford-safeguarding-children-partnership"])
+    }
     assert sorted(_column(answer, "roleLabel")) == ["Chair", "Independent Scrutineer"]
 
 
@@ -215,14 +235,18 @@ def test_words_always_bind_as_plain_strings(text):
 
 def test_parse_parameters():
     assert parse_parameters(["person=Kevin Crompton", "?role=Chair", "area=a=b"]) == {
-        "person": "Kevin Crompton", "role": "Chair", "area": "a=b",
+        "person": "Kevin Crompton",
+        "role": "Chair",
+        "area": "a=b",
     }
     with pytest.raises(QueryError, match="key=value"):
         parse_parameters(["person"])
 
 
 def test_an_undeclared_parameter_is_refused_with_the_declared_ones(fixture_store):
-    with pytest.raises(QueryError, match="has no parameter colour; its parameters: person, role, organisation"):
+    with pytest.raises(
+        QueryError, match="has no parameter colour; its parameters: person, role, organisation"
+    ):
         run_query(fixture_store, load_query("roles"), {"colour": "red"})
 
 
@@ -282,7 +306,9 @@ def test_construct_is_refused(fixture_store):
 
 
 def test_json_follows_the_w3c_results_format(fixture_store):
-    document = json.loads(run_query(fixture_store, load_query("roles"), {"person": "Jordan Hale"}).serialize("json"))
+    document = json.loads(
+        run_query(fixture_store, load_query("roles"), {"person": "Jordan Hale"}).serialize("json")
+    )
     assert document["head"]["vars"][:2] == ["personIri", "personLabel"]
     (row,) = document["results"]["bindings"]
     assert row["personIri"] == {"type": "uri", "value": str(ID["person/jordan-hale"])}
@@ -290,7 +316,9 @@ def test_json_follows_the_w3c_results_format(fixture_store):
 
 
 def test_csv_has_a_header_and_plain_values(fixture_store):
-    text = run_query(fixture_store, load_query("judgements-over-time"), {"area": "Millbrook"}).serialize("csv")
+    text = run_query(fixture_store, load_query("judgements-over-time"), {"area": "Millbrook"}).serialize(
+        "csv"
+    )
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["gradeLabel"] for row in rows] == ["requires improvement", "inadequate", "inadequate"]
     assert rows[0]["date"] == "2019-06"
@@ -357,7 +385,9 @@ def test_seed_herefordshire_council_is_implicated_in_failings_in_herefordshire(s
 
 def test_seed_matrix_counts_local_authority_failings(seed_store):
     answer = _seed(seed_store, "partner-theme-matrix")
-    local_authority = [row for row in answer.rows if row["organisationType"]["value"] == str(SG.LocalAuthority)]
+    local_authority = [
+        row for row in answer.rows if row["organisationType"]["value"] == str(SG.LocalAuthority)
+    ]
     assert sum(int(row["failings"]["value"]) for row in local_authority) >= 3
 
 
@@ -365,7 +395,10 @@ def test_seed_no_area_is_reported_without_two_comparable_grades(seed_store):
     """Only graded judgements can be compared: every row has both grades, latest no better."""
     ranks = {"outstanding": 1, "good": 2, "requires improvement": 3, "inadequate": 4}
     for row in _seed(seed_store, "areas-not-improving").rows:
-        assert ranks[row["latestGradeLabel"]["value"].lower()] >= ranks[row["previousGradeLabel"]["value"].lower()]
+        assert (
+            ranks[row["latestGradeLabel"]["value"].lower()]
+            >= ranks[row["previousGradeLabel"]["value"].lower()]
+        )
     hampshire = _seed(seed_store, "areas-not-improving", area="Hampshire")
     assert hampshire.rows == []  # the Hampshire JTAI gives narrative findings, no grades
 
@@ -375,13 +408,17 @@ def test_seed_partnerships_have_their_own_areas_members(seed_store):
     members = _column(answer, "memberLabel")
     assert not any("Hertfordshire" in member for member in members)
     assert {row["partnershipIri"]["value"] for row in _seed(seed_store, "partnership-members").rows} >= {
-        HEREFORDSHIRE_PARTNERSHIP, HERTFORDSHIRE_PARTNERSHIP,
+        HEREFORDSHIRE_PARTNERSHIP,
+        HERTFORDSHIRE_PARTNERSHIP,
     }
 
 
 def test_seed_domestic_abuse_recurs_with_multi_agency_working(seed_store):
     answer = _seed(seed_store, "theme-cooccurrence", theme="domestic-abuse")
-    pairs = {(row["themeAIri"]["value"], row["themeBIri"]["value"]): int(row["documents"]["value"]) for row in answer.rows}
+    pairs = {
+        (row["themeAIri"]["value"], row["themeBIri"]["value"]): int(row["documents"]["value"])
+        for row in answer.rows
+    }
     key = ("https://w3id.org/sgkg/theme/domestic-abuse", "https://w3id.org/sgkg/theme/multi-agency-working")
     assert pairs.get(key, 0) >= 2  # the Hampshire JTAI and the Child K review
 
@@ -403,11 +440,16 @@ def test_seed_hampshire_jtai_was_conducted_by_four_inspectorates(seed_store):
         by_assessment.setdefault(row["assessmentIri"]["value"], set()).add(row["assessorIri"]["value"])
     assert any(len(assessors) >= 4 for assessors in by_assessment.values())
     ofsted = _seed(seed_store, "assessments-by-assessor", assessor="Ofsted")
-    assert {row["areaLabel"]["value"] for row in ofsted.rows if "areaLabel" in row} >= {"Hampshire", "Herefordshire"}
+    assert {row["areaLabel"]["value"] for row in ofsted.rows if "areaLabel" in row} >= {
+        "Hampshire",
+        "Herefordshire",
+    }
 
 
 def test_seed_profile_of_the_herefordshire_partnership(seed_store):
-    answer = _seed(seed_store, "organisation-profile", organisation="Herefordshire Safeguarding Children Partnership")
+    answer = _seed(
+        seed_store, "organisation-profile", organisation="Herefordshire Safeguarding Children Partnership"
+    )
     assert {row["organisationIri"]["value"] for row in answer.rows} == {HEREFORDSHIRE_PARTNERSHIP}
     facts = {(row["property"]["value"], row["object"]["value"]) for row in answer.rows}
     assert ("http://www.w3.org/2004/02/skos/core#altLabel", "HSCP") in facts

@@ -51,7 +51,14 @@ def test_query_file_by_path_as_tsv():
 
 
 def test_inline_query_as_json():
-    result = kg("-e", "SELECT ?label WHERE { ?area a sg:Area ; rdfs:label ?label } ORDER BY ?label", "-g", str(FIXTURE_GRAPH), "-f", "json")
+    result = kg(
+        "-e",
+        "SELECT ?label WHERE { ?area a sg:Area ; rdfs:label ?label } ORDER BY ?label",
+        "-g",
+        str(FIXTURE_GRAPH),
+        "-f",
+        "json",
+    )
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
     assert [row["label"]["value"] for row in document["results"]["bindings"]] == ["Millbrook", "Millford"]
@@ -80,8 +87,16 @@ def test_a_graph_of_another_format_is_read_by_its_suffix(tmp_path):
     [
         (["rolez", "-g", str(FIXTURE_GRAPH)], QueryError, "did you mean: roles?"),
         (["roles", "-g", "no/such/graph.trig"], GraphNotFound, "kg build"),
-        (["-e", "SELECT ?s WHERE { ?s ?p }", "-g", str(FIXTURE_GRAPH)], QueryError, "<inline query>:1:19: SPARQL syntax error near"),
-        (["roles", "-g", str(FIXTURE_GRAPH), "-p", "colour=red"], QueryError, "its parameters: person, role, organisation"),
+        (
+            ["-e", "SELECT ?s WHERE { ?s ?p }", "-g", str(FIXTURE_GRAPH)],
+            QueryError,
+            "<inline query>:1:19: SPARQL syntax error near",
+        ),
+        (
+            ["roles", "-g", str(FIXTURE_GRAPH), "-p", "colour=red"],
+            QueryError,
+            "its parameters: person, role, organisation",
+        ),
         (["roles", "-g", str(FIXTURE_GRAPH), "-p", "person"], QueryError, "key=value"),
         (["roles", "-g", str(FIXTURE_GRAPH), "-f", "xml"], QueryError, "choose one of table, csv, tsv, json"),
         (["-g", str(FIXTURE_GRAPH)], QueryError, "kg query --list"),
@@ -126,6 +141,8 @@ def test_kg_query_runs_without_loading_rdflib(seed_build, tmp_path):
         "    assert not exit.code, exit.code\n"
         "print('rdflib loaded' if 'rdflib' in sys.modules else 'rdflib not loaded', file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
     assert "Kevin Crompton" in done.stdout
     assert done.stderr.strip().endswith("rdflib not loaded")

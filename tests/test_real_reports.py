@@ -49,9 +49,18 @@ def test_every_grade_of_the_judgement_table_is_read_for_its_aspect(real_index, d
     _, paired = evaluate_real._score_assessments(real_index, document.gold, view)
     assert 0 in paired, f"{document.stem}: the report's own assessment was not found"
     own = paired[0].node
-    read = {(evaluate_real.aspect_families(str(aspect)), grade)
-            for judgement in view.judgements if own in judgement.facts["assessment"]
-            for aspect in judgement.facts["aspect"] for grade in judgement.facts["grades"]}
-    wanted = [(evaluate_real.aspect_families(j["aspect"]), j["grade"]) for j in document.gold["assessments"][0]["judgements"]]
-    missing = [json.dumps([sorted(families), grade]) for families, grade in wanted if (families, grade) not in read]
+    read = {
+        (evaluate_real.aspect_families(str(aspect)), grade)
+        for judgement in view.judgements
+        if own in judgement.facts["assessment"]
+        for aspect in judgement.facts["aspect"]
+        for grade in judgement.facts["grades"]
+    }
+    wanted = [
+        (evaluate_real.aspect_families(j["aspect"]), j["grade"])
+        for j in document.gold["assessments"][0]["judgements"]
+    ]
+    missing = [
+        json.dumps([sorted(families), grade]) for families, grade in wanted if (families, grade) not in read
+    ]
     assert not missing, f"{document.stem}: grades not read: {missing}"

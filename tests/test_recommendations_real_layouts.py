@@ -44,8 +44,8 @@ def test_ilacs_bullets_of_every_glyph_across_a_page_break():
     ]
     assert all(r.addressed_to == ["Dorset County Council"] for r in result.recommendations)
     first = result.recommendations[0]
-    assert ILACS[first.span.start:first.span.end].startswith("The timeliness")
-    assert ILACS[first.span.start:first.span.end].endswith("without delay.")
+    assert ILACS[first.span.start : first.span.end].startswith("The timeliness")
+    assert ILACS[first.span.start : first.span.end].endswith("without delay.")
 
 
 SIF = (
@@ -212,7 +212,7 @@ def _responses(text: str) -> list[str]:
 def test_apologies_commitments_and_directions_are_responses():
     text = (
         "Essex County Council has apologised for the missed opportunities to protect the baby.\n"
-        "The county council said it was \"determined to improve\".\n"
+        'The county council said it was "determined to improve".\n'
         "Its director noted that leaders did not wait for the outcome of the inspection to change the front door.\n"
         "With permission, I wish to make a statement about Slough Borough Council.\n"
         "The minister said he would order a statutory inspection of the council's children's services.\n"
@@ -220,7 +220,7 @@ def test_apologies_commitments_and_directions_are_responses():
     )
     assert _responses(text) == [
         "Essex County Council has apologised for the missed opportunities to protect the baby.",
-        "The county council said it was \"determined to improve\".",
+        'The county council said it was "determined to improve".',
         "Its director noted that leaders did not wait for the outcome of the inspection to change the front door.",
         "With permission, I wish to make a statement about Slough Borough Council.",
         "The minister said he would order a statutory inspection of the council's children's services.",

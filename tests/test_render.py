@@ -41,7 +41,9 @@ def fixture_dataset() -> Dataset:
 
 def page_data(page: str) -> dict:
     """The JSON blocks the page's script reads, as one: ``links``, and each node's details with its ``more``."""
-    blocks = dict(re.findall(r'<script type="application/json" id="kg-(data|links|more)">(.*?)</script>', page, re.S))
+    blocks = dict(
+        re.findall(r'<script type="application/json" id="kg-(data|links|more)">(.*?)</script>', page, re.S)
+    )
     assert set(blocks) == {"data", "links", "more"}, "a data block is missing"
     data = json.loads(blocks["data"])
     data["links"] = json.loads(blocks["links"])
@@ -66,7 +68,12 @@ def test_click_panel_facts_and_evidence_come_from_the_graph(fixture_dataset):
     drawn = project(fixture_dataset)
     finding = drawn.nodes[ID["finding/eastmere-2031-2"]]
     assert finding["evidence"] == [
-        {"quote": "Social workers carry caseloads that are too high.", "document": "eastmere-inspection.txt", "start": 300, "end": 349}
+        {
+            "quote": "Social workers carry caseloads that are too high.",
+            "document": "eastmere-inspection.txt",
+            "start": 300,
+            "end": 349,
+        }
     ]
     assert ("sg:statement", ["Social workers carry caseloads that are too high."]) in finding["facts"]
     assert drawn.nodes[ID["judgement/eastmere-2031-overall-effectiveness"]]["grade"] == "inadequate"
@@ -76,19 +83,27 @@ def test_click_panel_facts_and_evidence_come_from_the_graph(fixture_dataset):
 def test_filters_follow_themes_and_areas_of_neighbours(fixture_dataset):
     drawn = project(fixture_dataset)
     assert THEME["workforce"] in drawn.nodes[COUNCIL]["themes"], "implicated by a workforce failing"
-    assert ID["area/eastmere"] in drawn.nodes[ID["finding/eastmere-2031-1"]]["areas"], "through its inspection"
+    assert ID["area/eastmere"] in drawn.nodes[ID["finding/eastmere-2031-1"]]["areas"], (
+        "through its inspection"
+    )
     assert drawn.nodes[ID["role/independent-scrutineer"]]["areas"] == []
 
 
 def test_partners_failings_counts_failings_not_strengths(fixture_dataset):
     drawn = project(fixture_dataset, View.parse("partners-failings"))
     assert drawn.edges[POLICE, THEME["neglect"]]["weight"] == 2
-    assert drawn.edges[POLICE, THEME["multi-agency-working"]]["weight"] == 2, "the strength on this theme is not counted"
+    assert drawn.edges[POLICE, THEME["multi-agency-working"]]["weight"] == 2, (
+        "the strength on this theme is not counted"
+    )
     assert drawn.edges[COUNCIL, THEME["workforce"]]["relations"] == ["1 failing"]
     judgement = ID["judgement/eastmere-2031-overall-effectiveness"]
     assert list(drawn.successors(judgement)) == [COUNCIL]
     assert {drawn.nodes[node]["cls"] for node in drawn} == {
-        "sg:LocalAuthority", "sg:PoliceForce", "sg:HealthBody", "skos:Concept", "sg:Judgement"
+        "sg:LocalAuthority",
+        "sg:PoliceForce",
+        "sg:HealthBody",
+        "skos:Concept",
+        "sg:Judgement",
     }
     quotes = [span["quote"] for span in drawn.nodes[POLICE]["evidence"]]
     assert "Health visitors did not share worries about the home." in quotes
@@ -204,7 +219,9 @@ def test_layout_is_deterministic_and_spreads_nodes():
 
 def test_cli_viz_writes_the_page(tmp_path):
     out = tmp_path / "pf.html"
-    result = CliRunner().invoke(app, ["viz", "--graph", str(FIXTURE), "--out", str(out), "--view", "partners-failings"])
+    result = CliRunner().invoke(
+        app, ["viz", "--graph", str(FIXTURE), "--out", str(out), "--view", "partners-failings"]
+    )
     assert result.exit_code == 0, result.output
     assert f"wrote {out}" in result.output
     assert page_data(out.read_text(encoding="utf-8"))["view"] == "partners-failings"
@@ -232,7 +249,9 @@ def test_render_file_matches_render_html(tmp_path, fixture_dataset):
 def test_seed_build_writes_the_interactive_graph(seed_build, seed_graph):
     out_dir, _ = seed_build
     data = page_data((out_dir / "graph.html").read_text(encoding="utf-8"))
-    documents = [node for node in data["details"] if data["classes"][node["cls"]]["label"] == "Source document"]
+    documents = [
+        node for node in data["details"] if data["classes"][node["cls"]]["label"] == "Source document"
+    ]
     assert len(documents) == len(set(seed_graph.subjects(RDF.type, SG.SourceDocument))) > 0
     assert len(data["details"]) > len(documents)
 
@@ -254,8 +273,12 @@ def test_pages_are_the_same_whatever_the_hash_seed():
     )
     outputs = {
         subprocess.run(
-            [sys.executable, "-c", script], capture_output=True, text=True, check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed}, cwd=Path(__file__).resolve().parent.parent,
+            [sys.executable, "-c", script],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            cwd=Path(__file__).resolve().parent.parent,
         ).stdout
         for seed in ("1", "2", "3")
     }
@@ -273,7 +296,8 @@ def test_partners_failings_edges_carry_their_failings(fixture_dataset):
     data = page_data(render_html(fixture_dataset, View.parse("partners-failings")))
     labels = [detail["label"] for detail in data["details"]]
     number, link = next(
-        (number, link) for number, link in enumerate(data["links"])
+        (number, link)
+        for number, link in enumerate(data["links"])
         if (labels[link[0]], labels[link[1]]) == ("Eastmere Constabulary", "Neglect")
     )
     details = data["edgeDetails"][str(number)]
@@ -281,7 +305,10 @@ def test_partners_failings_edges_carry_their_failings(fixture_dataset):
         "Health visitors did not share worries about the home",
         "Neglect is recognised too late by the council and the police",
     ]
-    assert [data["documents"][span[1]] for span in details["evidence"]] == ["westholm-review.txt", "eastmere-inspection.txt"]
+    assert [data["documents"][span[1]] for span in details["evidence"]] == [
+        "westholm-review.txt",
+        "eastmere-inspection.txt",
+    ]
     assert data["relations"][link[2]] == "2 failings" and link[3] == 2
 
 
@@ -299,11 +326,17 @@ def test_overview_has_areas_with_latest_grades_partners_and_themes(fixture_datas
     overview = project(fixture_dataset).graph["overview"]
     assert overview.nodes[ID["area/eastmere"]] == {"value": 2, "grade": "inadequate", "date": "2031-03"}
     assert overview.nodes[ID["area/westholm"]]["grade"] is None, "its practice review has no judgement"
-    assert overview.edges[POLICE, THEME["neglect"]]["failings"] == [ID["finding/child-r-1"], ID["finding/eastmere-2031-1"]]
+    assert overview.edges[POLICE, THEME["neglect"]]["failings"] == [
+        ID["finding/child-r-1"],
+        ID["finding/eastmere-2031-1"],
+    ]
     assert overview.has_edge(POLICE, ID["area/eastmere"])
     assert ID["finding/eastmere-2031-1"] not in overview, "findings wait for a drill-down"
     assert {node for node in overview if str(node).startswith(str(THEME))} == {
-        THEME["neglect"], THEME["multi-agency-working"], THEME["workforce"], THEME["online-harm"]
+        THEME["neglect"],
+        THEME["multi-agency-working"],
+        THEME["workforce"],
+        THEME["online-harm"],
     }
 
 
@@ -313,7 +346,10 @@ def test_overview_stays_small_however_many_partners(fixture_dataset, monkeypatch
     overview = project(fixture_dataset).graph["overview"]
     partners = [node for node in overview if "/organisation/" in str(node)]
     assert partners == [POLICE], "the most implicated partner: three failings"
-    assert all(sum(1 for target in overview.successors(node) if str(target).startswith(str(THEME))) <= 1 for node in overview)
+    assert all(
+        sum(1 for target in overview.successors(node) if str(target).startswith(str(THEME))) <= 1
+        for node in overview
+    )
 
 
 def test_a_graph_too_big_to_draw_whole_opens_on_its_overview(fixture_dataset, monkeypatch):
@@ -325,7 +361,9 @@ def test_a_graph_too_big_to_draw_whole_opens_on_its_overview(fixture_dataset, mo
     eastmere = next(node for node in data["overview"]["nodes"] if labels[node["id"]] == "Eastmere")
     assert (eastmere["grade"], eastmere["date"]) == ("Inadequate", "2031-03")
     assert all(isinstance(node["x"], float) for node in data["overview"]["nodes"])
-    assert page_data(render_html(fixture_dataset, View.parse("area Eastmere")))["opening"] == "graph", "a named view is always drawn"
+    assert page_data(render_html(fixture_dataset, View.parse("area Eastmere")))["opening"] == "graph", (
+        "a named view is always drawn"
+    )
 
 
 def test_the_full_view_lists_drawn_neighbours_as_links_not_facts(fixture_dataset):
@@ -334,6 +372,13 @@ def test_the_full_view_lists_drawn_neighbours_as_links_not_facts(fixture_dataset
     facts = dict(project(fixture_dataset).nodes[finding]["facts"])
     assert "sg:theme" not in facts and "sg:implicates" not in facts
     assert facts["sg:statement"] == ["Social workers carry caseloads that are too high."]
-    assert dict(project(fixture_dataset, View.parse("node ECC")).nodes[finding]["facts"])["sg:theme"] == ["Workforce"]
+    assert dict(project(fixture_dataset, View.parse("node ECC")).nodes[finding]["facts"])["sg:theme"] == [
+        "Workforce"
+    ]
     data = page_data(render_html(fixture_dataset))
-    assert {cls["label"] for cls in data["classes"] if cls["key"]} >= {"Area", "Theme", "Inspection", "Local authority"}
+    assert {cls["label"] for cls in data["classes"] if cls["key"]} >= {
+        "Area",
+        "Theme",
+        "Inspection",
+        "Local authority",
+    }

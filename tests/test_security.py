@@ -17,12 +17,12 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+from linked_data import FIXTURE, free_port
 from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import InputError, QueryError
 from kg.serve import ServeOptions, isolated_answer, make_server, query_runner, serving_store
-from linked_data import FIXTURE, free_port
 
 NESTED = "SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000
 SIMPLE = "ASK { ?s ?p ?o }"
@@ -39,7 +39,9 @@ def served():
     thread.join(timeout=10)
 
 
-def _request(server, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, str]:
+def _request(
+    server, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+) -> tuple[int, str]:
     host, port = server.server_address[:2]
     connection = http.client.HTTPConnection(host, port, timeout=30)
     try:
@@ -130,7 +132,10 @@ def test_cross_origin_posts_are_refused_and_same_origin_ones_answered(served):
     assert _get(served, SIMPLE, {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors"})[0] == 403
     own_page = {**form_type, "Origin": f"http://{host}:{port}", "Sec-Fetch-Site": "same-origin"}
     assert _request(served, "POST", "/sparql", form, own_page)[0] == 200
-    assert _request(served, "POST", "/sparql", SIMPLE.encode(), {"Content-Type": "application/sparql-query"})[0] == 200
+    assert (
+        _request(served, "POST", "/sparql", SIMPLE.encode(), {"Content-Type": "application/sparql-query"})[0]
+        == 200
+    )
 
 
 def test_a_foreign_host_header_is_refused(served):
@@ -146,15 +151,22 @@ def test_a_foreign_host_header_is_refused(served):
 def test_a_request_body_past_the_cap_is_refused_unread(served):
     host, port = served.server_address[:2]
     with socket.create_connection((host, port), timeout=10) as raw:
-        raw.sendall(b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
-                    b"Content-Length: 100000000\r\n\r\nSELECT")
+        raw.sendall(
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query\r\n"
+            b"Content-Length: 100000000\r\n\r\nSELECT"
+        )
         assert raw.recv(100).startswith(b"HTTP/1.1 413")
 
 
 @pytest.mark.parametrize(
     "options, flag",
-    [({"timeout": -1}, "--timeout"), ({"timeout": float("nan")}, "--timeout"), ({"row_limit": -5}, "--row-limit"),
-     ({"port": 70000}, "--port"), ({"memory_mb": 1}, "--memory-limit")],
+    [
+        ({"timeout": -1}, "--timeout"),
+        ({"timeout": float("nan")}, "--timeout"),
+        ({"row_limit": -5}, "--row-limit"),
+        ({"port": 70000}, "--port"),
+        ({"memory_mb": 1}, "--memory-limit"),
+    ],
 )
 def test_option_values_out_of_range_are_refused(options, flag):
     with pytest.raises(InputError, match=flag):
@@ -241,16 +253,30 @@ def test_slow_readers_stay_within_the_answer_budget_and_a_simple_query_stays_fas
     under 300 MB, and a simple query meanwhile answers within 100 ms.
     """
     port = free_port()
-    command = [sys.executable, "-m", "kg.cli", "serve", "--graph", str(FIXTURE), "--port", str(port),
-               "--row-limit", "1000000", "--timeout", "30"]
+    command = [
+        sys.executable,
+        "-m",
+        "kg.cli",
+        "serve",
+        "--graph",
+        str(FIXTURE),
+        "--port",
+        str(port),
+        "--row-limit",
+        "1000000",
+        "--timeout",
+        "30",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     readers = []
     try:
         assert process.stdout.readline().startswith("Serving"), process.stderr.read()
         idle = _rss_mb(process.pid)
         big = "SELECT (GROUP_CONCAT(STR(?p)) AS ?n) WHERE { SELECT ?p WHERE { ?a ?p ?o . ?b ?q ?r . ?c ?x ?y } LIMIT 200000 }"
-        request = (f"GET /sparql?{urllib.parse.urlencode({'query': big})} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                   "Accept: application/sparql-results+json\r\n\r\n").encode()
+        request = (
+            f"GET /sparql?{urllib.parse.urlencode({'query': big})} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            "Accept: application/sparql-results+json\r\n\r\n"
+        ).encode()
         statuses = []
         for _ in range(20):
             reader = socket.socket()
@@ -271,7 +297,9 @@ def test_slow_readers_stay_within_the_answer_budget_and_a_simple_query_stays_fas
             assert json.loads(connection.getresponse().read())["boolean"] is True
             connection.close()
             timings.append(time.perf_counter() - started)
-        assert held < 300, f"server holds {held:.0f} MB ({idle:.0f} MB idle) with 20 slow readers ({statuses})"
+        assert held < 300, (
+            f"server holds {held:.0f} MB ({idle:.0f} MB idle) with 20 slow readers ({statuses})"
+        )
         assert sorted(timings)[2] < 0.1, timings
     finally:
         for reader in readers:
@@ -297,7 +325,9 @@ def test_kg_query_reports_an_engine_crash_as_a_query_error(monkeypatch):
 
 
 def test_kg_query_still_answers_and_raises_its_own_errors():
-    result = CliRunner().invoke(app, ["query", "--graph", str(FIXTURE), "-e", "ASK { ?s ?p ?o }", "-f", "json"])
+    result = CliRunner().invoke(
+        app, ["query", "--graph", str(FIXTURE), "-e", "ASK { ?s ?p ?o }", "-f", "json"]
+    )
     assert result.exit_code == 0 and json.loads(result.output)["boolean"] is True
     from kg.query import QueryRequest, answer_request
 
@@ -311,13 +341,22 @@ GOOD = "Wexcombe Council asked Ofsted to inspect its children's services in 2023
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def _foreign_folder(folder: Path) -> dict[str, bytes]:
     """A folder someone else owns, with files named as a build's would be."""
-    for name, text in [("notes.txt", "mine"), ("graph.ttl", "my own turtle"), ("graph.html", "<p>my page</p>"),
-                       (".kg/cache/mine.json", "{}"), (".kg/generations/keep/data.txt", "keep me")]:
+    for name, text in [
+        ("notes.txt", "mine"),
+        ("graph.ttl", "my own turtle"),
+        ("graph.html", "<p>my page</p>"),
+        (".kg/cache/mine.json", "{}"),
+        (".kg/generations/keep/data.txt", "keep me"),
+    ]:
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(text, encoding="utf-8")
     return _snapshot(folder)
@@ -338,7 +377,9 @@ def test_out_refuses_a_folder_that_is_not_a_build_and_keeps_every_file(tmp_path)
     before = _foreign_folder(foreign)
     with pytest.raises(InputError, match="not an sgkg build"):
         build([_inputs(tmp_path / "in")], BuildOptions(out_dir=foreign, html=False))
-    result = CliRunner().invoke(app, ["build", str(tmp_path / "in"), "--out", str(foreign), "--no-html", "--no-compact"])
+    result = CliRunner().invoke(
+        app, ["build", str(tmp_path / "in"), "--out", str(foreign), "--no-html", "--no-compact"]
+    )
     assert result.exit_code == 2 and "--force" in result.output
     assert _snapshot(foreign) == before
 
@@ -409,17 +450,26 @@ def test_a_link_out_of_the_input_folder_is_not_followed(tmp_path):
 
 # --- hostile files: each refused or read, and the build goes on -----------------------------
 
-@pytest.mark.parametrize("charset", ["rot13", "zlib", "base64", "hex", "utf-7", "punycode", "no-such-charset"])
+
+@pytest.mark.parametrize(
+    "charset", ["rot13", "zlib", "base64", "hex", "utf-7", "punycode", "no-such-charset"]
+)
 def test_an_unknown_or_non_text_charset_falls_back_with_a_warning(tmp_path, charset):
     """A page declaring charset="rot13" (or zlib, base64, hex) stopped the build with a traceback."""
     from kg.ingest import read_document
 
     page = tmp_path / "page.html"
-    page.write_text(f'<html><head><meta charset="{charset}"></head><body><p>Wexcombe Council met.</p></body></html>',
-                    encoding="utf-8")
+    page.write_text(
+        f'<html><head><meta charset="{charset}"></head><body><p>Wexcombe Council met.</p></body></html>',
+        encoding="utf-8",
+    )
     document = read_document(page)
     assert document.text == "Wexcombe Council met."
-    assert len(document.warnings) == 1 and charset in document.warnings[0] and "read as utf-8" in document.warnings[0]
+    assert (
+        len(document.warnings) == 1
+        and charset in document.warnings[0]
+        and "read as utf-8" in document.warnings[0]
+    )
 
 
 def test_a_file_name_that_is_not_utf8_is_built_and_printed(tmp_path):
@@ -430,7 +480,9 @@ def test_a_file_name_that_is_not_utf8_is_built_and_printed(tmp_path):
     odd = os.path.join(os.fsencode(inputs), b"minutes-\xff\xfe.txt")
     with open(odd, "wb") as stream:
         stream.write(b"Brightmoor Council met Ofsted inspectors in 2022.\n")
-    result = CliRunner().invoke(app, ["build", str(inputs), "--out", str(tmp_path / "out"), "--no-html", "--no-compact"])
+    result = CliRunner().invoke(
+        app, ["build", str(inputs), "--out", str(tmp_path / "out"), "--no-html", "--no-compact"]
+    )
     assert result.exit_code == 0, result.output
     assert "Built 2 document(s)" in result.output
     assert "minutes-\ufffd\ufffd.txt" in (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
@@ -439,7 +491,9 @@ def test_a_file_name_that_is_not_utf8_is_built_and_printed(tmp_path):
 def test_one_bad_file_is_reported_and_skipped_with_exit_6(tmp_path):
     inputs = _inputs(tmp_path / "in")
     (inputs / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
-    result = CliRunner().invoke(app, ["build", str(inputs), "--out", str(tmp_path / "out"), "--no-html", "--no-compact"])
+    result = CliRunner().invoke(
+        app, ["build", str(inputs), "--out", str(tmp_path / "out"), "--no-html", "--no-compact"]
+    )
     assert result.exit_code == 6
     assert "Built 1 document(s)" in result.output and "broken.docx" in result.output
 
@@ -491,8 +545,10 @@ def _understated(archive: bytes, member: bytes, size: int) -> bytes:
     for signature, crc_at, size_at, name_at in ((b"PK\x03\x04", 14, 22, 30), (b"PK\x01\x02", 16, 24, 46)):
         start = 0
         while (start := data.find(signature, start)) >= 0:
-            name_length = struct.unpack_from("<H", data, start + (26 if signature == b"PK\x03\x04" else 28))[0]
-            if bytes(data[start + name_at:start + name_at + name_length]) == member:
+            name_length = struct.unpack_from("<H", data, start + (26 if signature == b"PK\x03\x04" else 28))[
+                0
+            ]
+            if bytes(data[start + name_at : start + name_at + name_length]) == member:
                 struct.pack_into("<I", data, start + crc_at, zlib.crc32(prefix))
                 struct.pack_into("<I", data, start + size_at, size)
             start += 4
@@ -573,11 +629,17 @@ def test_rdf_xml_entities_that_expand_without_bound_are_refused(tmp_path, comman
     """779 bytes of RDF/XML given to --graph grew past 24 GB."""
     path = tmp_path / "laughs.rdf"
     path.write_text(LAUGHS, encoding="utf-8")
-    arguments = {"query": ["query", "-e", "ASK { ?s ?p ?o }"], "export": ["export"], "serve": ["serve", "--port", "0"]}
+    arguments = {
+        "query": ["query", "-e", "ASK { ?s ?p ?o }"],
+        "export": ["export"],
+        "serve": ["serve", "--port", "0"],
+    }
     result = CliRunner().invoke(app, arguments[command] + ["--graph", str(path)])
     assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [f"error: {path}: entity b refers to another entity; refused "
-                                                  "(nested entities can expand without bound)"]
+    assert result.output.strip().splitlines() == [
+        f"error: {path}: entity b refers to another entity; refused "
+        "(nested entities can expand without bound)"
+    ]
 
 
 def test_rdf_xml_with_namespace_entities_still_loads(tmp_path):
@@ -589,11 +651,14 @@ def test_rdf_xml_with_namespace_entities_still_loads(tmp_path):
         '<rdf:Description rdf:about="&ex;s"><ex:p>Wexcombe</ex:p></rdf:Description></rdf:RDF>\n',
         encoding="utf-8",
     )
-    result = CliRunner().invoke(app, ["query", "--graph", str(path), "-e", "SELECT ?s WHERE { ?s ?p 'Wexcombe' }", "-f", "csv"])
+    result = CliRunner().invoke(
+        app, ["query", "--graph", str(path), "-e", "SELECT ?s WHERE { ?s ?p 'Wexcombe' }", "-f", "csv"]
+    )
     assert result.exit_code == 0 and "http://example.org/s" in result.output
 
 
 # --- kg push ------------------------------------------------------------------------------
+
 
 class _GraphStore:
     """A loopback Graph Store that records each PUT's graph IRI, or trickles its answer."""
@@ -611,7 +676,9 @@ class _GraphStore:
                 self.rfile.read(int(self.headers["Content-Length"]))
                 received.append(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0])
                 if trickle:
-                    for byte in b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n":  # never the end of the headers
+                    for (
+                        byte
+                    ) in b"HTTP/1.1 201 Created\r\nContent-Length: 0\r\n":  # never the end of the headers
                         if stop.wait(0.25):
                             return
                         self.wfile.write(bytes([byte]))
@@ -645,7 +712,9 @@ def test_a_document_named_ontology_never_takes_the_ontologys_graph(tmp_path):
     from kg.vocab import graph_iri
 
     inputs = _inputs(tmp_path / "in")
-    (inputs / "ontology.txt").write_text("Brightmoor Council met Ofsted inspectors in 2022.\n", encoding="utf-8")
+    (inputs / "ontology.txt").write_text(
+        "Brightmoor Council met Ofsted inspectors in 2022.\n", encoding="utf-8"
+    )
     build([inputs], BuildOptions(out_dir=tmp_path / "out", html=False))
     store = _GraphStore()
     try:
@@ -715,7 +784,9 @@ def test_a_page_on_another_site_runs_no_query_and_the_query_page_still_works(ser
         pytest.skip("chromium is not installed: apt-get install chromium")
     ran: list[str] = []
     original = served.pool.run
-    monkeypatch.setattr(served.pool, "run", lambda query, accepted: ran.append(query) or original(query, accepted))
+    monkeypatch.setattr(
+        served.pool, "run", lambda query, accepted: ran.append(query) or original(query, accepted)
+    )
     host, port = served.server_address[:2]
     page = ATTACK_PAGE.format(endpoint=f"http://{host}:{port}/sparql").encode()
 
@@ -743,7 +814,9 @@ def test_a_page_on_another_site_runs_no_query_and_the_query_page_still_works(ser
             assert ran == []
             browser.send("Page.navigate", url=f"http://{host}:{port}/")
             browser.wait_for("document.readyState === 'complete' && !!document.getElementById('query')")
-            browser.evaluate("document.getElementById('query').value = 'ASK { ?s ?p ?o }'; document.forms[0].submit(); true")
+            browser.evaluate(
+                "document.getElementById('query').value = 'ASK { ?s ?p ?o }'; document.forms[0].submit(); true"
+            )
             browser.wait_for("document.body && document.body.innerText.includes('boolean')")
             assert json.loads(browser.evaluate("document.body.innerText"))["boolean"] is True
             assert ran == ["ASK { ?s ?p ?o }"]

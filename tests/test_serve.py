@@ -18,13 +18,13 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from linked_data import FIXTURE, free_port
 from rdflib import Graph
+from scale_helpers import INTERRUPTIBLE
 from SPARQLWrapper import CSV, JSON, JSONLD, POST, POSTDIRECTLY, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.resources import queries_dir
 from kg.serve import ServeOptions, accepted_types, make_server, serving_store
-from linked_data import FIXTURE, free_port
-from scale_helpers import INTERRUPTIBLE
 
 pytestmark = pytest.mark.server
 
@@ -69,7 +69,10 @@ def _client(url: str, query: str, return_format: str, method: str | None = None)
 
 
 def _expected_rows(store, query: str) -> list[tuple]:
-    return [tuple(row[v].value if row[v] is not None else "" for v in range(len(row))) for row in store.query(query, prefixes=_prefixes())]
+    return [
+        tuple(row[v].value if row[v] is not None else "" for v in range(len(row)))
+        for row in store.query(query, prefixes=_prefixes())
+    ]
 
 
 def _prefixes():
@@ -95,7 +98,10 @@ def test_select_as_xml(endpoint, embedded):
     results = document.getElementsByTagName("result")
     rows = []
     for result in results:
-        values = {b.getAttribute("name"): b.firstChild.firstChild.data for b in result.getElementsByTagName("binding")}
+        values = {
+            b.getAttribute("name"): b.firstChild.firstChild.data
+            for b in result.getElementsByTagName("binding")
+        }
         rows.append((values["s"], values["label"]))
     assert rows == _expected_rows(embedded, LABELS)
 
@@ -140,14 +146,18 @@ def test_construct_in_rdf_formats(endpoint, embedded, return_format):
 def test_construct_as_ntriples_and_describe(endpoint, embedded):
     body, content_type = _get(endpoint, CONSTRUCT, accept="application/n-triples")
     assert content_type.startswith("application/n-triples")
-    assert len(Graph().parse(data=body, format="nt")) == len(list(embedded.query(CONSTRUCT, prefixes=_prefixes())))
+    assert len(Graph().parse(data=body, format="nt")) == len(
+        list(embedded.query(CONSTRUCT, prefixes=_prefixes()))
+    )
     describe, _ = _get(endpoint, "DESCRIBE id:area\\/wexcombe", accept="text/turtle")
     assert "Wexcombe" in describe
 
 
 def _get(url: str, query: str, accept: str = "*/*", **params) -> tuple[str, str]:
     full = url + "?" + urllib.parse.urlencode({"query": query, **params})
-    with urllib.request.urlopen(urllib.request.Request(full, headers={"Accept": accept}), timeout=30) as response:
+    with urllib.request.urlopen(
+        urllib.request.Request(full, headers={"Accept": accept}), timeout=30
+    ) as response:
         return response.read().decode("utf-8"), response.headers["Content-Type"]
 
 
@@ -169,9 +179,15 @@ def test_syntax_error_is_400_with_the_parsers_message(endpoint):
 @pytest.mark.parametrize(
     "data, headers",
     [
-        (b"update=" + urllib.parse.quote_plus("INSERT DATA { <urn:a> <urn:b> <urn:c> }").encode(), {"Content-Type": "application/x-www-form-urlencoded"}),
+        (
+            b"update=" + urllib.parse.quote_plus("INSERT DATA { <urn:a> <urn:b> <urn:c> }").encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        ),
         (b"DELETE WHERE { ?s ?p ?o }", {"Content-Type": "application/sparql-update"}),
-        (b"query=" + urllib.parse.quote_plus("DROP ALL").encode(), {"Content-Type": "application/x-www-form-urlencoded"}),
+        (
+            b"query=" + urllib.parse.quote_plus("DROP ALL").encode(),
+            {"Content-Type": "application/x-www-form-urlencoded"},
+        ),
     ],
     ids=["update-form", "update-direct", "update-as-query"],
 )
@@ -179,7 +195,9 @@ def test_updates_are_refused_with_403(endpoint, embedded, data, headers):
     status, body = _status(endpoint, data=data, headers=headers)
     assert status == 403 and "read-only" in body
     answer = _client(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", JSON).queryAndConvert()
-    assert int(answer["results"]["bindings"][0]["n"]["value"]) == len(list(embedded.quads_for_pattern(None, None, None, _default())))
+    assert int(answer["results"]["bindings"][0]["n"]["value"]) == len(
+        list(embedded.quads_for_pattern(None, None, None, _default()))
+    )
 
 
 def _default():
@@ -192,7 +210,8 @@ def test_results_are_cut_at_the_row_limit_and_say_so(endpoint, embedded):
     everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
     assert len(_expected_rows(embedded, everything)) > ROW_LIMIT
     request = urllib.request.Request(
-        endpoint + "?" + urllib.parse.urlencode({"query": everything}), headers={"Accept": "application/sparql-results+json"}
+        endpoint + "?" + urllib.parse.urlencode({"query": everything}),
+        headers={"Accept": "application/sparql-results+json"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         assert response.headers["X-Sparql-Truncated"] == "true"
@@ -231,16 +250,20 @@ def test_format_parameter_overrides_accept(endpoint):
 
 def test_accept_header_ranking():
     assert accepted_types("text/csv;q=0.5, application/sparql-results+json, */*;q=0.1") == [
-        "application/sparql-results+json", "text/csv", "*/*",
+        "application/sparql-results+json",
+        "text/csv",
+        "*/*",
     ]
     assert accepted_types("text/turtle;q=0") == []
 
 
 def test_default_graph_is_the_union_with_each_triple_once(embedded):
     """The council's label is in both documents' graphs: the union counts it once."""
-    rows = _expected_rows(embedded, 'SELECT ?l WHERE { id:organisation\\/wexcombe-council rdfs:label ?l }')
+    rows = _expected_rows(embedded, "SELECT ?l WHERE { id:organisation\\/wexcombe-council rdfs:label ?l }")
     assert rows == [("Wexcombe Council",)]
-    named = _expected_rows(embedded, 'SELECT ?g WHERE { GRAPH ?g { id:organisation\\/wexcombe-council rdfs:label ?l } }')
+    named = _expected_rows(
+        embedded, "SELECT ?g WHERE { GRAPH ?g { id:organisation\\/wexcombe-council rdfs:label ?l } }"
+    )
     assert len(named) == 2
 
 
@@ -268,7 +291,9 @@ def test_every_library_query_over_the_seed_graph_matches_the_embedded_answer(see
             assert client.queryType == "SELECT", f"{path.name}: SPARQLWrapper reads it as {client.queryType}"
             document = client.queryAndConvert()
             names = document["head"]["vars"]
-            served = [tuple(b.get(n, {}).get("value", "") for n in names) for b in document["results"]["bindings"]]
+            served = [
+                tuple(b.get(n, {}).get("value", "") for n in names) for b in document["results"]["bindings"]
+            ]
             assert served == _expected_rows(store, text), path.name
     finally:
         server.close()
@@ -277,12 +302,22 @@ def test_every_library_query_over_the_seed_graph_matches_the_embedded_answer(see
 
 def test_cli_serve_says_where_it_serves_and_stops_on_ctrl_c():
     port = free_port()
-    command = [sys.executable, "-c", INTERRUPTIBLE + "from kg.cli import main; main()",
-               "serve", "--graph", str(FIXTURE), "--port", str(port)]
+    command = [
+        sys.executable,
+        "-c",
+        INTERRUPTIBLE + "from kg.cli import main; main()",
+        "serve",
+        "--graph",
+        str(FIXTURE),
+        "--port",
+        str(port),
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         first_line = process.stdout.readline()
-        assert first_line.startswith(f"Serving SPARQL at http://127.0.0.1:{port}/sparql"), process.stderr.read()
+        assert first_line.startswith(f"Serving SPARQL at http://127.0.0.1:{port}/sparql"), (
+            process.stderr.read()
+        )
         answer = _client(f"http://127.0.0.1:{port}/sparql", "ASK { ?s a sg:Area }", JSON).queryAndConvert()
         assert answer["boolean"] is True
         process.send_signal(signal.SIGINT)

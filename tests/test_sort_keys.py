@@ -21,9 +21,30 @@ from rdflib.namespace import FOAF, RDFS
 from kg.vocab import SG
 
 EX = "http://example.org/"
-WORDS = ["A", "Ab", "A b", "A-b", "A, b", "a", "Zed", "Zed (2022)", "2022", "2022-03", "Ölwen", "O'Neill", "x" * 20]
-LABEL = st.one_of(st.none(), st.sampled_from(WORDS), st.text(st.characters(min_codepoint=0x20, max_codepoint=0x17F), min_size=1, max_size=6))
-IRI = st.one_of(st.none(), st.sampled_from([EX + "a", EX + "a-b", EX + "a/b", EX + "b", "https://w3id.org/sgkg/id/area/a"]))
+WORDS = [
+    "A",
+    "Ab",
+    "A b",
+    "A-b",
+    "A, b",
+    "a",
+    "Zed",
+    "Zed (2022)",
+    "2022",
+    "2022-03",
+    "Ölwen",
+    "O'Neill",
+    "x" * 20,
+]
+LABEL = st.one_of(
+    st.none(),
+    st.sampled_from(WORDS),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x17F), min_size=1, max_size=6),
+)
+IRI = st.one_of(
+    st.none(),
+    st.sampled_from([EX + "a", EX + "a-b", EX + "a/b", EX + "b", "https://w3id.org/sgkg/id/area/a"]),
+)
 ROWS = st.lists(st.tuples(LABEL, IRI, LABEL), min_size=1, max_size=30)
 COLUMNS = ("label", "iri", "other")
 BY_COLUMNS = f"""

@@ -35,7 +35,11 @@ def imported():
 
 
 def _value(imported, observation: URIRef, column: str):
-    values = [obj for subject, predicate, obj in imported.triples if subject == observation and predicate == mint("measure", "cin", column)]
+    values = [
+        obj
+        for subject, predicate, obj in imported.triples
+        if subject == observation and predicate == mint("measure", "cin", column)
+    ]
     assert len(values) <= 1
     return values[0] if values else None
 
@@ -55,10 +59,18 @@ def test_every_resolved_row_is_one_observation(imported):
 
 
 def test_renamed_and_reorganised_authorities_resolve_by_the_rows_period(imported):
-    assert _value(imported, _observation("E10000023", "2021"), "number_of_children") == Literal(3300, datatype=XSD.integer)
-    assert _value(imported, _observation("E06000065", "2024"), "number_of_children") == Literal(3450, datatype=XSD.integer)
-    assert _value(imported, _observation("E06000058", "2022"), "number_of_children") == Literal(2650, datatype=XSD.integer)
-    assert _value(imported, _observation("E10000015", "2022"), "number_of_children") == Literal(7020, datatype=XSD.integer)
+    assert _value(imported, _observation("E10000023", "2021"), "number_of_children") == Literal(
+        3300, datatype=XSD.integer
+    )
+    assert _value(imported, _observation("E06000065", "2024"), "number_of_children") == Literal(
+        3450, datatype=XSD.integer
+    )
+    assert _value(imported, _observation("E06000058", "2022"), "number_of_children") == Literal(
+        2650, datatype=XSD.integer
+    )
+    assert _value(imported, _observation("E10000015", "2022"), "number_of_children") == Literal(
+        7020, datatype=XSD.integer
+    )
 
 
 def test_suppressed_cells_are_absent_not_zero(imported):
@@ -68,7 +80,9 @@ def test_suppressed_cells_are_absent_not_zero(imported):
     assert _value(imported, herefordshire, "assessments_completed") == Literal(2715, datatype=XSD.integer)
     for code, period in [("E10000015", "2022"), ("E10000023", "2021"), ("E06000065", "2024")]:
         assert _value(imported, _observation(code, period), "assessments_completed") is None
-    assert _value(imported, _observation("E06000019", "2022"), "rate_per_10000") == Literal("402.7", datatype=XSD.decimal)
+    assert _value(imported, _observation("E06000019", "2022"), "rate_per_10000") == Literal(
+        "402.7", datatype=XSD.decimal
+    )
 
 
 def test_rows_that_give_no_observation_are_listed(imported):
@@ -124,19 +138,26 @@ def test_kg_stats_before_and_after_a_build_and_across_rebuilds(tmp_path):
     assert _count(out, OBSERVATIONS) == _count(out, IN_UNION) == 8
     assert "graph:stats\\/cin {" in (out / "graph.trig").read_text(encoding="utf-8")
 
-    (documents / sorted(path.name for path in documents.iterdir())[0]).write_text("Ofsted\nHerefordshire Council\n", encoding="utf-8")
+    (documents / sorted(path.name for path in documents.iterdir())[0]).write_text(
+        "Ofsted\nHerefordshire Council\n", encoding="utf-8"
+    )
     result = runner.invoke(app, ["build", str(documents), "--out", str(out), "--no-compact", "--no-html"])
     assert result.exit_code == 0 and "Mapped 1 file(s)" in result.output, result.output
     assert _count(out, OBSERVATIONS) == 8
 
-    result = runner.invoke(app, ["build", str(documents), "--out", str(out), "--no-compact", "--no-html", "--rebuild"])
+    result = runner.invoke(
+        app, ["build", str(documents), "--out", str(out), "--no-compact", "--no-html", "--rebuild"]
+    )
     assert result.exit_code == 0 and "8 observations" in result.output
     assert _count(out, OBSERVATIONS) == 8
 
 
 def test_kg_stats_after_a_build_publishes_the_store_again_and_remove_forgets(tmp_path):
     out = tmp_path / "out"
-    assert runner.invoke(app, ["build", str(SEEDS), "--out", str(out), "--no-compact", "--no-html"]).exit_code == 0
+    assert (
+        runner.invoke(app, ["build", str(SEEDS), "--out", str(out), "--no-compact", "--no-html"]).exit_code
+        == 0
+    )
     before = (out / "graph.ttl").read_bytes()
     result = runner.invoke(app, ["stats", str(FIXTURE), "--name", "cin", "--out", str(out), "--no-compact"])
     assert result.exit_code == 0 and "Published" in result.output, result.output
@@ -152,7 +173,12 @@ def test_kg_stats_after_a_build_publishes_the_store_again_and_remove_forgets(tmp
 
 @pytest.mark.parametrize(
     "arguments",
-    [["stats"], ["stats", str(FIXTURE), "--remove", "cin"], ["stats", "--remove", "nothing-here"], ["stats", "missing.csv"]],
+    [
+        ["stats"],
+        ["stats", str(FIXTURE), "--remove", "cin"],
+        ["stats", "--remove", "nothing-here"],
+        ["stats", "missing.csv"],
+    ],
     ids=["nothing", "both", "unknown-name", "missing-file"],
 )
 def test_kg_stats_usage_errors_exit_2(tmp_path, arguments):

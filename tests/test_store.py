@@ -9,14 +9,15 @@ import threading
 
 import pyoxigraph as ox
 import pytest
+from scale_helpers import assert_store_matches_files
 
 from kg.errors import GraphNotFound, InputError
 from kg.store import load_graphs, load_union, new_generation, open_store
 from kg.vocab import SCHEMES_GRAPH, graph_iri
 
-from scale_helpers import assert_store_matches_files
-
-SPARQL_DOCUMENTS = "PREFIX sg: <https://w3id.org/sgkg/ontology#> SELECT ?d WHERE { ?d a sg:SourceDocument } ORDER BY ?d"
+SPARQL_DOCUMENTS = (
+    "PREFIX sg: <https://w3id.org/sgkg/ontology#> SELECT ?d WHERE { ?d a sg:SourceDocument } ORDER BY ?d"
+)
 
 
 def test_the_built_store_holds_the_graph_files(seed_build):
@@ -36,7 +37,9 @@ def test_the_default_graph_is_the_union_so_plain_sparql_sees_everything(seed_bui
 def test_the_built_store_is_opened_read_only(seed_build):
     out_dir, _ = seed_build
     store = open_store(out_dir)
-    quad = ox.Quad(ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("o"))
+    quad = ox.Quad(
+        ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("o")
+    )
     with pytest.raises(RuntimeError, match="read-write"):
         store.add(quad)
 
@@ -107,7 +110,9 @@ print(before, resident_mb())
 """
 
 
-@pytest.mark.skipif(not hasattr(ctypes.CDLL(None), "malloc_trim"), reason="the C library has no malloc_trim (not glibc)")
+@pytest.mark.skipif(
+    not hasattr(ctypes.CDLL(None), "malloc_trim"), reason="the C library has no malloc_trim (not glibc)"
+)
 def test_free_memory_of_a_thread_heap_goes_back_to_the_system():
     done = subprocess.run([sys.executable, "-c", _HOLED_HEAP], capture_output=True, text=True, check=True)
     before, after = map(int, done.stdout.split())
@@ -115,7 +120,7 @@ def test_free_memory_of_a_thread_heap_goes_back_to_the_system():
 
 
 def test_the_loaders_stop_once_cancelled_and_load_everything_otherwise(tmp_path):
-    triples = [f"<urn:s:{index}> <urn:p> \"{index}\" .\n" for index in range(5000)]
+    triples = [f'<urn:s:{index}> <urn:p> "{index}" .\n' for index in range(5000)]
     union = tmp_path / "union.nt"
     union.write_text("".join(triples), encoding="utf-8")
     quads = tmp_path / "graph.nq"

@@ -22,7 +22,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 GOOD = FIXTURES / "good.trig"
 BAD_CASES = sorted((FIXTURES / "bad").glob("*.ttl"))
 NO_REASONER = ValidateOptions(reasoner=False)
-needs_java = pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java (CI installs default-jre-headless)")
+needs_java = pytest.mark.skipif(
+    shutil.which("java") is None, reason="HermiT needs Java (CI installs default-jre-headless)"
+)
 TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
 NOT_CONSTRAINTS = {RDF.type, SH.name, SH.message, SH.property, SH.severity, *TARGETS}
 
@@ -84,7 +86,9 @@ def test_every_shape_has_a_name_and_a_message_naming_its_rule(shapes):
 def test_a_violation_in_a_named_graph_names_its_document(tmp_path):
     """Ada Quill has no evidence of her own, so her document comes from the named graph."""
     graph = tmp_path / "nameless.trig"
-    graph.write_text(GOOD.read_text(encoding="utf-8").replace('foaf:name "Ada Quill" ;', ""), encoding="utf-8")
+    graph.write_text(
+        GOOD.read_text(encoding="utf-8").replace('foaf:name "Ada Quill" ;', ""), encoding="utf-8"
+    )
     (violation,) = validate(graph, NO_REASONER).violations
     assert violation.rule == "person-name"
     assert violation.node == "https://w3id.org/sgkg/id/person/ada-quill"
@@ -95,7 +99,9 @@ def test_a_violation_in_a_named_graph_names_its_document(tmp_path):
 def test_the_report_is_the_same_every_time(tmp_path):
     """Six claims lose their evidence: six violations, in a stable order, each naming the document."""
     graph = tmp_path / "unevidenced.trig"
-    graph.write_text(GOOD.read_text(encoding="utf-8").replace("sg:evidence id:", "rdfs:seeAlso id:"), encoding="utf-8")
+    graph.write_text(
+        GOOD.read_text(encoding="utf-8").replace("sg:evidence id:", "rdfs:seeAlso id:"), encoding="utf-8"
+    )
     first, second = validate(graph, NO_REASONER), validate(graph, NO_REASONER)
     assert first.violations == second.violations
     assert [v.rule for v in first.violations] == ["evidence-required"] * 6
@@ -146,7 +152,9 @@ def test_cli_passes_a_good_graph_with_the_reasoner():
 
 
 def test_cli_fails_a_bad_graph_with_exit_code_5():
-    result = CliRunner().invoke(app, ["validate", str(FIXTURES / "bad" / "evidence-order.ttl"), "--no-reasoner"])
+    result = CliRunner().invoke(
+        app, ["validate", str(FIXTURES / "bad" / "evidence-order.ttl"), "--no-reasoner"]
+    )
     assert result.exit_code == ValidationFailed.exit_code == 5
     assert "[evidence-order] evidence starts before it ends" in result.output
     assert "node: https://w3id.org/sgkg/id/evidence/note-20-0" in result.output

@@ -20,7 +20,12 @@ from .dates import find_dates
 from .findings import find_findings
 from .organisations import find_organisation_mentions
 from .people import find_people
-from .recommendations import answer_unanswered, find_document_responses, find_recommendations, find_sentence_recommendations
+from .recommendations import (
+    answer_unanswered,
+    find_document_responses,
+    find_recommendations,
+    find_sentence_recommendations,
+)
 from .themes import document_themes
 
 _TITLE_MIN_WORDS = 5
@@ -32,7 +37,9 @@ def extract(document: SourceDocument) -> Extraction:
     clean = clean_view(document.text)
     sentences = segment(clean)
     result = Extraction(title=document.title or _title(clean), date=document.date or _date(clean))
-    colophon = [Span(line.start, line.end) for line in lines(clean) if line.boilerplate and is_colophon(line.text)]
+    colophon = [
+        Span(line.start, line.end) for line in lines(clean) if line.boilerplate and is_colophon(line.text)
+    ]
     mentions = find_organisation_mentions(clean, assessment_name_spans(clean) + colophon)
     result.main_area = main_area(clean)
     result.organisations, resolved = resolve_organisations(clean, mentions, result.main_area)
@@ -42,18 +49,37 @@ def extract(document: SourceDocument) -> Extraction:
     result.areas = areas_about(result.main_area, result.organisations, result.assessments)
     assessed = {key for assessment in result.assessments for key in assessment.assesses}
     result.publisher = _publisher(clean, sentences, resolved, result.organisations, assessed)
-    result.partners = sorted(set(_partners(result.organisations)) | set(_stated_partners(clean, sentences, result.organisations, resolved)))
-    result.memberships, result.people = find_people(clean, sentences, result.organisations, resolved, result.publisher)
-    result.recommendations = find_recommendations(clean, result.organisations, resolved, result.assessments, result.publisher,
-                                                  result.main_area)
-    taken = [r.span for r in result.recommendations] + [r.response.span for r in result.recommendations if r.response]
-    result.recommendations += find_sentence_recommendations(clean, sentences, result.organisations, resolved, result.assessments, taken)
+    result.partners = sorted(
+        set(_partners(result.organisations))
+        | set(_stated_partners(clean, sentences, result.organisations, resolved))
+    )
+    result.memberships, result.people = find_people(
+        clean, sentences, result.organisations, resolved, result.publisher
+    )
+    result.recommendations = find_recommendations(
+        clean, result.organisations, resolved, result.assessments, result.publisher, result.main_area
+    )
+    taken = [r.span for r in result.recommendations] + [
+        r.response.span for r in result.recommendations if r.response
+    ]
+    result.recommendations += find_sentence_recommendations(
+        clean, sentences, result.organisations, resolved, result.assessments, taken
+    )
     if not all(r.response for r in result.recommendations) or not result.recommendations:
         # Point-by-point responses answer the whole review; else look for a response to all of it.
-        responses = find_document_responses(clean, sentences, result.organisations, resolved, result.assessments, result.publisher)
+        responses = find_document_responses(
+            clean, sentences, result.organisations, resolved, result.assessments, result.publisher
+        )
         result.document_responses = answer_unanswered(clean, result.recommendations, responses)
-    result.findings = find_findings(clean, sentences, result.assessments, result.organisations, resolved, _claimed_spans(result))
-    result.themes = document_themes(clean, sentences, result.title, [f.themes for f in result.findings] + [r.themes for r in result.recommendations])
+    result.findings = find_findings(
+        clean, sentences, result.assessments, result.organisations, resolved, _claimed_spans(result)
+    )
+    result.themes = document_themes(
+        clean,
+        sentences,
+        result.title,
+        [f.themes for f in result.findings] + [r.themes for r in result.recommendations],
+    )
     return result
 
 
@@ -64,7 +90,10 @@ def _title(clean: str) -> str | None:
     return None
 
 
-_PUBLISHED = re.compile(r"^\s*(?:Published|Publication date|Date of publication|Dated?|Last updated)\s*:?\s*", re.IGNORECASE | re.MULTILINE)
+_PUBLISHED = re.compile(
+    r"^\s*(?:Published|Publication date|Date of publication|Dated?|Last updated)\s*:?\s*",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 def _date(clean: str) -> str | None:
@@ -76,10 +105,12 @@ def _date(clean: str) -> str | None:
     return next((value for _, _, value in find_dates(clean) if len(value) == 10), None)
 
 
-def _publisher(clean: str, sentences: list[Segment], resolved: dict[Span, str], organisations, assessed: set[str]) -> str | None:
+def _publisher(
+    clean: str, sentences: list[Segment], resolved: dict[Span, str], organisations, assessed: set[str]
+) -> str | None:
     """Who speaks in the document: "on behalf of X" early on, "X Response to ..." as title, "X statement" heading."""
     for sentence in sentences[:8]:
-        behalf = re.search(r"\bon behalf of (?:the )?", clean[sentence.start:sentence.end])
+        behalf = re.search(r"\bon behalf of (?:the )?", clean[sentence.start : sentence.end])
         if behalf:
             key = _organisation_at(resolved, sentence.start + behalf.end())
             if key:
@@ -87,7 +118,10 @@ def _publisher(clean: str, sentences: list[Segment], resolved: dict[Span, str], 
     for line in lines(clean):
         if line.boilerplate:
             continue
-        heading = re.search(r"\s+(?:[Rr]esponse to|[Ss]tatement|[Pp]ress [Rr]elease|[Aa]nnual [Rr]eport|responds to|welcomes|reacts to)\b", line.text)
+        heading = re.search(
+            r"\s+(?:[Rr]esponse to|[Ss]tatement|[Pp]ress [Rr]elease|[Aa]nnual [Rr]eport|responds to|welcomes|reacts to)\b",
+            line.text,
+        )
         if heading and len(line.text.split()) <= 16:
             key = _organisation_at(resolved, line.start)
             if key and organisations[key].cls != "Inspectorate":
@@ -95,7 +129,9 @@ def _publisher(clean: str, sentences: list[Segment], resolved: dict[Span, str], 
     return _masthead(lines(clean), resolved, organisations, assessed)
 
 
-def _masthead(document_lines: list[Segment], resolved: dict[Span, str], organisations, assessed: set[str]) -> str | None:
+def _masthead(
+    document_lines: list[Segment], resolved: dict[Span, str], organisations, assessed: set[str]
+) -> str | None:
     """An organisation named alone on one of the first lines: the page's or letter's owner
     (not a body the document's inspection assessed: its name heads the report too)."""
     for line in [line for line in document_lines if not line.boilerplate][:3]:
@@ -114,7 +150,12 @@ def _partners(organisations: dict[str, Organisation]) -> list[tuple[str, str]]:
     pairs = []
     for partnership in (o for o in organisations.values() if o.cls == "SafeguardingPartnership" and o.area):
         for organisation in organisations.values():
-            if organisation.area == partnership.area and organisation.unit_of is None and organisation.spans and _is_statutory(organisation):
+            if (
+                organisation.area == partnership.area
+                and organisation.unit_of is None
+                and organisation.spans
+                and _is_statutory(organisation)
+            ):
                 pairs.append((partnership.key, organisation.key))
     return sorted(pairs)
 
@@ -130,14 +171,20 @@ def _stated_partners(clean: str, sentences: list[Segment], organisations, resolv
             continue
         end = sentence.end
         if sentence.text.rstrip().endswith(":"):  # the members follow as list lines
-            for following in sentences[index + 1:index + 8]:
+            for following in sentences[index + 1 : index + 8]:
                 if not _MEMBER_LINE.match(clean, following.line_start):
                     break
                 end = following.end
         named = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < end]
-        owner = next((k for k in named if k in partnerships), partnerships[0] if len(partnerships) == 1 else None)
+        owner = next(
+            (k for k in named if k in partnerships), partnerships[0] if len(partnerships) == 1 else None
+        )
         for key in named:
-            if owner and key != owner and organisations[key].cls in ("LocalAuthority", "PoliceForce", "HealthBody"):
+            if (
+                owner
+                and key != owner
+                and organisations[key].cls in ("LocalAuthority", "PoliceForce", "HealthBody")
+            ):
                 pairs.append((owner, key))
     return pairs
 
@@ -148,7 +195,9 @@ _MEMBER_LINE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])?\s*(?:the\s+)?[A-Z]")
 def _is_statutory(organisation: Organisation) -> bool:
     if organisation.cls in ("LocalAuthority", "PoliceForce"):
         return True
-    return organisation.cls == "HealthBody" and bool(re.search(r"Clinical Commissioning|Integrated Care", organisation.label))
+    return organisation.cls == "HealthBody" and bool(
+        re.search(r"Clinical Commissioning|Integrated Care", organisation.label)
+    )
 
 
 def _claimed_spans(result: Extraction) -> list[Span]:

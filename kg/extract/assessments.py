@@ -18,8 +18,15 @@ from .. import lexicon
 from ..claims import Assessment, Judgement, Organisation, Span
 from ..resources import load_json
 from ..text import Segment
-from .dates import find_dates, first_date, inspection_dates, relative_dates
-from .judgements import FoundJudgement, find_prose_judgements, find_table_judgements, grade_of, grade_regex, mentioned_aspects
+from .dates import find_dates, inspection_dates, relative_dates
+from .judgements import (
+    FoundJudgement,
+    find_prose_judgements,
+    find_table_judgements,
+    grade_of,
+    grade_regex,
+    mentioned_aspects,
+)
 
 
 @dataclass(frozen=True)
@@ -42,11 +49,18 @@ class AssessmentKind:
 def assessment_kinds() -> tuple[AssessmentKind, ...]:
     return tuple(
         AssessmentKind(
-            entry["kind"], entry["class"], entry["label"],
+            entry["kind"],
+            entry["class"],
+            entry["label"],
             tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),
-            tuple(entry["conducted_by"]), entry.get("inspectorates_from_text", False),
-            entry.get("commissioned_by_partnership", False), tuple(entry["assesses"]),
-            entry["graded"], entry.get("national", False), entry.get("aspect"), entry.get("until"),
+            tuple(entry["conducted_by"]),
+            entry.get("inspectorates_from_text", False),
+            entry.get("commissioned_by_partnership", False),
+            tuple(entry["assesses"]),
+            entry["graded"],
+            entry.get("national", False),
+            entry.get("aspect"),
+            entry.get("until"),
         )
         for entry in load_json("assessments.json")["kinds"]
     )
@@ -67,11 +81,16 @@ def _kind_patterns() -> tuple[lexicon.PatternSet, tuple[tuple[int, AssessmentKin
 def _kind_mentions(clean: str) -> tuple[tuple[int, int, AssessmentKind, re.Match], ...]:
     """Every match of every kind's patterns, in text order (kinds in data order on ties)."""
     patterns, owners = _kind_patterns()
-    return tuple(sorted(
-        ((match.start(), order, kind, match) for (order, kind), matches in zip(owners, patterns.finditer_each(clean))
-         for match in matches),
-        key=lambda item: item[:2],
-    ))
+    return tuple(
+        sorted(
+            (
+                (match.start(), order, kind, match)
+                for (order, kind), matches in zip(owners, patterns.finditer_each(clean))
+                for match in matches
+            ),
+            key=lambda item: item[:2],
+        )
+    )
 
 
 def assessment_name_spans(clean: str) -> list[Span]:
@@ -98,15 +117,37 @@ def find_assessments(
     for start, kind, match in mentions:
         index = bisect_right(starts, start) - 1
         sentence = sentences[index] if index >= 0 else None
-        if sentence is None or match.end() > sentence.end or sentence.boilerplate or _names_framework(clean, match):
+        if (
+            sentence is None
+            or match.end() > sentence.end
+            or sentence.boilerplate
+            or _names_framework(clean, match)
+        ):
             continue
-        others = [p for p in positions if sentence.start <= p[0] < sentence.end and p != (match.start(), match.end())]
+        others = [
+            p
+            for p in positions
+            if sentence.start <= p[0] < sentence.end and p != (match.start(), match.end())
+        ]
         _add_mention(found, kind, clean, sentence, match, main_area, own_date, document_date, others)
-    assessments = sorted(found.values(), key=lambda a: (a.year is not None and own_date is not None and a.year != own_date[:4],
-                                                         -len(a.spans), a.spans[0].start))
+    assessments = sorted(
+        found.values(),
+        key=lambda a: (
+            a.year is not None and own_date is not None and a.year != own_date[:4],
+            -len(a.spans),
+            a.spans[0].start,
+        ),
+    )
     skip = _previous_sentences(sentences, previous_spans, assessments, _own_assessment(assessments, own_date))
-    replaced = _attach_judgements(clean, sentences, assessments, _own_assessment(assessments, own_date, graded=True),
-                                  main_area, skip, own_date)
+    replaced = _attach_judgements(
+        clean,
+        sentences,
+        assessments,
+        _own_assessment(assessments, own_date, graded=True),
+        main_area,
+        skip,
+        own_date,
+    )
     own = _own_assessment(assessments, own_date)
     if own is not None and own_date and (own.date is None or own.year == own_date[:4]):
         own.date, own.year = own_date, own_date[:4]
@@ -136,20 +177,38 @@ def _names_framework(clean: str, match: re.Match) -> bool:
     """ "in line with the inspection of local authority children's services (ILACS) framework":
     the name of a framework, not an assessment."""
     after, before = _framework_res()
-    return bool(after.match(clean, match.end()) or before.search(clean[max(0, match.start() - 30):match.start()]))
+    return bool(
+        after.match(clean, match.end()) or before.search(clean[max(0, match.start() - 30) : match.start()])
+    )
 
 
-def _own_assessment(assessments: list[Assessment], own_date: str | None, graded: bool = False) -> Assessment | None:
+def _own_assessment(
+    assessments: list[Assessment], own_date: str | None, graded: bool = False
+) -> Assessment | None:
     """The document's own assessment (``graded``: its own graded one): of the document's year
     (or undated), most mentioned; an inspection before a review named in passing."""
     year = own_date[:4] if own_date else None
-    candidates = [a for a in assessments if a.kind != "lscb-review" and (a.year is None or a.year == year)
-                  and (_kind(a.kind).graded or not graded)]
+    candidates = [
+        a
+        for a in assessments
+        if a.kind != "lscb-review"
+        and (a.year is None or a.year == year)
+        and (_kind(a.kind).graded or not graded)
+    ]
     return next((a for a in candidates if a.cls == "Inspection"), candidates[0] if candidates else None)
 
 
-def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, match: re.Match, main_area, own_date,
-                 document_date: str | None, others: list[tuple[int, int]]) -> None:
+def _add_mention(
+    found,
+    kind: AssessmentKind,
+    clean: str,
+    sentence: Segment,
+    match: re.Match,
+    main_area,
+    own_date,
+    document_date: str | None,
+    others: list[tuple[int, int]],
+) -> None:
     area = main_area if kind.national else (lexicon.area_in(clean, sentence.start, sentence.end) or main_area)
     if area is None and not kind.national:
         return  # an ILACS "of England" is a kind named in passing, not an assessment
@@ -157,14 +216,21 @@ def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, mat
     if kind.until and (date is None or int(date[:4]) > kind.until):
         return  # a kind of assessment that ended: named with no date of its own, it cannot be placed
     year = date[:4] if date and not (own_date and date[:4] == own_date[:4]) else None
-    child = _review_subject(clean, match.end(), sentence.end) if kind.cls == "PracticeReview" and not kind.national else None
+    child = (
+        _review_subject(clean, match.end(), sentence.end)
+        if kind.cls == "PracticeReview" and not kind.national
+        else None
+    )
     if child:
         # Reviews of different children are different reviews, whatever their dates.
-        assessment = next((a for (k, ar, _, c), a in found.items() if k == kind.kind and ar == area and c == child), None)
+        assessment = next(
+            (a for (k, ar, _, c), a in found.items() if k == kind.kind and ar == area and c == child), None
+        )
     elif year is None:
         # Undated, or dated in the document's own year: the one assessment of this kind there.
         assessment = found.get((kind.kind, area, None, None)) or next(
-            (a for (k, ar, _, _), a in found.items() if k == kind.kind and ar == area), None)
+            (a for (k, ar, _, _), a in found.items() if k == kind.kind and ar == area), None
+        )
     else:
         assessment = found.get((kind.kind, area, year, None))
     if assessment is None:
@@ -172,8 +238,9 @@ def _add_mention(found, kind: AssessmentKind, clean: str, sentence: Segment, mat
         if name:
             name = re.sub(r"^(?:the|The)\s+", "", name)
             area = lexicon.area_in(name) or area
-        assessment = found[(kind.kind, area, year, child)] = Assessment(kind.kind, kind.cls, kind.label, area, name=name,
-                                                                        subject_child=child)
+        assessment = found[(kind.kind, area, year, child)] = Assessment(
+            kind.kind, kind.cls, kind.label, area, name=name, subject_child=child
+        )
     assessment.spans.append(Span(sentence.start, sentence.end))
     if assessment.date is None and date:
         assessment.date, assessment.year = date, date[:4]
@@ -192,22 +259,39 @@ def _review_subject(clean: str, start: int, end: int) -> str | None:
     return f"Child {match.group('code')}" if match.group("code") else match.group("name")
 
 
-_DATE_LINK = re.compile(r"\b(?:in|on|during|between|from|dated|of|took place|carried out|completed|published|dates?:?)\s*$", re.IGNORECASE)
+_DATE_LINK = re.compile(
+    r"\b(?:in|on|during|between|from|dated|of|took place|carried out|completed|published|dates?:?)\s*$",
+    re.IGNORECASE,
+)
 
 
-def _linked_date(clean: str, sentence: Segment, mention: tuple[int, int], document_date: str | None = None,
-                 others: list[tuple[int, int]] = ()) -> str | None:
+def _linked_date(
+    clean: str,
+    sentence: Segment,
+    mention: tuple[int, int],
+    document_date: str | None = None,
+    others: list[tuple[int, int]] = (),
+) -> str | None:
     """A date the sentence ties to the event ("took place during December 2016"), not any date in it;
     one after the mention ("the review ... in April 2023") before one ahead of it. A date
     relative to the document's ("last August", "today") counts as tied. A date nearer another
     assessment named in the sentence is that one's ("a rapid review was held in April 2024 and
     agreed that a practice review was needed")."""
     after = mention[1]
-    dates = [(start, value) for start, _, value in find_dates(clean, sentence.start, sentence.end)
-             if _DATE_LINK.search(clean[max(sentence.start, start - 30):start])]
-    dates += [(start, value) for start, _, value in relative_dates(clean, document_date, sentence.start, sentence.end)]
-    linked = [(start < after, start, value) for start, value in dates
-              if _distance(mention, start) <= min((_distance(o, start) for o in others), default=len(clean))]
+    dates = [
+        (start, value)
+        for start, _, value in find_dates(clean, sentence.start, sentence.end)
+        if _DATE_LINK.search(clean[max(sentence.start, start - 30) : start])
+    ]
+    dates += [
+        (start, value)
+        for start, _, value in relative_dates(clean, document_date, sentence.start, sentence.end)
+    ]
+    linked = [
+        (start < after, start, value)
+        for start, value in dates
+        if _distance(mention, start) <= min((_distance(o, start) for o in others), default=len(clean))
+    ]
     return min(linked)[2] if linked else None
 
 
@@ -228,12 +312,16 @@ def _previous_mentions(clean: str) -> list[tuple[Span, str | None]]:
 
 def _previous_sentences(sentences, previous_spans, assessments, own) -> set[int]:
     """Starts of the sentences about an earlier assessment: their grades are not the document's own."""
-    earlier = [span for a in assessments if a is not own and a.year and _kind(a.kind).graded for span in a.spans]
+    earlier = [
+        span for a in assessments if a is not own and a.year and _kind(a.kind).graded for span in a.spans
+    ]
     spans = [span for span, _ in previous_spans] + earlier
     return {s.start for s in sentences if any(s.start <= span.start < s.end for span in spans)}
 
 
-def _attach_previous(clean: str, sentences: list[Segment], assessments: list[Assessment], own, previous_spans) -> None:
+def _attach_previous(
+    clean: str, sentences: list[Segment], assessments: list[Assessment], own, previous_spans
+) -> None:
     """Earlier assessments of the own one's area become its ``previous``, with the grades the
     sentences naming them give."""
     if own is None:
@@ -249,7 +337,9 @@ def _attach_previous(clean: str, sentences: list[Segment], assessments: list[Ass
             continue
         earlier = next((a for a in own.previous if a.year == date[:4]), None)
         if earlier is None:
-            kind = _kind(own.kind if own.kind in ("ilacs",) else load_json("assessments.json")["previous_kind"])
+            kind = _kind(
+                own.kind if own.kind in ("ilacs",) else load_json("assessments.json")["previous_kind"]
+            )
             earlier = Assessment(kind.kind, kind.cls, kind.label, own.area, date[:4], date)
             own.previous.append(earlier)
         earlier.spans.append(span)
@@ -273,15 +363,23 @@ def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment
         index = next((i for i, s in enumerate(sentences) if s.start <= span.start < s.end), None)
         if index is None:
             continue
-        for sentence in sentences[index:index + 2]:
-            if sentence is not sentences[index] and any(v[:4] != assessment.year for _, _, v in find_dates(clean, sentence.start, sentence.end)):
+        for sentence in sentences[index : index + 2]:
+            if sentence is not sentences[index] and any(
+                v[:4] != assessment.year for _, _, v in find_dates(clean, sentence.start, sentence.end)
+            ):
                 break
             for judged in _JUDGED.finditer(clean, sentence.start, sentence.end):
                 grade = grade_regex().match(clean, judged.end())
                 if grade and grade_of(grade):
-                    aspect = _clause_aspect(clean, sentence.start, judged.start()) or _kind(assessment.kind).aspect or "overall effectiveness"
+                    aspect = (
+                        _clause_aspect(clean, sentence.start, judged.start())
+                        or _kind(assessment.kind).aspect
+                        or "overall effectiveness"
+                    )
                     if all(j.aspect != aspect for j in assessment.judgements):
-                        assessment.judgements.append(Judgement(aspect, grade_of(grade), Span(sentence.start, sentence.end)))
+                        assessment.judgements.append(
+                            Judgement(aspect, grade_of(grade), Span(sentence.start, sentence.end))
+                        )
             if assessment.judgements:
                 return
 
@@ -325,8 +423,11 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         target.judgements.append(item.judgement)
     if len(table) >= 2:
         assessments[:] = [a for a in assessments if a.kind != "lscb-review" or a.judgements]
-    return [Judgement(item.judgement.aspect, item.previous_grade, item.judgement.span)
-            for item in sorted(found.values(), key=lambda item: item.judgement.span) if item.previous_grade]
+    return [
+        Judgement(item.judgement.aspect, item.previous_grade, item.judgement.span)
+        for item in sorted(found.values(), key=lambda item: item.judgement.span)
+        if item.previous_grade
+    ]
 
 
 def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
@@ -368,11 +469,14 @@ def link_assessments(
             conducted_by.extend(k for k, o in organisations.items() if o.cls == "Inspectorate" and o.spans)
         if kind.commissioned_by_partnership:
             conducted_by.extend(
-                k for k, o in organisations.items() if o.cls == "SafeguardingPartnership" and o.area == assessment.area
+                k
+                for k, o in organisations.items()
+                if o.cls == "SafeguardingPartnership" and o.area == assessment.area
             )
         assessment.conducted_by = list(dict.fromkeys(assessment.conducted_by + conducted_by))
         assessment.assesses = [
-            key for key, o in organisations.items()
+            key
+            for key, o in organisations.items()
             if o.cls in kind.assesses and o.area is not None and o.area == assessment.area and o.spans
         ]
         if assessment.cls == "PracticeReview" and not kind.national:

@@ -11,16 +11,29 @@ from ..spans import SpanSet
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
-         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
-         ("november", "nov"), ("december", "dec")],
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
         start=1,
     )
     for name in names
 }
 # The lookahead on a month's first letter lets re turn most positions down with one test, not
 # one per month name; it admits the same characters as the names do (case folding included).
-_MONTH = initial_lookahead(_MONTHS) + r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = (
+    initial_lookahead(_MONTHS) + r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+)
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _PATTERNS = (
@@ -112,21 +125,26 @@ def inspection_dates(text: str) -> str | None:
     candidates = [(s, value) for s, _, value, _ in date_ranges(text, 0, window)]
     candidates += [(s, value) for s, _, value in find_dates(text, 0, window) if len(value) == 10]
     for start, value in sorted(candidates):
-        if _INSPECTION_LABEL.search(text[max(0, start - _LABEL_WINDOW):start]):
+        if _INSPECTION_LABEL.search(text[max(0, start - _LABEL_WINDOW) : start]):
             return value
     return None
 
 
 _SEASONS = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
 _RELATIVE = re.compile(
-    r"\b(?<!the )(?<!over )(?<!past )(?P<which>last|this|earlier this|later this)\s+(?P<unit>year|" + "|".join(_SEASONS) + "|"
-    + "|".join(name for name in _MONTHS if len(name) > 3 or name == "may") + r")\b"
+    r"\b(?<!the )(?<!over )(?<!past )(?P<which>last|this|earlier this|later this)\s+(?P<unit>year|"
+    + "|".join(_SEASONS)
+    + "|"
+    + "|".join(name for name in _MONTHS if len(name) > 3 or name == "may")
+    + r")\b"
     r"|\b(?P<today>today|yesterday)\b",
     re.IGNORECASE,
 )
 
 
-def relative_dates(text: str, document_date: str | None, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+def relative_dates(
+    text: str, document_date: str | None, start: int = 0, end: int | None = None
+) -> list[tuple[int, int, str]]:
     """Dates given relative to the document's own ("last August", "last spring", "earlier this
     year", "today") as (start, end, ISO value), as precise as they allow; none without a
     document date to count from."""

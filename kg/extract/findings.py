@@ -32,13 +32,20 @@ _QUOTED_SPEECH = re.compile(r"\b(?:said|says|commented|added|explained|stated)\s
 def _rules() -> dict:
     data = load_json("findings.json")
     return {
-        "cues": lexicon.CueIndex([(c, "Failing") for c in data["failing"]] + [(c, "Strength") for c in data["strength"]]),
+        "cues": lexicon.CueIndex(
+            [(c, "Failing") for c in data["failing"]] + [(c, "Strength") for c in data["strength"]]
+        ),
         "negated": re.compile(
-            r"\b(?:" + "|".join(re.escape(n) for n in data["negators"]) + r")\s+(?:\w+\s+){0,3}?" + lexicon.alternation(data["strength"]),
+            r"\b(?:"
+            + "|".join(re.escape(n) for n in data["negators"])
+            + r")\s+(?:\w+\s+){0,3}?"
+            + lexicon.alternation(data["strength"]),
             re.IGNORECASE,
         ),
         "not_findings": [re.compile(p, re.IGNORECASE) for p in data["not_findings"]],
-        "implicate": [(re.compile(rule["pattern"], re.IGNORECASE), rule["class"]) for rule in data["implicate_cues"]],
+        "implicate": [
+            (re.compile(rule["pattern"], re.IGNORECASE), rule["class"]) for rule in data["implicate_cues"]
+        ],
         "response_lead_in": re.compile(data["response_lead_ins"], re.IGNORECASE),
         "section": re.compile(data["finding_sections"], re.IGNORECASE),
         "section_negation": re.compile(data["section_negation"], re.IGNORECASE),
@@ -76,7 +83,7 @@ def find_findings(
         findings.append(
             Finding(
                 kind=kind,
-                statement=re.sub(r"\s+", " ", clean[start:sentence.end]).strip(),
+                statement=re.sub(r"\s+", " ", clean[start : sentence.end]).strip(),
                 span=Span(start, sentence.end),
                 themes=themes_in(sentence.text),
                 implicates=_implicated(sentence, organisations, resolved_in_order, assessment),
@@ -87,7 +94,11 @@ def find_findings(
 
 
 def _skip(sentence: Segment, claimed: SpanSet, speech_paragraphs: set[int]) -> bool:
-    if sentence.boilerplate or len(sentence.text.split()) < _MIN_WORDS or sentence.line_start in speech_paragraphs:
+    if (
+        sentence.boilerplate
+        or len(sentence.text.split()) < _MIN_WORDS
+        or sentence.line_start in speech_paragraphs
+    ):
         return True
     if claimed.covers(sentence.start) or claimed.starts_in(sentence.start, sentence.end):
         return True
@@ -98,7 +109,9 @@ def _kind(text: str, section: str | None) -> str | None:
     """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
     kinds = rules["cues"].tags(text)
-    if "Failing" in kinds or ("Strength" in kinds and (rules["negated"].search(text) or _grade_below_good(text))):
+    if "Failing" in kinds or (
+        "Strength" in kinds and (rules["negated"].search(text) or _grade_below_good(text))
+    ):
         return "Failing"
     if section is not None:
         improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
@@ -123,7 +136,7 @@ def _sections(clean: str, sentences: list[Segment]) -> dict[int, str]:
     heading: str | None = None
     for line_start in sorted({s.line_start for s in sentences}):
         line_end = clean.find("\n", line_start)
-        line = clean[line_start: line_end if line_end >= 0 else len(clean)].strip()
+        line = clean[line_start : line_end if line_end >= 0 else len(clean)].strip()
         if _rules()["section"].match(line):
             heading = line
             continue
@@ -152,10 +165,14 @@ def _quoted_speech(clean: str, sentences: list[Segment]) -> set[int]:
             continue
         previous_line = sentence.line_start
         line_end = clean.find("\n", sentence.line_start)
-        line = clean[sentence.line_start: line_end if line_end >= 0 else len(clean)]
+        line = clean[sentence.line_start : line_end if line_end >= 0 else len(clean)]
         opens_quote = line.lstrip().startswith('"')
         quoting = opens_quote and (quoting or _follows_attribution(clean, sentence.line_start))
-        if quoting or (_QUOTED_SPEECH.search(line.split('"')[0]) and '"' in line and not re.match(r"\s*Inspectors?\b", line)):
+        if quoting or (
+            _QUOTED_SPEECH.search(line.split('"')[0])
+            and '"' in line
+            and not re.match(r"\s*Inspectors?\b", line)
+        ):
             speech.add(sentence.line_start)
     return speech
 
@@ -167,7 +184,7 @@ def _announced_items(clean: str, sentences: list[Segment]) -> set[int]:
     seen_lines: list[int] = sorted({s.line_start for s in sentences})
     for line_start in seen_lines:
         line_end = clean.find("\n", line_start)
-        line = clean[line_start: line_end if line_end >= 0 else len(clean)]
+        line = clean[line_start : line_end if line_end >= 0 else len(clean)]
         if lead_in_open and len(line.split()) <= 60 and not line.rstrip().endswith(":"):
             items.add(line_start)
             continue
@@ -177,8 +194,8 @@ def _announced_items(clean: str, sentences: list[Segment]) -> set[int]:
 
 def _follows_attribution(clean: str, line_start: int) -> bool:
     before = clean[:line_start].rstrip()
-    last_line = before[before.rfind("\n") + 1:]
-    return bool(_QUOTED_SPEECH.search(last_line)) or last_line.endswith('"') or last_line.endswith(".\"")
+    last_line = before[before.rfind("\n") + 1 :]
+    return bool(_QUOTED_SPEECH.search(last_line)) or last_line.endswith('"') or last_line.endswith('."')
 
 
 def _assessment_for(sentence: Segment, assessments: list[Assessment], named: LastNamed) -> Assessment:
@@ -188,12 +205,15 @@ def _assessment_for(sentence: Segment, assessments: list[Assessment], named: Las
     return assessments[index] if index is not None else assessments[0]
 
 
-def _implicated(sentence: Segment, organisations, resolved_in_order: list[tuple[Span, str]], assessment: Assessment) -> list[str]:
+def _implicated(
+    sentence: Segment, organisations, resolved_in_order: list[tuple[Span, str]], assessment: Assessment
+) -> list[str]:
     """The organisations a finding implicates; ``resolved_in_order`` is every (span, key) resolved, sorted."""
     first = bisect_left(resolved_in_order, sentence.start, key=_span_start)
     stop = bisect_left(resolved_in_order, sentence.end, lo=first, key=_span_start)
     named = [
-        key for _, key in resolved_in_order[first:stop]
+        key
+        for _, key in resolved_in_order[first:stop]
         if organisations[key].cls not in ("Inspectorate",) and key not in assessment.conducted_by
     ]
     if named:

@@ -72,8 +72,11 @@ def grade_regex() -> re.Pattern:
 def grade_of(match: re.Match) -> str | None:
     """The grade id of a ``grade_regex`` match; None for a grade of an old scale ("adequate")."""
     grades = _data()["grades"]
-    return next(grades[int(name[2:])]["id"] for name, value in match.groupdict().items()
-                if value and name.startswith("g_"))
+    return next(
+        grades[int(name[2:])]["id"]
+        for name, value in match.groupdict().items()
+        if value and name.startswith("g_")
+    )
 
 
 def _wrapping(phrase: str) -> str:
@@ -90,8 +93,15 @@ def _row_patterns() -> tuple[tuple[_Aspect, re.Pattern], ...]:
     """One pattern per aspect name: a table row, the grade ending its line."""
     grades = grade_regex().pattern
     return tuple(
-        (aspect, re.compile(rf"{_ROW_START}(?P<aspect>{_wrapping(name)}){_ROW_GAP}(?P<grade>{grades})[ \t]*(?=\n|$)", re.IGNORECASE))
-        for aspect in _aspects() for name in aspect.names
+        (
+            aspect,
+            re.compile(
+                rf"{_ROW_START}(?P<aspect>{_wrapping(name)}){_ROW_GAP}(?P<grade>{grades})[ \t]*(?=\n|$)",
+                re.IGNORECASE,
+            ),
+        )
+        for aspect in _aspects()
+        for name in aspect.names
     )
 
 
@@ -99,7 +109,8 @@ def _row_patterns() -> tuple[tuple[_Aspect, re.Pattern], ...]:
 def _name_line_patterns() -> tuple[tuple[_Aspect, re.Pattern], ...]:
     return tuple(
         (aspect, re.compile(rf"{_ROW_START}(?:{_wrapping(name)})[ \t]*(?=\n|$)", re.IGNORECASE))
-        for aspect in _aspects() for name in aspect.names
+        for aspect in _aspects()
+        for name in aspect.names
     )
 
 
@@ -108,8 +119,11 @@ def find_table_judgements(clean: str) -> list[FoundJudgement]:
     found: dict[tuple[str | None, str], FoundJudgement] = {}
     taken: list[tuple[int, int]] = []
     matches = sorted(
-        ((match.start("aspect"), -match.end("aspect"), aspect, match) for aspect, pattern in _row_patterns()
-         for match in pattern.finditer(clean)),
+        (
+            (match.start("aspect"), -match.end("aspect"), aspect, match)
+            for aspect, pattern in _row_patterns()
+            for match in pattern.finditer(clean)
+        ),
         key=lambda item: item[:2],
     )
     for _, _, aspect, match in matches:
@@ -119,7 +133,9 @@ def find_table_judgements(clean: str) -> list[FoundJudgement]:
         grade = grade_of(match)
         if grade and (aspect.target, aspect.aspect) not in found:
             span = Span(match.start("aspect"), match.end("grade"))
-            found[(aspect.target, aspect.aspect)] = FoundJudgement(Judgement(aspect.aspect, grade, span), aspect.target)
+            found[(aspect.target, aspect.aspect)] = FoundJudgement(
+                Judgement(aspect.aspect, grade, span), aspect.target
+            )
     for item in _column_judgements(clean, taken):
         found.setdefault((item.target, item.judgement.aspect), item)
     return sorted(found.values(), key=lambda item: item.judgement.span)
@@ -128,7 +144,8 @@ def find_table_judgements(clean: str) -> list[FoundJudgement]:
 def _column_judgements(clean: str, taken: list[tuple[int, int]]) -> list[FoundJudgement]:
     """A table read column by column: N aspect names, each alone on its line(s), then N grades."""
     names = sorted(
-        (match.start(), match.end(), aspect) for aspect, pattern in _name_line_patterns()
+        (match.start(), match.end(), aspect)
+        for aspect, pattern in _name_line_patterns()
         for match in pattern.finditer(clean)
         if not any(s <= match.start() < e for s, e in taken)
     )
@@ -137,13 +154,17 @@ def _column_judgements(clean: str, taken: list[tuple[int, int]]) -> list[FoundJu
     index = 0
     while index < len(names):
         run = [names[index]]
-        while index + len(run) < len(names) and not clean[run[-1][1]:names[index + len(run)][0]].strip():
+        while index + len(run) < len(names) and not clean[run[-1][1] : names[index + len(run)][0]].strip():
             run.append(names[index + len(run)])
         grades = _grade_lines(clean, run[-1][1], len(run))
         if len(run) >= 2 and len(grades) == len(run):
             for (start, _, aspect), grade in zip(run, grades):
                 if grade_of(grade):
-                    found.append(FoundJudgement(Judgement(aspect.aspect, grade_of(grade), Span(start, grade.end())), aspect.target))
+                    found.append(
+                        FoundJudgement(
+                            Judgement(aspect.aspect, grade_of(grade), Span(start, grade.end())), aspect.target
+                        )
+                    )
         index += len(run)
     return found
 
@@ -167,14 +188,28 @@ def _grade_lines(clean: str, offset: int, wanted: int) -> list[re.Match]:
 _QUOTE = r"['\"]?"
 # Aspect to grade: a verb within a few words ("is judged", "have been rated"), a colon or dash,
 # "require(s)" a few words on ("in Sefton require improvement"), or a quoted grade right after.
-_LINK = (r"(?:[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
-         r"(?:(?:now|also|still|again|both|all|overall|consistently)\s+)*(?:judged|rated|found|graded|assessed)?\s*"
-         r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"]))" + _QUOTE + r"(?:now\s+)?")
+_LINK = (
+    r"(?:[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
+    r"(?:(?:now|also|still|again|both|all|overall|consistently)\s+)*(?:judged|rated|found|graded|assessed)?\s*"
+    r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"]))" + _QUOTE + r"(?:now\s+)?"
+)
 _RATED = r"\b(?:rated|judged|graded|assessed|found)\s+"
-_PREVIOUS_GRADE = r"[\s'\"]*[\[(,]?\s*(?:(?:up|down|improved|moving|a rise|a fall)\s+)?from\s+(?:a\s+previous\s+|its\s+previous\s+)?" + _QUOTE
-_ACROSS = re.compile(r"\s+(?:across the board|in (?:all|every|each) (?:areas?|aspects?|categories|judgements?|of the \w+ areas))\b", re.IGNORECASE)
-_REFER_BACK = re.compile(r"\b(?:each of (?:them|these|those)|all of (?:them|these|those)|each one|all (?:three|four|five|six|seven) (?:areas?|aspects?|judgements?)?)\b", re.IGNORECASE)
-_OTHER_SUBJECT = re.compile(r"\b(?:no|only one other|other|another) (?:authority|authorities|council|councils|local authorit\w+)\b|\bone of only\b|\bnationally\b", re.IGNORECASE)
+_PREVIOUS_GRADE = (
+    r"[\s'\"]*[\[(,]?\s*(?:(?:up|down|improved|moving|a rise|a fall)\s+)?from\s+(?:a\s+previous\s+|its\s+previous\s+)?"
+    + _QUOTE
+)
+_ACROSS = re.compile(
+    r"\s+(?:across the board|in (?:all|every|each) (?:areas?|aspects?|categories|judgements?|of the \w+ areas))\b",
+    re.IGNORECASE,
+)
+_REFER_BACK = re.compile(
+    r"\b(?:each of (?:them|these|those)|all of (?:them|these|those)|each one|all (?:three|four|five|six|seven) (?:areas?|aspects?|judgements?)?)\b",
+    re.IGNORECASE,
+)
+_OTHER_SUBJECT = re.compile(
+    r"\b(?:no|only one other|other|another) (?:authority|authorities|council|councils|local authorit\w+)\b|\bone of only\b|\bnationally\b",
+    re.IGNORECASE,
+)
 
 
 @cache
@@ -182,9 +217,14 @@ def _phrases(formal_only: bool) -> tuple[tuple[_Aspect, str], ...]:
     """Aspect phrases: the frameworks' names, and the paraphrases (only the overall grade's and a
     separately reviewed body's where ``formal_only``)."""
     return tuple(
-        (aspect, phrase) for aspect in _aspects()
-        for phrase in aspect.names + (aspect.paraphrases if not formal_only or aspect.target
-                                      or aspect.aspect == "overall effectiveness" else ())
+        (aspect, phrase)
+        for aspect in _aspects()
+        for phrase in aspect.names
+        + (
+            aspect.paraphrases
+            if not formal_only or aspect.target or aspect.aspect == "overall effectiveness"
+            else ()
+        )
     )
 
 
@@ -201,42 +241,67 @@ def _aspect_then_grade(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], .
 def _rated_aspect_as(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], ...]:
     grades = grade_regex().pattern
     return tuple(
-        (aspect, re.compile(rf"{_RATED}(?:[\w']+\s+){{0,3}}?(?P<aspect>{phrase})[^.;:\n]{{0,60}}?\s+as\s+{_QUOTE}(?P<grade>{grades})", re.IGNORECASE))
+        (
+            aspect,
+            re.compile(
+                rf"{_RATED}(?:[\w']+\s+){{0,3}}?(?P<aspect>{phrase})[^.;:\n]{{0,60}}?\s+as\s+{_QUOTE}(?P<grade>{grades})",
+                re.IGNORECASE,
+            ),
+        )
         for aspect, phrase in _phrases(formal_only)
     )
 
 
 @cache
 def _aspect_start(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], ...]:
-    return tuple((aspect, re.compile(rf"(?:the\s+|both\s+|its\s+)*(?P<aspect>{phrase})\b", re.IGNORECASE))
-                 for aspect, phrase in _phrases(formal_only))
+    return tuple(
+        (aspect, re.compile(rf"(?:the\s+|both\s+|its\s+)*(?P<aspect>{phrase})\b", re.IGNORECASE))
+        for aspect, phrase in _phrases(formal_only)
+    )
 
 
 @cache
 def _grade_for() -> re.Pattern:
-    return re.compile(rf"{_QUOTE}(?P<grade>{grade_regex().pattern}){_QUOTE}\s+(?:(?:for|in|on)\s+(?:both\s+)?|(?P<overall>overall\b))", re.IGNORECASE)
+    return re.compile(
+        rf"{_QUOTE}(?P<grade>{grade_regex().pattern}){_QUOTE}\s+(?:(?:for|in|on)\s+(?:both\s+)?|(?P<overall>overall\b))",
+        re.IGNORECASE,
+    )
 
 
-def find_prose_judgements(clean: str, sentences: list[Segment], skip: set[int], formal_only: bool,
-                          framework_aspects: tuple[str, ...]) -> list[FoundJudgement]:
+def find_prose_judgements(
+    clean: str,
+    sentences: list[Segment],
+    skip: set[int],
+    formal_only: bool,
+    framework_aspects: tuple[str, ...],
+) -> list[FoundJudgement]:
     """Judgements stated in sentences (not those starting at an offset in ``skip``), first of
     each aspect only. ``formal_only`` keeps to the frameworks' own names and the overall grade
     (in a report that has a table, the paraphrases are too loose); ``framework_aspects`` are the
     aspects "across the board" means."""
     found: dict[tuple[str | None, str], FoundJudgement] = {}
     for index, sentence in enumerate(sentences):
-        if sentence.start in skip or sentence.boilerplate or not grade_regex().search(clean, sentence.start, sentence.end):
+        if (
+            sentence.start in skip
+            or sentence.boilerplate
+            or not grade_regex().search(clean, sentence.start, sentence.end)
+        ):
             continue
         if _OTHER_SUBJECT.search(clean, sentence.start, sentence.end):
             continue
-        earlier = sentences[max(0, index - 3):index]
+        earlier = sentences[max(0, index - 3) : index]
         for item in _sentence_judgements(clean, sentence, earlier, formal_only, framework_aspects):
             found.setdefault((item.target, item.judgement.aspect), item)
     return sorted(found.values(), key=lambda item: item.judgement.span)
 
 
-def _sentence_judgements(clean: str, sentence: Segment, earlier: list[Segment], formal_only: bool,
-                         framework_aspects: tuple[str, ...]) -> list[FoundJudgement]:
+def _sentence_judgements(
+    clean: str,
+    sentence: Segment,
+    earlier: list[Segment],
+    formal_only: bool,
+    framework_aspects: tuple[str, ...],
+) -> list[FoundJudgement]:
     found: list[FoundJudgement] = []
     start, end = sentence.start, sentence.end
     by_grade: dict[int, tuple[int, FoundJudgement | None]] = {}
@@ -245,7 +310,10 @@ def _sentence_judgements(clean: str, sentence: Segment, earlier: list[Segment], 
             # Of the aspects ending at one grade, the longest: "children in care and care
             # leavers: inadequate" is not also a grade of "care leavers".
             if match.start("aspect") < by_grade.get(match.end(), (end + 1, None))[0]:
-                by_grade[match.end()] = (match.start("aspect"), _found(clean, aspect, match, match.start("aspect"), match.end()))
+                by_grade[match.end()] = (
+                    match.start("aspect"),
+                    _found(clean, aspect, match, match.start("aspect"), match.end()),
+                )
     found.extend(item for _, item in by_grade.values())
     if formal_only:
         return found
@@ -259,12 +327,20 @@ def _sentence_judgements(clean: str, sentence: Segment, earlier: list[Segment], 
     grade = grade_regex().search(clean, start, end)
     if grade and grade_of(grade) and _ACROSS.match(clean, grade.end()):
         for aspect in (a for a in _aspects() if a.aspect in framework_aspects):
-            found.append(FoundJudgement(Judgement(aspect.aspect, grade_of(grade), Span(start, end)), aspect.target))
+            found.append(
+                FoundJudgement(Judgement(aspect.aspect, grade_of(grade), Span(start, end)), aspect.target)
+            )
     refer = _REFER_BACK.search(clean, start, end)
     if refer and grade and grade_of(grade) and grade.start() > refer.start():
-        listed = [item for segment in earlier for item in mentioned_aspects(clean, segment.start, segment.end)]
+        listed = [
+            item for segment in earlier for item in mentioned_aspects(clean, segment.start, segment.end)
+        ]
         for aspect in dict.fromkeys(a for a, _ in listed):
-            found.append(FoundJudgement(Judgement(aspect.aspect, grade_of(grade), Span(earlier[0].start, end)), aspect.target))
+            found.append(
+                FoundJudgement(
+                    Judgement(aspect.aspect, grade_of(grade), Span(earlier[0].start, end)), aspect.target
+                )
+            )
     return [item for item in found if item]
 
 
@@ -287,7 +363,9 @@ def _previous_grade_regex() -> re.Pattern:
 
 def _only_grade(match: re.Match) -> re.Match:
     """The first grade of a match that holds one (a pattern's own grade group, else a search in it)."""
-    return grade_regex().search(match.string, match.start("grade") if "grade" in match.re.groupindex else match.start(), match.end())
+    return grade_regex().search(
+        match.string, match.start("grade") if "grade" in match.re.groupindex else match.start(), match.end()
+    )
 
 
 def _listed_aspects(clean: str, offset: int, end: int) -> list[tuple[_Aspect, Span]]:
@@ -298,7 +376,9 @@ def _listed_aspects(clean: str, offset: int, end: int) -> list[tuple[_Aspect, Sp
         if match is None:
             break
         listed.append(match)
-        joint = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+|for\s+)?").match(clean, match[1].end, end)
+        joint = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)(?:the\s+|for\s+)?").match(
+            clean, match[1].end, end
+        )
         if joint is None:
             break
         offset = joint.end()

@@ -80,36 +80,59 @@ def _labelled_lines(clean, document_lines: list[Segment], organisations, resolve
         if match is None or not _ROLE_HEADS.search(match.group("label").split()[-1]):
             continue
         role = _singular(match.group("label"))
-        named = [key for span, key in sorted(resolved.items()) if line.start <= span.start < match.end("label")]
+        named = [
+            key for span, key in sorted(resolved.items()) if line.start <= span.start < match.end("label")
+        ]
         if named:  # "HSCP Chair: Name"
             role = _singular(_without_organisations(clean, line.start, match.end("label"), resolved))
         end = line.end
-        following = document_lines[index + 1:index + 4]
+        following = document_lines[index + 1 : index + 4]
         for extra in following:  # a list wrapped over the next lines: "Ann" / "Hale, Tom Marsh"
-            wrapped = clean[line.start:end].rstrip().endswith((",", "-")) or len(clean[line.start:end].rsplit(",", 1)[-1].split()) == 1
+            wrapped = (
+                clean[line.start : end].rstrip().endswith((",", "-"))
+                or len(clean[line.start : end].rsplit(",", 1)[-1].split()) == 1
+            )
             if ":" in extra.text or not wrapped or not _is_name_list(extra.text):
                 break
             end = extra.end
         names = _names_in_list(clean, match.end(), end)
         if not names:
             continue
-        organisation = (named[-1] if named else None) or _role_organisation(role, organisations, resolved, clean, line) or block_organisation
+        organisation = (
+            (named[-1] if named else None)
+            or _role_organisation(role, organisations, resolved, clean, line)
+            or block_organisation
+        )
         block_organisation = organisation
         for name, extra_role in names:
             span = Span(line.start, name.span.end)
             found.add(name, role, organisation, span)
             if extra_role:
-                found.add(name, extra_role, _role_organisation(extra_role, organisations, resolved, clean, line) or organisation, span)
-        if len(names) == 1 and following and ":" not in following[0].text and _is_role_line(following[0].text):  # "Lead inspector: Name" / "Her Majesty's Inspector"
+                found.add(
+                    name,
+                    extra_role,
+                    _role_organisation(extra_role, organisations, resolved, clean, line) or organisation,
+                    span,
+                )
+        if (
+            len(names) == 1
+            and following
+            and ":" not in following[0].text
+            and _is_role_line(following[0].text)
+        ):  # "Lead inspector: Name" / "Her Majesty's Inspector"
             title = _role_text(following[0].text)
-            found.add(names[0][0], title, _role_organisation(title, organisations, resolved, clean, following[0]) or organisation,
-                      Span(line.start, following[0].end))
+            found.add(
+                names[0][0],
+                title,
+                _role_organisation(title, organisations, resolved, clean, following[0]) or organisation,
+                Span(line.start, following[0].end),
+            )
 
 
 def _without_organisations(clean: str, start: int, end: int, resolved) -> str:
     text, position = [], start
     for span in sorted(s for s in resolved if start <= s.start < end):
-        text.append(clean[position:span.start])
+        text.append(clean[position : span.start])
         position = span.end
     text.append(clean[position:end])
     return re.sub(r"^(?:['’]s\s+)", "", label(" ".join(text)).strip(" ,"))
@@ -148,7 +171,7 @@ def _short_role(clean: str, end: int, limit: int) -> str | None:
 
 
 def _rest_is_empty(clean: str, name: Name, end: int) -> bool:
-    rest = clean[post_nominals_end(clean, name.span.end, end):end]
+    rest = clean[post_nominals_end(clean, name.span.end, end) : end]
     return not rest.strip() or bool(re.fullmatch(r"\s*\((?:[^)]*)\)\s*", rest))
 
 
@@ -160,7 +183,13 @@ def _is_name_list(text: str) -> bool:
 
 def _singular(role: str) -> str:
     role = re.sub(r"\s+", " ", role).strip()
-    return role[:-1] if role.lower().endswith(("inspectors", "managers", "analysts", "directors", "members", "officers", "chairs", "leads")) else role
+    return (
+        role[:-1]
+        if role.lower().endswith(
+            ("inspectors", "managers", "analysts", "directors", "members", "officers", "chairs", "leads")
+        )
+        else role
+    )
 
 
 _PLURAL_LINK = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?\s+(?:were|are)\s+")
@@ -169,22 +198,41 @@ _PLURAL_LINK = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?
 def _plural_role_lists(clean: str, organisations, resolved, found: _Found) -> None:
     """ "The inspectors were A HMI and B HMI.", "His Majesty's Inspectors for this visit were A and
     B.", "supported by Panel Members, A and B."."""
-    plurals = re.finditer(r"(?<![\w'’])(?:[A-Z][\w'’]*\s+){0,3}[Ii]nspectors\b|(?<![\w'’])(?:[A-Z][\w'’]*\s+){0,3}[A-Z]\w+s\b(?=,\s)", clean)
+    plurals = re.finditer(
+        r"(?<![\w'’])(?:[A-Z][\w'’]*\s+){0,3}[Ii]nspectors\b|(?<![\w'’])(?:[A-Z][\w'’]*\s+){0,3}[A-Z]\w+s\b(?=,\s)",
+        clean,
+    )
     for match in plurals:
         link = _PLURAL_LINK.match(clean, match.end()) or re.compile(r",\s+").match(clean, match.end())
-        if link is None or not (_ROLE_HEADS.search(_singular(match.group().split()[-1])) and lexicon.role_regex().search(match.group())):
+        if link is None or not (
+            _ROLE_HEADS.search(_singular(match.group().split()[-1]))
+            and lexicon.role_regex().search(match.group())
+        ):
             continue
         end = clean.find(".", link.end(), link.end() + 200)
         end = end if end > 0 else min(len(clean), link.end() + 200)
         names = _names_in_list(clean, link.end(), end)
-        parts = [p for p in re.split(r"\s*(?:[,;]|\band\b)\s*", clean[link.end():end]) if p.strip() and p.strip("() ") not in _abbreviations()]
-        if not names or len(names) != len(parts) or not all(looks_like_person(n.text) or role for n, role in names):
+        parts = [
+            p
+            for p in re.split(r"\s*(?:[,;]|\band\b)\s*", clean[link.end() : end])
+            if p.strip() and p.strip("() ") not in _abbreviations()
+        ]
+        if (
+            not names
+            or len(names) != len(parts)
+            or not all(looks_like_person(n.text) or role for n, role in names)
+        ):
             continue
         plural = re.sub(r"^(?:The|These|Two|Three)\s+", "", label(match.group()))
         title = _singular(plural) if plural[:1].isupper() and plural.lower() != "inspectors" else None
         for name, short in names:
             role = short or title or "Inspector"
-            found.add(name, role, _role_organisation(role, organisations, resolved, clean, None), Span(match.start(), name.span.end))
+            found.add(
+                name,
+                role,
+                _role_organisation(role, organisations, resolved, clean, None),
+                Span(match.start(), name.span.end),
+            )
 
 
 # ---------------------------------------------------------------- the address block
@@ -192,15 +240,17 @@ def _plural_role_lists(clean: str, organisations, resolved, found: _Found) -> No
 
 def _address_block(clean, document_lines: list[Segment], organisations, resolved, found: _Found) -> None:
     """The addressees above the first "Dear" of a letter."""
-    dear = next((i for i, line in enumerate(document_lines[:_ADDRESS_LINES * 2]) if _DEAR.match(line.text)), None)
+    dear = next(
+        (i for i, line in enumerate(document_lines[: _ADDRESS_LINES * 2]) if _DEAR.match(line.text)), None
+    )
     if dear is None:
         return
-    block = document_lines[max(0, dear - _ADDRESS_LINES):dear]
+    block = document_lines[max(0, dear - _ADDRESS_LINES) : dear]
     index = 0
     while index < len(block):
         line = block[index]
         name = name_at(clean, line.start, line.end)
-        if name is None or not _opens_address_line(clean, name, line, block[index + 1:]):
+        if name is None or not _opens_address_line(clean, name, line, block[index + 1 :]):
             index += 1
             continue
         following = index + 1
@@ -209,13 +259,19 @@ def _address_block(clean, document_lines: list[Segment], organisations, resolved
         line_end = block[following - 1].end
         rest_start = post_nominals_end(clean, name.span.end, line_end)
         rest_end = line_end
-        while following < len(block) and not _starts_with_name(clean, block[following]) and clean[rest_start:rest_end].strip():
-            rest_end = block[following].end  # the organisation wraps: "NHS Kernow, Clinical" / "Commissioning Group"
+        while (
+            following < len(block)
+            and not _starts_with_name(clean, block[following])
+            and clean[rest_start:rest_end].strip()
+        ):
+            rest_end = block[
+                following
+            ].end  # the organisation wraps: "NHS Kernow, Clinical" / "Commissioning Group"
             following += 1
             if following - index > 2:
                 break
         if not clean[rest_start:rest_end].strip(" ,"):
-            _lone_addressee(clean, name, block[following:following + 4], organisations, resolved, found)
+            _lone_addressee(clean, name, block[following : following + 4], organisations, resolved, found)
             index += 1
             continue
         _address_line(clean, name, rest_start, rest_end, organisations, resolved, found)
@@ -223,7 +279,7 @@ def _address_block(clean, document_lines: list[Segment], organisations, resolved
 
 
 def _opens_address_line(clean: str, name: Name, line: Segment, below: list[Segment]) -> bool:
-    after = clean[post_nominals_end(clean, name.span.end, line.end):line.end]
+    after = clean[post_nominals_end(clean, name.span.end, line.end) : line.end]
     if after.strip() == "":
         return looks_like_person(name.text) or _has_honorific(clean, line.start, name)
     return after.startswith(",") and (looks_like_person(name.text) or bool(_ROLE_HEADS.search(after)))
@@ -235,7 +291,13 @@ def _has_honorific(clean: str, line_start: int, name: Name) -> bool:
 
 def _starts_with_name(clean: str, line: Segment) -> bool:
     name = name_at(clean, line.start, line.end)
-    return bool(name and (looks_like_person(name.text) or re.match(r",", clean[post_nominals_end(clean, name.span.end, line.end):line.end])))
+    return bool(
+        name
+        and (
+            looks_like_person(name.text)
+            or re.match(r",", clean[post_nominals_end(clean, name.span.end, line.end) : line.end])
+        )
+    )
 
 
 def _address_line(clean, name: Name, start: int, end: int, organisations, resolved, found: _Found) -> None:
@@ -253,11 +315,13 @@ def _address_line(clean, name: Name, start: int, end: int, organisations, resolv
     roles = [role_text]
     chair = re.search(r",\s*(Chair of .+)$", role_text)
     if chair:  # a second role with its own organisation: "Assistant Director, X, Chair of the Y Board"
-        roles = [role_text[:chair.start()].strip(" ,"), chair.group(1)]
+        roles = [role_text[: chair.start()].strip(" ,"), chair.group(1)]
     span = Span(name.span.start, end)
     for role in roles:
         own = _organisation_within(role, start + rest.find(role), resolved)
-        title = _role_text(role) if own is None else _cut_at_organisation(role, start + rest.find(role), resolved)
+        title = (
+            _role_text(role) if own is None else _cut_at_organisation(role, start + rest.find(role), resolved)
+        )
         target = own or organisation or _role_organisation(title, organisations, resolved, clean, None)
         found.add(name, title, target, span)
 
@@ -269,7 +333,7 @@ def _organisation_within(role: str, start: int, resolved) -> str | None:
 
 def _cut_at_organisation(role: str, start: int, resolved) -> str:
     first = min(span.start for span in resolved if start < span.start < start + len(role))
-    text = role[:first - start]
+    text = role[: first - start]
     return re.sub(r"\s+(?:of|for|at)(?: the)?\s*$", "", text).strip(" ,") or role
 
 
@@ -277,9 +341,22 @@ def _lone_addressee(clean, name: Name, below: list[Segment], organisations, reso
     """ "Mr Name" alone on a line; the role, if any, on the next ("Executive Director, Families")."""
     if below and _is_role_line(below[0].text):
         role = _role_text(below[0].text)
-        organisation = next((_organisation_within(line.text, line.start - 1, resolved) for line in below[:3] if _organisation_within(line.text, line.start - 1, resolved)), None)
-        organisation = organisation or _role_organisation(role, organisations, resolved, clean, None) or _most_named(organisations, "LocalAuthority")
-        if organisation and organisations[organisation].unit_of in organisations:  # the council, not its department
+        organisation = next(
+            (
+                _organisation_within(line.text, line.start - 1, resolved)
+                for line in below[:3]
+                if _organisation_within(line.text, line.start - 1, resolved)
+            ),
+            None,
+        )
+        organisation = (
+            organisation
+            or _role_organisation(role, organisations, resolved, clean, None)
+            or _most_named(organisations, "LocalAuthority")
+        )
+        if (
+            organisation and organisations[organisation].unit_of in organisations
+        ):  # the council, not its department
             organisation = organisations[organisation].unit_of
         found.add(name, role, organisation, Span(name.span.start, below[0].end))
         return
@@ -297,7 +374,7 @@ def _signatures(clean, document_lines: list[Segment], organisations, resolved, f
         roles: list[tuple[str, str | None, Segment]] = []
         columns: list[str] = []
         bracketed: list[tuple[Name, str, Segment]] = []
-        for below in document_lines[index + 1:index + 1 + _SIGNATURE_LINES]:
+        for below in document_lines[index + 1 : index + 1 + _SIGNATURE_LINES]:
             kind = _signature_line(clean, below, resolved)
             if kind is None:
                 if len(below.text.split()) > 8:
@@ -313,7 +390,12 @@ def _signatures(clean, document_lines: list[Segment], organisations, resolved, f
                 columns.extend(kind[1])
         _pair_signatures(clean, names, roles, columns, organisations, resolved, found)
         for name, title, below in bracketed:
-            found.add(name, title, _role_organisation(title, organisations, resolved, clean, below), Span(name.span.start, below.end))
+            found.add(
+                name,
+                title,
+                _role_organisation(title, organisations, resolved, clean, below),
+                Span(name.span.start, below.end),
+            )
 
 
 def _signature_line(clean: str, line: Segment, resolved):
@@ -322,7 +404,7 @@ def _signature_line(clean: str, line: Segment, resolved):
     covered = sum(span.end - span.start for span, _ in inside)
     name = name_at(clean, line.start, line.end)
     if name and not inside:
-        rest = clean[post_nominals_end(clean, name.span.end, line.end):line.end].strip()
+        rest = clean[post_nominals_end(clean, name.span.end, line.end) : line.end].strip()
         bracket = re.fullmatch(r"\((.+)\)", rest)
         if not rest or bracket:
             return "name", name, bracket.group(1).strip() if bracket else None
@@ -330,7 +412,7 @@ def _signature_line(clean: str, line: Segment, resolved):
         organisation = inside[-1][1] if inside and inside[-1][0].end >= line.end - 1 else None
         text = line.text
         if organisation:
-            text = clean[line.start:inside[-1][0].start].strip(" ,") or text
+            text = clean[line.start : inside[-1][0].start].strip(" ,") or text
         return "role", _role_text(text), organisation
     if inside and covered >= len(line.text.replace(" ", "")) * 0.6:
         return "organisations", [key for _, key in inside]
@@ -349,7 +431,11 @@ def _pair_signatures(clean, names, roles, columns, organisations, resolved, foun
         title, organisation, role_line = roles[position]
         if organisation is None and len(columns) == len(names):
             organisation = columns[position]
-        organisation = organisation or _named_in_role(title, role_line, resolved) or _role_organisation(title, organisations, resolved, clean, None)
+        organisation = (
+            organisation
+            or _named_in_role(title, role_line, resolved)
+            or _role_organisation(title, organisations, resolved, clean, None)
+        )
         span = Span(min(line.start, role_line.start), max(line.end, role_line.end))
         found.add(name, title, organisation, span)
 
@@ -364,14 +450,20 @@ def _named_in_role(title: str, line: Segment, resolved) -> str | None:
 
 def _is_role_line(text: str) -> bool:
     text = text.strip(" ,.()")
-    return 0 < len(text.split()) <= 12 and bool(lexicon.role_regex().match(text) or _ROLE_HEADS.search(text)) and not text.endswith(":")
+    return (
+        0 < len(text.split()) <= 12
+        and bool(lexicon.role_regex().match(text) or _ROLE_HEADS.search(text))
+        and not text.endswith(":")
+    )
 
 
 def _role_text(text: str) -> str:
     return label(text).strip(" ,.()")
 
 
-def _role_organisation(title: str, organisations: dict[str, Organisation], resolved, clean: str, line: Segment | None) -> str | None:
+def _role_organisation(
+    title: str, organisations: dict[str, Organisation], resolved, clean: str, line: Segment | None
+) -> str | None:
     """The organisation a role with no organisation beside it belongs to: the only one of its
     usual class, or for several inspectorates the one the document names most."""
     usual = _usual_class(title)
@@ -391,7 +483,9 @@ def _usual_class(title: str) -> str | None:
 def _of_class(organisations: dict[str, Organisation], cls: str) -> list[str]:
     """The organisations of a class the text names, else those it implies (an inspectorate
     known only as the conductor of the document's inspection)."""
-    named = [key for key, organisation in organisations.items() if organisation.cls == cls and organisation.spans]
+    named = [
+        key for key, organisation in organisations.items() if organisation.cls == cls and organisation.spans
+    ]
     return named or [key for key, organisation in organisations.items() if organisation.cls == cls]
 
 

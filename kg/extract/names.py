@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from .. import lexicon
-from ..resources import load_json
 from ..claims import Span
+from ..resources import load_json
 
 _APOSTROPHES = "'’"
 # One word of a name: "Reed", "McAvoy", "O'Neill", "O’Kane", "Hale-Ashby", "Hale-\nAshby".
@@ -56,8 +56,12 @@ def _honorific_regex() -> re.Pattern:
 
 def honorific_before(clean: str, start: int) -> bool:
     """Whether an honorific ends right before ``start`` ("Dr ", "Councillor ")."""
-    before = clean[max(0, start - 40):start]
-    return bool(re.search(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in lexicon.honorifics()) + r")\.?[ \t]+$", before))
+    before = clean[max(0, start - 40) : start]
+    return bool(
+        re.search(
+            r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in lexicon.honorifics()) + r")\.?[ \t]+$", before
+        )
+    )
 
 
 def skip_honorifics(clean: str, position: int, limit: int) -> int:
@@ -75,7 +79,7 @@ def name_at(clean: str, position: int, limit: int) -> Name | None:
     """The name starting at ``position`` (after any honorific), trimmed of words that are not
     name words (a role or organisation word after the surname), or None."""
     start = skip_honorifics(clean, position, limit)
-    if clean[limit - 1:limit] == "-":  # "Thomson-" at a line end, "Jones" on the next line
+    if clean[limit - 1 : limit] == "-":  # "Thomson-" at a line end, "Jones" on the next line
         limit = len(clean) if clean.find("\n", limit + 1) < 0 else clean.find("\n", limit + 1)
     match = _NAME.match(clean, start, limit)
     if match is None:
@@ -124,4 +128,6 @@ def is_plain_name(name: str) -> bool:
     """No word of the name is an area, organisation or role word."""
     if lexicon.area_regex().fullmatch(name.split()[-1]) or lexicon.area_regex().fullmatch(name):
         return False
-    return all(_is_name_word(w) for w in name.split()[1:]) and name.split()[0].lower() not in _not_name_words()
+    return (
+        all(_is_name_word(w) for w in name.split()[1:]) and name.split()[0].lower() not in _not_name_words()
+    )

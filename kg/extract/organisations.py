@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate
 from functools import cache, lru_cache
+from itertools import accumulate
 
 from .. import lexicon
 from ..claims import Span
@@ -27,9 +27,30 @@ _TOKEN = re.compile(r"[^ ]+")
 _NHS_LISTED = re.compile(
     r"\bNHS (?:[A-Z][\w'-]*,? (?:and |& |of |the )?){1,8}?(?:Integrated Care Board|Clinical Commissioning Group|(?:NHS )?(?:Foundation )?Trust)\b"
 )
-_JOB_WORD = re.compile(r" (?:Inspector|Manager|Officer|Director|Lead|Nurse|Adviser|Advisor|Worker|Practitioner)s?\b")
+_JOB_WORD = re.compile(
+    r" (?:Inspector|Manager|Officer|Director|Lead|Nurse|Adviser|Advisor|Worker|Practitioner)s?\b"
+)
 _ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z&]*[A-Z])\)")
-_ORGANISATION_WORDS = frozenset({"nhs", "north", "south", "east", "west", "central", "greater", "royal", "university", "hospitals", "of", "the", "and", "&", "mid", "inner"})
+_ORGANISATION_WORDS = frozenset(
+    {
+        "nhs",
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "greater",
+        "royal",
+        "university",
+        "hospitals",
+        "of",
+        "the",
+        "and",
+        "&",
+        "mid",
+        "inner",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -42,7 +63,9 @@ class OrganisationMention:
     acronym: str | None = None  # an acronym defined right after it: "Name (ACR)"
     cls: str | None = None  # a class the text gives it ("X, the ... charity"), when its name has no head
     generic: bool = False  # a local service named without its area ("CAMHS"): it takes the document's area
-    refers_to_named: bool = False  # "the safeguarding partnership": the one of its class the text names, if any
+    refers_to_named: bool = (
+        False  # "the safeguarding partnership": the one of its class the text names, if any
+    )
     alt_labels: tuple[str, ...] = ()  # other names it is known by ("CAMHS", "Croydon CCG")
 
 
@@ -59,7 +82,14 @@ def _national_mentions(clean: str) -> list[OrganisationMention]:
     for match in lexicon.national_name_regex().finditer(clean):
         body = lexicon.national_by_name().get(lexicon.fold(match.group()))
         if body:
-            found.append(OrganisationMention(Span(match.start(), match.end()), match.group(), body.label, _acronym_after(clean, match.end())))
+            found.append(
+                OrganisationMention(
+                    Span(match.start(), match.end()),
+                    match.group(),
+                    body.label,
+                    _acronym_after(clean, match.end()),
+                )
+            )
     acronyms = {acronym for body in lexicon.national_bodies() for acronym in body.acronyms}
     for match in re.finditer(r"\b[A-Z][A-Za-z]{1,7}\b", clean):
         if match.group() not in acronyms:
@@ -89,7 +119,9 @@ def _department_mentions(clean: str) -> list[OrganisationMention]:
 
 @cache
 def _appositions() -> tuple[tuple[re.Pattern, str], ...]:
-    return tuple((re.compile(rule["pattern"]), rule["class"]) for rule in lexicon.organisation_rules()["apposition"])
+    return tuple(
+        (re.compile(rule["pattern"]), rule["class"]) for rule in lexicon.organisation_rules()["apposition"]
+    )
 
 
 def _apposition_mentions(clean: str) -> list[OrganisationMention]:
@@ -99,7 +131,10 @@ def _apposition_mentions(clean: str) -> list[OrganisationMention]:
         for match in pattern.finditer(clean):
             name = match.group("name")
             words = name.split()
-            while words and (words[0] in lexicon.organisation_rules()["stop_words"] or lexicon.role_regex().fullmatch(words[0])):
+            while words and (
+                words[0] in lexicon.organisation_rules()["stop_words"]
+                or lexicon.role_regex().fullmatch(words[0])
+            ):
                 words = words[1:]
             if words and words[0] not in lexicon.given_names():
                 named.setdefault(" ".join(words), cls)
@@ -113,13 +148,17 @@ def _apposition_mentions(clean: str) -> list[OrganisationMention]:
 @cache
 def _council_prefix_regex() -> re.Pattern:
     """ "London Borough of Bexley", "Metropolitan Borough of Rotherham" (and a trailing "Council")."""
-    prefixes = lexicon.alternation(lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False)
+    prefixes = lexicon.alternation(
+        lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False
+    )
     return re.compile(rf"(?:{prefixes})\s+(?:the\s+)?(?:{lexicon.area_regex().pattern})(?:\s+Council\b)?")
 
 
 def _council_prefix_mentions(clean: str) -> list[OrganisationMention]:
-    return [OrganisationMention(Span(m.start(), m.end()), m.group(), cls="LocalAuthority")
-            for m in _council_prefix_regex().finditer(clean)]
+    return [
+        OrganisationMention(Span(m.start(), m.end()), m.group(), cls="LocalAuthority")
+        for m in _council_prefix_regex().finditer(clean)
+    ]
 
 
 _LONGER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w'-]*|\band|&),? $")
@@ -141,8 +180,14 @@ def _area_acronym_mentions(clean: str) -> list[OrganisationMention]:
             continue  # "NHS Nottingham and Nottinghamshire ICB": the end of a longer name
         rule = rules[match.group("acronym")]
         name = f"{lexicon.canonical_area(match.group('area'))} {rule['head']}"
-        found.append(OrganisationMention(Span(match.start(), match.end()), name, cls=rule["class"],
-                                         alt_labels=(re.sub(r"\s+", " ", match.group()),)))
+        found.append(
+            OrganisationMention(
+                Span(match.start(), match.end()),
+                name,
+                cls=rule["class"],
+                alt_labels=(re.sub(r"\s+", " ", match.group()),),
+            )
+        )
     return found
 
 
@@ -159,20 +204,36 @@ def _service_regexes() -> tuple[tuple[re.Pattern, dict], ...]:
 def _service_mentions(clean: str) -> list[OrganisationMention]:
     """Local services named without their area, in any case ("child and adolescent mental health services")."""
     return [
-        OrganisationMention(Span(m.start(), m.end()), service["label"], cls=service["class"], generic=True,
-                            refers_to_named=service.get("refers_to_named", False),
-                            alt_labels=(service["label"], *service["acronyms"]))
-        for pattern, service in _service_regexes() for m in pattern.finditer(clean)
+        OrganisationMention(
+            Span(m.start(), m.end()),
+            service["label"],
+            cls=service["class"],
+            generic=True,
+            refers_to_named=service.get("refers_to_named", False),
+            alt_labels=(service["label"], *service["acronyms"]),
+        )
+        for pattern, service in _service_regexes()
+        for m in pattern.finditer(clean)
     ]
 
 
 def _local_mentions(clean: str) -> list[OrganisationMention]:
-    found = _department_mentions(clean) + _council_prefix_mentions(clean) + _area_acronym_mentions(clean) + _service_mentions(clean) + [
-        OrganisationMention(Span(m.start(), m.end()), m.group(), None, _acronym_after(clean, m.end()))
-        for m in _NHS_LISTED.finditer(clean) if "," in m.group()
-    ]
+    found = (
+        _department_mentions(clean)
+        + _council_prefix_mentions(clean)
+        + _area_acronym_mentions(clean)
+        + _service_mentions(clean)
+        + [
+            OrganisationMention(Span(m.start(), m.end()), m.group(), None, _acronym_after(clean, m.end()))
+            for m in _NHS_LISTED.finditer(clean)
+            if "," in m.group()
+        ]
+    )
     for chunk in _CHUNK.finditer(clean):
-        words = [(m.group(), chunk.start() + m.start(), chunk.start() + m.end()) for m in _TOKEN.finditer(chunk.group())]
+        words = [
+            (m.group(), chunk.start() + m.start(), chunk.start() + m.end())
+            for m in _TOKEN.finditer(chunk.group())
+        ]
         found.extend(_names_in_chunk(clean, words))
     return found
 
@@ -204,7 +265,7 @@ def _first_head(clean: str, words, first: int) -> tuple[int | None, int]:
     start = words[first][1]
     for index in range(first, len(words)):
         word, _, end = words[index]
-        if word.endswith("'s") and _has_head(clean[start:end - 2]):
+        if word.endswith("'s") and _has_head(clean[start : end - 2]):
             return index, end - 2  # "Hampshire County Council's Children's Services"
         if _has_head(clean[start:end]):
             return _longest(clean, words, start, index), words[_longest(clean, words, start, index)][2]
@@ -217,7 +278,7 @@ def _longest(clean: str, words, start: int, index: int) -> int:
         word = words[later][0]
         if word.lower() in {"and", "&"} or word.endswith("'s"):
             break
-        if _has_head(clean[start:words[later][2]]):
+        if _has_head(clean[start : words[later][2]]):
             best = later
     return best
 
@@ -244,7 +305,11 @@ def _name_start(clean: str, words, first: int, last: int) -> int | None:
         role_match = lexicon.role_regex().match(clean, words[index][1])
         if role_match and role_match.end() >= name_end - 2:
             return None  # "Director of Children's Services" is a role, not an organisation
-        if word in rules["stop_words"] or word in lexicon.honorifics() or word.lower() in {"of", "for", "and", "&", "upon"}:
+        if (
+            word in rules["stop_words"]
+            or word in lexicon.honorifics()
+            or word.lower() in {"of", "for", "and", "&", "upon"}
+        ):
             index += 1
         elif role_match:
             index = _index_after(words, role_match.end(), index)

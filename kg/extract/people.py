@@ -58,7 +58,11 @@ def find_people(
     quoted, mentioned = find_quoted_people(clean, sentences, organisations, resolved)
     labels = [o.label for o in organisations.values()]
     for membership in quoted + find_memberships(clean, sentences, organisations, resolved, publisher):
-        if not _said_already(membership, memberships) and not _names_organisation(membership.person, labels) and is_plain_name(membership.person):
+        if (
+            not _said_already(membership, memberships)
+            and not _names_organisation(membership.person, labels)
+            and is_plain_name(membership.person)
+        ):
             memberships.append(membership)
     with_role = {m.person for m in memberships}
     firsts = {name.split()[0] for name in with_role | {p.name for p in people + mentioned} if " " in name}
@@ -80,7 +84,9 @@ def _said_already(membership: Membership, found: list[Membership]) -> bool:
     """The same person, organisation and role, or a role whose words hold this one's ("CEO" in "CEO of the NSPCC")."""
     role = membership.role.lower().removesuffix("s")
     return any(
-        m.person == membership.person and m.organisation == membership.organisation and re.search(rf"\b{re.escape(role)}", m.role.lower())
+        m.person == membership.person
+        and m.organisation == membership.organisation
+        and re.search(rf"\b{re.escape(role)}", m.role.lower())
         for m in found
     )
 
@@ -98,29 +104,45 @@ def find_memberships(
     for index, sentence in enumerate(sentences):
         if sentence.boilerplate:
             continue
-        for membership in _passive_roles(clean, sentence, organisations, resolved) + _plural_roles(clean, sentence, organisations, resolved):
+        for membership in _passive_roles(clean, sentence, organisations, resolved) + _plural_roles(
+            clean, sentence, organisations, resolved
+        ):
             memberships.setdefault((membership.person, membership.role, membership.organisation), membership)
-        for name, name_span, roles in _people_in(clean, sentence, sentences[index - 1] if index else None, resolved):
-            for role in _with_organisations(clean, sentence, roles, organisations, resolved, publisher, name_span):
+        for name, name_span, roles in _people_in(
+            clean, sentence, sentences[index - 1] if index else None, resolved
+        ):
+            for role in _with_organisations(
+                clean, sentence, roles, organisations, resolved, publisher, name_span
+            ):
                 if role.organisation is None and name_span.start > role.span.end:
                     # "Chief Superintendent Alan Moss of Norfolk Constabulary"
                     role = _Role(role.title, role.span, _organisation_after(clean, name_span.end, resolved))
                 if role.organisation is None:
                     continue
                 span = Span(min(name_span.start, role.span.start), max(name_span.end, role.span.end))
-                memberships.setdefault((name, role.title, role.organisation), Membership(name, role.title, role.organisation, span))
+                memberships.setdefault(
+                    (name, role.title, role.organisation),
+                    Membership(name, role.title, role.organisation, span),
+                )
     return list(memberships.values())
 
 
-_CHAIRED_BY = re.compile(r"\b(?:is|was|has been|are|were) (?:currently |jointly |independently )?(?P<verb>chaired|scrutinised|scrutinized) by ")
+_CHAIRED_BY = re.compile(
+    r"\b(?:is|was|has been|are|were) (?:currently |jointly |independently )?(?P<verb>chaired|scrutinised|scrutinized) by "
+)
 _WHO_CHAIRS = re.compile(
     r", (?:who|whom)\b[^.;]{0,60}?\b(?P<verb>chairs|chaired|scrutinises|scrutinizes|to scrutinise|to scrutinize|to chair) (?:the |their |its )?"
 )
 _VERB_ROLES = {
-    "chaired": "Chair", "chairs": "Chair", "to chair": "Chair",
-    "to scrutinise": "Independent Scrutineer", "to scrutinize": "Independent Scrutineer",
-    "scrutinised": "Independent Scrutineer", "scrutinized": "Independent Scrutineer",
-    "scrutinises": "Independent Scrutineer", "scrutinizes": "Independent Scrutineer",
+    "chaired": "Chair",
+    "chairs": "Chair",
+    "to chair": "Chair",
+    "to scrutinise": "Independent Scrutineer",
+    "to scrutinize": "Independent Scrutineer",
+    "scrutinised": "Independent Scrutineer",
+    "scrutinized": "Independent Scrutineer",
+    "scrutinises": "Independent Scrutineer",
+    "scrutinizes": "Independent Scrutineer",
 }
 
 
@@ -138,14 +160,23 @@ def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> lis
         link = _PLURAL_ROLE.match(clean, match.end(), sentence.end)
         if link is None:
             continue
-        title = _role_title(clean[match.start():match.end()])
+        title = _role_title(clean[match.start() : match.end()])
         usual, fallback = _usual_class(title)
-        organisation = _usual_organisation(usual, organisations) or _usual_organisation(fallback, organisations)
-        names = re.finditer(rf"{_NAME.pattern}", clean[link.end():sentence.end])
+        organisation = _usual_organisation(usual, organisations) or _usual_organisation(
+            fallback, organisations
+        )
+        names = re.finditer(rf"{_NAME.pattern}", clean[link.end() : sentence.end])
         for name in names:
             start = link.end() + name.start("name")
             if organisation and _is_person(clean, start, name.group("name")):
-                found.append(Membership(name.group("name"), title, organisation, Span(match.start(), start + len(name.group("name")))))
+                found.append(
+                    Membership(
+                        name.group("name"),
+                        title,
+                        organisation,
+                        Span(match.start(), start + len(name.group("name"))),
+                    )
+                )
     return found
 
 
@@ -161,7 +192,7 @@ def _passive_roles(clean: str, sentence: Segment, organisations, resolved) -> li
         if name and target:
             found.append(Membership(name[0], role, target, Span(match.start(), name[1].end)))
     for match in _WHO_CHAIRS.finditer(clean, sentence.start, sentence.end):
-        name = re.search(rf"{_NAME.pattern}$", clean[sentence.start:match.start()])
+        name = re.search(rf"{_NAME.pattern}$", clean[sentence.start : match.start()])
         role = _VERB_ROLES[match.group("verb")]
         target = next((key for _, key in resolved.starting(match.end(), match.end() + 1)), None)
         target = target or _usual_organisation(_usual_class(role)[0], organisations)
@@ -179,10 +210,16 @@ def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved
     for chain in _chains(clean, roles, resolved):
         first, last = chain[0], chain[-1]
         after = _name_after(clean, last.span.end, sentence.end)
-        if after and after[1].start - last.span.end <= 2:  # "Chief Superintendent Alan Moss", "Chair: Grace Okafor"
+        if (
+            after and after[1].start - last.span.end <= 2
+        ):  # "Chief Superintendent Alan Moss", "Chair: Grace Okafor"
             candidate = after
         else:
-            candidate = _name_before(clean, sentence, first.span.start, previous) or after or _name_in_clause(clean, sentence, first.span.start)
+            candidate = (
+                _name_before(clean, sentence, first.span.start, previous)
+                or after
+                or _name_in_clause(clean, sentence, first.span.start)
+            )
             if candidate and candidate[1].start in used:
                 continue
         if candidate:
@@ -198,7 +235,10 @@ def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
         suffix = ""
         inner = [span for span, _ in resolved.starting(start + 1, end)]
         if inner:  # "Chair of the HSCP Neglect sub-group": the role stops before the organisation
-            cut = max(clean.rfind(" of ", start, inner[0].start + 1), clean.rfind(" for ", start, inner[0].start + 1))
+            cut = max(
+                clean.rfind(" of ", start, inner[0].start + 1),
+                clean.rfind(" for ", start, inner[0].start + 1),
+            )
             end = cut if cut > start else end
             group = _SUB_GROUP.match(clean, inner[0].end, sentence.end)
             suffix = " of the" + group.group() if group else ""
@@ -215,11 +255,16 @@ def _role_title(text: str) -> str | None:
     """The role as a label: gazetteer casing for known titles, capitalised words otherwise."""
     title = re.sub(r"\s+", " ", text).strip(" ,")
     title = re.sub(r"\b([Cc])hildren(?:'| )?s\b", r"\1hildren's", title)
-    known = lexicon.role_titles().get(title.lower()) or lexicon.role_titles().get(title.lower().removesuffix("s"))
+    known = lexicon.role_titles().get(title.lower()) or lexicon.role_titles().get(
+        title.lower().removesuffix("s")
+    )
     if known:
         return known.title
     words = title.split(" ")
-    return " ".join(w if w in _SMALL_WORDS or not w[:1].islower() else w[:1].upper() + w[1:] for w in words) or None
+    return (
+        " ".join(w if w in _SMALL_WORDS or not w[:1].islower() else w[:1].upper() + w[1:] for w in words)
+        or None
+    )
 
 
 def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
@@ -227,8 +272,10 @@ def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
     chains: list[list[_Role]] = []
     for role in roles:
         if chains:
-            between = clean[chains[-1][-1].span.end:role.span.start]
-            if _AND_JOIN.fullmatch(between) and not ("and" not in between and "&" not in between and _NAME.match(clean, role.span.end + 1)):
+            between = clean[chains[-1][-1].span.end : role.span.start]
+            if _AND_JOIN.fullmatch(between) and not (
+                "and" not in between and "&" not in between and _NAME.match(clean, role.span.end + 1)
+            ):
                 last = chains[-1][-1]
                 chains[-1][-1] = _Role(last.title, last.span, last.organisation, joined_by_and=True)
                 chains[-1].append(role)
@@ -244,7 +291,11 @@ def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
 def _is_organisation_gap(between: str, start: int, resolved) -> bool:
     """A slide line lists roles after their organisations: "Chair, X Partnership Corporate Director ..."."""
     names_organisation = bool(resolved.starting(start, start + len(between)))
-    return names_organisation and len(between) < 80 and bool(re.fullmatch(r",? ?(?:(?:[A-Z][\w'&-]*|of|for|and|&|the),? ?)+", between))
+    return (
+        names_organisation
+        and len(between) < 80
+        and bool(re.fullmatch(r",? ?(?:(?:[A-Z][\w'&-]*|of|for|and|&|the),? ?)+", between))
+    )
 
 
 def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segment | None):
@@ -310,7 +361,7 @@ def _honorific() -> re.Pattern:
 
 def _name_in_clause(clean: str, sentence: Segment, role_start: int):
     """ "Name, who represents ... and Role at X": the name opens the sentence's clause."""
-    text = clean[sentence.start:role_start]
+    text = clean[sentence.start : role_start]
     match = re.match(rf"\s*{_NAME.pattern}, who\b", text)
     if match and _is_person(clean, sentence.start + match.start("name"), match.group("name")):
         start = sentence.start + match.start("name")
@@ -326,17 +377,21 @@ def _is_person(clean: str, start: int, name: str) -> bool:
         return False
     if first in lexicon.given_names():
         return True
-    before = clean[max(0, start - 25):start]
+    before = clean[max(0, start - 25) : start]
     words = before.split()
     if words and words[-1].rstrip(".") in lexicon.honorifics():
         return True
     end = start + len(name)
-    if re.match(r", (?:who|whom)\b", clean[end:end + 7]):
+    if re.match(r", (?:who|whom)\b", clean[end : end + 7]):
         return True  # "who" and "whom" stand for people
     if _alone_above_a_role(clean, start, end):
         return True
-    after = clean[end:end + 1]
-    return bool(re.search(r"(?::|,| was| is) ?$", before)) and after in {",", ".", "", "\n", ";", " "} and not lexicon.role_regex().match(clean, end + 1)
+    after = clean[end : end + 1]
+    return (
+        bool(re.search(r"(?::|,| was| is) ?$", before))
+        and after in {",", ".", "", "\n", ";", " "}
+        and not lexicon.role_regex().match(clean, end + 1)
+    )
 
 
 def _alone_above_a_role(clean: str, start: int, end: int) -> bool:
@@ -349,15 +404,60 @@ def _alone_above_a_role(clean: str, start: int, end: int) -> bool:
 
 
 _NOT_NAME_WORDS = frozenset(
-    "the this our their council partnership board trust police constabulary service services group "
-    "children children's inspection review panel commission report january february march april may june july "
-    "august september october november december monday tuesday wednesday thursday friday nhs county city".split()
+    [
+        "the",
+        "this",
+        "our",
+        "their",
+        "council",
+        "partnership",
+        "board",
+        "trust",
+        "police",
+        "constabulary",
+        "service",
+        "services",
+        "group",
+        "children",
+        "children's",
+        "inspection",
+        "review",
+        "panel",
+        "commission",
+        "report",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "nhs",
+        "county",
+        "city",
+    ]
 )
 
 
 def _with_organisations(clean, sentence, chain, organisations, resolved, publisher, name_span) -> list[_Role]:
     placed = [
-        _Role(r.title, r.span, _organisation_after(clean, r.span.end, resolved) or _organisation_before(clean, r.span.start, resolved, organisations), r.joined_by_and)
+        _Role(
+            r.title,
+            r.span,
+            _organisation_after(clean, r.span.end, resolved)
+            or _organisation_before(clean, r.span.start, resolved, organisations),
+            r.joined_by_and,
+        )
         for r in chain
     ]
     result: list[_Role] = []
@@ -365,9 +465,17 @@ def _with_organisations(clean, sentence, chain, organisations, resolved, publish
     for role in reversed(placed):
         organisation = role.organisation or (following if role.joined_by_and else None)
         usual, fallback = _usual_class(role.title)
-        organisation = organisation or _nearest_in_sentence(sentence, role.span, resolved, organisations, name_span, usual)
-        organisation = organisation or _our(clean, role.span.start, publisher) or _its(clean, role.span.start, resolved)
-        organisation = organisation or _usual_organisation(usual, organisations) or _usual_organisation(fallback, organisations)
+        organisation = organisation or _nearest_in_sentence(
+            sentence, role.span, resolved, organisations, name_span, usual
+        )
+        organisation = (
+            organisation or _our(clean, role.span.start, publisher) or _its(clean, role.span.start, resolved)
+        )
+        organisation = (
+            organisation
+            or _usual_organisation(usual, organisations)
+            or _usual_organisation(fallback, organisations)
+        )
         following = organisation
         result.append(_Role(role.title, role.span, organisation))
     listed = next((r.organisation for r in result if r.organisation), None)
@@ -377,24 +485,30 @@ def _with_organisations(clean, sentence, chain, organisations, resolved, publish
 
 def _organisation_after(clean: str, end: int, resolved) -> str | None:
     for span, key in resolved.starting(end, end + 13):
-        if _GAP_AFTER_ROLE.match(clean[end:span.start]):
+        if _GAP_AFTER_ROLE.match(clean[end : span.start]):
             return key
     return None
 
 
 def _organisation_before(clean: str, start: int, resolved, organisations=None) -> str | None:
     for span, key in sorted(resolved.ending(start - 3, start + 1), reverse=True):
-        if re.fullmatch(r"(?:'s|')? ?", clean[span.end:start]):
+        if re.fullmatch(r"(?:'s|')? ?", clean[span.end : start]):
             return key
-    reference = re.search(r"\b(?:[Tt]he|[Oo]ur|[Ii]ts) (?:[Pp]artnership|[Cc]ouncil|[Bb]oard|[Ff]orce|[Cc]onstabulary)'s? $", clean[max(0, start - 30):start])
+    reference = re.search(
+        r"\b(?:[Tt]he|[Oo]ur|[Ii]ts) (?:[Pp]artnership|[Cc]ouncil|[Bb]oard|[Ff]orce|[Cc]onstabulary)'s? $",
+        clean[max(0, start - 30) : start],
+    )
     if reference and organisations is not None:
         return resolve_reference(reference.group(), organisations)
     return None
 
 
-def _nearest_in_sentence(sentence, role_span, resolved, organisations, name_span, usual: str | None) -> str | None:
+def _nearest_in_sentence(
+    sentence, role_span, resolved, organisations, name_span, usual: str | None
+) -> str | None:
     inside = [
-        (abs(span.start - role_span.start), key) for span, key in resolved.starting(sentence.start, sentence.end)
+        (abs(span.start - role_span.start), key)
+        for span, key in resolved.starting(sentence.start, sentence.end)
         if organisations[key].cls != "Inspectorate"
         and (usual is None or organisations[key].cls == usual)
         and not (name_span.start <= span.start < name_span.end)
@@ -403,14 +517,14 @@ def _nearest_in_sentence(sentence, role_span, resolved, organisations, name_span
 
 
 def _our(clean: str, role_start: int, publisher: str | None) -> str | None:
-    if publisher and re.search(r"\b(?:[Oo]ur|[Tt]heir)\s+$", clean[max(0, role_start - 8):role_start]):
+    if publisher and re.search(r"\b(?:[Oo]ur|[Tt]heir)\s+$", clean[max(0, role_start - 8) : role_start]):
         return publisher
     return None
 
 
 def _its(clean: str, role_start: int, resolved) -> str | None:
     """ "Its chief executive": the organisation named last before, within a couple of sentences."""
-    if not re.search(r"\b[Ii]ts\s+$", clean[max(0, role_start - 6):role_start]):
+    if not re.search(r"\b[Ii]ts\s+$", clean[max(0, role_start - 6) : role_start]):
         return None
     before = [(span.start, key) for span, key in resolved.starting(role_start - 300, role_start)]
     return max(before)[1] if before else None

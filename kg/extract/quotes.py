@@ -40,15 +40,28 @@ _APPOSITION_END = re.compile(r",|\s+(?:said|says|added|told|explained|commented)
 _BEFORE = re.compile(
     r"(?:^|[.,;:“\"'‘]\s*|\b(?:said|says)\s+)(?P<role>(?:[Tt]he\s+|[Oo]ur\s+|[Ii]ts\s+)?[^,.;:“\"]{2,90}?)(?:,\s*|\s+)$"
 )
-_BY_VERB = re.compile(r"\b(?P<verb>chaired|authored|written|led|scrutinised|conducted) by\s+(?:(?:Dr|Professor|Sir|Dame|Mr|Mrs|Ms|Councillor|Cllr|Lord|Baroness)\.?\s+)*")
-_VERB_ROLES = {"chaired": "Chair", "authored": "Author", "written": "Author", "led": "Lead", "scrutinised": "Independent Scrutineer", "conducted": "Reviewer"}
+_BY_VERB = re.compile(
+    r"\b(?P<verb>chaired|authored|written|led|scrutinised|conducted) by\s+(?:(?:Dr|Professor|Sir|Dame|Mr|Mrs|Ms|Councillor|Cllr|Lord|Baroness)\.?\s+)*"
+)
+_VERB_ROLES = {
+    "chaired": "Chair",
+    "authored": "Author",
+    "written": "Author",
+    "led": "Lead",
+    "scrutinised": "Independent Scrutineer",
+    "conducted": "Reviewer",
+}
 _BYLINE = re.compile(r"(?:By|Written by)\s+")
 _DATE_AFTER = re.compile(r"\s*,?\s*(?:\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4})\s*$")
 _DEAR_FIRST = re.compile(r"^Dear\s+(?P<first>[A-Z][a-z]+),?\s*$")
 _ROLE_WORDS = 16
 _SPEAKS = re.compile(r",?\s+(?:said|says|added|told|explained|commented|wrote)\b")
-_NEXT_ROLE = re.compile(r"\s*(?:,|and)\s*(?:(?:and\s+)?(?:is|was|has been)\s+)?(?:(?:now|formerly|previously)\s+)?(?:the\s+)?")
-_COPULA = re.compile(r",?\s+(?:is|was|has been|became|remains)\s+(?:now\s+)?(?:formerly\s+|previously\s+)?(?:the\s+|a\s+|an\s+)?")
+_NEXT_ROLE = re.compile(
+    r"\s*(?:,|and)\s*(?:(?:and\s+)?(?:is|was|has been)\s+)?(?:(?:now|formerly|previously)\s+)?(?:the\s+)?"
+)
+_COPULA = re.compile(
+    r",?\s+(?:is|was|has been|became|remains)\s+(?:now\s+)?(?:formerly\s+|previously\s+)?(?:the\s+|a\s+|an\s+)?"
+)
 
 
 def find_quoted_people(
@@ -63,10 +76,14 @@ def find_quoted_people(
             continue
         for name in _names_in(clean, sentence, resolved, labels):
             if _SPEAKS.match(clean, post_nominals_end(clean, name.span.end, sentence.end), sentence.end):
-                people.setdefault(name.text, PersonMention(name.text, name.span))  # a speaker, whatever their role
+                people.setdefault(
+                    name.text, PersonMention(name.text, name.span)
+                )  # a speaker, whatever their role
             for role, organisation, span in _roles_of(clean, sentence, name, organisations, resolved):
                 if organisation:
-                    memberships.setdefault((name.text, role, organisation), Membership(name.text, role, organisation, span))
+                    memberships.setdefault(
+                        (name.text, role, organisation), Membership(name.text, role, organisation, span)
+                    )
                 else:
                     people.setdefault(name.text, PersonMention(name.text, name.span))
     _back_references(clean, sentences, organisations, resolved, memberships, people)
@@ -77,7 +94,7 @@ def find_quoted_people(
 
 def _names_in(clean: str, sentence: Segment, resolved, labels: list[str]) -> list[Name]:
     found, position = [], sentence.start
-    for word in re.finditer(r"(?<![\w'’-])[A-Z][a-z'’]+", clean[sentence.start:sentence.end]):
+    for word in re.finditer(r"(?<![\w'’-])[A-Z][a-z'’]+", clean[sentence.start : sentence.end]):
         start = sentence.start + word.start()
         if start < position:
             continue
@@ -108,7 +125,11 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
         roles.append(apposition)
     if not apposition:
         roles += _copula_roles(clean, after, sentence.end)
-        adjacent = lexicon.role_regex().match(clean, after + 1, sentence.end) if clean[after:after + 1] == " " else None
+        adjacent = (
+            lexicon.role_regex().match(clean, after + 1, sentence.end)
+            if clean[after : after + 1] == " "
+            else None
+        )
         if adjacent:  # "Name Minister for Faith" (a caption, a slide)
             roles.append((_tidy(adjacent.group()), Span(adjacent.start(), adjacent.end()), None))
     before = _role_before(clean, sentence, name)
@@ -121,10 +142,18 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
     for role, span, named in roles:
         organisation = named or _organisation_of(clean, role, span, sentence, organisations, resolved, name)
         opening = next((s for s in resolved if s.start == span.start), None)
-        possessive = re.match(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?", clean[opening.end:span.end]) if opening else None
+        possessive = (
+            re.match(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?", clean[opening.end : span.end]) if opening else None
+        )
         if possessive:  # "Cumbria County Council's chief executive", "the X Partnership's (XSCP) chair"
-            role = _tidy(clean[opening.end + possessive.end():span.end])
-        result.append((_canonical(clean, role, span, resolved), organisation, Span(min(span.start, name.span.start), max(span.end, name.span.end))))
+            role = _tidy(clean[opening.end + possessive.end() : span.end])
+        result.append(
+            (
+                _canonical(clean, role, span, resolved),
+                organisation,
+                Span(min(span.start, name.span.start), max(span.end, name.span.end)),
+            )
+        )
     return result
 
 
@@ -135,7 +164,7 @@ def _copula_roles(clean: str, start: int, limit: int) -> list:
     position = copula.end() if copula else None
     while position is not None:
         role_end = _APPOSITION_END.search(clean, position, limit)
-        text = clean[position:role_end.start() if role_end else limit]
+        text = clean[position : role_end.start() if role_end else limit]
         text = re.split(r"\s+(?:with|since|from|and has|and is|and was|but)\b", text)[0]
         if not (text.strip() and len(text.split()) <= _ROLE_WORDS and lexicon.role_regex().match(text)):
             break
@@ -163,8 +192,10 @@ def _apposition(clean: str, start: int, limit: int):
 
 def _role_before(clean: str, sentence: Segment, name: Name):
     """ "Role, Name, said", "Org's chief executive, Name", "Education Secretary Name said"."""
-    head = clean[sentence.start:name.span.start]
-    head = re.sub(r"(?:(?<=\s)|^)(?:" + "|".join(re.escape(h) for h in lexicon.honorifics()) + r")\.?\s+$", "", head)
+    head = clean[sentence.start : name.span.start]
+    head = re.sub(
+        r"(?:(?<=\s)|^)(?:" + "|".join(re.escape(h) for h in lexicon.honorifics()) + r")\.?\s+$", "", head
+    )
     comma = re.search(r"(?:^|[.;:“\"‘(–—]\s*|\b(?:said|says)\s+)(?P<role>[^,.;:“\"‘(–—]{2,120}?),\s*$", head)
     if comma:
         role = comma.group("role")
@@ -185,7 +216,7 @@ def _canonical(clean: str, role: str, span: Span, resolved) -> str:
     inside = sorted(s.start for s in resolved if span.start < s.start < span.end)
     text = role
     if inside:
-        head = clean[span.start:inside[0]]
+        head = clean[span.start : inside[0]]
         text = re.sub(r"\s+(?:of|for|at|with|in)(?:\s+the)?\s*$", "", head).strip(" ,") or role
         text = re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
     known = lexicon.role_titles().get(label(text).lower())
@@ -198,7 +229,7 @@ def _canonical(clean: str, role: str, span: Span, resolved) -> str:
         if known:
             return known.title
     title = lexicon.role_regex().match(role)
-    if title and re.match(r"\s+(?:at|in|with)\b", role[title.end():]):  # "Director of Nursing at NHS X"
+    if title and re.match(r"\s+(?:at|in|with)\b", role[title.end() :]):  # "Director of Nursing at NHS X"
         known = lexicon.role_titles().get(title.group().lower())
         return known.title if known else title.group()
     return role
@@ -209,14 +240,21 @@ def _tidy(text: str) -> str:
     return re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
 
 
-def _organisation_of(clean: str, role: str, span: Span, sentence: Segment, organisations, resolved, name: Name) -> str | None:
+def _organisation_of(
+    clean: str, role: str, span: Span, sentence: Segment, organisations, resolved, name: Name
+) -> str | None:
     inside = [key for s, key in sorted(resolved.items()) if span.start <= s.start < span.end]
     if inside:
         return inside[-1]
-    if re.match(r"(?:[Oo]ur|[Tt]heir)\s", clean[span.start:span.end]):
+    if re.match(r"(?:[Oo]ur|[Tt]heir)\s", clean[span.start : span.end]):
         return None  # the publisher's own role: the prose finder knows the publisher
-    before = [key for s, key in sorted(resolved.items())
-              if sentence.start <= s.start and s.end <= span.start and re.fullmatch(r"(?:['’]s?)?[ \t]*", clean[s.end:span.start])]
+    before = [
+        key
+        for s, key in sorted(resolved.items())
+        if sentence.start <= s.start
+        and s.end <= span.start
+        and re.fullmatch(r"(?:['’]s?)?[ \t]*", clean[s.end : span.start])
+    ]
     if before:
         return before[-1]
     usual = _usual_class(role)
@@ -255,9 +293,13 @@ def _bylines(clean: str, resolved, labels: list[str]) -> list[Name]:
         if by:
             start = by.end()
         name = name_at(clean, start, line.end)
-        if name is None or not _acceptable(name, resolved, labels) or name.text.split()[0] not in lexicon.given_names():
+        if (
+            name is None
+            or not _acceptable(name, resolved, labels)
+            or name.text.split()[0] not in lexicon.given_names()
+        ):
             continue
-        rest = clean[name.span.end:line.end]
+        rest = clean[name.span.end : line.end]
         if (by and not rest.strip()) or _DATE_AFTER.fullmatch(rest):
             found.append(name)
     return found
@@ -269,13 +311,19 @@ def _first_names(clean: str, people, memberships) -> list[Name]:
     found = []
     for line in lines(clean)[:12]:
         match = _DEAR_FIRST.match(line.text)
-        if match and match.group("first") in lexicon.given_names() and match.group("first") not in known_first:
+        if (
+            match
+            and match.group("first") in lexicon.given_names()
+            and match.group("first") not in known_first
+        ):
             start = line.start + match.start("first")
             found.append(Name(match.group("first"), Span(start, start + len(match.group("first")))))
     return found
 
 
-def _back_references(clean: str, sentences: list[Segment], organisations, resolved, memberships: dict, people: dict) -> None:
+def _back_references(
+    clean: str, sentences: list[Segment], organisations, resolved, memberships: dict, people: dict
+) -> None:
     """ "Dale was previously the Director of X", "Ms Hale is the chair": a first name or an
     honorific and surname standing for a full name found before; their roles go to it."""
     full = {key[0] for key in memberships} | set(people)
@@ -286,14 +334,26 @@ def _back_references(clean: str, sentences: list[Segment], organisations, resolv
             forms.setdefault(words[0], set()).add(name)
             forms.setdefault(words[-1], set()).add(name)
     for sentence in sentences:
-        for word in re.finditer(r"(?<![\w'’-])[A-Z][a-z'’-]+(?![\w'’-])", clean[sentence.start:sentence.end]):
+        for word in re.finditer(
+            r"(?<![\w'’-])[A-Z][a-z'’-]+(?![\w'’-])", clean[sentence.start : sentence.end]
+        ):
             owners = forms.get(word.group(), set())
             start, end = sentence.start + word.start(), sentence.start + word.end()
-            if len(owners) != 1 or re.match(r"\s+[A-Z]", clean[end:end + 2]) or re.search(r"[A-Z][a-z'’-]+\s+$", clean[max(0, start - 20):start]) and not honorific_before(clean, start):
+            if (
+                len(owners) != 1
+                or re.match(r"\s+[A-Z]", clean[end : end + 2])
+                or (
+                    re.search(r"[A-Z][a-z'’-]+\s+$", clean[max(0, start - 20) : start])
+                    and not honorific_before(clean, start)
+                )
+            ):
                 continue
             owner = next(iter(owners))
             name = Name(owner, Span(start, end))
             for role, span, _ in _copula_roles(clean, end, sentence.end):
                 organisation = _organisation_of(clean, role, span, sentence, organisations, resolved, name)
                 if organisation:
-                    memberships.setdefault((owner, role, organisation), Membership(owner, role, organisation, Span(start, span.end)))
+                    memberships.setdefault(
+                        (owner, role, organisation),
+                        Membership(owner, role, organisation, Span(start, span.end)),
+                    )

@@ -42,12 +42,26 @@ _JOINT_NAMED = 3
 @cache
 def _rules() -> dict[str, re.Pattern]:
     data = load_json("recommendations.json")["lists"]
-    patterns = {key: re.compile(data[key], re.IGNORECASE) for key in
-                ("section", "board_section", "council_section", "end", "interruption", "no_items", "lead", "board_scope",
-                 "announces", "modal")}
+    patterns = {
+        key: re.compile(data[key], re.IGNORECASE)
+        for key in (
+            "section",
+            "board_section",
+            "council_section",
+            "end",
+            "interruption",
+            "no_items",
+            "lead",
+            "board_scope",
+            "announces",
+            "modal",
+        )
+    }
     patterns["end_sentence"] = re.compile(data["end_sentence"])
     verbs = "|".join(data["instruction_verbs"])
-    patterns["instruction"] = re.compile(rf"^(?:(?:\w+ly|further|also|then),?\s+)?(?:{verbs})\b", re.IGNORECASE)
+    patterns["instruction"] = re.compile(
+        rf"^(?:(?:\w+ly|further|also|then),?\s+)?(?:{verbs})\b", re.IGNORECASE
+    )
     return patterns
 
 
@@ -79,8 +93,15 @@ def find_list_recommendations(
 ) -> tuple[list[Recommendation], list[Span]]:
     """Every item of the report's recommendation lists, in text order, and the spans of the
     sections read (other layouts are not looked for inside them)."""
-    context = _Context(clean, organisations, resolved, assessments, _council(organisations, assessments, main_area),
-                       _board(organisations, main_area), _joint(organisations, assessments))
+    context = _Context(
+        clean,
+        organisations,
+        resolved,
+        assessments,
+        _council(organisations, assessments, main_area),
+        _board(organisations, main_area),
+        _joint(organisations, assessments),
+    )
     document = [line for line in lines(clean) if not line.boilerplate]
     found: list[Recommendation] = []
     sections: list[Span] = []
@@ -110,7 +131,9 @@ def _heading_text(text: str) -> str:
 
 def _section_addressees(context: _Context, heading: str, about_board: bool) -> list[str] | None:
     """Whom the section's items are addressed to; None: the organisations each item names."""
-    if _rules()["board_section"].search(heading) or (about_board and not _rules()["council_section"].search(heading)):
+    if _rules()["board_section"].search(heading) or (
+        about_board and not _rules()["council_section"].search(heading)
+    ):
         return context.board or context.council
     if context.joint and not _rules()["council_section"].search(heading):
         return None
@@ -136,7 +159,10 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
         if _rules()["section"].fullmatch(heading):
             if _rules()["board_section"].search(heading) or _rules()["council_section"].search(heading):
                 break  # another part's list: read by the caller with its own addressees
-            current, after_heading = None, True  # "Areas for improvement" after "Priority and immediate action"
+            current, after_heading = (
+                None,
+                True,
+            )  # "Areas for improvement" after "Priority and immediate action"
             index += 1
             continue
         if _is_end(text):
@@ -159,11 +185,15 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
             current, after_heading = None, False  # "13. Priorities for further improvement:"
             index += 1
             continue
-        if numbered and (kind == "bullet" or ((after_heading or not items) and not _rules()["instruction"].match(body))):
+        if numbered and (
+            kind == "bullet" or ((after_heading or not items) and not _rules()["instruction"].match(body))
+        ):
             break  # numbered paragraphs after the list, or a report's paragraph numbering running on
         if numbered or (bullet and (current is None or kind != "numbered")):
             kind = kind or ("numbered" if numbered else "bullet")
-            current = _Item(int(numbered.group(1)) if numbered else None, line.start + body_offset, line.end, [body])
+            current = _Item(
+                int(numbered.group(1)) if numbered else None, line.start + body_offset, line.end, [body]
+            )
             items.append(current)
             after_heading = False
             index += 1
@@ -203,8 +233,11 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
 def _is_heading(text: str) -> bool:
     """A short line that is not a sentence: a heading, a sub-heading or a line of an address block."""
     stripped = text.strip()
-    return (0 < len(stripped.split()) <= _HEADING_MAX_WORDS and not stripped.endswith((".", ";", ",", ":", '"'))
-            and not stripped[0].islower())
+    return (
+        0 < len(stripped.split()) <= _HEADING_MAX_WORDS
+        and not stripped.endswith((".", ";", ",", ":", '"'))
+        and not stripped[0].islower()
+    )
 
 
 def _continues(text: str) -> bool:
@@ -219,14 +252,18 @@ def _finished(text: str) -> bool:
 
 def _is_end(text: str) -> bool:
     """A heading that closes any list ("Next steps", "Strengths") or a letter's closing sentence."""
-    heading = _rules()["end"].match(text) and not text.rstrip().endswith(".") and len(text.split()) <= 2 * _HEADING_MAX_WORDS
+    heading = (
+        _rules()["end"].match(text)
+        and not text.rstrip().endswith(".")
+        and len(text.split()) <= 2 * _HEADING_MAX_WORDS
+    )
     return bool(heading) or bool(_rules()["end_sentence"].match(text))
 
 
 def _is_item(clean: str, line: Segment, kind: str | None) -> bool:
     numbered = _NUMBERED.match(line.text)
     if kind == "numbered":
-        return bool(numbered and _rules()["instruction"].match(line.text[numbered.end():]))
+        return bool(numbered and _rules()["instruction"].match(line.text[numbered.end() :]))
     return starts_bullet_item(clean, line) and not numbered
 
 
@@ -236,7 +273,11 @@ def _next_item(clean: str, document: list[Segment], index: int, kind: str | None
         line = document[ahead]
         if _is_item(clean, line, kind):
             return ahead
-        if _is_end(line.text) or _rules()["section"].fullmatch(_heading_text(line.text)) or not _is_heading(line.text):
+        if (
+            _is_end(line.text)
+            or _rules()["section"].fullmatch(_heading_text(line.text))
+            or not _is_heading(line.text)
+        ):
             return None
     return None
 
@@ -258,10 +299,14 @@ def _recommendation(context: _Context, item: _Item, addressees: list[str] | None
 
     statement = _tidy(" ".join(item.parts))
     if addressees is None:  # "The council and its partners should ...", else every partner the item names
-        named = [key for span, key in sorted(context.resolved.items())
-                 if item.start <= span.start < item.end and context.organisations[key].cls != "Inspectorate"]
-        addressees = (_addressees(context.clean, item.start, item.end, context.organisations, context.resolved)
-                      or list(dict.fromkeys(named + _agencies_by_kind(context, statement))))
+        named = [
+            key
+            for span, key in sorted(context.resolved.items())
+            if item.start <= span.start < item.end and context.organisations[key].cls != "Inspectorate"
+        ]
+        addressees = _addressees(
+            context.clean, item.start, item.end, context.organisations, context.resolved
+        ) or list(dict.fromkeys(named + _agencies_by_kind(context, statement)))
     return Recommendation(
         number=item.number,
         statement=statement,
@@ -281,16 +326,22 @@ def _agencies_by_kind(context: _Context, statement: str) -> list[str]:
         if cls == "LocalAuthority":
             found.extend(context.council)
             continue
-        candidates = [key for key, o in context.organisations.items() if o.cls == cls and o.unit_of is None and o.spans]
+        candidates = [
+            key for key, o in context.organisations.items() if o.cls == cls and o.unit_of is None and o.spans
+        ]
         if len(candidates) == 1:
             found.extend(candidates)
     return found
 
 
-def _council(organisations: dict[str, Organisation], assessments: list[Assessment], main_area: str | None) -> list[str]:
+def _council(
+    organisations: dict[str, Organisation], assessments: list[Assessment], main_area: str | None
+) -> list[str]:
     """The council the report inspects: the local authority its assessment assesses, else the area's."""
     councils = [key for key, o in organisations.items() if o.cls == "LocalAuthority" and o.unit_of is None]
-    councils = [key for key in councils if re.search(load_json("recommendations.json")["lists"]["council_name"], key)]
+    councils = [
+        key for key in councils if re.search(load_json("recommendations.json")["lists"]["council_name"], key)
+    ]
     assessed = [key for a in assessments[:1] for key in a.assesses if key in councils]
     if assessed:
         return assessed[:1]
@@ -300,7 +351,9 @@ def _council(organisations: dict[str, Organisation], assessments: list[Assessmen
 
 
 def _board(organisations: dict[str, Organisation], main_area: str | None) -> list[str]:
-    boards = [key for key, o in organisations.items() if o.cls == "SafeguardingPartnership" and o.unit_of is None]
+    boards = [
+        key for key, o in organisations.items() if o.cls == "SafeguardingPartnership" and o.unit_of is None
+    ]
     local = [key for key in boards if organisations[key].area == main_area and main_area]
     ranked = sorted(local or boards, key=lambda key: (-len(organisations[key].spans), key))
     return ranked[:1]
@@ -330,10 +383,15 @@ def find_announced_items(
     for index, line in enumerate(document):
         if not _rules()["announces"].search(line.text) or any(s.start <= line.start < s.end for s in taken):
             continue
-        lead = [key for span, key in sorted(resolved.items())
-                if line.start <= span.start < line.end and organisations[key].cls != "Inspectorate"]
+        lead = [
+            key
+            for span, key in sorted(resolved.items())
+            if line.start <= span.start < line.end and organisations[key].cls != "Inspectorate"
+        ]
         for item in _announced_items(clean, document, index + 1):
-            if any(s.start <= item.start < s.end for s in taken) or not _rules()["modal"].search(" ".join(item.parts)):
+            if any(s.start <= item.start < s.end for s in taken) or not _rules()["modal"].search(
+                " ".join(item.parts)
+            ):
                 continue
             recommendation = _recommendation(context, item, None)
             recommendation.addressed_to = recommendation.addressed_to or list(dict.fromkeys(lead))
@@ -349,8 +407,19 @@ def _announced_items(clean: str, document: list[Segment], index: int) -> list[_I
     for line in document[index:]:
         numbered = _NUMBERED.match(line.text)
         if numbered or starts_bullet_item(clean, line):
-            offset = numbered.end() if numbered else (_DASH.match(line.text).end() if _DASH.match(line.text) else 0)
-            items.append(_Item(int(numbered.group(1)) if numbered else None, line.start + offset, line.end, [line.text[offset:]]))
+            offset = (
+                numbered.end()
+                if numbered
+                else (_DASH.match(line.text).end() if _DASH.match(line.text) else 0)
+            )
+            items.append(
+                _Item(
+                    int(numbered.group(1)) if numbered else None,
+                    line.start + offset,
+                    line.end,
+                    [line.text[offset:]],
+                )
+            )
         elif items and _continues(line.text):
             items[-1].end = line.end
             items[-1].parts.append(line.text)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
-from ..resources import load_json
 from ..resolve import resolve_reference
+from ..resources import load_json
 from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
@@ -29,10 +29,22 @@ from .responses import find_reactions
 def _patterns() -> dict[str, re.Pattern]:
     data = load_json("recommendations.json")
     return {
-        name: re.compile(data[name], re.IGNORECASE if name in ("numbered", "in_sentence", "announces_list", "blanket_acceptance") else 0)
+        name: re.compile(
+            data[name],
+            re.IGNORECASE
+            if name in ("numbered", "in_sentence", "announces_list", "blanket_acceptance")
+            else 0,
+        )
         for name in (
-            "numbered", "heading", "list_item", "response", "addressee_end", "document_response",
-            "in_sentence", "announces_list", "blanket_acceptance",
+            "numbered",
+            "heading",
+            "list_item",
+            "response",
+            "addressee_end",
+            "document_response",
+            "in_sentence",
+            "announces_list",
+            "blanket_acceptance",
         )
     }
 
@@ -104,13 +116,17 @@ class _LineReader:
             self._table_row(line)
             return
         self.columns = None
-        if "|" in text and _patterns()["heading"].search(text.replace("|", " ")) is None and re.search(r"recommendation", text, re.IGNORECASE):
+        if (
+            "|" in text
+            and _patterns()["heading"].search(text.replace("|", " ")) is None
+            and re.search(r"recommendation", text, re.IGNORECASE)
+        ):
             self._table_header(line)
             return
         numbered = _patterns()["numbered"].match(text)
         response = _patterns()["response"].match(text)
         item = _patterns()["list_item"].match(text) if self.in_list else None
-        if item and _is_heading(text[item.end():]):
+        if item and _is_heading(text[item.end() :]):
             item, self.in_list = None, False  # "6. Conclusion": the next section
         if item and _number(item) is None and self.current and self.current.response_start is not None:
             item = None  # a bullet inside a response continues the response
@@ -140,7 +156,9 @@ class _LineReader:
         self.close()
         body = marker.end() if marker else 0
         number = _number(marker) if marker else None
-        recommendation = _recommendation(self.clean, line, body, number, self.organisations, self.resolved, self.assessments)
+        recommendation = _recommendation(
+            self.clean, line, body, number, self.organisations, self.resolved, self.assessments
+        )
         if not recommendation.addressed_to and self.in_list:
             recommendation.addressed_to = list(self.list_addressees)
         self.current = _Open(recommendation)
@@ -157,8 +175,12 @@ class _LineReader:
         """A list of recommendations follows; "I recommend that the partnership:" names whom for all."""
         self.close()
         self.in_list = True
-        self.list_addressees = _addressees(self.clean, line.start, line.end, self.organisations, self.resolved, lead_in=True)
-        self.found.extend(_run_on_items(self.clean, line, self.organisations, self.resolved, self.assessments))
+        self.list_addressees = _addressees(
+            self.clean, line.start, line.end, self.organisations, self.resolved, lead_in=True
+        )
+        self.found.extend(
+            _run_on_items(self.clean, line, self.organisations, self.resolved, self.assessments)
+        )
 
     def _table_header(self, line: Segment) -> None:
         self.close()
@@ -182,8 +204,13 @@ class _LineReader:
         number_cell = self.clean[slice(*cells[column["number"]])].strip() if "number" in column else ""
         number = int(number_cell) if number_cell.isdigit() else None
         recommendation = _recommendation(
-            self.clean, Segment(start, end, self.clean[start:end], line.line_start), 0, number,
-            self.organisations, self.resolved, self.assessments,
+            self.clean,
+            Segment(start, end, self.clean[start:end], line.line_start),
+            0,
+            number,
+            self.organisations,
+            self.resolved,
+            self.assessments,
         )
         if "agency" in column and column["agency"] < len(cells):
             a_start, a_end = cells[column["agency"]]
@@ -193,8 +220,12 @@ class _LineReader:
             r_start, r_end = cells[column["response"]]
             if r_end > r_start:
                 respondent = recommendation.addressed_to[0] if recommendation.addressed_to else self.publisher
-                recommendation.response = Response(_tidy(self.clean[r_start:r_end]), Span(r_start, r_end), respondent,
-                                                   first_date(self.clean, r_start, r_end))
+                recommendation.response = Response(
+                    _tidy(self.clean[r_start:r_end]),
+                    Span(r_start, r_end),
+                    respondent,
+                    first_date(self.clean, r_start, r_end),
+                )
         self.found.append(recommendation)
 
 
@@ -239,17 +270,25 @@ def find_sentence_recommendations(
     for sentence in sentences:
         if sentence.boilerplate or claimed.covers(sentence.start):
             continue
-        text = clean[sentence.start:sentence.end]
+        text = clean[sentence.start : sentence.end]
         first_word = re.match(r"(\w+),?\s+", text)
         ordinal = ordinals.get(first_word.group(1).lower()) if first_word else None
         if listing and ordinal:
-            found.append(_recommendation(clean, sentence, first_word.end(), ordinal, organisations, resolved, assessments))
+            found.append(
+                _recommendation(
+                    clean, sentence, first_word.end(), ordinal, organisations, resolved, assessments
+                )
+            )
             continue
         listing = bool(_patterns()["announces_list"].search(text))
         cue = _patterns()["in_sentence"].search(text)
         if cue and not listing and not text.rstrip().endswith(("?", ":")):
-            recommendation = _recommendation(clean, sentence, cue.end(), None, organisations, resolved, assessments)
-            recommendation.statement = _tidy(re.sub(r"^\(?\d{1,3}[.)]\s+", "", text))  # the whole sentence, its subject too
+            recommendation = _recommendation(
+                clean, sentence, cue.end(), None, organisations, resolved, assessments
+            )
+            recommendation.statement = _tidy(
+                re.sub(r"^\(?\d{1,3}[.)]\s+", "", text)
+            )  # the whole sentence, its subject too
             found.append(recommendation)
     return found
 
@@ -259,7 +298,7 @@ def _fill_body(clean: str, current: _Open, line: Segment, organisations, resolve
     from .themes import themes_in
 
     recommendation = current.recommendation
-    recommendation.statement = _tidy(clean[line.start:line.end])
+    recommendation.statement = _tidy(clean[line.start : line.end])
     recommendation.span = Span(recommendation.span.start, line.end)
     recommendation.addressed_to = _addressees(clean, line.start, line.end, organisations, resolved)
     recommendation.themes = themes_in(recommendation.statement)
@@ -290,16 +329,23 @@ def _run_on_items(clean: str, line: Segment, organisations, resolved, assessment
     items = []
     for index, start in enumerate(starts):
         end = starts[index + 1] if index + 1 < len(starts) else len(line.text)
-        piece = Segment(line.start + start, line.start + len(line.text[:end].rstrip()), line.text[start:end].rstrip(), line.line_start)
+        piece = Segment(
+            line.start + start,
+            line.start + len(line.text[:end].rstrip()),
+            line.text[start:end].rstrip(),
+            line.line_start,
+        )
         items.append(_recommendation(clean, piece, 0, None, organisations, resolved, assessments))
     return items
 
 
-def _recommendation(clean: str, line: Segment, body_offset: int, number, organisations, resolved, assessments) -> Recommendation:
+def _recommendation(
+    clean: str, line: Segment, body_offset: int, number, organisations, resolved, assessments
+) -> Recommendation:
     from .themes import themes_in
 
     body_start = line.start + body_offset
-    statement = _tidy(clean[body_start:line.end])
+    statement = _tidy(clean[body_start : line.end])
     return Recommendation(
         number=number,
         statement=statement,
@@ -310,7 +356,9 @@ def _recommendation(clean: str, line: Segment, body_offset: int, number, organis
     )
 
 
-def _addressees(clean: str, start: int, end: int, organisations, resolved, lead_in: bool = False) -> list[str]:
+def _addressees(
+    clean: str, start: int, end: int, organisations, resolved, lead_in: bool = False
+) -> list[str]:
     """Organisations named before "to <verb>" or "should" in "X (and Y) to consider ...", or the one a
     reference there stands for ("The Board should ..."); in a lead-in, those before its colon
     ("I recommend that the partnership:")."""
@@ -327,7 +375,7 @@ def _addressees(clean: str, start: int, end: int, organisations, resolved, lead_
         return [key for _, key in resolved.starting(start + opening, start + opening + 1)][:1]
     keys = [key for _, key in resolved.starting(start, boundary.start())]
     if not keys:
-        reference = resolve_reference(clean[start:boundary.start()], organisations)
+        reference = resolve_reference(clean[start : boundary.start()], organisations)
         keys = [reference] if reference else []
     return list(dict.fromkeys(keys))
 
@@ -354,7 +402,9 @@ def _close(clean, current: _Open | None, organisations, resolved, publisher) -> 
         return None
     start, end = current.response_start, current.response_end
     respondent = _respondent(clean, current.response_who, organisations, resolved, publisher)
-    current.recommendation.response = Response(_tidy(clean[start:end]), Span(start, end), respondent, first_date(clean, start, end))
+    current.recommendation.response = Response(
+        _tidy(clean[start:end]), Span(start, end), respondent, first_date(clean, start, end)
+    )
     return None
 
 
@@ -363,7 +413,7 @@ def _respondent(clean, who: tuple[int, int] | None, organisations, resolved, pub
         inside = [key for _, key in resolved.starting(who[0], who[1])]
         if inside:
             return inside[0]
-        return resolve_reference(clean[who[0]:who[1]], organisations) or publisher
+        return resolve_reference(clean[who[0] : who[1]], organisations) or publisher
     return publisher
 
 
@@ -381,14 +431,24 @@ def find_document_responses(
     conductors = {key for a in assessments for key in a.conducted_by}
     resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
     for sentence in sentences:
-        if sentence.boilerplate or not _patterns()["document_response"].search(clean, sentence.start, sentence.end):
+        if sentence.boilerplate or not _patterns()["document_response"].search(
+            clean, sentence.start, sentence.end
+        ):
             continue
         inside = [key for _, key in resolved.starting(sentence.start, sentence.end) if key not in conductors]
-        respondent = inside[0] if inside else (resolve_reference(clean[sentence.start:sentence.end], organisations) or publisher)
+        respondent = (
+            inside[0]
+            if inside
+            else (resolve_reference(clean[sentence.start : sentence.end], organisations) or publisher)
+        )
         if respondent is None or respondent in found:
             continue
-        response = Response(_tidy(clean[sentence.start:sentence.end]), Span(sentence.start, sentence.end), respondent,
-                            first_date(clean, sentence.start, sentence.end))
+        response = Response(
+            _tidy(clean[sentence.start : sentence.end]),
+            Span(sentence.start, sentence.end),
+            respondent,
+            first_date(clean, sentence.start, sentence.end),
+        )
         found[respondent] = DocumentResponse(response, _assessment_before(sentence.end, assessments))
     taken = [r.response.span for r in found.values()]
     reactions = find_reactions(clean, sentences, organisations, resolved, assessments, publisher, taken)
@@ -406,8 +466,11 @@ def answer_unanswered(
         if not _patterns()["blanket_acceptance"].search(response.statement):
             continue
         unanswered = [r for r in recommendations if r.response is None and r.span.start < response.span.start]
-        if unanswered and any(_is_section_heading(line.text) for line in lines(clean[:response.span.start])
-                              if line.start >= max(r.span.end for r in unanswered)):
+        if unanswered and any(
+            _is_section_heading(line.text)
+            for line in lines(clean[: response.span.start])
+            if line.start >= max(r.span.end for r in unanswered)
+        ):
             continue
         for index, recommendation in enumerate(unanswered, start=1):
             recommendation.response = replace(response, answers=index)

@@ -17,8 +17,8 @@ import re
 from functools import cache
 
 from ..claims import Assessment, DocumentResponse, Organisation, Response, Span
-from ..resources import load_json
 from ..resolve import resolve_reference
+from ..resources import load_json
 from ..text import Segment, lines
 from .dates import first_date
 
@@ -45,19 +45,30 @@ def find_reactions(
     found: list[DocumentResponse] = []
     apologies: set[str | None] = set()
     for sentence in sentences:
-        if sentence.boilerplate or any(s.start <= sentence.start < s.end for s in taken) or _is_headline(clean, sentence):
+        if (
+            sentence.boilerplate
+            or any(s.start <= sentence.start < s.end for s in taken)
+            or _is_headline(clean, sentence)
+        ):
             continue
         span = _reaction_span(clean, sentence)
         if span is None:
             continue
-        named = [key for s, key in sorted(resolved.items()) if sentence.start <= s.start < sentence.end and key not in conductors
-                 and organisations[key].cls != "Inspectorate"]
+        named = [
+            key
+            for s, key in sorted(resolved.items())
+            if sentence.start <= s.start < sentence.end
+            and key not in conductors
+            and organisations[key].cls != "Inspectorate"
+        ]
         respondent = named[0] if named else (resolve_reference(sentence.text, organisations) or publisher)
-        if re.search(r"apolog", clean[span.start:span.end], re.IGNORECASE):
+        if re.search(r"apolog", clean[span.start : span.end], re.IGNORECASE):
             if respondent in apologies:
                 continue  # the council's apology, then its director's words "we apologise"
             apologies.add(respondent)
-        response = Response(_tidy(clean[span.start:span.end]), span, respondent, first_date(clean, span.start, span.end))
+        response = Response(
+            _tidy(clean[span.start : span.end]), span, respondent, first_date(clean, span.start, span.end)
+        )
         found.append(DocumentResponse(response, _assessment_before(sentence.end, assessments)))
         taken = taken + [span]
     return found
@@ -66,15 +77,17 @@ def find_reactions(
 def _is_headline(clean: str, sentence: Segment) -> bool:
     """A headline or caption: its line does not end a sentence."""
     end = clean.find("\n", sentence.start)
-    line = clean[sentence.line_start:len(clean) if end < 0 else end].rstrip().rstrip("'\"")
+    line = clean[sentence.line_start : len(clean) if end < 0 else end].rstrip().rstrip("'\"")
     return not line.endswith((".", "!", "?", ":"))
 
 
 def _reaction_span(clean: str, sentence: Segment) -> Span | None:
     """The sentence, if it responds; the paragraph after it, if it announces the quote that responds."""
-    text = clean[sentence.start:sentence.end]
+    text = clean[sentence.start : sentence.end]
     if _rules()["announces_quote"].search(text) and text.rstrip().endswith(":"):
-        following = next((line for line in lines(clean) if line.start > sentence.end and not line.boilerplate), None)
+        following = next(
+            (line for line in lines(clean) if line.start > sentence.end and not line.boilerplate), None
+        )
         return Span(following.start, following.end) if following else None
     if _rules()["reaction"].search(text):
         return _whole_sentence(clean, sentence)

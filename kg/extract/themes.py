@@ -25,7 +25,9 @@ def themes_in(text: str) -> list[str]:
     return sorted(lexicon.theme_cues().tags(text))
 
 
-def document_themes(clean: str, sentences: list[Segment], title: str | None, claimed: list[list[str]]) -> list[str]:
+def document_themes(
+    clean: str, sentences: list[Segment], title: str | None, claimed: list[list[str]]
+) -> list[str]:
     """The themes a document substantively discusses, sorted by id."""
     counts: Counter = Counter()
     for sentence in sentences:

@@ -60,7 +60,9 @@ def _measured_archive(raw: bytes) -> bytes:
         with zipfile.ZipFile(io.BytesIO(raw)) as archive, io.BytesIO() as rebuilt:
             members = archive.infolist()
             if len(members) > MAX_PARTS:
-                raise Unreadable(f"Word file has {len(members)} parts (the limit is {MAX_PARTS}); refusing a likely zip bomb")
+                raise Unreadable(
+                    f"Word file has {len(members)} parts (the limit is {MAX_PARTS}); refusing a likely zip bomb"
+                )
             with zipfile.ZipFile(rebuilt, "w", zipfile.ZIP_STORED) as copy:
                 total = xml = 0
                 for member in members:
@@ -109,7 +111,9 @@ def _style_id(paragraph: Paragraph) -> str:
 
 def _is_list_item(paragraph: Paragraph) -> bool:
     properties = paragraph._p.pPr  # python-docx has no public accessor for Word numbering
-    return _style_id(paragraph).startswith("List") or (properties is not None and properties.numPr is not None)
+    return _style_id(paragraph).startswith("List") or (
+        properties is not None and properties.numPr is not None
+    )
 
 
 def _styled_title(document) -> str | None:

@@ -30,16 +30,58 @@ _CHARSET = re.compile(
 _AS_CP1252 = frozenset({"ascii", "iso8859-1", "cp1252"})
 # Python codecs that decode str to str or bytes to bytes text, not a web page's charset:
 # a page declaring one (UTF-7 can smuggle markup past filters) is read as if it declared none.
-_NOT_CHARSETS = frozenset({"idna", "punycode", "unicode-escape", "raw-unicode-escape", "utf-7", "mbcs", "oem",
-                           "undefined", "palmos"})
+_NOT_CHARSETS = frozenset(
+    {
+        "idna",
+        "punycode",
+        "unicode-escape",
+        "raw-unicode-escape",
+        "utf-7",
+        "mbcs",
+        "oem",
+        "undefined",
+        "palmos",
+    }
+)
 _SPACES = re.compile(r"\s+")
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 _TITLE_SOURCES = (("title", None), ('meta[property="og:title"]', "content"), ("h1", None))
 _BLOCKS = frozenset(
-    {"address", "article", "aside", "blockquote", "dd", "details", "div", "dl", "dt", "figcaption", "figure",
-     "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "section",
-     "summary", "table", "tbody", "tfoot", "thead", "tr", "ul"}
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "ol",
+        "p",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "tfoot",
+        "thead",
+        "tr",
+        "ul",
+    }
 )
 _CELLS = frozenset({"td", "th"})
 # Boilerplate removed by class, id or role must be small next to the page's content: a
@@ -53,9 +95,42 @@ _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 # Elements that never hold others, or whose end tag the parser implies (a <p> or <li> left
 # open is closed by the next one), so they add no depth when counted from the tags.
 _NO_DEPTH = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
-     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "thead", "tbody", "tfoot",
-     "colgroup", "caption", "html", "head", "body"}
+    {
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+        "p",
+        "li",
+        "dt",
+        "dd",
+        "tr",
+        "td",
+        "th",
+        "option",
+        "optgroup",
+        "rb",
+        "rt",
+        "rp",
+        "thead",
+        "tbody",
+        "tfoot",
+        "colgroup",
+        "caption",
+        "html",
+        "head",
+        "body",
+    }
 )
 
 
@@ -69,7 +144,9 @@ def read_html(raw: bytes) -> Extracted:
     text, warnings = _decode_html(raw)
     text, flattened = flatten_deep_nesting(text)
     if flattened:
-        warnings += (f"{flattened} elements nested over {MAX_NESTING} deep were flattened (their text is kept)",)
+        warnings += (
+            f"{flattened} elements nested over {MAX_NESTING} deep were flattened (their text is kept)",
+        )
     tree = LexborHTMLParser(text)
     title = _title(tree)
     date = _date(tree)
@@ -77,7 +154,9 @@ def read_html(raw: bytes) -> Extracted:
     if root is None:
         raise Unreadable("HTML without a body, no text to map")
     _drop_boilerplate(root, inside_article=root.tag != "body")
-    return Extracted(text=_TextBuilder().render(root), media_type="text/html", title=title, date=date, warnings=warnings)
+    return Extracted(
+        text=_TextBuilder().render(root), media_type="text/html", title=title, date=date, warnings=warnings
+    )
 
 
 def _decode_html(raw: bytes) -> tuple[str, tuple[str, ...]]:
@@ -164,7 +243,9 @@ def _stated(tree: LexborHTMLParser, selector: str, attribute: str | None) -> str
 def _date(tree: LexborHTMLParser) -> str | None:
     stated: dict[str, str] = {}
     for meta in tree.css("meta"):
-        key = meta.attributes.get("property") or meta.attributes.get("name") or meta.attributes.get("itemprop")
+        key = (
+            meta.attributes.get("property") or meta.attributes.get("name") or meta.attributes.get("itemprop")
+        )
         content = meta.attributes.get("content")
         if key and content:
             stated.setdefault(key.strip().lower(), content)
@@ -218,7 +299,9 @@ def _main_root(tree: LexborHTMLParser) -> LexborNode | None:
 
 def _drop_boilerplate(root: LexborNode, *, inside_article: bool) -> None:
     rules = _rules()
-    tags = rules["drop_tags"] + (rules["drop_inside_article"] if inside_article else rules["drop_outside_article"])
+    tags = rules["drop_tags"] + (
+        rules["drop_inside_article"] if inside_article else rules["drop_outside_article"]
+    )
     for node in root.css(", ".join(tags) + ', [hidden], [aria-hidden="true"]'):
         node.decompose()
     root_length = max(1, len(root.text(deep=True)))

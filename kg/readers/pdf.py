@@ -54,9 +54,22 @@ _PDFIUM_REASON = re.compile(r"\((PDFium: [^)]*)\)")
 # glyphs of symbol fonts and old encodings to "•", a box-drawing rule used as a dash to one.
 _TYPOGRAPHY = str.maketrans(
     {
-        "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-        "\ufb05": "st", "\ufb06": "st", "\u00ad": None, "\x00": None,
-        "\u25fc": "•", "\u25fe": "•", "\u25aa": "•", "\u25a0": "•", "\u25cf": "•", "\x83": "•", "\x95": "•",
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+        "\u00ad": None,
+        "\x00": None,
+        "\u25fc": "•",
+        "\u25fe": "•",
+        "\u25aa": "•",
+        "\u25a0": "•",
+        "\u25cf": "•",
+        "\x83": "•",
+        "\x95": "•",
         "\u2500": "\u2013",
         **{code: "•" for code in range(0xF000, 0xF100)},
     }
@@ -115,7 +128,11 @@ def read_pdf(raw: bytes) -> Extracted:
         starts.append(offset)
         offset += len(page) + 2
     return Extracted(
-        text="\n\n".join(pages), media_type="application/pdf", title=title, date=date, page_starts=tuple(starts)
+        text="\n\n".join(pages),
+        media_type="application/pdf",
+        title=title,
+        date=date,
+        page_starts=tuple(starts),
     )
 
 
@@ -130,7 +147,9 @@ def _refuse_bombs(raw: bytes) -> None:
         total += size
         if size > _MAX_STREAM_BYTES or total > _MAX_INFLATED_BYTES:
             limit = _MAX_STREAM_BYTES if size > _MAX_STREAM_BYTES else _MAX_INFLATED_BYTES
-            raise Unreadable(f"PDF whose compressed streams inflate past {limit >> 20} MB (a PDF bomb?); refused")
+            raise Unreadable(
+                f"PDF whose compressed streams inflate past {limit >> 20} MB (a PDF bomb?); refused"
+            )
 
 
 def _inflated_size(raw: bytes, offset: int, cap: int) -> int:
@@ -139,7 +158,7 @@ def _inflated_size(raw: bytes, offset: int, cap: int) -> int:
     size = 0
     try:
         while not inflater.eof and offset < len(raw) and size <= cap:
-            data = raw[offset:offset + (_FIRST_CHUNK if size == 0 else _CHUNK)]
+            data = raw[offset : offset + (_FIRST_CHUNK if size == 0 else _CHUNK)]
             offset += len(data)
             while data and not inflater.eof and size <= cap:
                 size += len(inflater.decompress(data, cap + 1 - size))
@@ -156,7 +175,9 @@ def _open(raw: bytes) -> pdfium.PdfDocument:
         return pdfium.PdfDocument(raw)
     except pdfium.PdfiumError as error:
         if error.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise Unreadable("encrypted PDF that needs a password; save an unprotected copy and build again") from error
+            raise Unreadable(
+                "encrypted PDF that needs a password; save an unprotected copy and build again"
+            ) from error
         if error.err_code == pdfium_c.FPDF_ERR_SECURITY:
             raise Unreadable(f"encrypted PDF that cannot be decrypted here ({_reason(error)})") from error
         raise Unreadable(f"corrupt or unsupported PDF ({_reason(error)})") from error
