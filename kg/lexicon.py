@@ -19,8 +19,11 @@ from .resources import load_json, load_lines, ontology_dir
 from .vocab import THEME
 
 
-def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = False) -> str:
-    """A regex alternation of literal phrases, longest first, whole words.
+def alternation(
+    phrases, *, flexible_apostrophe: bool = True, plural: bool = False, possessive: bool = False
+) -> str:
+    """A regex alternation of literal phrases, longest first, whole words; with ``possessive``
+    also a phrase followed by "'s" ("Barnsley's children"), the match without it.
 
     With ``flexible_apostrophe`` an apostrophe in a phrase also matches a lost one
     ("Children's" matches "Childrens" and "Children s").
@@ -47,7 +50,8 @@ def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = Fal
         )
     else:
         body = "|".join(_phrase_pattern(p, flexible_apostrophe) for p in ordered)
-    return r"(?<![\w'])" + lookahead + "(?:" + body + r")" + ("s?" if plural else "") + r"(?![\w'])"
+    end = r"(?![\w]|'(?!s\b))" if possessive else r"(?![\w'])"
+    return r"(?<![\w'])" + lookahead + "(?:" + body + r")" + ("s?" if plural else "") + end
 
 
 def initial_lookahead(phrases) -> str:
@@ -128,7 +132,7 @@ def area_in(text: str, start: int = 0, end: int | None = None) -> str | None:
 
 @cache
 def area_regex() -> re.Pattern:
-    return re.compile(alternation(areas()))
+    return re.compile(alternation(areas(), possessive=True))
 
 
 @cache

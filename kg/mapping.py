@@ -142,12 +142,14 @@ def map_source_document(context: _Context) -> None:
 
 def map_area(context: _Context, area: str, on: str | None = None) -> URIRef:
     """The sg:Area named ``area``, with its official codes when it is a local authority area
-    (``kg.geography``), which authority the name means decided by ``on`` or the document's date."""
+    (``kg.geography``), which authority the name means decided by ``on`` or the document's date;
+    mentioned in the document unless only the file name gave it (``Extraction.main_area_named``)."""
     authority = geography.authority(area, on or context.extraction.date)
     node = geography.area_iri(area, authority)
     context.triples.add((node, RDF.type, SG.Area))
     context.triples.add((node, RDFS.label, Literal(area)))
-    context.triples.add((node, SG.mentionedIn, context.node))
+    if area != context.extraction.main_area or context.extraction.main_area_named:
+        context.triples.add((node, SG.mentionedIn, context.node))
     if authority is not None:
         context.triples.update(geography.official_geography(node, area, authority))
     return node

@@ -19,9 +19,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import lexicon
+from . import geography, lexicon
 from .claims import Assessment, Organisation, Span
 from .spans import SpanSet
 from .text import lines
@@ -30,6 +31,8 @@ if TYPE_CHECKING:  # the mentions come from kg.extract, which imports this modul
     from .extract.organisations import OrganisationMention
 
 _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
+_FILE_NAME_WORDS = re.compile(r"[^a-z0-9]+")
+_AREA_MAX_WORDS = 5  # "Bournemouth, Christchurch and Poole" is the longest area name in words
 _INITIAL_SKIP = {"and", "&"}
 _INITIAL_SKIP_SMALL = {"and", "&", "of", "for", "the", "upon"}
 
@@ -51,6 +54,33 @@ def main_area(clean: str) -> str | None:
     return max(
         sorted(counts, key=lambda area: first_seen[area]), key=lambda area: (counts[area], -first_seen[area])
     )
+
+
+def area_of_file_name(path: Path) -> str | None:
+    """The one local authority area a document's file name names ("council-brighton-and-hove.txt"),
+    for a text that names none: a council's own press release says "the council" and "the city"
+    and leaves its name to the address it is published at (docs/quality.md, "Areas")."""
+    words = [word for word in _FILE_NAME_WORDS.split(path.stem.lower()) if word]
+    found: list[tuple[int, int, str]] = []
+    for start in range(len(words)):
+        for end in range(min(len(words), start + _AREA_MAX_WORDS), start, -1):
+            area = _areas_by_words().get(" ".join(words[start:end]))
+            if area:
+                found.append((start, end, area))
+                break
+    longest = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o != f for o in found)]
+    named = {area for _, _, area in longest}
+    return named.pop() if len(named) == 1 else None
+
+
+@cache
+def _areas_by_words() -> dict[str, str]:
+    """Local authority areas keyed by their lower-case words ("southend on sea")."""
+    return {
+        " ".join(w for w in _FILE_NAME_WORDS.split(area.lower()) if w): area
+        for area in lexicon.areas()
+        if geography.authority(area) is not None
+    }
 
 
 def areas_about(

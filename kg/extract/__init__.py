@@ -13,7 +13,7 @@ import re
 from .. import lexicon
 from ..claims import Extraction, Organisation, Span
 from ..ingest import SourceDocument
-from ..resolve import areas_about, main_area, resolve_organisations
+from ..resolve import area_of_file_name, areas_about, main_area, resolve_organisations
 from ..text import Segment, clean_view, is_colophon, lines, segment
 from .assessments import assessment_name_spans, find_assessments, find_subject_child, link_assessments
 from .dates import find_dates
@@ -42,6 +42,9 @@ def extract(document: SourceDocument) -> Extraction:
     ]
     mentions = find_organisation_mentions(clean, assessment_name_spans(clean) + colophon)
     result.main_area = main_area(clean)
+    if result.main_area is None:
+        result.main_area = area_of_file_name(document.path)
+        result.main_area_named = False
     result.organisations, resolved = resolve_organisations(clean, mentions, result.main_area)
     result.assessments = find_assessments(clean, sentences, result.main_area, result.date)
     child, _ = find_subject_child(clean)
