@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the mentions come from kg.extract, which imports this modul
 _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
 _FILE_NAME_WORDS = re.compile(r"[^a-z0-9]+")
 _AREA_MAX_WORDS = 5  # "Bournemouth, Christchurch and Poole" is the longest area name in words
+_AREA_AFTER = re.compile(r" (?:for|in) (?:the )?")
 _INITIAL_SKIP = {"and", "&"}
 _INITIAL_SKIP_SMALL = {"and", "&", "of", "for", "the", "upon"}
 
@@ -202,6 +203,7 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
     name = canonical_name(mention.name)
     if _internal_body().search(name):
         return None  # a council's own board or children's council, not an organisation of its own
+    area = _area_after(clean, mention.span) or area
     if mention.generic:
         return Organisation(f"{area} {name}" if area else name, mention.cls or classify(name), area)
     if mention.cls is None and len(name.split()) == 1:
@@ -218,6 +220,15 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
         if cls is None:
             return None
     return Organisation(name, cls, name_area)
+
+
+def _area_after(clean: str, span: Span) -> str | None:
+    """The area a name without one is given just after it: "the LSCB for Devon"."""
+    match = _AREA_AFTER.match(clean, span.end)
+    if match is None:
+        return None
+    named = lexicon.area_regex().match(clean, match.end())
+    return lexicon.canonical_area(named.group()) if named else None
 
 
 @cache

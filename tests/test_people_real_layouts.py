@@ -208,3 +208,16 @@ def test_byline_is_a_person_without_a_role_and_a_back_reference_is_no_new_person
 def test_capitalised_phrases_that_are_not_names_make_no_person(text):
     result = _extract(text)
     assert not result.memberships and not result.people
+
+
+def test_honours_between_a_name_and_a_former_title_in_a_long_sentence():
+    found = _memberships(
+        "The review was commissioned by the partnership and was written by Harriet Quimby OBE, "
+        "former President of the Association of Directors of Children's Services."
+    )
+    assert any(
+        person == "Harriet Quimby"
+        and "President" in role
+        and organisation == "Association of Directors of Children's Services"
+        for person, role, organisation in found
+    ), found

@@ -23,7 +23,7 @@ from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment
 from .letters import find_letter_people
-from .names import is_plain_name
+from .names import is_plain_name, post_nominals
 from .quotes import find_quoted_people
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
@@ -302,7 +302,7 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
     window_start = sentence.start
     text = clean[window_start:role_start]
     match = re.search(
-        rf"{_NAME.pattern}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains) (?:the |our |its )?)$",
+        rf"{_NAME.pattern}{_post_nominals()}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains) (?:the |our |its )?)$",
         text,
     )
     if match is None and previous is not None and text.strip() == "":
@@ -318,6 +318,12 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
     if match and _is_person(clean, window_start + match.start("name"), match.group("name")):
         return match.group("name"), Span(window_start + match.start("name"), window_start + match.end("name"))
     return None
+
+
+@cache
+def _post_nominals() -> str:
+    """Honours between a name and its role: "Name OBE, former President of ..."."""
+    return rf"(?:,? (?:{'|'.join(sorted(post_nominals()))}))*"
 
 
 _LINK_TO_NAME = re.compile(r"(?::|,)? ?(?:(?:this|last|next) year )?(?:(?:is|was|has been|will be) )?")
