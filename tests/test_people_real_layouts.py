@@ -221,3 +221,31 @@ def test_honours_between_a_name_and_a_former_title_in_a_long_sentence():
         and organisation == "Association of Directors of Children's Services"
         for person, role, organisation in found
     ), found
+
+
+_PANEL_NEWS = (
+    "Ruth Adeyemi will lead the review. She will be supported by Samuel Okoro and Ayesha Brand. "
+    "Samuel is Chair of Wiltshire Local Safeguarding Children Board and was previously Chair of the "
+    "LSCB for Devon. Ayesha was formerly Deputy Chief Constable of Warwickshire Police."
+)
+
+
+def test_a_biography_sentence_refers_back_by_first_name_to_the_person_named_in_full():
+    found = _memberships(_PANEL_NEWS)
+    assert ("Samuel Okoro", "Chair", "Wiltshire Local Safeguarding Children Board") in found
+    assert ("Samuel Okoro", "Chair", "Devon Local Safeguarding Children Board") in found
+    assert ("Ayesha Brand", "Deputy Chief Constable", "Warwickshire Police") in found
+
+
+def test_a_first_name_two_people_share_refers_to_no_one():
+    text = _PANEL_NEWS.replace("Ayesha Brand", "Samuel Brand")
+    assert not any(person == "Samuel Okoro" for person, _, _ in _memberships(text))
+
+
+def test_a_minister_s_portfolio_names_the_department_when_the_text_names_none():
+    found = _memberships(
+        "Gideon Marsh, the Secretary of State for Communities and Local Government, said the council failed."
+    )
+    assert {(p, o) for p, _, o in found} == {
+        ("Gideon Marsh", "Department for Levelling Up, Housing and Communities")
+    }

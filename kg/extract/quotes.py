@@ -261,7 +261,12 @@ def _organisation_of(
     matching = [k for k, o in organisations.items() if o.cls == usual and o.spans and o.unit_of is None]
     if usual and len(matching) == 1:
         return matching[0]
-    return _national_body(role, organisations)
+    return national_body(role, organisations)
+
+
+_PORTFOLIO = re.compile(
+    r"\b(?:Secretary of State|Minister(?: of State)?) for (?P<portfolio>[A-Z][\w ,'&]+?)\s*$"
+)
 
 
 def _usual_class(role: str) -> str | None:
@@ -274,13 +279,21 @@ def _usual_class(role: str) -> str | None:
     return "LocalAuthority" if re.search(r"\b(?:council|children'?s services|cabinet)\b", lowered) else None
 
 
-def _national_body(role: str, organisations: dict[str, Organisation]) -> str | None:
+def national_body(role: str, organisations: dict[str, Organisation]) -> str | None:
+    """The national body a national role belongs to: from the titles of roles.json, else the
+    department its portfolio names ("Secretary of State for Communities and Local Government")."""
     lowered = role.lower()
     for body in load_json("roles.json").get("national_bodies", []):
         if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body["titles"]):
             if body["label"] not in organisations:
                 organisations[body["label"]] = Organisation(body["label"], body["organisation_class"])
             return body["label"]
+    portfolio = _PORTFOLIO.search(role)
+    for department in ("Department for ", "Department of ", "Ministry of ") if portfolio else ():
+        body = lexicon.national_by_name().get(lexicon.fold(department + portfolio.group("portfolio")))
+        if body is not None:
+            organisations.setdefault(body.label, Organisation(body.label, body.cls))
+            return body.label
     return None
 
 
