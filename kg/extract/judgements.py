@@ -244,7 +244,8 @@ def _rated_aspect_as(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], ...
         (
             aspect,
             re.compile(
-                rf"{_RATED}(?:[\w']+\s+){{0,3}}?(?P<aspect>{phrase})[^.;:\n]{{0,60}}?\s+as\s+{_QUOTE}(?P<grade>{grades})",
+                rf"{_RATED}(?:[\w']+\s+){{0,3}}?(?P<aspect>{phrase})(?:[^.;:\n]{{0,60}}?\s+as\s+|\s+)"
+                rf"{_QUOTE}(?P<grade>{grades})",
                 re.IGNORECASE,
             ),
         )
@@ -326,7 +327,8 @@ def _sentence_judgements(
             found.append(_found(clean, aspect, match, match.start(), span.end))
     grade = grade_regex().search(clean, start, end)
     if grade and grade_of(grade) and _ACROSS.match(clean, grade.end()):
-        for aspect in (a for a in _aspects() if a.aspect in framework_aspects):
+        across = set(framework_aspects) | {"overall effectiveness"}
+        for aspect in (a for a in _aspects() if a.aspect in across):
             found.append(
                 FoundJudgement(Judgement(aspect.aspect, grade_of(grade), Span(start, end)), aspect.target)
             )
