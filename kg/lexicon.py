@@ -161,13 +161,19 @@ def role_titles() -> dict[str, RoleTitle]:
 
 @cache
 def role_regex() -> re.Pattern:
-    """A role title, optionally after modifiers, optionally continued by 'for/of <Capitalised words>'."""
+    """A role title, optionally after modifiers, optionally continued by 'for/of <Capitalised words>'
+    or 'for <a portfolio>' ("cabinet member for children") or 'of the council's <...> committee'."""
     data = load_json("roles.json")
     modifiers = (
         initial_lookahead(data["modifiers"]) + "(?:" + "|".join(re.escape(m) for m in data["modifiers"]) + ")"
     )
     titles = alternation([entry["title"] for entry in data["titles"]], plural=True)
-    continuation = r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*)?"
+    portfolios = alternation(data["portfolios"])
+    continuation = (
+        r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*"
+        rf"|\s+for\s+(?i:{portfolios})"
+        r"|\s+of\s+the\s+(?:council|authority)'?s\s+[\w ,'-]{1,60}?\s+(?:committee|board|panel))?"
+    )
     heads = "|".join(re.escape(h) for h in data["title_heads"])
     other_titles = rf"(?<=, )(?:[A-Z][\w'-]+ ){{1,4}}(?:{heads})(?=,)"
     return re.compile(rf"(?P<role>(?i:(?:{modifiers}\s+)*{titles}){continuation}|{other_titles})")

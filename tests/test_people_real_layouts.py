@@ -249,3 +249,26 @@ def test_a_minister_s_portfolio_names_the_department_when_the_text_names_none():
     assert {(p, o) for p, _, o in found} == {
         ("Gideon Marsh", "Department for Levelling Up, Housing and Communities")
     }
+
+
+_COUNCIL_NEWS = (
+    "Doncaster children's services rated good\n\n"
+    "Ofsted has rated Doncaster Council's children's services good.\n\n"
+    'The {role}, Councillor Siobhan Mulvaney, said: "This is a great day for our families."\n'
+)
+
+
+@pytest.mark.parametrize(
+    "role, title",
+    [
+        ("cabinet member for children", "Cabinet Member for Children"),
+        (
+            "chair of the council's children, young people and skills committee",
+            "Chair of the Council's Children, Young People and Skills Committee",
+        ),
+    ],
+)
+def test_a_councillor_s_portfolio_or_committee_belongs_to_the_council(role, title):
+    found = _memberships(_COUNCIL_NEWS.format(role=role))
+    assert ("Siobhan Mulvaney", title, "Doncaster Council") in found
+    assert ("Siobhan Mulvaney", "Councillor", "Doncaster Council") in found

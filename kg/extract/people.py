@@ -571,6 +571,8 @@ def _its(clean: str, role_start: int, resolved) -> str | None:
 
 def _usual_class(title: str) -> tuple[str | None, str | None]:
     """The class of organisation a role usually belongs to, and the one it answers to failing that."""
+    if re.search(r"\b(?:council|authority)'s\b", title.lower()):  # "chair of the council's ... committee"
+        return "LocalAuthority", None
     for known, role in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if known in title.lower():
             return role.organisation_class, role.fallback_class
@@ -580,5 +582,5 @@ def _usual_class(title: str) -> tuple[str | None, str | None]:
 def _usual_organisation(usual: str | None, organisations: dict[str, Organisation]) -> str | None:
     if usual is None:
         return None
-    matching = [k for k, o in organisations.items() if o.cls == usual and o.spans]
+    matching = [k for k, o in organisations.items() if o.cls == usual and o.spans and o.unit_of is None]
     return matching[0] if len(matching) == 1 else None
