@@ -272,3 +272,14 @@ def test_a_councillor_s_portfolio_or_committee_belongs_to_the_council(role, titl
     found = _memberships(_COUNCIL_NEWS.format(role=role))
     assert ("Siobhan Mulvaney", title, "Doncaster Council") in found
     assert ("Siobhan Mulvaney", "Councillor", "Doncaster Council") in found
+
+
+def test_the_chair_of_an_inquiry_is_not_made_chair_of_the_partnership():
+    text = (
+        "Statement from the Bolton Safeguarding Children Partnership\n\n"
+        "An independent inquiry into child exploitation in Bolton, chaired by Professor Imelda Grant, "
+        "will report next year. The partnership, chaired by Grace Okafor, welcomes it.\n"
+    )
+    result = _extract(text)
+    assert {(m.person, m.role) for m in result.memberships} == {("Grace Okafor", "Chair")}
+    assert "Imelda Grant" in {p.name for p in result.people}

@@ -79,7 +79,10 @@ def find_quoted_people(
                 people.setdefault(
                     name.text, PersonMention(name.text, name.span)
                 )  # a speaker, whatever their role
-            for role, organisation, span in _roles_of(clean, sentence, name, organisations, resolved):
+            roles = _roles_of(clean, sentence, name, organisations, resolved)
+            if not roles and _by_verb(clean, sentence, name):  # "the inquiry, chaired by Name"
+                people.setdefault(name.text, PersonMention(name.text, name.span))
+            for role, organisation, span in roles:
                 if organisation:
                     memberships.setdefault(
                         (name.text, role, organisation), Membership(name.text, role, organisation, span)
@@ -135,8 +138,8 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
     before = _role_before(clean, sentence, name)
     if before:
         roles.append(before)
-    verb = _BY_VERB.search(clean, max(sentence.start, name.span.start - 30), name.span.start)
-    if verb and verb.end() == name.span.start:
+    verb = _by_verb(clean, sentence, name)
+    if verb and not _of_an_assessment(clean, max(sentence.start, verb.start() - 80), verb.start(), resolved):
         roles.append((_VERB_ROLES[verb.group("verb")], Span(verb.start(), name.span.end), None))
     result = []
     for role, span, named in roles:
@@ -233,6 +236,25 @@ def _canonical(clean: str, role: str, span: Span, resolved) -> str:
         known = lexicon.role_titles().get(title.group().lower())
         return known.title if known else title.group()
     return role
+
+
+def _by_verb(clean: str, sentence: Segment, name: Name) -> re.Match | None:
+    """ "chaired by Name", "authored by Dr Name": the verb right before the name."""
+    verb = _BY_VERB.search(clean, max(sentence.start, name.span.start - 30), name.span.start)
+    return verb if verb and verb.end() == name.span.start else None
+
+
+_ASSESSMENT_NOUN = re.compile(
+    r"\b(?:inquiry|review|commission|report|investigation|audit|inspection|visit|hearing)s?\b", re.IGNORECASE
+)
+
+
+def _of_an_assessment(clean: str, start: int, verb_start: int, resolved) -> bool:
+    """ "The inquiry, chaired by Name": the chair of an inquiry or a review, which is no organisation."""
+    nouns = list(_ASSESSMENT_NOUN.finditer(clean, start, verb_start))
+    if not nouns:
+        return False
+    return not any(nouns[-1].end() <= span.start < verb_start for span in resolved)
 
 
 def _tidy(text: str) -> str:
