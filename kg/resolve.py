@@ -133,9 +133,7 @@ def is_council(organisation: Organisation) -> bool:
 
 @cache
 def _council_name() -> re.Pattern:
-    prefixes = lexicon.alternation(
-        lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False
-    )
+    prefixes = lexicon.alternation(lexicon.organisation_rules().council_prefixes, flexible_apostrophe=False)
     return re.compile(rf"\bCouncil$|^(?:{prefixes})\s")
 
 
@@ -154,7 +152,7 @@ def _imply_council(clean: str, organisations: dict[str, Organisation], area: str
 
 @cache
 def _council_reference() -> re.Pattern:
-    return re.compile(lexicon.organisation_rules()["council_references"], re.IGNORECASE)
+    return re.compile(lexicon.organisation_rules().council_references, re.IGNORECASE)
 
 
 def _is_other_name(mention: OrganisationMention, organisation: Organisation) -> bool:
@@ -192,7 +190,7 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
 
 @cache
 def _internal_body() -> re.Pattern:
-    return re.compile(lexicon.organisation_rules()["internal_bodies"])
+    return re.compile(lexicon.organisation_rules().internal_bodies)
 
 
 def canonical_name(surface: str) -> str:
@@ -220,18 +218,18 @@ def _context_class(clean: str, span: Span, name: str) -> str | None:
         i for i in (clean.find(".", span.end), clean.find("\n", span.end), len(clean)) if i >= 0
     )
     sentence = clean[sentence_start:sentence_end].lower()
-    for rule in lexicon.organisation_rules()["context_classes"]:
-        if re.search(rule["head"], name) and any(cue in sentence for cue in rule["cues"]):
-            return rule["class"]
+    for rule in lexicon.organisation_rules().context_classes:
+        if re.search(rule.head, name) and any(cue in sentence for cue in rule.cues):
+            return rule.cls
     if re.search(r"\bBoard$", name) and len(name.split()) >= 3:
         return "Organization"
-    if re.search(lexicon.organisation_rules()["kept_heads"], name) and len(name.split()) >= 2:
+    if re.search(lexicon.organisation_rules().kept_heads, name) and len(name.split()) >= 2:
         return "Organization"
     return None
 
 
 def _is_generic(name: str) -> bool:
-    generic = set(lexicon.organisation_rules()["generic_words"])
+    generic = set(lexicon.organisation_rules().generic_words)
     return all(word.lower() in generic for word in name.split())
 
 
@@ -299,16 +297,16 @@ def _initials(label: str) -> set[str]:
 def resolve_reference(text: str, organisations: dict[str, Organisation]) -> str | None:
     """The organisation a phrase like "the Board", "the council" or "Partnership" stands for in this
     document: the only organisation of the class the phrase names (patterns in organisations.json)."""
-    for rule in lexicon.organisation_rules()["reference_phrases"]:
-        if not re.search(rule["pattern"], text):
+    for rule in lexicon.organisation_rules().reference_phrases:
+        if not re.search(rule.pattern, text):
             continue
         candidates = [
             key
             for key, o in organisations.items()
-            if o.cls == rule["class"]
+            if o.cls == rule.cls
             and o.spans
             and o.unit_of is None
-            and (rule["ending"] is None or o.label.endswith(rule["ending"]))
+            and (rule.ending is None or o.label.endswith(rule.ending))
         ]
         if len(candidates) == 1:
             return candidates[0]

@@ -163,7 +163,7 @@ def _partners(organisations: dict[str, Organisation]) -> list[tuple[str, str]]:
 def _stated_partners(clean: str, sentences: list[Segment], organisations, resolved) -> list[tuple[str, str]]:
     """Members the text names: "The X Partnership brings together A, B and C", or a list after
     "... shared by the three safeguarding partners:"."""
-    cue = re.compile(lexicon.organisation_rules()["partner_cues"], re.IGNORECASE)
+    cue = re.compile(lexicon.organisation_rules().partner_cues, re.IGNORECASE)
     partnerships = [k for k, o in organisations.items() if o.cls == "SafeguardingPartnership"]
     pairs = []
     for index, sentence in enumerate(sentences):

@@ -14,9 +14,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Assessment, Judgement, Organisation, Span
-from ..resources import load_json
 from ..text import Segment
 from .dates import find_dates, inspection_dates, relative_dates
 from .judgements import (
@@ -49,20 +48,20 @@ class AssessmentKind:
 def assessment_kinds() -> tuple[AssessmentKind, ...]:
     return tuple(
         AssessmentKind(
-            entry["kind"],
-            entry["class"],
-            entry["label"],
-            tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),
-            tuple(entry["conducted_by"]),
-            entry.get("inspectorates_from_text", False),
-            entry.get("commissioned_by_partnership", False),
-            tuple(entry["assesses"]),
-            entry["graded"],
-            entry.get("national", False),
-            entry.get("aspect"),
-            entry.get("until"),
+            entry.kind,
+            entry.cls,
+            entry.label,
+            tuple(re.compile(p, re.IGNORECASE) for p in entry.patterns),
+            entry.conducted_by,
+            entry.inspectorates_from_text,
+            entry.commissioned_by_partnership,
+            entry.assesses,
+            entry.graded,
+            entry.national,
+            entry.aspect,
+            entry.until,
         )
-        for entry in load_json("assessments.json")["kinds"]
+        for entry in datafiles.assessments().kinds
     )
 
 
@@ -169,8 +168,8 @@ def find_assessments(
 
 @cache
 def _framework_res() -> tuple[re.Pattern, re.Pattern]:
-    data = load_json("assessments.json")
-    return re.compile(data["framework"], re.IGNORECASE), re.compile(data["framework_before"], re.IGNORECASE)
+    data = datafiles.assessments()
+    return re.compile(data.framework, re.IGNORECASE), re.compile(data.framework_before, re.IGNORECASE)
 
 
 def _names_framework(clean: str, match: re.Match) -> bool:
@@ -248,7 +247,7 @@ def _add_mention(
 
 @cache
 def _review_subject_re() -> re.Pattern:
-    return re.compile(load_json("assessments.json")["review_subject"])
+    return re.compile(datafiles.assessments().review_subject)
 
 
 def _review_subject(clean: str, start: int, end: int) -> str | None:
@@ -301,7 +300,7 @@ def _distance(mention: tuple[int, int], date_start: int) -> int:
 
 
 def _previous_mentions(clean: str) -> list[tuple[Span, str | None]]:
-    pattern = re.compile(load_json("assessments.json")["previous"], re.IGNORECASE)
+    pattern = re.compile(datafiles.assessments().previous, re.IGNORECASE)
     found = []
     for match in pattern.finditer(clean):
         dates = find_dates(clean, match.start("date"), match.end("date"))
@@ -337,9 +336,7 @@ def _attach_previous(
             continue
         earlier = next((a for a in own.previous if a.year == date[:4]), None)
         if earlier is None:
-            kind = _kind(
-                own.kind if own.kind in ("ilacs",) else load_json("assessments.json")["previous_kind"]
-            )
+            kind = _kind(own.kind if own.kind in ("ilacs",) else datafiles.assessments().previous_kind)
             earlier = Assessment(kind.kind, kind.cls, kind.label, own.area, date[:4], date)
             own.previous.append(earlier)
         earlier.spans.append(span)
@@ -444,10 +441,10 @@ def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
 def _framework_aspects(own_date: str | None) -> tuple[str, ...]:
     """The aspects the framework of the document's year judges ("inadequate across the board")."""
     year = int(own_date[:4]) if own_date else 2100
-    for framework in load_json("judgements.json")["frameworks"]:
-        low, high = framework["years"]
+    for framework in datafiles.judgements().frameworks:
+        low, high = framework.years
         if low <= year <= high:
-            return tuple(framework["aspects"])
+            return framework.aspects
     return ()
 
 
@@ -491,7 +488,7 @@ def link_assessments(
 
 def find_subject_child(clean: str) -> tuple[str | None, Span | None]:
     """The pseudonymised child a document is about ("Child T"), the most mentioned one."""
-    pattern = re.compile(load_json("assessments.json")["subject_child"])
+    pattern = re.compile(datafiles.assessments().subject_child)
     counts: dict[str, list[Span]] = {}
     for match in pattern.finditer(clean):
         counts.setdefault(f"Child {match.group(1).strip()}", []).append(Span(match.start(), match.end()))

@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
 from functools import cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Assessment, Finding, Organisation, Span
-from ..resources import load_json
 from ..spans import LastNamed, SpanSet
 from ..text import Segment
 from .judgements import grade_of, grade_regex
@@ -28,30 +28,43 @@ _LIST_MARKER = re.compile(r"(?:\d+(?:\.\d+)*\.?|[-*]|\(?[a-z]\))\s+")
 _QUOTED_SPEECH = re.compile(r"\b(?:said|says|commented|added|explained|stated)\s*:?\s*$")
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """The rules of ``kg/data/findings.json``, compiled."""
+
+    cues: lexicon.CueIndex
+    negated: re.Pattern[str]
+    not_findings: list[re.Pattern[str]]
+    implicate: list[tuple[re.Pattern[str], str]]
+    response_lead_in: re.Pattern[str]
+    section: re.Pattern[str]
+    section_negation: re.Pattern[str]
+    service: lexicon.CueIndex
+    earlier_grade: re.Pattern[str]
+
+
 @cache
-def _rules() -> dict:
-    data = load_json("findings.json")
-    return {
-        "cues": lexicon.CueIndex(
-            [(c, "Failing") for c in data["failing"]] + [(c, "Strength") for c in data["strength"]]
+def _rules() -> _Rules:
+    data = datafiles.findings()
+    return _Rules(
+        cues=lexicon.CueIndex(
+            [(c, "Failing") for c in data.failing] + [(c, "Strength") for c in data.strength]
         ),
-        "negated": re.compile(
+        negated=re.compile(
             r"\b(?:"
-            + "|".join(re.escape(n) for n in data["negators"])
+            + "|".join(re.escape(n) for n in data.negators)
             + r")\s+(?:\w+\s+){0,3}?"
-            + lexicon.alternation(data["strength"]),
+            + lexicon.alternation(data.strength),
             re.IGNORECASE,
         ),
-        "not_findings": [re.compile(p, re.IGNORECASE) for p in data["not_findings"]],
-        "implicate": [
-            (re.compile(rule["pattern"], re.IGNORECASE), rule["class"]) for rule in data["implicate_cues"]
-        ],
-        "response_lead_in": re.compile(data["response_lead_ins"], re.IGNORECASE),
-        "section": re.compile(data["finding_sections"], re.IGNORECASE),
-        "section_negation": re.compile(data["section_negation"], re.IGNORECASE),
-        "service": lexicon.CueIndex([(word, "service") for word in data["service_words"]]),
-        "earlier_grade": re.compile(data["earlier_grade"], re.IGNORECASE),
-    }
+        not_findings=[re.compile(p, re.IGNORECASE) for p in data.not_findings],
+        implicate=[(re.compile(rule.pattern, re.IGNORECASE), rule.cls) for rule in data.implicate_cues],
+        response_lead_in=re.compile(data.response_lead_ins, re.IGNORECASE),
+        section=re.compile(data.finding_sections, re.IGNORECASE),
+        section_negation=re.compile(data.section_negation, re.IGNORECASE),
+        service=lexicon.CueIndex([(word, "service") for word in data.service_words]),
+        earlier_grade=re.compile(data.earlier_grade, re.IGNORECASE),
+    )
 
 
 def find_findings(
@@ -102,21 +115,21 @@ def _skip(sentence: Segment, claimed: SpanSet, speech_paragraphs: set[int]) -> b
         return True
     if claimed.covers(sentence.start) or claimed.starts_in(sentence.start, sentence.end):
         return True
-    return any(pattern.search(sentence.text) for pattern in _rules()["not_findings"])
+    return any(pattern.search(sentence.text) for pattern in _rules().not_findings)
 
 
 def _kind(text: str, section: str | None) -> str | None:
     """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
-    kinds = rules["cues"].tags(text)
+    kinds = rules.cues.tags(text)
     if "Failing" in kinds or (
-        "Strength" in kinds and (rules["negated"].search(text) or _grade_below_good(text))
+        "Strength" in kinds and (rules.negated.search(text) or _grade_below_good(text))
     ):
         return "Failing"
     if section is not None:
         improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
-        return "Failing" if improving or rules["section_negation"].search(text) else "Strength"
-    if "Strength" in kinds and rules["service"].tags(text):
+        return "Failing" if improving or rules.section_negation.search(text) else "Strength"
+    if "Strength" in kinds and rules.service.tags(text):
         return "Strength"
     return None
 
@@ -127,7 +140,7 @@ _BELOW_GOOD = frozenset({"requires-improvement", "inadequate"})
 def _grade_below_good(text: str) -> bool:
     """ "Services require improvement to be good", not an earlier inspection's grade."""
     below = any(grade_of(match) in _BELOW_GOOD for match in grade_regex().finditer(text))
-    return below and not _rules()["earlier_grade"].search(text)
+    return below and not _rules().earlier_grade.search(text)
 
 
 def _sections(clean: str, sentences: list[Segment]) -> dict[int, str]:
@@ -137,7 +150,7 @@ def _sections(clean: str, sentences: list[Segment]) -> dict[int, str]:
     for line_start in sorted({s.line_start for s in sentences}):
         line_end = clean.find("\n", line_start)
         line = clean[line_start : line_end if line_end >= 0 else len(clean)].strip()
-        if _rules()["section"].match(line):
+        if _rules().section.match(line):
             heading = line
             continue
         if _is_heading(line):
@@ -188,7 +201,7 @@ def _announced_items(clean: str, sentences: list[Segment]) -> set[int]:
         if lead_in_open and len(line.split()) <= 60 and not line.rstrip().endswith(":"):
             items.add(line_start)
             continue
-        lead_in_open = bool(_rules()["response_lead_in"].search(line))
+        lead_in_open = bool(_rules().response_lead_in.search(line))
     return items
 
 
@@ -219,7 +232,7 @@ def _implicated(
     if named:
         return list(dict.fromkeys(named))
     pointed = []
-    for pattern, cls in _rules()["implicate"]:
+    for pattern, cls in _rules().implicate:
         if pattern.search(sentence.text):
             candidates = [k for k in assessment.assesses if organisations[k].cls == cls] or [
                 k for k, o in organisations.items() if o.cls == cls and o.spans and o.area == assessment.area

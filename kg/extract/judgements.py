@@ -23,8 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from .. import datafiles
 from ..claims import Judgement, Span
-from ..resources import load_json
 from ..text import Segment
 
 
@@ -47,33 +47,32 @@ class _Aspect:
 
 
 @cache
-def _data() -> dict:
-    return load_json("judgements.json")
-
-
-@cache
 def _aspects() -> tuple[_Aspect, ...]:
     return tuple(
-        _Aspect(entry["aspect"], entry.get("assessment"), tuple(entry["names"]), tuple(entry["paraphrases"]))
-        for entry in _data()["aspects"]
+        _Aspect(entry.aspect, entry.assessment, entry.names, entry.paraphrases)
+        for entry in datafiles.judgements().aspects
     )
 
 
 def _grade_alternation() -> str:
-    return "|".join(f"(?P<g_{index}>{grade['pattern']})" for index, grade in enumerate(_data()["grades"]))
+    return "|".join(
+        f"(?P<g_{index}>{grade.pattern})" for index, grade in enumerate(datafiles.judgements().grades)
+    )
 
 
 @cache
 def grade_regex() -> re.Pattern:
     """Every grade word of every scale, one named group per grade of the data file."""
-    return re.compile(rf"\b(?:{_grade_alternation()})\b(?:{_data()['numeric_grade']})?", re.IGNORECASE)
+    return re.compile(
+        rf"\b(?:{_grade_alternation()})\b(?:{datafiles.judgements().numeric_grade})?", re.IGNORECASE
+    )
 
 
 def grade_of(match: re.Match) -> str | None:
     """The grade id of a ``grade_regex`` match; None for a grade of an old scale ("adequate")."""
-    grades = _data()["grades"]
+    grades = datafiles.judgements().grades
     return next(
-        grades[int(name[2:])]["id"]
+        grades[int(name[2:])].id
         for name, value in match.groupdict().items()
         if value and name.startswith("g_")
     )

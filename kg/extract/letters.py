@@ -21,11 +21,11 @@ usual class (the inspectorate most named, for inspectors).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
-from ..resources import load_json
 from ..text import Segment, lines
 from .names import Name, label, looks_like_person, name_at, post_nominals_end
 
@@ -160,8 +160,8 @@ def _names_in_list(clean: str, start: int, end: int) -> list[tuple[Name, str | N
     return names
 
 
-def _abbreviations() -> dict[str, str]:
-    return load_json("roles.json")["abbreviations"]
+def _abbreviations() -> Mapping[str, str]:
+    return datafiles.roles().abbreviations
 
 
 def _short_role(clean: str, end: int, limit: int) -> str | None:

@@ -23,9 +23,8 @@ from __future__ import annotations
 
 import re
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
-from ..resources import load_json
 from ..text import Segment, lines
 from .names import Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
 
@@ -276,11 +275,11 @@ def _usual_class(role: str) -> str | None:
 
 def _national_body(role: str, organisations: dict[str, Organisation]) -> str | None:
     lowered = role.lower()
-    for body in load_json("roles.json").get("national_bodies", []):
-        if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body["titles"]):
-            if body["label"] not in organisations:
-                organisations[body["label"]] = Organisation(body["label"], body["organisation_class"])
-            return body["label"]
+    for body in datafiles.roles().national_bodies:
+        if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body.titles):
+            if body.label not in organisations:
+                organisations[body.label] = Organisation(body.label, body.organisation_class)
+            return body.label
     return None
 
 

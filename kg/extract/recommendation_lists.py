@@ -26,8 +26,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 
+from .. import datafiles
 from ..claims import Assessment, Organisation, Recommendation, Span
-from ..resources import load_json
 from ..text import Segment, lines, starts_bullet_item
 
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
@@ -41,24 +41,22 @@ _JOINT_NAMED = 3
 
 @cache
 def _rules() -> dict[str, re.Pattern]:
-    data = load_json("recommendations.json")["lists"]
-    patterns = {
-        key: re.compile(data[key], re.IGNORECASE)
-        for key in (
-            "section",
-            "board_section",
-            "council_section",
-            "end",
-            "interruption",
-            "no_items",
-            "lead",
-            "board_scope",
-            "announces",
-            "modal",
-        )
+    data = datafiles.recommendations().lists
+    case_blind = {
+        "section": data.section,
+        "board_section": data.board_section,
+        "council_section": data.council_section,
+        "end": data.end,
+        "interruption": data.interruption,
+        "no_items": data.no_items,
+        "lead": data.lead,
+        "board_scope": data.board_scope,
+        "announces": data.announces,
+        "modal": data.modal,
     }
-    patterns["end_sentence"] = re.compile(data["end_sentence"])
-    verbs = "|".join(data["instruction_verbs"])
+    patterns = {key: re.compile(pattern, re.IGNORECASE) for key, pattern in case_blind.items()}
+    patterns["end_sentence"] = re.compile(data.end_sentence)
+    verbs = "|".join(data.instruction_verbs)
     patterns["instruction"] = re.compile(
         rf"^(?:(?:\w+ly|further|also|then),?\s+)?(?:{verbs})\b", re.IGNORECASE
     )
@@ -320,7 +318,7 @@ def _recommendation(context: _Context, item: _Item, addressees: list[str] | None
 def _agencies_by_kind(context: _Context, statement: str) -> list[str]:
     """ "the police", "probation staff", "children's social care": the one organisation of that kind named."""
     found = []
-    for cls, pattern in load_json("recommendations.json")["lists"]["agency_words"].items():
+    for cls, pattern in datafiles.recommendations().lists.agency_words.items():
         if not re.search(pattern, statement, re.IGNORECASE):
             continue
         if cls == "LocalAuthority":
@@ -339,9 +337,7 @@ def _council(
 ) -> list[str]:
     """The council the report inspects: the local authority its assessment assesses, else the area's."""
     councils = [key for key, o in organisations.items() if o.cls == "LocalAuthority" and o.unit_of is None]
-    councils = [
-        key for key in councils if re.search(load_json("recommendations.json")["lists"]["council_name"], key)
-    ]
+    councils = [key for key in councils if re.search(datafiles.recommendations().lists.council_name, key)]
     assessed = [key for a in assessments[:1] for key in a.assesses if key in councils]
     if assessed:
         return assessed[:1]

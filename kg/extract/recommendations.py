@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from .. import datafiles
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
 from ..resolve import resolve_reference
-from ..resources import load_json
 from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
@@ -27,31 +27,28 @@ from .responses import find_reactions
 
 @cache
 def _patterns() -> dict[str, re.Pattern]:
-    data = load_json("recommendations.json")
-    return {
-        name: re.compile(
-            data[name],
-            re.IGNORECASE
-            if name in ("numbered", "in_sentence", "announces_list", "blanket_acceptance")
-            else 0,
-        )
-        for name in (
-            "numbered",
-            "heading",
-            "list_item",
-            "response",
-            "addressee_end",
-            "document_response",
-            "in_sentence",
-            "announces_list",
-            "blanket_acceptance",
-        )
+    data = datafiles.recommendations()
+    case_blind = {
+        "numbered": data.numbered,
+        "in_sentence": data.in_sentence,
+        "announces_list": data.announces_list,
+        "blanket_acceptance": data.blanket_acceptance,
+    }
+    exact = {
+        "heading": data.heading,
+        "list_item": data.list_item,
+        "response": data.response,
+        "addressee_end": data.addressee_end,
+        "document_response": data.document_response,
+    }
+    return {name: re.compile(pattern, re.IGNORECASE) for name, pattern in case_blind.items()} | {
+        name: re.compile(pattern) for name, pattern in exact.items()
     }
 
 
 @cache
 def _imperative_split() -> re.Pattern:
-    verbs = "|".join(load_json("recommendations.json")["imperatives"])
+    verbs = "|".join(datafiles.recommendations().imperatives)
     return re.compile(rf"(?:(?<=^)|(?<=[a-z)\d] ))(?:{verbs})\b(?= [a-z])")
 
 
@@ -254,7 +251,7 @@ def _number(match: re.Match) -> int | None:
     value = groups.get("number") or groups.get("number2")
     if not value:
         return None
-    return int(value) if value.isdigit() else load_json("recommendations.json")["number_words"][value.lower()]
+    return int(value) if value.isdigit() else datafiles.recommendations().number_words[value.lower()]
 
 
 def find_sentence_recommendations(
@@ -262,7 +259,7 @@ def find_sentence_recommendations(
 ) -> list[Recommendation]:
     """Recommendations in running text: "The review recommends that X should ...", and an announced
     list ("makes three recommendations") continued by "First, ... Second, ..."."""
-    ordinals = load_json("recommendations.json")["ordinals"]
+    ordinals = datafiles.recommendations().ordinals
     found: list[Recommendation] = []
     listing = False
     claimed = SpanSet(taken)

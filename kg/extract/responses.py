@@ -16,17 +16,20 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .. import datafiles
 from ..claims import Assessment, DocumentResponse, Organisation, Response, Span
 from ..resolve import resolve_reference
-from ..resources import load_json
 from ..text import Segment, lines
 from .dates import first_date
 
 
 @cache
 def _rules() -> dict[str, re.Pattern]:
-    data = load_json("recommendations.json")["reactions"]
-    return {key: re.compile(data[key], re.IGNORECASE) for key in ("reaction", "announces_quote")}
+    data = datafiles.recommendations().reactions
+    return {
+        "reaction": re.compile(data.reaction, re.IGNORECASE),
+        "announces_quote": re.compile(data.announces_quote, re.IGNORECASE),
+    }
 
 
 def find_reactions(
