@@ -246,9 +246,9 @@ def _by_name() -> dict[str, tuple[Authority, ...]]:
     aliases: dict[str, list[str]] = {}
     for row in _rows("area-aliases.csv"):
         aliases.setdefault(row["name"], []).append(row["alias"])
-    for row in authorities():
-        for name in (row.name, *row.other_names, *aliases.get(row.name, ())):
-            index.setdefault(_fold(name), []).append(row)
+    for authority in authorities():
+        for name in (authority.name, *authority.other_names, *aliases.get(authority.name, ())):
+            index.setdefault(_fold(name), []).append(authority)
     return {key: tuple(dict.fromkeys(rows)) for key, rows in index.items()}
 
 

@@ -130,8 +130,9 @@ class ForkedRunner:
         if not can_fork():
             return _here(lambda: self._handler(request))
         self.prepare()
-        pid, request_write, answer_read, error_read = self._ready
-        self._ready = None
+        ready, self._ready = self._ready, None
+        assert ready is not None  # prepare() forks whenever can_fork()
+        pid, request_write, answer_read, error_read = ready
         try:
             _write_all(request_write, pickle.dumps(request))
         except OSError:

@@ -182,9 +182,10 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
         name, name_area = f"{area} {name}", area
         cls = classify(name)
     if cls == "Organization":
-        cls = _context_class(clean, mention.span, name)
-        if cls is None:
+        retyped = _context_class(clean, mention.span, name)
+        if retyped is None:
             return None
+        cls = retyped
     return Organisation(name, cls, name_area)
 
 

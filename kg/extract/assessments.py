@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -152,8 +153,9 @@ def find_assessments(
         own.date, own.year = own_date, own_date[:4]
     _attach_previous(clean, sentences, assessments, own, previous_spans)
     graded = _own_assessment(assessments, own_date, graded=True)
-    for judgement in replaced if graded else []:
-        _previous_of(graded, assessments).judgements.append(judgement)
+    if graded is not None:
+        for judgement in replaced:
+            _previous_of(graded, assessments).judgements.append(judgement)
     if own is not None:
         # Earlier assessments are reached through the own one's sg:previousAssessment; the
         # document reports on its own, which comes first.
@@ -269,7 +271,7 @@ def _linked_date(
     sentence: Segment,
     mention: tuple[int, int],
     document_date: str | None = None,
-    others: list[tuple[int, int]] = (),
+    others: Sequence[tuple[int, int]] = (),
 ) -> str | None:
     """A date the sentence ties to the event ("took place during December 2016"), not any date in it;
     one after the mention ("the review ... in April 2023") before one ahead of it. A date
@@ -367,7 +369,8 @@ def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment
                 break
             for judged in _JUDGED.finditer(clean, sentence.start, sentence.end):
                 grade = grade_regex().match(clean, judged.end())
-                if grade and grade_of(grade):
+                grade_id = grade_of(grade) if grade else None
+                if grade_id:
                     aspect = (
                         _clause_aspect(clean, sentence.start, judged.start())
                         or _kind(assessment.kind).aspect
@@ -375,7 +378,7 @@ def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment
                     )
                     if all(j.aspect != aspect for j in assessment.judgements):
                         assessment.judgements.append(
-                            Judgement(aspect, grade_of(grade), Span(sentence.start, sentence.end))
+                            Judgement(aspect, grade_id, Span(sentence.start, sentence.end))
                         )
             if assessment.judgements:
                 return
@@ -429,7 +432,7 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
 
 def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
     """The earlier assessment a grade "up from inadequate" was given by: the latest earlier one named."""
-    earlier = sorted((a for a in own.previous if a.year and _kind(a.kind).graded), key=lambda a: a.year)
+    earlier = sorted((a for a in own.previous if a.year and _kind(a.kind).graded), key=lambda a: a.year or "")
     if earlier:
         return earlier[-1]
     previous = Assessment(own.kind, own.cls, own.label, own.area)

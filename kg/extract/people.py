@@ -151,7 +151,7 @@ _PLURAL_ROLE = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?
 
 def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> list[Membership]:
     """ "His Majesty's Inspectors for this visit were A and B": one membership each."""
-    found = []
+    found: list[Membership] = []
     if not re.search(r" (?:were|are) ", sentence.text):
         return found
     for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
@@ -161,6 +161,8 @@ def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> lis
         if link is None:
             continue
         title = _role_title(clean[match.start() : match.end()])
+        if title is None:
+            continue
         usual, fallback = _usual_class(title)
         organisation = _usual_organisation(usual, organisations) or _usual_organisation(
             fallback, organisations
@@ -242,7 +244,8 @@ def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
             end = cut if cut > start else end
             group = _SUB_GROUP.match(clean, inner[0].end, sentence.end)
             suffix = " of the" + group.group() if group else ""
-        title = _role_title(clean[start:end]) + suffix if _role_title(clean[start:end]) else None
+        base = _role_title(clean[start:end])
+        title = base + suffix if base else None
         if title:
             roles.append(_Role(title, Span(start, end), None))
     return roles
@@ -325,7 +328,7 @@ _LINK_TO_NAME = re.compile(r"(?::|,)? ?(?:(?:this|last|next) year )?(?:(?:is|was
 
 def _lines_above(clean: str, start: int, count: int) -> list[tuple[int, int]]:
     """The (start, end) of up to ``count`` non-blank lines above ``start``, nearest first."""
-    found = []
+    found: list[tuple[int, int]] = []
     end = start
     while len(found) < count and end > 0:
         line_end = clean.rfind("\n", 0, end)
@@ -340,7 +343,8 @@ def _lines_above(clean: str, start: int, count: int) -> list[tuple[int, int]]:
 
 def _name_after(clean: str, role_end: int, limit: int):
     """ "Role: Name", "Role, Name", "Role Name", "Role this year was [Role] [Honorific] Name"."""
-    position = _LINK_TO_NAME.match(clean, role_end, limit).end()
+    link = _LINK_TO_NAME.match(clean, role_end, limit)  # matches everywhere, perhaps nothing
+    position = link.end() if link else role_end
     role = lexicon.role_regex().match(clean, position, limit)
     if role and position > role_end:
         position = role.end() + 1

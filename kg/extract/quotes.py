@@ -144,7 +144,9 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
         possessive = (
             re.match(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?", clean[opening.end : span.end]) if opening else None
         )
-        if possessive:  # "Cumbria County Council's chief executive", "the X Partnership's (XSCP) chair"
+        if (
+            opening and possessive
+        ):  # "Cumbria County Council's chief executive", "the X Partnership's (XSCP) chair"
             role = _tidy(clean[opening.end + possessive.end() : span.end])
         result.append(
             (

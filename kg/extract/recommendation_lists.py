@@ -25,10 +25,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from .. import datafiles
 from ..claims import Assessment, Organisation, Recommendation, Span
 from ..text import Segment, lines, starts_bullet_item
+
+if TYPE_CHECKING:
+    from .recommendations import _Assessments  # for annotations only: recommendations imports this module
 
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
 _DASH = re.compile(r"^-\s+")
@@ -76,7 +80,7 @@ class _Context:
     clean: str
     organisations: dict[str, Organisation]
     resolved: dict[Span, str]
-    assessments: list[Assessment]
+    assessments: _Assessments
     council: list[str]
     board: list[str]
     joint: bool
@@ -86,7 +90,7 @@ def find_list_recommendations(
     clean: str,
     organisations: dict[str, Organisation],
     resolved: dict[Span, str],
-    assessments: list[Assessment],
+    assessments: _Assessments,
     main_area: str | None,
 ) -> tuple[list[Recommendation], list[Span]]:
     """Every item of the report's recommendation lists, in text order, and the spans of the
@@ -173,7 +177,8 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
             continue
         numbered = _NUMBERED.match(text)
         bullet = starts_bullet_item(clean, line)
-        body_offset = numbered.end() if numbered else (_DASH.match(text).end() if _DASH.match(text) else 0)
+        dash = _DASH.match(text)
+        body_offset = numbered.end() if numbered else (dash.end() if dash else 0)
         body = text[body_offset:]
         if _rules()["no_items"].match(body):  # "There are no priority actions.", bulleted or not
             current = None
@@ -367,7 +372,7 @@ def find_announced_items(
     clean: str,
     organisations: dict[str, Organisation],
     resolved: dict[Span, str],
-    assessments: list[Assessment],
+    assessments: _Assessments,
     taken: list[Span],
 ) -> list[Recommendation]:
     """Bulleted or numbered items after a sentence that announces recommendations ("Recommendations
@@ -403,11 +408,8 @@ def _announced_items(clean: str, document: list[Segment], index: int) -> list[_I
     for line in document[index:]:
         numbered = _NUMBERED.match(line.text)
         if numbered or starts_bullet_item(clean, line):
-            offset = (
-                numbered.end()
-                if numbered
-                else (_DASH.match(line.text).end() if _DASH.match(line.text) else 0)
-            )
+            dash = _DASH.match(line.text)
+            offset = numbered.end() if numbered else (dash.end() if dash else 0)
             items.append(
                 _Item(
                     int(numbered.group(1)) if numbered else None,

@@ -86,6 +86,7 @@ def find_recommendations(
     return sorted(listed + reader.found + announced, key=lambda r: r.span.start)
 
 
+_OPENING_THE = re.compile(r"\s*(?:the\s+)?", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:should|must|needs? to|are asked to|is asked to)\b")
 _TABLE_COLUMNS = (
     ("number", re.compile(r"^(?:no\.?|#|number|ref\.?|rec\.?)$", re.IGNORECASE)),
@@ -110,7 +111,7 @@ class _LineReader:
     def read(self, line: Segment) -> None:
         text = line.text
         if self.columns is not None and "|" in text:
-            self._table_row(line)
+            self._table_row(line, self.columns)
             return
         self.columns = None
         if (
@@ -134,7 +135,7 @@ class _LineReader:
         elif numbered or item:
             self._open(line, numbered or item)
         elif response and self.current and self.current.response_start is None:
-            self._response(line, response)
+            self._response(self.current, line, response)
         elif self.current and self.current.response_start is not None and _is_prose(text):
             self.current.response_end = line.end
         elif _patterns()["heading"].fullmatch(text) or _is_run_on_heading(text):
@@ -162,11 +163,11 @@ class _LineReader:
         self.current.awaiting_body = len(line.text[body:].split()) < 3
         self.found.append(recommendation)
 
-    def _response(self, line: Segment, response: re.Match) -> None:
+    def _response(self, current: _Open, line: Segment, response: re.Match) -> None:
         who = response.span("named") if response.group("named") else response.span("who")
-        self.current.response_start = line.start + response.end() if response.end() < len(line.text) else -1
-        self.current.response_end = line.end
-        self.current.response_who = (line.start + who[0], line.start + who[1])
+        current.response_start = line.start + response.end() if response.end() < len(line.text) else -1
+        current.response_end = line.end
+        current.response_who = (line.start + who[0], line.start + who[1])
 
     def _heading(self, line: Segment) -> None:
         """A list of recommendations follows; "I recommend that the partnership:" names whom for all."""
@@ -191,10 +192,9 @@ class _LineReader:
         if "recommendation" not in self.columns:
             self.columns = None
 
-    def _table_row(self, line: Segment) -> None:
+    def _table_row(self, line: Segment, column: dict[str, int]) -> None:
         """One recommendation a row: number, text, the agencies that lead, their response."""
         cells = _cells(line)
-        column = self.columns
         if len(cells) <= column["recommendation"]:
             return
         start, end = cells[column["recommendation"]]
@@ -270,7 +270,7 @@ def find_sentence_recommendations(
         text = clean[sentence.start : sentence.end]
         first_word = re.match(r"(\w+),?\s+", text)
         ordinal = ordinals.get(first_word.group(1).lower()) if first_word else None
-        if listing and ordinal:
+        if listing and ordinal and first_word:
             found.append(
                 _recommendation(
                     clean, sentence, first_word.end(), ordinal, organisations, resolved, assessments
@@ -368,8 +368,9 @@ def _addressees(
         return list(dict.fromkeys(keys)) or ([reference] if reference else [])
     boundary = _patterns()["addressee_end"].search(clean, start, end)
     if boundary is None:
-        opening = re.match(r"\s*(?:the\s+)?", clean[start:end], re.IGNORECASE).end()
-        return [key for _, key in resolved.starting(start + opening, start + opening + 1)][:1]
+        opening = _OPENING_THE.match(clean, start, end)  # always matches, perhaps nothing
+        skip = opening.end() - start if opening else 0
+        return [key for _, key in resolved.starting(start + skip, start + skip + 1)][:1]
     keys = [key for _, key in resolved.starting(start, boundary.start())]
     if not keys:
         reference = resolve_reference(clean[start : boundary.start()], organisations)
@@ -397,6 +398,7 @@ def _assessment_before(offset: int, assessments: _Assessments) -> Assessment | N
 def _close(clean, current: _Open | None, organisations, resolved, publisher) -> None:
     if current is None or current.response_start is None or current.response_start < 0:
         return None
+    assert current.response_end is not None  # set with the start
     start, end = current.response_start, current.response_end
     respondent = _respondent(clean, current.response_who, organisations, resolved, publisher)
     current.recommendation.response = Response(

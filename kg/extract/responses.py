@@ -15,12 +15,16 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 from .. import datafiles
-from ..claims import Assessment, DocumentResponse, Organisation, Response, Span
+from ..claims import DocumentResponse, Organisation, Response, Span
 from ..resolve import resolve_reference
 from ..text import Segment, lines
 from .dates import first_date
+
+if TYPE_CHECKING:
+    from .recommendations import _Assessments  # for annotations only: recommendations imports this module
 
 
 @cache
@@ -37,7 +41,7 @@ def find_reactions(
     sentences: list[Segment],
     organisations: dict[str, Organisation],
     resolved: dict[Span, str],
-    assessments: list[Assessment],
+    assessments: _Assessments,
     publisher: str | None,
     taken: list[Span],
 ) -> list[DocumentResponse]:

@@ -283,6 +283,7 @@ def _json_ld_date(source: str) -> str | None:
 
 
 def _main_root(tree: LexborHTMLParser) -> LexborNode | None:
+    node: LexborNode | None
     for node in tree.css("script, style, noscript, template"):
         node.decompose()
     body = tree.body

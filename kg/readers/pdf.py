@@ -71,7 +71,7 @@ _TYPOGRAPHY = str.maketrans(
         "\x83": "•",
         "\x95": "•",
         "\u2500": "\u2013",
-        **{code: "•" for code in range(0xF000, 0xF100)},
+        **{chr(code): "•" for code in range(0xF000, 0xF100)},
     }
 )
 _BULLET_SPACE = re.compile(r"•(?=\S)")
@@ -220,7 +220,8 @@ def _rejoin_hyphens(parts: list[str]) -> str:
     joined = [parts[0]]
     for part in parts[1:]:
         part = part.lstrip()
-        word = _WORD_END.search(joined[-1][-_TAIL:])[0]
+        end = _WORD_END.search(joined[-1][-_TAIL:])  # matches every text, at worst the empty word
+        word = end[0] if end else ""
         joined.append(("-" if _keeps_hyphen(word, part[:1]) else "") + part)
     return "".join(joined)
 
