@@ -88,9 +88,9 @@ def run_in_child(
 class ForkedRunner:
     """``handler(request)`` run in a child forked *before* the request comes, one child per request.
 
-    Forking a process that holds a graph costs 10-30 ms; the next child is forked as soon
-    as one has answered, so a request waits only for its answer. Same limits and
-    outcomes as ``run_in_child``. Without fork, the handler runs here.
+    Forking a process that holds a graph takes time (figures: docs/benchmarks.md); the next
+    child is forked as soon as one has answered, so a request waits only for its answer. Same
+    limits and outcomes as ``run_in_child``. Without fork, the handler runs here.
     """
 
     def __init__(

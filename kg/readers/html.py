@@ -89,7 +89,7 @@ _CELLS = frozenset({"td", "th"})
 _MAX_BOILERPLATE_SHARE = 0.5
 # Elements nested deeper than this are flattened before parsing: the HTML parser's scope
 # checks and the text of every nested node make the work grow with the square of the
-# depth (27,000 nested <div> in 300 KB took 70 s). Real pages nest a few dozen deep.
+# depth (figures: docs/benchmarks.md). Real pages nest a few dozen deep.
 MAX_NESTING = 200
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 # Elements that never hold others, or whose end tag the parser implies (a <p> or <li> left

@@ -91,8 +91,8 @@ _LONG_LINE_PERCENTILE = 0.9
 _ENDS_IN_WORD = re.compile(r"(?:^|\s)[a-z][\w'’-]*,?$")
 _DIGITS = re.compile(r"\d+")
 # A PDF bomb: a small file whose compressed streams inflate to gigabytes. PDFium inflates and
-# parses them whole (a 0.6 MB file inflating to 200 MB took 2.7 GB), so the streams are
-# inflated first, with a cap: the 24 real reports' largest stream is 0.3 MB, all of theirs 23 MB.
+# parses them whole, so the streams are inflated first, with a cap far above real reports'
+# streams (figures: docs/benchmarks.md).
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 _MAX_STREAM_BYTES = 32 << 20
 _MAX_INFLATED_BYTES = 256 << 20
