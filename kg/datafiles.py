@@ -170,6 +170,8 @@ class Roles:
     title_heads: tuple[str, ...]
     post_nominals: tuple[str, ...]
     not_name_words: tuple[str, ...]
+    job_words: tuple[str, ...]
+    group_words: tuple[str, ...]
     national_bodies: tuple[NationalRole, ...]
     abbreviations: Mapping[str, str]
 
@@ -197,6 +199,8 @@ def _roles(data: _Node) -> Roles:
         title_heads=data.key("title_heads").texts(),
         post_nominals=data.key("post_nominals").texts(),
         not_name_words=data.key("not_name_words").texts(),
+        job_words=data.key("job_words").texts(),
+        group_words=data.key("group_words").texts(),
         national_bodies=tuple(
             NationalRole(
                 entry.key("titles").texts(),
@@ -437,6 +441,7 @@ class Findings:
     failing: tuple[str, ...]
     strength: tuple[str, ...]
     negators: tuple[str, ...]
+    speech_verbs: tuple[str, ...]
     not_findings: tuple[str, ...]
     reporting_cues: tuple[str, ...]
     implicate_cues: tuple[ClassRule, ...]
@@ -458,6 +463,7 @@ def _findings(data: _Node) -> Findings:
         failing=data.key("failing").texts(),
         strength=data.key("strength").texts(),
         negators=data.key("negators").texts(),
+        speech_verbs=data.key("speech_verbs").texts(),
         not_findings=data.key("not_findings").patterns(re.IGNORECASE),
         reporting_cues=data.key("reporting_cues").texts(),
         implicate_cues=_class_rules(data.key("implicate_cues"), re.IGNORECASE),

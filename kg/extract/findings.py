@@ -25,7 +25,6 @@ from .themes import themes_in
 
 _MIN_WORDS = 4
 _LIST_MARKER = re.compile(r"(?:\d+(?:\.\d+)*\.?|[-*]|\(?[a-z]\))\s+")
-_QUOTED_SPEECH = re.compile(r"\b(?:said|says|commented|added|explained|stated)\s*:?\s*$")
 
 
 @dataclass(frozen=True)
@@ -41,6 +40,7 @@ class _Rules:
     section_negation: re.Pattern[str]
     service: lexicon.CueIndex
     earlier_grade: re.Pattern[str]
+    quoted_speech: re.Pattern[str]  # the words before a quote: "the director said:"
 
 
 @cache
@@ -64,6 +64,7 @@ def _rules() -> _Rules:
         section_negation=re.compile(data.section_negation, re.IGNORECASE),
         service=lexicon.CueIndex([(word, "service") for word in data.service_words]),
         earlier_grade=re.compile(data.earlier_grade, re.IGNORECASE),
+        quoted_speech=re.compile(r"\b(?:" + "|".join(map(re.escape, data.speech_verbs)) + r")\s*:?\s*$"),
     )
 
 
@@ -182,7 +183,7 @@ def _quoted_speech(clean: str, sentences: list[Segment]) -> set[int]:
         opens_quote = line.lstrip().startswith('"')
         quoting = opens_quote and (quoting or _follows_attribution(clean, sentence.line_start))
         if quoting or (
-            _QUOTED_SPEECH.search(line.split('"')[0])
+            _rules().quoted_speech.search(line.split('"')[0])
             and '"' in line
             and not re.match(r"\s*Inspectors?\b", line)
         ):
@@ -208,7 +209,9 @@ def _announced_items(clean: str, sentences: list[Segment]) -> set[int]:
 def _follows_attribution(clean: str, line_start: int) -> bool:
     before = clean[:line_start].rstrip()
     last_line = before[before.rfind("\n") + 1 :]
-    return bool(_QUOTED_SPEECH.search(last_line)) or last_line.endswith('"') or last_line.endswith('."')
+    return (
+        bool(_rules().quoted_speech.search(last_line)) or last_line.endswith('"') or last_line.endswith('."')
+    )
 
 
 def _assessment_for(sentence: Segment, assessments: list[Assessment], named: LastNamed) -> Assessment:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Span
 from ..datafiles import AreaAcronym, Service
 
@@ -27,9 +27,6 @@ _TOKEN = re.compile(r"[^ ]+")
 # NHS bodies named after several areas keep their commas: "NHS Shropshire, Telford and Wrekin Integrated Care Board".
 _NHS_LISTED = re.compile(
     r"\bNHS (?:[A-Z][\w'-]*,? (?:and |& |of |the )?){1,8}?(?:Integrated Care Board|Clinical Commissioning Group|(?:NHS )?(?:Foundation )?Trust)\b"
-)
-_JOB_WORD = re.compile(
-    r" (?:Inspector|Manager|Officer|Director|Lead|Nurse|Adviser|Advisor|Worker|Practitioner)s?\b"
 )
 _ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z&]*[A-Z])\)")
 _ORGANISATION_WORDS = frozenset(
@@ -99,6 +96,12 @@ def _national_mentions(clean: str) -> list[OrganisationMention]:
         if body and match.group() in body.acronyms:
             found.append(OrganisationMention(Span(match.start(), match.end()), match.group(), body.label))
     return found
+
+
+@cache
+def _job_word() -> re.Pattern:
+    """A job word after a name ("Inspector"): the name is part of a job title."""
+    return re.compile(r" (?:" + "|".join(map(re.escape, datafiles.roles().job_words)) + r")s?\b")
 
 
 @cache
@@ -243,7 +246,7 @@ def _names_in_chunk(clean: str, words: list[tuple[str, int, int]]) -> list[Organ
         if last is None:
             break
         start_index = _name_start(clean, words, first, last)
-        if _JOB_WORD.match(clean, end):
+        if _job_word().match(clean, end):
             start_index = None  # "a Children's Services Inspector": part of a job title
         if start_index is not None:
             start = words[start_index][1]

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
 from ..resolve import resolve_reference
 from ..spans import SpansInOrder
@@ -31,7 +31,6 @@ _NAME = re.compile(rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? {_SURNA
 _GAP_AFTER_ROLE = re.compile(r"[ ,]*\n?(?:(?:at|of|for|with|in)(?: the)? |\()?\Z")
 _AND_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
 _BRACKET_JOIN = re.compile(r"\s*\([^)\n]{1,40}\)\s*")
-_SUB_GROUP = re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:sub-group|subgroup|sub group|group|committee|panel)\b")
 
 
 @dataclass(frozen=True)
@@ -242,7 +241,7 @@ def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
                 clean.rfind(" for ", start, inner[0].start + 1),
             )
             end = cut if cut > start else end
-            group = _SUB_GROUP.match(clean, inner[0].end, sentence.end)
+            group = _sub_group().match(clean, inner[0].end, sentence.end)
             suffix = " of the" + group.group() if group else ""
         base = _role_title(clean[start:end])
         title = base + suffix if base else None
@@ -547,3 +546,10 @@ def _usual_organisation(usual: str | None, organisations: dict[str, Organisation
         return None
     matching = [k for k, o in organisations.items() if o.cls == usual and o.spans]
     return matching[0] if len(matching) == 1 else None
+
+
+@cache
+def _sub_group() -> re.Pattern:
+    """A sub-group's name after an organisation's: "Neglect sub-group"."""
+    words = "|".join(map(re.escape, datafiles.roles().group_words))
+    return re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:" + words + r")\b")
