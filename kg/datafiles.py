@@ -22,7 +22,7 @@ from typing import NoReturn
 from .errors import KgError
 from .prefixes import PREFIXES
 from .resources import load_json, ontology_graph
-from .vocab import GRADE, OWL, RDF
+from .vocab import GRADE, ORGANIZATION, OWL, RDF
 
 
 class DataFileError(KgError):
@@ -110,7 +110,7 @@ class _Node:
         """The local name of a class of ``ontology/sgkg.ttl``: "LocalAuthority", or "Organization"
         (``org:Organization``, the class of an organisation of no narrower kind)."""
         name = self.text()
-        iri = PREFIXES["org"] + name if name == "Organization" else PREFIXES["sg"] + name
+        iri = PREFIXES["org"] + name if name == ORGANIZATION else PREFIXES["sg"] + name
         if iri not in _ontology_classes():
             self.fail(f"{name!r} is no class of ontology/sgkg.ttl")
         return name

@@ -25,6 +25,7 @@ from . import lexicon
 from .claims import Assessment, Organisation, Span
 from .spans import SpanSet
 from .text import lines
+from .vocab import LOCAL_AUTHORITY, ORGANIZATION
 
 if TYPE_CHECKING:  # the mentions come from kg.extract, which imports this module
     from .extract.organisations import OrganisationMention
@@ -128,7 +129,7 @@ def _tie_departments(organisations: dict[str, Organisation]) -> None:
 
 def is_council(organisation: Organisation) -> bool:
     """A council itself ("Leeds City Council", "London Borough of Bexley"), not one of its departments."""
-    return organisation.cls == "LocalAuthority" and bool(_council_name().search(organisation.label))
+    return organisation.cls == LOCAL_AUTHORITY and bool(_council_name().search(organisation.label))
 
 
 @cache
@@ -146,7 +147,7 @@ def _imply_council(clean: str, organisations: dict[str, Organisation], area: str
     references = [Span(m.start(), m.end()) for m in _council_reference().finditer(clean)]
     if references:
         organisations[f"{area} Council"] = Organisation(
-            f"{area} Council", "LocalAuthority", area, {area}, references
+            f"{area} Council", LOCAL_AUTHORITY, area, {area}, references
         )
 
 
@@ -181,7 +182,7 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
             return None  # "the Health and Wellbeing Board" of no known area names nothing
         name, name_area = f"{area} {name}", area
         cls = classify(name)
-    if cls == "Organization":
+    if cls == ORGANIZATION:
         retyped = _context_class(clean, mention.span, name)
         if retyped is None:
             return None
@@ -209,7 +210,7 @@ def classify(name: str) -> str:
     for pattern, cls in lexicon.organisation_heads():
         if pattern.search(name):
             return cls
-    return "Organization"
+    return ORGANIZATION
 
 
 def _context_class(clean: str, span: Span, name: str) -> str | None:
@@ -223,9 +224,9 @@ def _context_class(clean: str, span: Span, name: str) -> str | None:
         if re.search(rule.head, name) and any(cue in sentence for cue in rule.cues):
             return rule.cls
     if re.search(r"\bBoard$", name) and len(name.split()) >= 3:
-        return "Organization"
+        return ORGANIZATION
     if re.search(lexicon.organisation_rules().kept_heads, name) and len(name.split()) >= 2:
-        return "Organization"
+        return ORGANIZATION
     return None
 
 

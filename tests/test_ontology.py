@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.resources import ontology_dir
 from kg.validate import ValidateOptions, validate
-from kg.vocab import GRADE, GRADE_SCHEME, ONTOLOGY_IRI, SG, THEME, THEME_SCHEME
+from kg.vocab import CLASS_NAMES, GRADE, GRADE_SCHEME, ONTOLOGY_IRI, SG, THEME, THEME_SCHEME
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACT = ROOT / "docs" / "ONTOLOGY.md"
@@ -203,6 +203,16 @@ def test_sg_terms_used_in_code_and_queries_exist_in_the_ontology(ontology):
     assert len(used) > 5
     missing = sorted(term for term in used if not set(ontology.objects(SG[term], RDF.type)))
     assert not missing, f"kg/ or queries/ use sg: terms that ontology/sgkg.ttl does not declare: {missing}"
+
+
+def test_class_names_the_extractors_decide_on_are_classes_of_the_ontology(ontology):
+    """kg.vocab's class names (the claims carry a class by its local name)."""
+    assert "LocalAuthority" in CLASS_NAMES
+    for name in CLASS_NAMES:
+        iri = ORG[name] if name == "Organization" else SG[name]
+        assert (iri, RDF.type, OWL.Class) in ontology, (
+            f"kg.vocab names {name!r}, no class of ontology/sgkg.ttl"
+        )
 
 
 def test_theme_scheme_holds_the_contract_themes(ontology, contract):

@@ -18,6 +18,7 @@ from functools import cache, lru_cache
 from .. import datafiles, lexicon
 from ..claims import Assessment, Judgement, Organisation, Span
 from ..text import Segment
+from ..vocab import COMMISSION, INSPECTION, INSPECTORATE, PRACTICE_REVIEW, SAFEGUARDING_PARTNERSHIP
 from .dates import find_dates, inspection_dates, relative_dates
 from .judgements import (
     FoundJudgement,
@@ -196,7 +197,7 @@ def _own_assessment(
         and (a.year is None or a.year == year)
         and (_kind(a.kind).graded or not graded)
     ]
-    return next((a for a in candidates if a.cls == "Inspection"), candidates[0] if candidates else None)
+    return next((a for a in candidates if a.cls == INSPECTION), candidates[0] if candidates else None)
 
 
 def _add_mention(
@@ -219,7 +220,7 @@ def _add_mention(
     year = date[:4] if date and not (own_date and date[:4] == own_date[:4]) else None
     child = (
         _review_subject(clean, match.end(), sentence.end)
-        if kind.cls == "PracticeReview" and not kind.national
+        if kind.cls == PRACTICE_REVIEW and not kind.national
         else None
     )
     if child:
@@ -235,7 +236,7 @@ def _add_mention(
     else:
         assessment = found.get((kind.kind, area, year, None))
     if assessment is None:
-        name = match.group().strip() if kind.cls == "Commission" else None
+        name = match.group().strip() if kind.cls == COMMISSION else None
         if name:
             name = re.sub(r"^(?:the|The)\s+", "", name)
             area = lexicon.area_in(name) or area
@@ -330,7 +331,7 @@ def _attach_previous(
     for assessment in assessments:
         if assessment is own or not assessment.year or (own.year and assessment.year >= own.year):
             continue
-        if assessment.area == own.area and assessment.cls == "Inspection":
+        if assessment.area == own.area and assessment.cls == INSPECTION:
             _grade_previous(clean, sentences, assessment)
             own.previous.append(assessment)
     for span, date in previous_spans:
@@ -466,12 +467,12 @@ def link_assessments(
                 added.append(organisations[label])
             conducted_by.append(label)
         if kind.inspectorates_from_text:
-            conducted_by.extend(k for k, o in organisations.items() if o.cls == "Inspectorate" and o.spans)
+            conducted_by.extend(k for k, o in organisations.items() if o.cls == INSPECTORATE and o.spans)
         if kind.commissioned_by_partnership:
             conducted_by.extend(
                 k
                 for k, o in organisations.items()
-                if o.cls == "SafeguardingPartnership" and o.area == assessment.area
+                if o.cls == SAFEGUARDING_PARTNERSHIP and o.area == assessment.area
             )
         assessment.conducted_by = list(dict.fromkeys(assessment.conducted_by + conducted_by))
         assessment.assesses = [
@@ -479,7 +480,7 @@ def link_assessments(
             for key, o in organisations.items()
             if o.cls in kind.assesses and o.area is not None and o.area == assessment.area and o.spans
         ]
-        if assessment.cls == "PracticeReview" and not kind.national:
+        if assessment.cls == PRACTICE_REVIEW and not kind.national:
             assessment.subject_child = assessment.subject_child or subject_child
         for previous in assessment.previous:
             if not previous.conducted_by:

@@ -20,6 +20,7 @@ from .. import datafiles, lexicon
 from ..claims import Assessment, Finding, Organisation, Span
 from ..spans import LastNamed, SpanSet
 from ..text import Segment
+from ..vocab import FAILING, INSPECTORATE, STRENGTH
 from .judgements import grade_of, grade_regex
 from .themes import themes_in
 
@@ -47,9 +48,7 @@ class _Rules:
 def _rules() -> _Rules:
     data = datafiles.findings()
     return _Rules(
-        cues=lexicon.CueIndex(
-            [(c, "Failing") for c in data.failing] + [(c, "Strength") for c in data.strength]
-        ),
+        cues=lexicon.CueIndex([(c, FAILING) for c in data.failing] + [(c, STRENGTH) for c in data.strength]),
         negated=re.compile(
             r"\b(?:"
             + "|".join(re.escape(n) for n in data.negators)
@@ -123,15 +122,13 @@ def _kind(text: str, section: str | None) -> str | None:
     """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
     kinds = rules.cues.tags(text)
-    if "Failing" in kinds or (
-        "Strength" in kinds and (rules.negated.search(text) or _grade_below_good(text))
-    ):
-        return "Failing"
+    if FAILING in kinds or (STRENGTH in kinds and (rules.negated.search(text) or _grade_below_good(text))):
+        return FAILING
     if section is not None:
         improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
-        return "Failing" if improving or rules.section_negation.search(text) else "Strength"
-    if "Strength" in kinds and rules.service.tags(text):
-        return "Strength"
+        return FAILING if improving or rules.section_negation.search(text) else STRENGTH
+    if STRENGTH in kinds and rules.service.tags(text):
+        return STRENGTH
     return None
 
 
@@ -230,7 +227,7 @@ def _implicated(
     named = [
         key
         for _, key in resolved_in_order[first:stop]
-        if organisations[key].cls not in ("Inspectorate",) and key not in assessment.conducted_by
+        if organisations[key].cls not in (INSPECTORATE,) and key not in assessment.conducted_by
     ]
     if named:
         return list(dict.fromkeys(named))

@@ -19,6 +19,7 @@ from itertools import accumulate
 from .. import datafiles, lexicon
 from ..claims import Span
 from ..datafiles import AreaAcronym, Service
+from ..vocab import LOCAL_AUTHORITY
 
 _WORD = r"(?:[A-Z][\w'-]*|&)"
 _CONNECTOR = r"(?:of|for|and|&|upon)"
@@ -156,7 +157,7 @@ def _council_prefix_regex() -> re.Pattern:
 
 def _council_prefix_mentions(clean: str) -> list[OrganisationMention]:
     return [
-        OrganisationMention(Span(m.start(), m.end()), m.group(), cls="LocalAuthority")
+        OrganisationMention(Span(m.start(), m.end()), m.group(), cls=LOCAL_AUTHORITY)
         for m in _council_prefix_regex().finditer(clean)
     ]
 

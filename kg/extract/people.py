@@ -22,6 +22,7 @@ from ..claims import Membership, Organisation, PersonMention, Span
 from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment
+from ..vocab import INSPECTORATE
 from .letters import find_letter_people
 from .names import is_plain_name
 from .quotes import find_quoted_people
@@ -512,7 +513,7 @@ def _nearest_in_sentence(
     inside = [
         (abs(span.start - role_span.start), key)
         for span, key in resolved.starting(sentence.start, sentence.end)
-        if organisations[key].cls != "Inspectorate"
+        if organisations[key].cls != INSPECTORATE
         and (usual is None or organisations[key].cls == usual)
         and not (name_span.start <= span.start < name_span.end)
     ]

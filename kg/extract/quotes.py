@@ -26,6 +26,7 @@ import re
 from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
 from ..text import Segment, lines
+from ..vocab import LOCAL_AUTHORITY
 from .names import Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
 
 _HEADS = re.compile(
@@ -268,11 +269,11 @@ def _organisation_of(
 def _usual_class(role: str) -> str | None:
     lowered = role.lower()
     if re.search(r"\bcouncil(?:'s|’s)?\b", lowered):  # "chair of the council's committee"
-        return "LocalAuthority"
+        return LOCAL_AUTHORITY
     for known, title in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if title.organisation_class and re.search(rf"\b{re.escape(known)}s?\b", lowered):
             return title.organisation_class
-    return "LocalAuthority" if re.search(r"\b(?:council|children'?s services|cabinet)\b", lowered) else None
+    return LOCAL_AUTHORITY if re.search(r"\b(?:council|children'?s services|cabinet)\b", lowered) else None
 
 
 def _national_body(role: str, organisations: dict[str, Organisation]) -> str | None:

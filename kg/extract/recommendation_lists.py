@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from .. import datafiles
 from ..claims import Assessment, Organisation, Recommendation, Span
 from ..text import Segment, lines, starts_bullet_item
+from ..vocab import INSPECTORATE, LOCAL_AUTHORITY, SAFEGUARDING_PARTNERSHIP
 
 if TYPE_CHECKING:
     from .recommendations import _Assessments  # for annotations only: recommendations imports this module
@@ -305,7 +306,7 @@ def _recommendation(context: _Context, item: _Item, addressees: list[str] | None
         named = [
             key
             for span, key in sorted(context.resolved.items())
-            if item.start <= span.start < item.end and context.organisations[key].cls != "Inspectorate"
+            if item.start <= span.start < item.end and context.organisations[key].cls != INSPECTORATE
         ]
         addressees = _addressees(
             context.clean, item.start, item.end, context.organisations, context.resolved
@@ -326,7 +327,7 @@ def _agencies_by_kind(context: _Context, statement: str) -> list[str]:
     for cls, pattern in datafiles.recommendations().lists.agency_words.items():
         if not re.search(pattern, statement, re.IGNORECASE):
             continue
-        if cls == "LocalAuthority":
+        if cls == LOCAL_AUTHORITY:
             found.extend(context.council)
             continue
         candidates = [
@@ -341,7 +342,7 @@ def _council(
     organisations: dict[str, Organisation], assessments: list[Assessment], main_area: str | None
 ) -> list[str]:
     """The council the report inspects: the local authority its assessment assesses, else the area's."""
-    councils = [key for key, o in organisations.items() if o.cls == "LocalAuthority" and o.unit_of is None]
+    councils = [key for key, o in organisations.items() if o.cls == LOCAL_AUTHORITY and o.unit_of is None]
     councils = [key for key in councils if re.search(datafiles.recommendations().lists.council_name, key)]
     assessed = [key for a in assessments[:1] for key in a.assesses if key in councils]
     if assessed:
@@ -353,7 +354,7 @@ def _council(
 
 def _board(organisations: dict[str, Organisation], main_area: str | None) -> list[str]:
     boards = [
-        key for key, o in organisations.items() if o.cls == "SafeguardingPartnership" and o.unit_of is None
+        key for key, o in organisations.items() if o.cls == SAFEGUARDING_PARTNERSHIP and o.unit_of is None
     ]
     local = [key for key in boards if organisations[key].area == main_area and main_area]
     ranked = sorted(local or boards, key=lambda key: (-len(organisations[key].spans), key))
@@ -363,7 +364,7 @@ def _board(organisations: dict[str, Organisation], main_area: str | None) -> lis
 def _joint(organisations: dict[str, Organisation], assessments: list[Assessment]) -> bool:
     """A joint inspection, whose lists address each partner in turn: two or more inspectorates
     conducted the report's assessment, or three or more are named (one more may be named in passing)."""
-    inspectorates = {key for key, o in organisations.items() if o.cls == "Inspectorate" and o.spans}
+    inspectorates = {key for key, o in organisations.items() if o.cls == INSPECTORATE and o.spans}
     conductors = {key for a in assessments[:1] for key in a.conducted_by} & inspectorates
     return len(conductors) >= _JOINT_CONDUCTORS or len(inspectorates) >= _JOINT_NAMED
 
@@ -387,7 +388,7 @@ def find_announced_items(
         lead = [
             key
             for span, key in sorted(resolved.items())
-            if line.start <= span.start < line.end and organisations[key].cls != "Inspectorate"
+            if line.start <= span.start < line.end and organisations[key].cls != INSPECTORATE
         ]
         for item in _announced_items(clean, document, index + 1):
             if any(s.start <= item.start < s.end for s in taken) or not _rules()["modal"].search(

@@ -21,6 +21,7 @@ from .. import datafiles
 from ..claims import DocumentResponse, Organisation, Response, Span
 from ..resolve import resolve_reference
 from ..text import Segment, lines
+from ..vocab import INSPECTORATE
 from .dates import first_date
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def find_reactions(
             for s, key in sorted(resolved.items())
             if sentence.start <= s.start < sentence.end
             and key not in conductors
-            and organisations[key].cls != "Inspectorate"
+            and organisations[key].cls != INSPECTORATE
         ]
         respondent = named[0] if named else (resolve_reference(sentence.text, organisations) or publisher)
         if re.search(r"apolog", clean[span.start : span.end], re.IGNORECASE):
