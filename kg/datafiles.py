@@ -13,6 +13,7 @@ expressions, so each compiles them where it uses them.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -141,6 +142,21 @@ def _optional_text(node: _Node | None) -> str | None:
 
 def _optional_flag(node: _Node | None) -> bool:
     return False if node is None else node.flag()
+
+
+def csv_rows(name: str, text: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of the CSV data file ``name`` whose text is ``text`` (lines starting "#" are
+    comments), each with a value for every one of ``columns``; raises DataFileError naming the
+    file and the column or row otherwise."""
+    reader = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    missing = [column for column in columns if column not in (reader.fieldnames or ())]
+    if missing:
+        raise DataFileError(f"kg/data/{name}: no column {', '.join(missing)}")
+    rows = list(reader)
+    for row in rows:
+        if any(row[column] is None for column in columns):
+            raise DataFileError(f"kg/data/{name}: the row {row[columns[0]]!r} has fewer fields than columns")
+    return rows
 
 
 # roles.json

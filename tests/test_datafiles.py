@@ -126,3 +126,15 @@ def test_the_typed_records_keep_the_data_of_the_file():
     assert (
         dict(datafiles.recommendations().lists.agency_words) == raw_recommendations["lists"]["agency_words"]
     )
+
+
+def test_a_csv_data_file_without_a_column_or_with_a_short_row_is_refused():
+    text = data_path("local-authorities.csv").read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if not line.startswith("#"))
+    assert len(datafiles.csv_rows("local-authorities.csv", text, ("name", "gss_code"))) > 150
+    renamed = text.replace(header, header.replace("gss_code", "gss"), 1)
+    with pytest.raises(DataFileError, match=r"^kg/data/local-authorities.csv: no column gss_code$"):
+        datafiles.csv_rows("local-authorities.csv", renamed, ("name", "gss_code"))
+    short = text + "Millbrook\n"
+    with pytest.raises(DataFileError, match="the row 'Millbrook' has fewer fields than columns"):
+        datafiles.csv_rows("local-authorities.csv", short, ("name", "gss_code"))
