@@ -8,7 +8,8 @@ raises :class:`DataFileError` naming the file and the key, e.g.
 ``kg/data/roles.json: titles[12].organisation_class: 'Polce' is no class of ontology/sgkg.ttl``.
 
 Patterns are kept as the strings of the file: several extractors splice them into larger
-expressions, so each compiles them where it uses them.
+expressions, so each compiles them where it uses them. ``csv_rows`` reads the CSV files the
+same way (the columns the code reads must be there).
 """
 
 from __future__ import annotations
@@ -56,6 +57,16 @@ class _Node:
         if node is None:
             self.fail(f"the key {name!r} is missing")
         return node
+
+    def allow(self, *names: str) -> _Node:
+        """This object, refused if it has a key other than ``names`` (a misspelt optional key
+        would otherwise be read as absent)."""
+        if not isinstance(self.value, dict):
+            self.fail("expected an object")
+        unknown = sorted(key for key in self.value if key not in names and not key.startswith("_"))
+        if unknown:
+            self.fail(f"unknown key(s) {', '.join(map(repr, unknown))}; expected some of {', '.join(names)}")
+        return self
 
     def optional(self, name: str) -> _Node | None:
         if not isinstance(self.value, dict):
@@ -193,6 +204,7 @@ class Roles:
 
 
 def _role_title(node: _Node) -> RoleTitle:
+    node.allow("title", "organisation_class", "fallback_class")
     usual, fallback = node.key("organisation_class"), node.optional("fallback_class")
     return RoleTitle(
         node.key("title").text(),
@@ -359,7 +371,10 @@ def _organisations(data: _Node) -> Organisations:
                 entry.key("class").ontology_class(),
                 _optional_flag(entry.optional("refers_to_named")),
             )
-            for entry in data.key("services").items()
+            for entry in (
+                item.allow("label", "pattern", "acronyms", "class", "refers_to_named")
+                for item in data.key("services").items()
+            )
         ),
         internal_bodies=data.key("internal_bodies").pattern(),
         council_references=data.key("council_references").pattern(re.IGNORECASE),
@@ -396,7 +411,24 @@ class Assessments:
     review_subject: str
 
 
+_KIND_KEYS = (
+    "kind",
+    "class",
+    "label",
+    "patterns",
+    "conducted_by",
+    "inspectorates_from_text",
+    "commissioned_by_partnership",
+    "assesses",
+    "graded",
+    "national",
+    "aspect",
+    "until",
+)
+
+
 def _assessment_kind(entry: _Node, national_labels: frozenset[str]) -> AssessmentKindEntry:
+    entry.allow(*_KIND_KEYS)
     conducted_by = entry.key("conducted_by")
     for body in conducted_by.items():
         if body.text() not in national_labels:
@@ -547,6 +579,7 @@ def _judgements(data: _Node) -> Judgements:
     kinds = {kind.kind for kind in assessments().kinds}
     aspects = []
     for entry in data.key("aspects").items():
+        entry.allow("aspect", "assessment", "names", "paraphrases")
         assessment = entry.optional("assessment")
         if assessment is not None and assessment.text() not in kinds:
             assessment.fail(f"{assessment.text()!r} is no kind of assessments.json")
@@ -757,7 +790,9 @@ def _viz_classes(data: _Node) -> VizClasses:
                 entry.key("shape").text(),
                 _optional_flag(entry.optional("key")),
             )
-            for entry in data.key("classes").items()
+            for entry in (
+                item.allow("class", "label", "color", "shape", "key") for item in data.key("classes").items()
+            )
         ),
         loose_relations=data.key("loose_relations").texts(),
         grades=tuple(grades),
@@ -784,7 +819,15 @@ def parse(name: str, value: object) -> object:
 
 def check_all() -> None:
     """Load every JSON data file, raising :class:`DataFileError` at the first broken rule."""
-    for loader in (roles, organisations, assessments, findings, judgements, recommendations):
+    loaders = (
+        roles,
+        organisations,
+        assessments,
+        findings,
+        judgements,
+        recommendations,
+        html_boilerplate,
+        viz_classes,
+    )
+    for loader in loaders:
         loader()
-    html_boilerplate()
-    viz_classes()

@@ -95,6 +95,18 @@ BROKEN = [
     ),
     ("assessments.json", ("kinds", 1, "graded"), "yes", "kinds[1].graded: expected true or false, not 'yes'"),
     (
+        "assessments.json",
+        ("kinds", 0, "untill"),
+        2018,
+        "kg/data/assessments.json: kinds[0]: unknown key(s) 'untill'; expected some of kind, class",
+    ),
+    (
+        "organisations.json",
+        ("services", 0, "refers_to_name"),
+        True,
+        "services[0]: unknown key(s) 'refers_to_name'",
+    ),
+    (
         "html-boilerplate.json",
         ("drop_prefixed_text_max_length",),
         "40",
