@@ -115,8 +115,14 @@ class _Node:
             self.fail(f"the pattern lacks the named group(s) {', '.join(missing)}")
         return text
 
-    def patterns(self, flags: int = 0) -> tuple[str, ...]:
-        return tuple(item.pattern(flags) for item in self.items())
+    def patterns(self, flags: int = 0, *, groupless: bool = False) -> tuple[str, ...]:
+        """Regular expressions; ``groupless`` ones may not capture (they are scanned for together)."""
+        texts = []
+        for item in self.items():
+            texts.append(item.pattern(flags))
+            if groupless and re.compile(texts[-1], flags).groups:
+                item.fail("the pattern may not capture: write (?:...) for its groups")
+        return tuple(texts)
 
     def ontology_class(self) -> str:
         """The local name of a class of ``ontology/sgkg.ttl``: "LocalAuthority", or "Organization"
@@ -438,7 +444,7 @@ def _assessment_kind(entry: _Node, national_labels: frozenset[str]) -> Assessmen
         kind=entry.key("kind").text(),
         cls=entry.key("class").ontology_class(),
         label=entry.key("label").text(),
-        patterns=entry.key("patterns").patterns(re.IGNORECASE),
+        patterns=entry.key("patterns").patterns(re.IGNORECASE, groupless=True),
         conducted_by=conducted_by.texts(),
         inspectorates_from_text=_optional_flag(entry.optional("inspectorates_from_text")),
         commissioned_by_partnership=_optional_flag(entry.optional("commissioned_by_partnership")),

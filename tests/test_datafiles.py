@@ -96,6 +96,12 @@ BROKEN = [
     ("assessments.json", ("kinds", 1, "graded"), "yes", "kinds[1].graded: expected true or false, not 'yes'"),
     (
         "assessments.json",
+        ("kinds", 0, "patterns", 1),
+        r"\b(ILACS)\b",
+        "kinds[0].patterns[1]: the pattern may not capture",
+    ),
+    (
+        "assessments.json",
         ("kinds", 0, "untill"),
         2018,
         "kg/data/assessments.json: kinds[0]: unknown key(s) 'untill'; expected some of kind, class",
