@@ -497,7 +497,7 @@ class Findings:
     negators: tuple[str, ...]
     speech_verbs: tuple[str, ...]
     not_findings: tuple[str, ...]
-    reporting_cues: tuple[str, ...]
+    reporting_cues: tuple[str, ...]  # read by no extractor (yet)
     implicate_cues: tuple[ClassRule, ...]
     response_lead_ins: str
     finding_sections: str
