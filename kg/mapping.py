@@ -226,7 +226,7 @@ def map_assessment(context: _Context, assessment: Assessment) -> URIRef:
     for key in assessment.assesses:
         triples.add((node, SG.assesses, _organisation_iri(key)))
     if assessment.subject_child:
-        triples.add((node, SG.subjectChild, map_child(context, assessment)))
+        triples.add((node, SG.subjectChild, map_child(context, assessment.area, assessment.subject_child)))
     for previous in assessment.previous:
         triples.add((node, SG.previousAssessment, map_assessment(context, previous)))
     for judgement in assessment.judgements:
@@ -236,12 +236,13 @@ def map_assessment(context: _Context, assessment: Assessment) -> URIRef:
     return node
 
 
-def map_child(context: _Context, assessment: Assessment) -> URIRef:
-    node = mint("child", assessment.area or "england", assessment.subject_child)
+def map_child(context: _Context, area: str | None, child: str) -> URIRef:
+    """The ``sg:Child`` a review is about ("Child T"), one per area."""
+    node = mint("child", area or "england", child)
     context.triples.add((node, RDF.type, SG.Child))
     context.triples.add((node, RDF.type, FOAF.Person))
-    context.triples.add((node, RDFS.label, Literal(assessment.subject_child)))
-    context.triples.add((node, FOAF.name, Literal(assessment.subject_child)))
+    context.triples.add((node, RDFS.label, Literal(child)))
+    context.triples.add((node, FOAF.name, Literal(child)))
     return node
 
 

@@ -26,6 +26,7 @@ from . import geography, lexicon
 from .claims import Assessment, Organisation, Span
 from .spans import SpanSet
 from .text import lines
+from .vocab import LOCAL_AUTHORITY, ORGANIZATION
 
 if TYPE_CHECKING:  # the mentions come from kg.extract, which imports this module
     from .extract.organisations import OrganisationMention
@@ -159,14 +160,12 @@ def _tie_departments(organisations: dict[str, Organisation]) -> None:
 
 def is_council(organisation: Organisation) -> bool:
     """A council itself ("Leeds City Council", "London Borough of Bexley"), not one of its departments."""
-    return organisation.cls == "LocalAuthority" and bool(_council_name().search(organisation.label))
+    return organisation.cls == LOCAL_AUTHORITY and bool(_council_name().search(organisation.label))
 
 
 @cache
 def _council_name() -> re.Pattern:
-    prefixes = lexicon.alternation(
-        lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False
-    )
+    prefixes = lexicon.alternation(lexicon.organisation_rules().council_prefixes, flexible_apostrophe=False)
     return re.compile(rf"\bCouncil$|^(?:{prefixes})\s")
 
 
@@ -179,13 +178,13 @@ def _imply_council(clean: str, organisations: dict[str, Organisation], area: str
     references = [Span(m.start(), m.end()) for m in _council_reference().finditer(clean)]
     if references:
         organisations[f"{area} Council"] = Organisation(
-            f"{area} Council", "LocalAuthority", area, {area}, references
+            f"{area} Council", LOCAL_AUTHORITY, area, {area}, references
         )
 
 
 @cache
 def _council_reference() -> re.Pattern:
-    return re.compile(lexicon.organisation_rules()["council_references"], re.IGNORECASE)
+    return re.compile(lexicon.organisation_rules().council_references, re.IGNORECASE)
 
 
 def _is_other_name(mention: OrganisationMention, organisation: Organisation) -> bool:
@@ -215,10 +214,11 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
             return None  # "the Health and Wellbeing Board" of no known area names nothing
         name, name_area = f"{area} {name}", area
         cls = classify(name)
-    if cls == "Organization":
-        cls = _context_class(clean, mention.span, name)
-        if cls is None:
+    if cls == ORGANIZATION:
+        retyped = _context_class(clean, mention.span, name)
+        if retyped is None:
             return None
+        cls = retyped
     return Organisation(name, cls, name_area)
 
 
@@ -233,7 +233,7 @@ def _area_after(clean: str, span: Span) -> str | None:
 
 @cache
 def _internal_body() -> re.Pattern:
-    return re.compile(lexicon.organisation_rules()["internal_bodies"])
+    return re.compile(lexicon.organisation_rules().internal_bodies)
 
 
 def canonical_name(surface: str) -> str:
@@ -251,7 +251,7 @@ def classify(name: str) -> str:
     for pattern, cls in lexicon.organisation_heads():
         if pattern.search(name):
             return cls
-    return "Organization"
+    return ORGANIZATION
 
 
 def _context_class(clean: str, span: Span, name: str) -> str | None:
@@ -261,18 +261,18 @@ def _context_class(clean: str, span: Span, name: str) -> str | None:
         i for i in (clean.find(".", span.end), clean.find("\n", span.end), len(clean)) if i >= 0
     )
     sentence = clean[sentence_start:sentence_end].lower()
-    for rule in lexicon.organisation_rules()["context_classes"]:
-        if re.search(rule["head"], name) and any(cue in sentence for cue in rule["cues"]):
-            return rule["class"]
+    for rule in lexicon.organisation_rules().context_classes:
+        if re.search(rule.head, name) and any(cue in sentence for cue in rule.cues):
+            return rule.cls
     if re.search(r"\bBoard$", name) and len(name.split()) >= 3:
-        return "Organization"
-    if re.search(lexicon.organisation_rules()["kept_heads"], name) and len(name.split()) >= 2:
-        return "Organization"
+        return ORGANIZATION
+    if re.search(lexicon.organisation_rules().kept_heads, name) and len(name.split()) >= 2:
+        return ORGANIZATION
     return None
 
 
 def _is_generic(name: str) -> bool:
-    generic = set(lexicon.organisation_rules()["generic_words"])
+    generic = set(lexicon.organisation_rules().generic_words)
     return all(word.lower() in generic for word in name.split())
 
 
@@ -340,16 +340,16 @@ def _initials(label: str) -> set[str]:
 def resolve_reference(text: str, organisations: dict[str, Organisation]) -> str | None:
     """The organisation a phrase like "the Board", "the council" or "Partnership" stands for in this
     document: the only organisation of the class the phrase names (patterns in organisations.json)."""
-    for rule in lexicon.organisation_rules()["reference_phrases"]:
-        if not re.search(rule["pattern"], text):
+    for rule in lexicon.organisation_rules().reference_phrases:
+        if not re.search(rule.pattern, text):
             continue
         candidates = [
             key
             for key, o in organisations.items()
-            if o.cls == rule["class"]
+            if o.cls == rule.cls
             and o.spans
             and o.unit_of is None
-            and (rule["ending"] is None or o.label.endswith(rule["ending"]))
+            and (rule.ending is None or o.label.endswith(rule.ending))
         ]
         if len(candidates) == 1:
             return candidates[0]

@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
 from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment
+from ..vocab import INSPECTORATE
 from .letters import find_letter_people
 from .names import is_plain_name, looks_like_person, post_nominals
 from .quotes import find_quoted_people, national_body
@@ -31,7 +32,6 @@ _NAME = re.compile(rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? {_SURNA
 _GAP_AFTER_ROLE = re.compile(r"[ ,]*\n?(?:(?:at|of|for|with|in)(?: the)? |\()?\Z")
 _AND_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
 _BRACKET_JOIN = re.compile(r"\s*\([^)\n]{1,40}\)\s*")
-_SUB_GROUP = re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:sub-group|subgroup|sub group|group|committee|panel)\b")
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ _PLURAL_ROLE = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?
 
 def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> list[Membership]:
     """ "His Majesty's Inspectors for this visit were A and B": one membership each."""
-    found = []
+    found: list[Membership] = []
     if not re.search(r" (?:were|are) ", sentence.text):
         return found
     for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
@@ -162,6 +162,8 @@ def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> lis
         if link is None:
             continue
         title = _role_title(clean[match.start() : match.end()])
+        if title is None:
+            continue
         usual, fallback = _usual_class(title)
         organisation = _usual_organisation(usual, organisations) or _usual_organisation(
             fallback, organisations
@@ -244,9 +246,10 @@ def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
                 clean.rfind(" for ", start, inner[0].start + 1),
             )
             end = cut if cut > start else end
-            group = _SUB_GROUP.match(clean, inner[0].end, sentence.end)
+            group = _sub_group().match(clean, inner[0].end, sentence.end)
             suffix = " of the" + group.group() if group else ""
-        title = _role_title(clean[start:end]) + suffix if _role_title(clean[start:end]) else None
+        base = _role_title(clean[start:end])
+        title = base + suffix if base else None
         if title:
             roles.append(_Role(title, Span(start, end), None))
     return roles
@@ -363,7 +366,7 @@ _LINK_TO_NAME = re.compile(r"(?::|,)? ?(?:(?:this|last|next) year )?(?:(?:is|was
 
 def _lines_above(clean: str, start: int, count: int) -> list[tuple[int, int]]:
     """The (start, end) of up to ``count`` non-blank lines above ``start``, nearest first."""
-    found = []
+    found: list[tuple[int, int]] = []
     end = start
     while len(found) < count and end > 0:
         line_end = clean.rfind("\n", 0, end)
@@ -378,7 +381,8 @@ def _lines_above(clean: str, start: int, count: int) -> list[tuple[int, int]]:
 
 def _name_after(clean: str, role_end: int, limit: int):
     """ "Role: Name", "Role, Name", "Role Name", "Role this year was [Role] [Honorific] Name"."""
-    position = _LINK_TO_NAME.match(clean, role_end, limit).end()
+    link = _LINK_TO_NAME.match(clean, role_end, limit)  # matches everywhere, perhaps nothing
+    position = link.end() if link else role_end
     role = lexicon.role_regex().match(clean, position, limit)
     if role and position > role_end:
         position = role.end() + 1
@@ -548,7 +552,7 @@ def _nearest_in_sentence(
     inside = [
         (abs(span.start - role_span.start), key)
         for span, key in resolved.starting(sentence.start, sentence.end)
-        if organisations[key].cls != "Inspectorate"
+        if organisations[key].cls != INSPECTORATE
         and (usual is None or organisations[key].cls == usual)
         and not (name_span.start <= span.start < name_span.end)
     ]
@@ -584,3 +588,10 @@ def _usual_organisation(usual: str | None, organisations: dict[str, Organisation
         return None
     matching = [k for k, o in organisations.items() if o.cls == usual and o.spans and o.unit_of is None]
     return matching[0] if len(matching) == 1 else None
+
+
+@cache
+def _sub_group() -> re.Pattern:
+    """A sub-group's name after an organisation's: "Neglect sub-group"."""
+    words = "|".join(map(re.escape, datafiles.roles().group_words))
+    return re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:" + words + r")\b")

@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import re
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
-from ..resources import load_json
 from ..text import Segment, lines
+from ..vocab import LOCAL_AUTHORITY
 from .names import Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
 
 _HEADS = re.compile(
@@ -148,7 +148,9 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
         possessive = (
             re.match(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?", clean[opening.end : span.end]) if opening else None
         )
-        if possessive:  # "Cumbria County Council's chief executive", "the X Partnership's (XSCP) chair"
+        if (
+            opening and possessive
+        ):  # "Cumbria County Council's chief executive", "the X Partnership's (XSCP) chair"
             role = _tidy(clean[opening.end + possessive.end() : span.end])
         result.append(
             (
@@ -294,28 +296,30 @@ _PORTFOLIO = re.compile(
 def _usual_class(role: str) -> str | None:
     lowered = role.lower()
     if re.search(r"\bcouncil(?:'s|’s)?\b", lowered):  # "chair of the council's committee"
-        return "LocalAuthority"
+        return LOCAL_AUTHORITY
     for known, title in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if title.organisation_class and re.search(rf"\b{re.escape(known)}s?\b", lowered):
             return title.organisation_class
-    return "LocalAuthority" if re.search(r"\b(?:council|children'?s services|cabinet)\b", lowered) else None
+    return LOCAL_AUTHORITY if re.search(r"\b(?:council|children'?s services|cabinet)\b", lowered) else None
 
 
 def national_body(role: str, organisations: dict[str, Organisation]) -> str | None:
     """The national body a national role belongs to: from the titles of roles.json, else the
     department its portfolio names ("Secretary of State for Communities and Local Government")."""
     lowered = role.lower()
-    for body in load_json("roles.json").get("national_bodies", []):
-        if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body["titles"]):
-            if body["label"] not in organisations:
-                organisations[body["label"]] = Organisation(body["label"], body["organisation_class"])
-            return body["label"]
-    portfolio = _PORTFOLIO.search(role)
-    for department in ("Department for ", "Department of ", "Ministry of ") if portfolio else ():
-        body = lexicon.national_by_name().get(lexicon.fold(department + portfolio.group("portfolio")))
-        if body is not None:
-            organisations.setdefault(body.label, Organisation(body.label, body.cls))
+    for body in datafiles.roles().national_bodies:
+        if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body.titles):
+            if body.label not in organisations:
+                organisations[body.label] = Organisation(body.label, body.organisation_class)
             return body.label
+    portfolio = _PORTFOLIO.search(role)
+    if portfolio is None:
+        return None
+    for department in ("Department for ", "Department of ", "Ministry of "):
+        found = lexicon.national_by_name().get(lexicon.fold(department + portfolio.group("portfolio")))
+        if found is not None:
+            organisations.setdefault(found.label, Organisation(found.label, found.cls))
+            return found.label
     return None
 
 
