@@ -109,6 +109,11 @@ def _date(clean: str) -> str | None:
     return next((value for _, _, value in find_dates(clean) if len(value) == 10), None)
 
 
+_HEADING_FROM = re.compile(
+    r"\s*(?:[Jj]oint )?(?:[Ss]tatement|[Pp]ress [Rr]elease|[Rr]esponse|[Nn]ews release) (?:from|by|of) (?:the )?"
+)
+
+
 def _publisher(
     clean: str, sentences: list[Segment], resolved: dict[Span, str], organisations, assessed: set[str]
 ) -> str | None:
@@ -128,6 +133,11 @@ def _publisher(
         )
         if heading and len(line.text.split()) <= 16:
             key = _organisation_at(resolved, line.start)
+            if key and organisations[key].cls != INSPECTORATE:
+                return key
+        source = _HEADING_FROM.match(line.text)
+        if source and len(line.text.split()) <= 16:  # "Statement from Bolton Council on ..."
+            key = _organisation_at(resolved, line.start + source.end())
             if key and organisations[key].cls != INSPECTORATE:
                 return key
     return _masthead(lines(clean), resolved, organisations, assessed)
