@@ -115,7 +115,9 @@ def _skip(sentence: Segment, claimed: SpanSet, speech_paragraphs: set[int]) -> b
         return True
     if claimed.covers(sentence.start) or claimed.starts_in(sentence.start, sentence.end):
         return True
-    return any(pattern.search(sentence.text) for pattern in _rules().not_findings)
+    return _grades_services(sentence.text) or any(
+        pattern.search(sentence.text) for pattern in _rules().not_findings
+    )
 
 
 def _kind(text: str, section: str | None) -> str | None:
@@ -133,6 +135,19 @@ def _kind(text: str, section: str | None) -> str | None:
 
 
 _BELOW_GOOD = frozenset({"requires-improvement", "inadequate"})
+
+
+_GRADED = re.compile(r"\b(?:rated|judged|graded)\s+(?:as\s+|to\s+be\s+)?['\"‘]?", re.IGNORECASE)
+
+
+def _grades_services(text: str) -> bool:
+    """ "Children's services rated good": a judgement, not a finding (unless the grade is an
+    earlier inspection's, told beside what changed since)."""
+    graded = any(
+        (grade := grade_regex().match(text, verb.end())) and grade_of(grade)
+        for verb in _GRADED.finditer(text)
+    )
+    return graded and not _rules().earlier_grade.search(text)
 
 
 def _grade_below_good(text: str) -> bool:
