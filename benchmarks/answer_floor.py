@@ -23,9 +23,10 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from kg.build.generations import STORE_LINK
+from kg.graph import open_store
 from kg.prefixes import PREFIXES
 from kg.query import load_query, parameter_term, parse_parameters
-from kg.store import STORE_LINK, open_store
 
 # A typical value for each required query parameter (kg query refuses to run without it):
 # Ofsted is in the seeds and in every generated corpus.

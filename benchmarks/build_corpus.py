@@ -4,7 +4,7 @@ Prints, for one run on this machine: documents/s, MB/s and triples/s of a full b
 the wall and CPU time of each stage (CPU time shows the work when other processes share
 the cores); peak memory (the build process, and the largest mapping
 worker); how long the background compaction of the store takes once the build has
-returned (``kg.compaction``); the latency of every library query (``queries/*.rq``) inside
+returned (``kg.build.compaction``); the latency of every library query (``queries/*.rq``) inside
 the compacted store, after the full build and again once a rebuild has patched it, and of
 one ``kg query`` command including start-up; the time to rebuild after one document
 changes, and of four such rebuilds back to back, the fourth of which compacts the store
@@ -39,9 +39,10 @@ sys.path.insert(0, str(ROOT))
 from answer_floor import REQUIRED_EXAMPLES, answer_floor  # noqa: E402  (beside this script)
 from corpus_generator import generate  # noqa: E402
 
-from kg import compaction, text  # noqa: E402
+from kg import text  # noqa: E402
+from kg.build import compaction  # noqa: E402
+from kg.build.pipeline import BuildOptions, build  # noqa: E402
 from kg.ingest import read_document  # noqa: E402
-from kg.pipeline import BuildOptions, build  # noqa: E402
 from kg.resources import queries_dir  # noqa: E402
 
 
@@ -189,7 +190,7 @@ import json, sys, time
 from pathlib import Path
 from pyoxigraph import Variable
 from kg.query import parameter_term
-from kg.store import open_store
+from kg.graph import open_store
 store, sparql, times, rows = open_store(Path(sys.argv[1])), Path(sys.argv[2]).read_text(encoding="utf-8"), [], 0
 bound = {Variable(name): parameter_term(value) for name, value in json.loads(sys.argv[3]).items()}
 for _ in range(int(sys.argv[4])):

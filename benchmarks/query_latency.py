@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from answer_floor import REQUIRED_EXAMPLES  # noqa: E402  (beside this script)
 
-from kg.pipeline import BuildOptions, build  # noqa: E402
+from kg.build.pipeline import BuildOptions, build  # noqa: E402
 from kg.query import library, open_store, run_query  # noqa: E402
 
 BUDGET_MS = 100.0

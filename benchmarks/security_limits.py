@@ -185,9 +185,9 @@ def _in_child(call) -> tuple[float, float, str]:
 def hostile_files() -> None:
     from test_security import LAUGHS, _docx_with_huge_body, _understated
 
+    from kg.graph import load_graph_file
     from kg.ingest import read_document
     from kg.readers.html import read_html
-    from kg.store import load_graph_file
 
     print("Hostile files (each read in a forked child; memory is the peak above the child's start):")
     for tag in ("div", "span", "b"):

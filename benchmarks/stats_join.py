@@ -29,9 +29,10 @@ sys.path.insert(0, str(ROOT))
 from corpus_generator import generate  # noqa: E402
 
 from kg import geography, stats  # noqa: E402
-from kg.pipeline import BuildOptions, build, refresh_statistics  # noqa: E402
+from kg.build.generations import compact_live  # noqa: E402
+from kg.build.pipeline import BuildOptions, build, refresh_statistics  # noqa: E402
+from kg.graph import open_store  # noqa: E402
 from kg.query import load_query, run_query  # noqa: E402
-from kg.store import compact_live, open_store  # noqa: E402
 
 HEADER = [
     "time_period",

@@ -32,8 +32,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from cdp_browser import Browser, chromium_path  # noqa: E402
 from corpus_generator import generate  # noqa: E402
 
-from kg.export import write_html  # noqa: E402
-from kg.pipeline import BuildOptions, _renderer, build  # noqa: E402
+from kg.build.outputs import write_html  # noqa: E402
+from kg.build.pipeline import BuildOptions, _renderer, build  # noqa: E402
 
 DRAWN = "document.body.dataset.drawn === 'true'"
 

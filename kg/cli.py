@@ -108,8 +108,8 @@ def build(
 
     Example: kg build seeds/ --out out/
     """
-    from .pipeline import BuildOptions
-    from .pipeline import build as run_build
+    from .build.pipeline import BuildOptions
+    from .build.pipeline import build as run_build
 
     with _build_progress() as progress:
         options = BuildOptions(
@@ -252,8 +252,8 @@ def stats(
     Example: kg stats children-in-need.csv --name cin --out out/
     """
     from . import stats as statistics
+    from .build.pipeline import refresh_statistics
     from .errors import InputError
-    from .pipeline import refresh_statistics
 
     if (csv_file is None) == (remove is None):
         raise InputError("give either FILE.csv or --remove NAME")
@@ -380,8 +380,8 @@ def export(
     """
     import sys
 
-    from .export import write_atomically
     from .exporters import export_graph, export_ontology, load_store
+    from .files import write_atomically
 
     if ontology:
         for path in export_ontology(out or Path("out")):

@@ -252,7 +252,7 @@ def export_ontology(out_dir: Path) -> list[Path]:
 
     Raises InputError when the shipped ontology is missing or does not parse.
     """
-    from .export import write_atomically
+    from .files import write_atomically
 
     triples = ontology_triples()
     out_dir.mkdir(parents=True, exist_ok=True)

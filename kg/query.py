@@ -45,7 +45,7 @@ from pyoxigraph import (
 from rich.table import Table
 from rich.text import Text
 
-from . import store as store_module
+from . import graph as store_module
 from .errors import GraphNotFound, InputError, QueryError
 from .isolation import run_in_child
 from .prefixes import PREFIXES

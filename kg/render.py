@@ -28,7 +28,7 @@ from string import Template
 import networkx as nx
 from rdflib import Dataset
 
-from .export import write_atomically
+from .files import write_atomically
 from .layout import SPACING, column, columns, satellites, spring_positions, tiles
 from .project import View, class_styles, grade_colours, load_dataset, project
 from .resources import data_path, load_json

@@ -38,10 +38,11 @@ from pathlib import Path
 from rdflib import Literal, Namespace, URIRef
 
 from . import geography
-from .cache import sorted_quads, trig_block
+from .build.cache import sorted_quads, trig_block
+from .build.folder import check_out_folder, mark_build_folder
+from .build.outputs import GraphFiles
 from .errors import InputError
-from .export import GraphFiles, write_atomically
-from .outdir import check_out_folder, mark_build_folder
+from .files import write_atomically
 from .vocab import DCTERMS, GRAPH, RDF, RDFS, XSD, mint, slugify
 
 QB = Namespace("http://purl.org/linked-data/cube#")
@@ -130,7 +131,7 @@ def read_stats(path: Path, name: str | None = None) -> StatsImport:
 def save(out_dir: Path, imported: StatsImport) -> StatsGraph:
     """Keep ``imported`` in ``<out>/.kg/stats/`` in place of any earlier graph of the same name.
 
-    The folder becomes an sgkg build folder (``kg.outdir``) if it is not one yet; InputError
+    The folder becomes an sgkg build folder (``kg.build.folder``) if it is not one yet; InputError
     for a non-empty folder that is not one, as for a build."""
     check_out_folder(out_dir)
     folder = out_dir / STATS_FOLDER

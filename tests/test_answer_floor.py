@@ -15,9 +15,9 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.graph import load_graph_file, open_store
 from kg.prefixes import PREFIXES
 from kg.query import load_query, parameter_term
-from kg.store import load_graph_file, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "queries"

@@ -15,13 +15,13 @@ import pytest
 from scale_helpers import assert_store_matches_files, generate_corpus, output_bytes
 from typer.testing import CliRunner
 
+import kg.build.generations
 import kg.mapping
-import kg.store
-from kg import compaction, pipeline
-from kg.cache import folders_fingerprint
+from kg.build import compaction, pipeline
+from kg.build.cache import folders_fingerprint
+from kg.build.pipeline import BuildOptions, build
 from kg.cli import app
-from kg.pipeline import BuildOptions, build
-from kg.store import open_store
+from kg.graph import open_store
 from kg.vocab import graph_iri
 
 PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
@@ -245,7 +245,7 @@ def test_a_folder_without_hard_links_still_builds_and_rebuilds(corpus, tmp_path,
     def no_links(source, target):
         raise OSError("hard links not supported here")
 
-    monkeypatch.setattr(kg.store.os, "link", no_links)
+    monkeypatch.setattr(kg.build.generations.os, "link", no_links)
     out_dir = tmp_path / "out"
     _build(corpus, out_dir)
     (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")

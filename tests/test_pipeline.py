@@ -13,12 +13,12 @@ from pyoxigraph import NamedNode, RdfFormat
 from scale_helpers import ROOT, BlockedBuild, assert_store_matches_files, generate_corpus, output_bytes
 from typer.testing import CliRunner
 
-import kg.export
-import kg.store
+import kg.build.generations
+import kg.build.outputs
+from kg.build.pipeline import BuildOptions, build
 from kg.cli import app
 from kg.errors import BuildLocked
-from kg.pipeline import BuildOptions, build
-from kg.store import open_store
+from kg.graph import open_store
 
 SEEDS = ROOT / "seeds"
 
@@ -65,7 +65,7 @@ def test_a_build_in_another_process_writes_the_same_bytes(corpus, fresh_outputs,
 
 def test_the_union_is_the_same_when_sorted_in_many_runs(corpus, fresh_outputs, tmp_path, monkeypatch):
     """The external merge sort (runs spilled to disk) gives what the one-run sort gives."""
-    monkeypatch.setattr(kg.export, "_RUN_BYTES", 20_000)
+    monkeypatch.setattr(kg.build.outputs, "_RUN_BYTES", 20_000)
     build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=1))
     assert output_bytes(tmp_path / "out") == fresh_outputs
 
@@ -74,7 +74,7 @@ def test_the_store_is_the_same_when_loaded_in_many_parts(corpus, tmp_path, monke
     """Graphs and union loaded in parts of a few kilobytes (cut between lines) give the one-part store."""
     whole = tmp_path / "whole"
     build([corpus], BuildOptions(out_dir=whole, html=False, jobs=1))
-    monkeypatch.setattr(kg.store, "_BULK_PART_BYTES", 5_000)
+    monkeypatch.setattr(kg.build.generations, "_BULK_PART_BYTES", 5_000)
     parts = tmp_path / "parts"
     build([corpus], BuildOptions(out_dir=parts, html=False, jobs=1))
     dump = {out_dir: open_store(out_dir).dump(format=RdfFormat.N_QUADS) for out_dir in (whole, parts)}

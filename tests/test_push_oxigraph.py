@@ -27,9 +27,9 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.exporters import load_store, named_quads, ontology_triples
+from kg.graph import open_store
 from kg.push import ONTOLOGY_GRAPH
 from kg.query import load_query, run_query
-from kg.store import open_store
 
 pytestmark = pytest.mark.server
 

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kg import stats
 from kg.cli import app
 from kg.errors import InputError
-from kg.store import open_store
+from kg.graph import open_store
 from kg.vocab import XSD, mint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stats" / "children-in-need.csv"

@@ -1,4 +1,4 @@
-"""kg.store: the built store opens read-only without re-parsing; any RDF file opens by suffix."""
+"""kg.build.generations: the built store opens read-only without re-parsing; any RDF file opens by suffix."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pyoxigraph as ox
 import pytest
 from scale_helpers import assert_store_matches_files
 
+from kg.build.generations import load_graphs, load_union, new_generation
 from kg.errors import GraphNotFound, InputError
-from kg.store import load_graphs, load_union, new_generation, open_store
+from kg.graph import open_store
 from kg.vocab import SCHEMES_GRAPH, graph_iri
 
 SPARQL_DOCUMENTS = (
@@ -82,7 +83,7 @@ def test_bad_graph_files_are_refused_with_the_reason(tmp_path):
 # freed. glibc keeps the free pages for later; release_free_memory gives them back.
 _HOLED_HEAP = """
 import ctypes, threading
-from kg.store import release_free_memory
+from kg.build.generations import release_free_memory
 
 libc = ctypes.CDLL(None)
 libc.malloc.restype, libc.free.argtypes = ctypes.c_void_p, [ctypes.c_void_p]

@@ -1,7 +1,7 @@
 """Serialise a build: Turtle (the union), TriG (a named graph per document), HTML.
 
 Implements "Outputs of a build" in ONTOLOGY.md. Works from the build cache's sorted
-per-graph N-Quads and TriG blocks (``kg.cache``), never from an in-memory graph, so
+per-graph N-Quads and TriG blocks (``kg.build.cache``), never from an in-memory graph, so
 memory stays flat however large the corpus and the bytes depend only on the graphs'
 content: the same input gives byte-identical files whatever the parallelism or the
 cache state.
@@ -39,15 +39,14 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .prefixes import PREFIXES
+from ..files import atomic_writer, write_atomically
+from ..prefixes import PREFIXES
 
 # Bytes of N-Quads sorted in memory at once when merging the union (an external sort beyond).
 _RUN_BYTES = 64 * 1024 * 1024
 # Union lines written and counted at once: Python's per-line work is done in batches.
 _BATCH_LINES = 65536
 _RDF_TYPE = f"<{PREFIXES['rdf']}type>".encode()
-# mkstemp makes files private; outputs are ordinary readable files.
-_FILE_MODE = 0o644
 # In the Turtle pyoxigraph writes, a subject's block starts on the one line not indented.
 _BLOCK_START = re.compile(rb"^[^\t\n]", re.MULTILINE)
 _LOCAL_ESCAPE = re.compile(rb"\\(.)")
@@ -265,24 +264,3 @@ def _observe(lines: list[bytes], summary: UnionSummary) -> None:
         _, predicate, obj = line.split(b" ", 2)
         if predicate == _RDF_TYPE and obj.startswith(b"<"):
             summary.classes[obj[1:-4].decode("utf-8")] += 1
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """A binary stream whose content replaces ``path`` only when the block ends without error."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(handle, _FILE_MODE)
-        with os.fdopen(handle, "wb") as stream:
-            yield stream
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_atomically(path: Path, content: str | bytes) -> Path:
-    """Write ``content`` to ``path`` through a temporary file and a rename."""
-    with atomic_writer(path) as stream:
-        stream.write(content.encode("utf-8") if isinstance(content, str) else content)
-    return path

@@ -5,7 +5,7 @@ source document plus the schemes graph, as in ``graph.trig``.
 
 Reading (``kg query``, ``kg viz``, ``kg export``, ``kg serve``)::
 
-    from kg.store import open_store
+    from kg.build.generations import open_store
     store = open_store(out_dir=Path("out"))            # the store `kg build` left in out/store/
     store = open_store(graph_path=Path("graph.ttl"))   # any RDF file, loaded into memory
     store.query(sparql)                                # the default graph is the union
@@ -18,20 +18,20 @@ this data and repeats a triple once per graph that holds it. ``GRAPH ?g { ... }`
 still reaches each document's own graph. A TriG or N-Quads file given as
 ``graph_path`` is loaded the same way (named graphs plus their union as default graph).
 
-Writing (``kg.pipeline`` only): each build writes a new *generation* beside the live
+Writing (``kg.build.pipeline`` only): each build writes a new *generation* beside the live
 one, ``<out>/.kg/generations/<name>/{store/, manifest.json, graph.ttl, ...}``, then
 swaps the ``<out>/store`` symbolic link to it with one atomic rename. A build killed
 at any point therefore leaves the previous store untouched and still linked. When
 few graphs changed, a build works out the change to the union from the live store
 (``union_change``), patches the live generation's ``graph.ttl`` with it
-(``kg.export.splice_union_turtle``) and starts its store from a hard-link backup of
+(``kg.build.outputs.splice_union_turtle``) and starts its store from a hard-link backup of
 the live one, removing and loading only what changed (``patch_generation``).
 
 A store is left as several sorted runs per index: one per bulk load, and small files of
 its own for each patch. Every look-up reads them all: queries ran 20-30% slower after one
 patch and 50% slower after seven. ``compact_live`` merges them into one sorted run
 (``Store.optimize``: 4 s at 2,000 documents), which answers 20-35% faster than a fresh bulk
-load; ``kg.compaction`` runs it in a process of its own after the build has returned.
+load; ``kg.build.compaction`` runs it in a process of its own after the build has returned.
 Should four patches in a row find no compaction done between them (builds faster than
 compactions), the fourth compacts inline.
 """
@@ -54,10 +54,10 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .errors import GraphNotFound, InputError
-from .export import UnionSummary, write_atomically
-from .prefixes import PREFIXES
-from .xml_entities import check_entities
+from ..errors import InputError
+from ..files import write_atomically
+from .outputs import UnionSummary
+from ..prefixes import PREFIXES
 
 STORE_LINK = "store"
 _STATE = ".kg"
@@ -72,45 +72,6 @@ _DEFAULT = ox.DefaultGraph()
 _RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
 _TURTLE = "graph.ttl"
 _GENERATION_NAME = re.compile(r"^[0-9a-f]+-[0-9]+$")
-
-
-def open_store(out_dir: Path | None = None, graph_path: Path | None = None) -> ox.Store:
-    """The graph to read, as a pyoxigraph Store.
-
-    With ``graph_path``, that RDF file (format from its suffix: .ttl, .trig, .nt, .nq,
-    .rdf, .jsonld, .n3) loaded into an in-memory store; otherwise the store that
-    ``kg build`` wrote in ``out_dir`` (default ``out``), opened read-only.
-    Raises GraphNotFound when there is no such file or store, InputError when the
-    file's suffix is unknown or its content is not valid RDF.
-    """
-    if graph_path is not None:
-        return load_graph_file(graph_path)
-    link = Path("out" if out_dir is None else out_dir) / STORE_LINK
-    if not link.exists():
-        raise GraphNotFound(f"no store at {link}: run `kg build` first, or pass --graph FILE")
-    try:
-        return ox.Store.read_only(str(link))
-    except OSError as error:
-        raise GraphNotFound(f"{link}: cannot open the store ({error}); run `kg build` again") from error
-
-
-def load_graph_file(path: Path) -> ox.Store:
-    """An in-memory store holding the RDF file at ``path`` (named graphs kept for TriG and N-Quads)."""
-    if not path.is_file():
-        raise GraphNotFound(f"{path}: no such graph file")
-    rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-    if rdf_format is None:
-        raise InputError(f"{path}: unknown RDF format; use .ttl, .trig, .nt, .nq, .rdf, .jsonld or .n3")
-    check_entities(path)
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(path), format=rdf_format)
-    except (SyntaxError, OSError) as error:
-        raise InputError(f"{path}: not valid {rdf_format.name} ({error})") from error
-    if rdf_format.supports_datasets:
-        named = [quad for quad in store if quad.graph_name != _DEFAULT]
-        store.extend(ox.Quad(quad.subject, quad.predicate, quad.object) for quad in named)
-    return store
 
 
 @dataclass(frozen=True)
@@ -470,7 +431,7 @@ def compact_live(out_dir: Path) -> Path | None:
     saying it is compacted, and swapped in by one atomic rename, as a build publishes.
     None when there is nothing to do: no live generation, or its store is compacted already.
     Interrupted at any point, it leaves the live generation as it was. Call it only while no
-    build runs on ``out_dir`` (``kg.compaction`` sees to that).
+    build runs on ``out_dir`` (``kg.build.compaction`` sees to that).
     """
     link = out_dir / STORE_LINK
     if not link.is_symlink() or not link.exists():

@@ -32,13 +32,14 @@ import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
 
-from . import __version__, ingest, mapping
-from .errors import InputError
-from .export import without_prefixes, write_atomically
-from .prefixes import PREFIXES
-from .resources import ontology_dir
+from .. import __version__, ingest, mapping
+from ..errors import InputError
+from ..files import write_atomically
+from .outputs import without_prefixes
+from ..prefixes import PREFIXES
+from ..resources import ontology_dir
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 _SCHEMES_KEY_NAME = "schemes"
 
 
@@ -79,7 +80,7 @@ def folders_fingerprint(folders: tuple[Path, ...], salt: str) -> str:
 
 
 # An entry's files, ``<key>.nq|.trig|.json``, and their temporary files while written
-# (``.<key>.nq.<random>``, kg.export.atomic_writer).
+# (``.<key>.nq.<random>``, kg.files.atomic_writer).
 _ENTRY_NAME = re.compile(
     r"^(?P<temporary>\.)?(?P<key>[0-9a-f]{64})\.(?:nq|trig|json)(?(temporary)\.[A-Za-z0-9_]+|)$"
 )

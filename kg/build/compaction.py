@@ -1,11 +1,11 @@
 """Background compaction: the store a build leaves is compacted after the build has returned.
 
 A bulk-loaded or patched store is several sorted runs per index, and every look-up reads
-them all; one compacted run answers the library queries 20-35% faster (``kg.store``).
+them all; one compacted run answers the library queries 20-35% faster (``kg.build.generations``).
 Compacting takes 3-4 s at 2,000 documents and 15-21 s at 20,000: several times a one-file
 rebuild. So ``kg build`` publishes its store as it is, then ``start`` hands it to a
 compactor process of its own session, which publishes a compacted copy in its place
-(``kg.store.compact_live``) while readers go on using the one they opened.
+(``kg.build.generations.compact_live``) while readers go on using the one they opened.
 
 One compactor per output folder, and never beside a build: the compactor holds
 ``<out>/.kg/compaction.lock`` (its process id written in it) from before the build that
@@ -15,7 +15,7 @@ on a copy, so ending it at any point loses nothing but its work; its half-made g
 folder is dropped when the next build publishes. ``wait`` blocks until the compaction is
 done, for scripts and tests that want the compacted store.
 
-Run as ``python -m kg.compaction OUT_DIR LOCK_FD`` by ``start`` only: that process forks the
+Run as ``python -m kg.build.compaction OUT_DIR LOCK_FD`` by ``start`` only: that process forks the
 compactor, names it in the lock and exits, so the compactor belongs to no caller (no zombie,
 no process left to reap). What it does and any error go to ``<out>/.kg/compaction.log``.
 """
@@ -37,7 +37,7 @@ _LOG = "compaction.log"
 # A compactor is asked to stop with SIGTERM, then killed when it is still there after this long.
 _STOP_GRACE_SECONDS = 5.0
 _POLL_SECONDS = 0.05
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def start(out_dir: Path) -> int | None:
@@ -56,7 +56,7 @@ def start(out_dir: Path) -> int | None:
         os.ftruncate(lock, 0)
         with open(state / _LOG, "ab") as log, suppress(OSError, ValueError, subprocess.CalledProcessError):
             subprocess.run(
-                [sys.executable, "-m", "kg.compaction", str(out_dir), str(lock)],
+                [sys.executable, "-m", "kg.build.compaction", str(out_dir), str(lock)],
                 pass_fds=(lock,),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -135,7 +135,7 @@ def main(argv: list[str]) -> int:
     if compactor:
         os.pwrite(lock, str(compactor).encode("ascii"), 0)
         return 0
-    from .store import compact_live  # only the compactor needs the store: the first process exits quickly
+    from .generations import compact_live  # only the compactor needs the store: the first process exits quickly
 
     began = time.monotonic()
     try:

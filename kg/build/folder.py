@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import InputError
+from ..errors import InputError
 
 MARKER = Path(".kg") / "sgkg-build"
 _MARKER_TEXT = (

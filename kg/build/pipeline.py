@@ -1,19 +1,19 @@
 """build(): documents in, graph files and store out. Reads like a table of contents, one line per stage.
 
-Stages: discover files -> look each up in the cache by content hash (``kg.cache``) ->
+Stages: discover files -> look each up in the cache by content hash (``kg.build.cache``) ->
 read and map the rest on every core (``kg.ingest``, ``kg.mapping.map_document``), each
 document's named graph going straight to the cache -> write Turtle and TriG
-(``kg.export``) while a thread fills a new store generation with the graphs, then
-their union (``kg.store``) -> render the interactive HTML (``kg.render``) -> move the
+(``kg.build.outputs``) while a thread fills a new store generation with the graphs, then
+their union (``kg.build.generations``) -> render the interactive HTML (``kg.render``) -> move the
 files into place and swap the store in, each by an atomic rename. When few documents
 changed, the previous build's ``graph.ttl`` and store are patched instead
-(``kg.store.union_change``), with the same bytes as a full write.
+(``kg.build.generations.union_change``), with the same bytes as a full write.
 
 Faults: one build at a time per output folder (a lock file, ``BuildLocked`` for the
 second); a build killed at any point leaves the previous store and files usable, and
 the next build completes (every file is replaced atomically, the store is swapped by
 one rename). Memory holds one document per worker, not the corpus. Once the build has
-published, its store can be compacted in a process of its own (``kg.compaction``); a
+published, its store can be compacted in a process of its own (``kg.build.compaction``); a
 later build ends a running compaction before it starts.
 """
 
@@ -32,13 +32,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compaction, stats
+from .. import stats
+from . import compaction
 from .cache import DocumentCache, Entry, mapper_fingerprint
-from .errors import BuildLocked, NothingBuilt
-from .export import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
-from .ingest import DEFAULT_MAX_BYTES, discover
-from .outdir import check_out_folder, mark_build_folder
-from .store import (
+from ..errors import BuildLocked, NothingBuilt
+from .outputs import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
+from ..ingest import DEFAULT_MAX_BYTES, discover
+from .folder import check_out_folder, mark_build_folder
+from .generations import (
     Generation,
     LiveGeneration,
     UnionChange,
@@ -76,7 +77,7 @@ class BuildOptions:
     compact: bool = False
     progress: Progress | None = field(default=None, compare=False)
     follow_links: bool = False  # read files that links lead to outside the input folders
-    force: bool = False  # build into a non-empty folder that is not an sgkg build (kg.outdir)
+    force: bool = False  # build into a non-empty folder that is not an sgkg build (kg.build.folder)
 
 
 @dataclass
@@ -85,7 +86,7 @@ class BuildReport:
 
     ``mapped`` documents were read and mapped in this build; ``reused`` came unchanged
     from the cache; ``compactor`` is the process id of the store's background compaction,
-    if one was started (``kg.compaction``).
+    if one was started (``kg.build.compaction``).
     """
 
     documents: int = 0
@@ -359,7 +360,7 @@ def _renderer(trig: Path) -> Callable[[], str]:
         from oxrdflib import OxigraphStore
         from rdflib import Dataset
 
-        from .render import render_html
+        from ..render import render_html
 
         store = pyoxigraph.Store()
         store.bulk_load(path=str(trig), format=pyoxigraph.RdfFormat.TRIG)
