@@ -23,8 +23,8 @@ import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kg.build.generations import STORE_LINK
-from kg.graph import open_store
+from kg.build.folder import GraphLayout
+from kg.graph import open_graph
 from kg.prefixes import PREFIXES
 from kg.query import load_query, parameter_term, parse_parameters
 
@@ -89,8 +89,8 @@ def answer_floor(
     ``query_name`` on the store ``kg build`` wrote in ``out_dir``."""
     query = load_query(query_name)
     with tempfile.TemporaryDirectory(prefix="sgkg-floor-", dir=out_dir) as scratch:
-        copy = Path(scratch) / STORE_LINK
-        open_store(out_dir).backup(str(copy))
+        copy = GraphLayout(Path(scratch)).store
+        open_graph(out_dir).backup(str(copy))
         writable = ox.Store(str(copy))
         columns, rows, reading = store_answer(writable, query.text, parameters)
         del writable

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .build.folder import is_build_folder
+from .build.folder import OutputFolder
 from .errors import InputError
 from .readers import Extracted, Unreadable
 from .readers.docx import read_docx
@@ -144,7 +144,7 @@ def _walk(folder: Path, follow_links: bool, own_output: str | None, skipped: lis
                 )
                 continue
             if _is_dir(entry):
-                if is_build_folder(Path(entry.path)):
+                if OutputFolder(Path(entry.path)).is_build():
                     if os.path.realpath(entry.path) != own_output:
                         skipped.append(
                             printable(f"{entry.path}: the output folder of an sgkg build; not read as input")

@@ -39,7 +39,7 @@ from rdflib import Literal, Namespace, URIRef
 
 from . import geography
 from .build.cache import sorted_quads, trig_block
-from .build.folder import check_out_folder, mark_build_folder
+from .build.folder import OutputFolder
 from .build.outputs import GraphFiles
 from .errors import InputError
 from .files import write_atomically
@@ -47,7 +47,6 @@ from .vocab import DCTERMS, GRAPH, RDF, RDFS, XSD, mint, slugify
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
-STATS_FOLDER = Path(".kg") / "stats"
 
 SUPPRESSED = frozenset({"", "c", "x", "z", ".", ":", "low", "u", "~"})
 # Columns that say where or when a row is, never measures or breakdowns.
@@ -133,10 +132,11 @@ def save(out_dir: Path, imported: StatsImport) -> StatsGraph:
 
     The folder becomes an sgkg build folder (``kg.build.folder``) if it is not one yet; InputError
     for a non-empty folder that is not one, as for a build."""
-    check_out_folder(out_dir)
-    folder = out_dir / STATS_FOLDER
+    build = OutputFolder(out_dir)
+    build.check()
+    folder = build.stats
     folder.mkdir(parents=True, exist_ok=True)
-    mark_build_folder(out_dir)
+    build.mark()
     lines, quads = sorted_quads(imported.graph, imported.triples)
     body = b"".join(lines)
     key = f"{imported.name}.{hashlib.sha256(body).hexdigest()[:16]}"
@@ -157,7 +157,7 @@ def save(out_dir: Path, imported: StatsImport) -> StatsGraph:
 
 def remove(out_dir: Path, name: str) -> bool:
     """Forget the statistics graph ``name``; False when there was none."""
-    folder = out_dir / STATS_FOLDER
+    folder = OutputFolder(out_dir).stats
     record = folder / f"{name}.json"
     if not record.is_file():
         return False
@@ -168,7 +168,7 @@ def remove(out_dir: Path, name: str) -> bool:
 
 def graphs(out_dir: Path) -> list[StatsGraph]:
     """The statistics graphs kept in ``out_dir``, by name."""
-    folder = out_dir / STATS_FOLDER
+    folder = OutputFolder(out_dir).stats
     if not folder.is_dir():
         return []
     found = []

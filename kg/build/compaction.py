@@ -32,8 +32,8 @@ import traceback
 from contextlib import suppress
 from pathlib import Path
 
-_LOCK = "compaction.lock"
-_LOG = "compaction.log"
+from .folder import OutputFolder
+
 # A compactor is asked to stop with SIGTERM, then killed when it is still there after this long.
 _STOP_GRACE_SECONDS = 5.0
 _POLL_SECONDS = 0.05
@@ -48,13 +48,13 @@ def start(out_dir: Path) -> int | None:
     before the build lets go of its own, and passes to the compactor, so no later build can
     miss it. The compactor outlives the calling process and its terminal.
     """
-    state = out_dir / ".kg"
-    lock = os.open(state / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    folder = OutputFolder(out_dir)
+    lock = os.open(folder.compaction_lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         if not _try_lock(lock):
             return None
         os.ftruncate(lock, 0)
-        with open(state / _LOG, "ab") as log, suppress(OSError, ValueError, subprocess.CalledProcessError):
+        with open(folder.compaction_log, "ab") as log, suppress(OSError, ValueError, subprocess.CalledProcessError):
             subprocess.run(
                 [sys.executable, "-m", "kg.build.compaction", str(out_dir), str(lock)],
                 pass_fds=(lock,),
@@ -81,7 +81,7 @@ def stop(out_dir: Path) -> bool:
 
     It is asked with SIGTERM, and killed if it is still there after a few seconds.
     """
-    path = out_dir / ".kg" / _LOCK
+    path = OutputFolder(out_dir).compaction_lock
     if not path.exists():
         return False
     with open(path, "r+b") as lock:
@@ -100,7 +100,7 @@ def stop(out_dir: Path) -> bool:
 
 def wait(out_dir: Path, timeout: float | None = None) -> bool:
     """Block until no compactor runs on ``out_dir`` (at most ``timeout`` seconds); False on timeout."""
-    path = out_dir / ".kg" / _LOCK
+    path = OutputFolder(out_dir).compaction_lock
     if not path.exists():
         return True
     with open(path, "rb") as lock:

@@ -40,13 +40,14 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from ..files import atomic_writer, write_atomically
-from ..prefixes import PREFIXES
+from ..prefixes import PREFIXES, RDF_TYPE
+from .folder import GraphLayout
 
 # Bytes of N-Quads sorted in memory at once when merging the union (an external sort beyond).
 _RUN_BYTES = 64 * 1024 * 1024
 # Union lines written and counted at once: Python's per-line work is done in batches.
 _BATCH_LINES = 65536
-_RDF_TYPE = f"<{PREFIXES['rdf']}type>".encode()
+_RDF_TYPE = f"<{RDF_TYPE}>".encode()
 # In the Turtle pyoxigraph writes, a subject's block starts on the one line not indented.
 _BLOCK_START = re.compile(rb"^[^\t\n]", re.MULTILINE)
 _LOCAL_ESCAPE = re.compile(rb"\\(.)")
@@ -81,15 +82,15 @@ def write_graph_files(
     ordered = sorted(graphs, key=lambda graph: graph.iri)
     summary = UnionSummary()
     written = [
-        write_union_turtle(out_dir / "graph.ttl", ordered, union, summary),
-        write_trig(out_dir / "graph.trig", ordered),
+        write_union_turtle(GraphLayout(out_dir).turtle, ordered, union, summary),
+        write_trig(GraphLayout(out_dir).trig, ordered),
     ]
     return written, summary
 
 
 def write_html(out_dir: Path, render: Callable[[], str]) -> Path:
     """Write ``graph.html`` with what ``render`` returns."""
-    return write_atomically(out_dir / "graph.html", render())
+    return write_atomically(GraphLayout(out_dir).html, render())
 
 
 def prefix_lines() -> bytes:

@@ -38,7 +38,7 @@ from .cache import DocumentCache, Entry, mapper_fingerprint
 from ..errors import BuildLocked, NothingBuilt
 from .outputs import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 from ..ingest import DEFAULT_MAX_BYTES, discover
-from .folder import check_out_folder, mark_build_folder
+from .folder import DEFAULT_OUT, GraphLayout, OutputFolder
 from .generations import (
     Generation,
     LiveGeneration,
@@ -70,7 +70,7 @@ class BuildOptions:
     ``progress(stage, done, total)`` to hear how far it got (stages ``"map"``, ``"write"``,
     ``"store"``, then ``"render"`` with HTML)."""
 
-    out_dir: Path = Path("out")
+    out_dir: Path = DEFAULT_OUT
     html: bool = True  # draw graph.html; kg.render chooses what to draw by the graph's size
     jobs: int | None = None
     rebuild: bool = False
@@ -113,12 +113,13 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
     not read in ``BuildReport.warnings``.
     """
     report = BuildReport()
-    check_out_folder(options.out_dir, force=options.force)
+    folder = OutputFolder(options.out_dir)
+    folder.check(force=options.force)
     paths = discover(inputs, follow_links=options.follow_links, skip=options.out_dir, skipped=report.warnings)
-    with _build_lock(options.out_dir):
-        mark_build_folder(options.out_dir)
+    with _build_lock(folder):
+        folder.mark()
         compaction.stop(options.out_dir)
-        cache = DocumentCache(options.out_dir / ".kg" / "cache", mapper_fingerprint())
+        cache = DocumentCache(folder.cache, mapper_fingerprint())
         entries = _accepted(_cached_or_mapped(paths, cache, options, report), report)
         if not entries:
             raise NothingBuilt(
@@ -143,9 +144,10 @@ def refresh_statistics(out_dir: Path, compact: bool = False) -> BuildReport | No
     when a build is writing to ``out_dir``.
     """
     report = BuildReport()
-    with _build_lock(out_dir):
+    folder = OutputFolder(out_dir)
+    with _build_lock(folder):
         compaction.stop(out_dir)
-        cache = DocumentCache(out_dir / ".kg" / "cache", mapper_fingerprint())
+        cache = DocumentCache(folder.cache, mapper_fingerprint())
         previous = live_generation(out_dir, cache.fingerprint)
         if previous is None:
             return None
@@ -190,7 +192,7 @@ def _write_and_publish(
     finish_generation(generation, keyed, cache.fingerprint, summary)
     if draws_html:
         _tell(options, "render", 0, 1)
-        written.append(write_html(staging, _renderer(staging / "graph.trig")))
+        written.append(write_html(staging, _renderer(GraphLayout(staging).trig)))
     report.written = publish(options.out_dir, generation, written)
     cache.keep_only({graph.quads.stem for graph in graphs})
     if options.compact and not generation.compacted:
@@ -238,23 +240,23 @@ def _write_changes(
 ) -> tuple[Generation, list[Path], UnionSummary]:
     """The previous build's outputs patched with ``change``, and its store copied and patched."""
     _tell(options, "write", 0, 1)
-    turtle = splice_union_turtle(previous.turtle, staging / "graph.ttl", change.subjects)
-    written = [turtle, write_trig(staging / "graph.trig", sorted(graphs, key=lambda graph: graph.iri))]
+    layout = GraphLayout(staging)
+    turtle = splice_union_turtle(previous.turtle, layout.turtle, change.subjects)
+    written = [turtle, write_trig(layout.trig, sorted(graphs, key=lambda graph: graph.iri))]
     _tell(options, "store", 0, 1)
     return patch_generation(staging, previous, change), written, change.summary(previous)
 
 
 @contextmanager
-def _build_lock(out_dir: Path) -> Iterator[None]:
+def _build_lock(folder: OutputFolder) -> Iterator[None]:
     """Hold ``<out>/.kg/lock`` for the build; raise BuildLocked when another process holds it."""
-    state = out_dir / ".kg"
-    state.mkdir(parents=True, exist_ok=True)
-    with open(state / "lock", "a+b") as lock:
+    folder.state.mkdir(parents=True, exist_ok=True)
+    with open(folder.lock, "a+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildLocked(
-                f"another kg build is writing to {out_dir} (it holds {state / 'lock'}); "
+                f"another kg build is writing to {folder.root} (it holds {folder.lock}); "
                 "wait for it to finish, or build into another --out folder"
             ) from None
         try:
