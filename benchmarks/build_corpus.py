@@ -190,8 +190,8 @@ import json, sys, time
 from pathlib import Path
 from pyoxigraph import Variable
 from kg.query import parameter_term
-from kg.graph import open_store
-store, sparql, times, rows = open_store(Path(sys.argv[1])), Path(sys.argv[2]).read_text(encoding="utf-8"), [], 0
+from kg.graph import open_graph
+store, sparql, times, rows = open_graph(Path(sys.argv[1])), Path(sys.argv[2]).read_text(encoding="utf-8"), [], 0
 bound = {Variable(name): parameter_term(value) for name, value in json.loads(sys.argv[3]).items()}
 for _ in range(int(sys.argv[4])):
     began = time.perf_counter()

@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 from answer_floor import REQUIRED_EXAMPLES  # noqa: E402  (beside this script)
 
 from kg.build.pipeline import BuildOptions, build  # noqa: E402
-from kg.query import library, open_store, run_query  # noqa: E402
+from kg.graph import open_graph  # noqa: E402
+from kg.query import library, run_query  # noqa: E402
 
 BUDGET_MS = 100.0
 
@@ -40,7 +41,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         graph = args.graph or _build_seeds(Path(scratch))
         started = time.perf_counter()
-        store = open_store(graph)
+        store = open_graph(graph)
         load_ms = (time.perf_counter() - started) * 1000
         print(
             f"graph {graph}: {len(store)} quads in the store (named graphs plus their union), loaded in {load_ms:.1f} ms; {args.repeat} runs per query"

@@ -31,7 +31,7 @@ from corpus_generator import generate  # noqa: E402
 from kg import geography, stats  # noqa: E402
 from kg.build.generations import compact_live  # noqa: E402
 from kg.build.pipeline import BuildOptions, build, refresh_statistics  # noqa: E402
-from kg.graph import open_store  # noqa: E402
+from kg.graph import open_graph  # noqa: E402
 from kg.query import load_query, run_query  # noqa: E402
 
 HEADER = [
@@ -109,7 +109,7 @@ def _figures(rng: random.Random) -> list[str]:
 
 
 def median_ms(out: Path, parameters: dict, runs: int = 5) -> tuple[float, int]:
-    store = open_store(out_dir=out)
+    store = open_graph(out)
     query = load_query("grades-beside-statistics")
     times, rows = [], 0
     for _ in range(runs):

@@ -56,9 +56,9 @@ def assert_store_matches_files(out_dir: Path) -> None:
     """The built store's named graphs are graph.trig's, and its default graph is graph.ttl (the union)."""
     import pyoxigraph as ox
 
-    from kg.graph import open_store
+    from kg.graph import open_graph
 
-    store = open_store(out_dir)
+    store = open_graph(out_dir)
     named = {quad for quad in store if quad.graph_name != ox.DefaultGraph()}
     assert named == set(ox.parse(path=str(out_dir / "graph.trig"), format=ox.RdfFormat.TRIG))
     default = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}

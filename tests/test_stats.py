@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from kg import stats
 from kg.cli import app
 from kg.errors import InputError
-from kg.graph import open_store
+from kg.graph import open_graph
 from kg.vocab import XSD, mint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stats" / "children-in-need.csv"
@@ -117,7 +117,7 @@ def test_unusable_input_is_an_input_error(tmp_path, content, name, message):
 
 
 def _count(out: Path, sparql: str) -> int:
-    store = open_store(out_dir=out)
+    store = open_graph(out)
     return int(next(iter(store.query(sparql)))[0].value)
 
 
