@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 from corpus_generator import generate  # noqa: E402
 
 from kg import geography, stats  # noqa: E402
+from kg.build import statistics as kept_statistics  # noqa: E402
 from kg.build.generations import compact_live  # noqa: E402
 from kg.build.pipeline import BuildOptions, build, refresh_statistics  # noqa: E402
 from kg.graph import open_graph  # noqa: E402
@@ -138,7 +139,7 @@ def main() -> None:
         start = time.perf_counter()
         imported = stats.read_stats(table, "cin")
         read = time.perf_counter() - start
-        stats.save(out, imported)
+        kept_statistics.save(out, imported)
         refreshed = refresh_statistics(out)
         total = time.perf_counter() - start
         print(

@@ -253,9 +253,10 @@ def stats(
 
     Example: kg stats children-in-need.csv --name cin --out out/
     """
-    from . import stats as statistics
+    from .build import statistics
     from .build.pipeline import refresh_statistics
     from .errors import InputError
+    from .stats import read_stats
 
     if (csv_file is None) == (remove is None):
         raise InputError("give either FILE.csv or --remove NAME")
@@ -264,7 +265,7 @@ def stats(
             raise InputError(f"no statistics graph named {remove!r} in {out}")
         console.print(f"Removed the statistics graph {remove}.", markup=False, highlight=False)
     else:
-        imported = statistics.read_stats(csv_file, name)
+        imported = read_stats(csv_file, name)
         statistics.save(out, imported)
         _print_stats_import(imported)
     report = refresh_statistics(out, compact=compact)

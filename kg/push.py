@@ -28,10 +28,9 @@ from urllib.parse import urlencode
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, serialize
 
-from .build.folder import DEFAULT_OUT
 from .errors import InputError, RemoteError
 from .exporters import named_quads, ontology_triples
-from .graph import open_graph
+from .graph import DEFAULT_OUT, open_graph
 from .vocab import ONTOLOGY_GRAPH as _ONTOLOGY_IRI
 
 ONTOLOGY_GRAPH = NamedNode(str(_ONTOLOGY_IRI))

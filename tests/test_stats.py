@@ -16,6 +16,7 @@ from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
 from kg import stats
+from kg.build import statistics
 from kg.cli import app
 from kg.errors import InputError
 from kg.graph import open_graph
@@ -93,8 +94,8 @@ def test_rows_that_give_no_observation_are_listed(imported):
 
 
 def test_the_same_csv_gives_the_same_bytes(tmp_path, imported):
-    first = stats.save(tmp_path / "a", imported)
-    second = stats.save(tmp_path / "b", stats.read_stats(FIXTURE, "cin"))
+    first = statistics.save(tmp_path / "a", imported)
+    second = statistics.save(tmp_path / "b", stats.read_stats(FIXTURE, "cin"))
     assert first.key == second.key
     assert first.files.quads.read_bytes() == second.files.quads.read_bytes()
     assert first.triples == len(first.files.quads.read_bytes().splitlines())

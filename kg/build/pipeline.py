@@ -32,12 +32,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import stats
-from . import compaction
-from .cache import DocumentCache, Entry, mapper_fingerprint
 from ..errors import BuildLocked, NothingBuilt
-from .outputs import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 from ..ingest import DEFAULT_MAX_BYTES, discover
+from ..stats import stats_graph_iri
+from . import compaction, statistics
+from .cache import DocumentCache, Entry, mapper_fingerprint
 from .folder import DEFAULT_OUT, GraphLayout, OutputFolder
 from .generations import (
     Generation,
@@ -54,6 +53,7 @@ from .generations import (
     start_generation,
     union_change,
 )
+from .outputs import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 
 # Documents per task sent to a worker process: large enough to amortise the round trip.
 _CHUNK = 16
@@ -98,7 +98,7 @@ class BuildReport:
     mapped: int = 0
     reused: int = 0
     compactor: int | None = None
-    stats: list[stats.StatsGraph] = field(
+    stats: list[statistics.StatsGraph] = field(
         default_factory=list
     )  # official statistics kept in the folder (kg stats)
 
@@ -125,7 +125,7 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
             raise NothingBuilt(
                 "no document could be read: " + ("; ".join(report.failures) or "no files found")
             )
-        report.stats = stats.graphs(options.out_dir)
+        report.stats = statistics.graphs(options.out_dir)
         graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]] + [
             graph.files for graph in report.stats
         ]
@@ -136,7 +136,7 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
 
 def refresh_statistics(out_dir: Path, compact: bool = False) -> BuildReport | None:
     """Publish the last build of ``out_dir`` again with the statistics graphs now kept there
-    (``kg stats`` calls this after ``kg.stats.save`` or ``kg.stats.remove``); ``graph.html`` is
+    (``kg stats`` calls this after ``kg.build.statistics.save`` or ``remove``); ``graph.html`` is
     left as it was (observations are not drawn).
 
     None when there is no build to refresh, or it was made by another version of the mapper
@@ -152,16 +152,14 @@ def refresh_statistics(out_dir: Path, compact: bool = False) -> BuildReport | No
         if previous is None:
             return None
         documents = {
-            iri: key
-            for iri, key in previous.graphs.items()
-            if not iri.startswith(str(stats.stats_graph_iri("")))
+            iri: key for iri, key in previous.graphs.items() if not iri.startswith(str(stats_graph_iri("")))
         }
         graphs = [
             GraphFiles(iri, cache.quads_path(key), cache.trig_path(key)) for iri, key in documents.items()
         ]
         if not all(graph.quads.is_file() and graph.trig.is_file() for graph in graphs):
             return None
-        report.stats = stats.graphs(out_dir)
+        report.stats = statistics.graphs(out_dir)
         graphs += [graph.files for graph in report.stats]
         summary = _write_and_publish(
             graphs, cache, BuildOptions(out_dir=out_dir, compact=compact), report, False, False
