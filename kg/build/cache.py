@@ -35,9 +35,9 @@ from rdflib import BNode, Literal, URIRef
 from .. import __version__, ingest, mapping
 from ..errors import InputError
 from ..files import write_atomically
-from .outputs import without_prefixes
 from ..prefixes import PREFIXES
 from ..resources import ontology_dir
+from .outputs import without_prefixes
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _SCHEMES_KEY_NAME = "schemes"

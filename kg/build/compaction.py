@@ -54,7 +54,10 @@ def start(out_dir: Path) -> int | None:
         if not _try_lock(lock):
             return None
         os.ftruncate(lock, 0)
-        with open(folder.compaction_log, "ab") as log, suppress(OSError, ValueError, subprocess.CalledProcessError):
+        with (
+            open(folder.compaction_log, "ab") as log,
+            suppress(OSError, ValueError, subprocess.CalledProcessError),
+        ):
             subprocess.run(
                 [sys.executable, "-m", "kg.build.compaction", str(out_dir), str(lock)],
                 pass_fds=(lock,),
@@ -135,7 +138,9 @@ def main(argv: list[str]) -> int:
     if compactor:
         os.pwrite(lock, str(compactor).encode("ascii"), 0)
         return 0
-    from .generations import compact_live  # only the compactor needs the store: the first process exits quickly
+    from .generations import (
+        compact_live,  # only the compactor needs the store: the first process exits quickly
+    )
 
     began = time.monotonic()
     try:

@@ -148,4 +148,3 @@ class OutputFolder(GraphLayout):
         if not self.marker.is_file():
             self.marker.parent.mkdir(parents=True, exist_ok=True)
             self.marker.write_text(_MARKER_TEXT, encoding="utf-8")
-

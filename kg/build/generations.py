@@ -42,9 +42,9 @@ import pyoxigraph as ox
 
 from ..errors import InputError
 from ..files import write_atomically
+from ..prefixes import RDF_TYPE
 from .folder import GraphLayout, OutputFolder
 from .outputs import UnionSummary
-from ..prefixes import RDF_TYPE
 
 # Above this share of changed graphs, loading everything in bulk beats patching a copy.
 _PATCH_LIMIT = 0.25

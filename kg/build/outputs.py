@@ -21,7 +21,6 @@ rename), so an interrupted build never leaves a truncated file behind.
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import itertools
 import mmap
