@@ -89,9 +89,8 @@ def push(options: PushOptions) -> list[PushedGraph]:
     opener = _opener(options)
     pushed: list[PushedGraph] = []
     for iri, triples in graphs.items():
-        status = _put(
-            opener, options, iri, serialize(triples, format=RdfFormat.N_TRIPLES), pushed, len(graphs)
-        )
+        body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""  # bytes: no output file given
+        status = _put(opener, options, iri, body, pushed, len(graphs))
         pushed.append(PushedGraph(iri, len(triples), status))
     return pushed
 

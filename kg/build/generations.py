@@ -36,7 +36,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import cast
 
 import pyoxigraph as ox
 
@@ -193,14 +193,16 @@ def union_change(previous: LiveGeneration, graphs: dict[str, tuple[str, Path]]) 
 
     def held_elsewhere(triple: ox.Triple) -> bool:
         return any(
-            quad.graph_name != _DEFAULT and quad.graph_name.value not in dropped
+            isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value not in dropped
             for quad in store.quads_for_pattern(*triple)
         )
 
     removed = frozenset(triple for triple in old - new if not held_elsewhere(triple))
-    added = frozenset(triple for triple in new - old if ox.Quad(*triple, _DEFAULT) not in store)
+    added = frozenset(triple for triple in new - old if _in_union(triple) not in store)
     subjects = {}
-    for subject in sorted({triple.subject for triple in removed | added}, key=lambda node: node.value):
+    # No blank node here (see above), and no quoted triple in what sgkg writes: subjects are IRIs.
+    named = {cast(ox.NamedNode, triple.subject) for triple in removed | added}
+    for subject in sorted(named, key=lambda node: node.value):
         held = {_triple(quad) for quad in store.quads_for_pattern(subject, None, None, _DEFAULT)}
         subjects[subject.value] = sorted(
             (held - removed) | {triple for triple in added if triple.subject == subject}, key=str
@@ -294,7 +296,7 @@ class _Ranges(io.RawIOBase):
     def __init__(self, ranges: list[tuple[Path, int, int]], cancelled: threading.Event) -> None:
         self._ranges = iter(ranges)
         self._cancelled = cancelled
-        self._file: BinaryIO | None = None
+        self._file: io.BufferedReader | None = None
         self._left = 0
 
     def readable(self) -> bool:
@@ -339,8 +341,8 @@ def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange
     for path in change.graphs.values():
         store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
     for triple in change.removed:
-        store.remove(ox.Quad(*triple, _DEFAULT))
-    store.extend(ox.Quad(*triple, _DEFAULT) for triple in change.added)
+        store.remove(_in_union(triple))
+    store.extend(_in_union(triple) for triple in change.added)
     if change.empty:
         return Generation(folder, store, previous.patches, previous.compacted)
     if previous.patches + 1 >= _COMPACT_EVERY:
@@ -448,6 +450,11 @@ def _link_or_copy(source: Path, target: Path) -> None:
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
+
+
+def _in_union(triple: ox.Triple) -> ox.Quad:
+    """``triple`` in the default graph, where a build's store keeps the union."""
+    return ox.Quad(triple.subject, triple.predicate, triple.object, _DEFAULT)
 
 
 def _triple(quad: ox.Quad) -> ox.Triple:

@@ -186,9 +186,17 @@ def _block_key(data: mmap.mmap, start: int) -> bytes:
 
 def _turtle_block(triples: list[ox.Triple]) -> bytes:
     """One subject's triples as ``write_union_turtle`` writes them: sorted by their N-Triples text."""
-    lines = sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(True))
+    lines = sorted(serialized(triples, ox.RdfFormat.N_TRIPLES).splitlines(True))
     parsed = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
-    return without_prefixes(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    return without_prefixes(serialized(parsed, ox.RdfFormat.TURTLE, PREFIXES))
+
+
+def serialized(
+    statements: Iterable, rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """``statements`` in ``rdf_format`` as bytes (pyoxigraph's ``serialize`` without an output file)."""
+    data = ox.serialize(statements, format=rdf_format, prefixes=prefixes)
+    return data if data is not None else b""
 
 
 def without_prefixes(turtle: bytes) -> bytes:

@@ -183,7 +183,7 @@ def _write_and_publish(
     keyed = _keyed(graphs)
     previous = None if rebuild else live_generation(options.out_dir, cache.fingerprint)
     change = union_change(previous, keyed) if previous else None
-    if change is None:
+    if previous is None or change is None:
         generation, written, summary = _write_all(staging, graphs, options)
     else:
         generation, written, summary = _write_changes(staging, graphs, previous, change, options)
@@ -239,6 +239,7 @@ def _write_changes(
     """The previous build's outputs patched with ``change``, and its store copied and patched."""
     _tell(options, "write", 0, 1)
     layout = GraphLayout(staging)
+    assert previous.turtle is not None  # union_change gives no change to patch without it
     turtle = splice_union_turtle(previous.turtle, layout.turtle, change.subjects)
     written = [turtle, write_trig(layout.trig, sorted(graphs, key=lambda graph: graph.iri))]
     _tell(options, "store", 0, 1)
@@ -275,7 +276,7 @@ def _cached_or_mapped(
     for done, (index, entry) in enumerate(zip(pending, mapped), 1):
         entries[index] = entry
         _tell(options, "map", done, len(pending))
-    return entries
+    return [entry for entry in entries if entry is not None]  # every one, now that each is mapped
 
 
 def _lookup(cache: DocumentCache, path: Path) -> Entry | None:
