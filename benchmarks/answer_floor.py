@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.build.folder import GraphLayout
 from kg.graph import open_graph

@@ -16,19 +16,16 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.answer_floor import REQUIRED_EXAMPLES
+from kg.build.pipeline import BuildOptions, build
+from kg.graph import open_graph
+from kg.query import library, run_query
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from answer_floor import REQUIRED_EXAMPLES  # noqa: E402  (beside this script)
-
-from kg.build.pipeline import BuildOptions, build  # noqa: E402
-from kg.graph import open_graph  # noqa: E402
-from kg.query import library, run_query  # noqa: E402
 
 BUDGET_MS = 100.0
 

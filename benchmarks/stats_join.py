@@ -18,22 +18,17 @@ import csv
 import datetime as dt
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from corpus_generator import generate  # noqa: E402
-
-from kg import geography, stats  # noqa: E402
-from kg.build import statistics as kept_statistics  # noqa: E402
-from kg.build.generations import compact_live  # noqa: E402
-from kg.build.pipeline import BuildOptions, build, refresh_statistics  # noqa: E402
-from kg.graph import open_graph  # noqa: E402
-from kg.query import load_query, run_query  # noqa: E402
+from benchmarks.corpus_generator import generate
+from kg import geography, stats
+from kg.build import statistics as kept_statistics
+from kg.build.generations import compact_live
+from kg.build.pipeline import BuildOptions, build, refresh_statistics
+from kg.graph import open_graph
+from kg.query import load_query, run_query
 
 HEADER = [
     "time_period",

@@ -19,7 +19,16 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "kg"
 # Modules every group may use: errors, namespaces, data files, atomic writes.
-SHARED = {"kg", "kg.errors", "kg.prefixes", "kg.vocab", "kg.resources", "kg.files", "kg.xml_entities"}
+SHARED = {
+    "kg",
+    "kg.errors",
+    "kg.prefixes",
+    "kg.vocab",
+    "kg.resources",
+    "kg.datafiles",
+    "kg.files",
+    "kg.xml_entities",
+}
 READERS = {
     "kg.graph",
     "kg.query",

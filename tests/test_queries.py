@@ -134,7 +134,7 @@ def test_union_turtle_and_named_graph_trig_give_the_same_answer(fixture_store, f
 
 
 def test_a_triple_stated_in_two_documents_is_seen_once_and_graph_still_finds_both(fixture_store):
-    """pyoxigraph's union default graph repeats such triples; open_store must not."""
+    """pyoxigraph's union default graph repeats such triples; open_graph must not."""
     once = run_query(fixture_store, inline_query('SELECT ?o WHERE { ?o rdfs:label "Ofsted" }'))
     assert _column(once, "o") == [str(ID["organisation/ofsted"])]
     both = run_query(

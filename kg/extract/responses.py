@@ -15,18 +15,26 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
-from ..claims import Assessment, DocumentResponse, Organisation, Response, Span
+from .. import datafiles
+from ..claims import DocumentResponse, Organisation, Response, Span
 from ..resolve import resolve_reference
-from ..resources import load_json
 from ..text import Segment, lines
+from ..vocab import INSPECTORATE
 from .dates import first_date
+
+if TYPE_CHECKING:
+    from .recommendations import _Assessments  # for annotations only: recommendations imports this module
 
 
 @cache
 def _rules() -> dict[str, re.Pattern]:
-    data = load_json("recommendations.json")["reactions"]
-    return {key: re.compile(data[key], re.IGNORECASE) for key in ("reaction", "announces_quote")}
+    data = datafiles.recommendations().reactions
+    return {
+        "reaction": re.compile(data.reaction, re.IGNORECASE),
+        "announces_quote": re.compile(data.announces_quote, re.IGNORECASE),
+    }
 
 
 def find_reactions(
@@ -34,7 +42,7 @@ def find_reactions(
     sentences: list[Segment],
     organisations: dict[str, Organisation],
     resolved: dict[Span, str],
-    assessments: list[Assessment],
+    assessments: _Assessments,
     publisher: str | None,
     taken: list[Span],
 ) -> list[DocumentResponse]:
@@ -59,7 +67,7 @@ def find_reactions(
             for s, key in sorted(resolved.items())
             if sentence.start <= s.start < sentence.end
             and key not in conductors
-            and organisations[key].cls != "Inspectorate"
+            and organisations[key].cls != INSPECTORATE
         ]
         respondent = named[0] if named else (resolve_reference(sentence.text, organisations) or publisher)
         if re.search(r"apolog", clean[span.start : span.end], re.IGNORECASE):
