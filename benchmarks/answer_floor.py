@@ -20,9 +20,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.build.folder import GraphLayout
+from kg.graph import open_graph
 from kg.prefixes import PREFIXES
 from kg.query import load_query, parameter_term, parse_parameters
-from kg.store import STORE_LINK, open_store
 
 # A typical value for each required query parameter (kg query refuses to run without it):
 # Ofsted is in the seeds and in every generated corpus.
@@ -85,8 +86,8 @@ def answer_floor(
     ``query_name`` on the store ``kg build`` wrote in ``out_dir``."""
     query = load_query(query_name)
     with tempfile.TemporaryDirectory(prefix="sgkg-floor-", dir=out_dir) as scratch:
-        copy = Path(scratch) / STORE_LINK
-        open_store(out_dir).backup(str(copy))
+        copy = GraphLayout(Path(scratch)).store
+        open_graph(out_dir).backup(str(copy))
         writable = ox.Store(str(copy))
         columns, rows, reading = store_answer(writable, query.text, parameters)
         del writable

@@ -4,7 +4,7 @@ Prints, for one run on this machine: documents/s, MB/s and triples/s of a full b
 the wall and CPU time of each stage (CPU time shows the work when other processes share
 the cores); peak memory (the build process, and the largest mapping
 worker); how long the background compaction of the store takes once the build has
-returned (``kg.compaction``); the latency of every library query (``queries/*.rq``) inside
+returned (``kg.build.compaction``); the latency of every library query (``queries/*.rq``) inside
 the compacted store, after the full build and again once a rebuild has patched it, and of
 one ``kg query`` command including start-up; the time to rebuild after one document
 changes, and of four such rebuilds back to back, the fourth of which compacts the store
@@ -35,9 +35,10 @@ from pathlib import Path
 
 from benchmarks.answer_floor import REQUIRED_EXAMPLES, answer_floor
 from benchmarks.corpus_generator import generate
-from kg import compaction, text
+from kg import text
+from kg.build import compaction
+from kg.build.pipeline import BuildOptions, build
 from kg.ingest import read_document
-from kg.pipeline import BuildOptions, build
 from kg.resources import queries_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -187,8 +188,8 @@ import json, sys, time
 from pathlib import Path
 from pyoxigraph import Variable
 from kg.query import parameter_term
-from kg.store import open_store
-store, sparql, times, rows = open_store(Path(sys.argv[1])), Path(sys.argv[2]).read_text(encoding="utf-8"), [], 0
+from kg.graph import open_graph
+store, sparql, times, rows = open_graph(Path(sys.argv[1])), Path(sys.argv[2]).read_text(encoding="utf-8"), [], 0
 bound = {Variable(name): parameter_term(value) for name, value in json.loads(sys.argv[3]).items()}
 for _ in range(int(sys.argv[4])):
     began = time.perf_counter()

@@ -623,7 +623,7 @@ def load_dataset(path: Path) -> Dataset:
 
 def build_trig(documents: list[Path], out_dir: Path) -> Path:
     """Build ``documents`` with this project's builder; the TriG file it wrote."""
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
 
     build(documents, BuildOptions(out_dir=out_dir, html=False))
     return out_dir / "graph.trig"

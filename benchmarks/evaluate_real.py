@@ -457,7 +457,7 @@ def format_report(totals, per_document, details: bool, by_document: bool) -> str
 
 
 def build_trig(paths: list[Path], out_dir: Path, jobs: int | None) -> Path:
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
 
     build(paths, BuildOptions(out_dir=out_dir, html=False, jobs=jobs))
     return out_dir / "graph.trig"

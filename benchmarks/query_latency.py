@@ -21,8 +21,9 @@ import time
 from pathlib import Path
 
 from benchmarks.answer_floor import REQUIRED_EXAMPLES
-from kg.pipeline import BuildOptions, build
-from kg.query import library, open_store, run_query
+from kg.build.pipeline import BuildOptions, build
+from kg.graph import open_graph
+from kg.query import library, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,7 +38,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         graph = args.graph or _build_seeds(Path(scratch))
         started = time.perf_counter()
-        store = open_store(graph)
+        store = open_graph(graph)
         load_ms = (time.perf_counter() - started) * 1000
         print(
             f"graph {graph}: {len(store)} quads in the store (named graphs plus their union), loaded in {load_ms:.1f} ms; {args.repeat} runs per query"

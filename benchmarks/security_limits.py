@@ -184,9 +184,9 @@ def _in_child(call) -> tuple[float, float, str]:
 def hostile_files() -> None:
     from test_security import LAUGHS, _docx_with_huge_body, _understated
 
+    from kg.graph import open_graph
     from kg.ingest import read_document
     from kg.readers.html import read_html
-    from kg.store import load_graph_file
 
     print("Hostile files (each read in a forked child; memory is the peak above the child's start):")
     for tag in ("div", "span", "b"):
@@ -210,7 +210,7 @@ def hostile_files() -> None:
             )
         laughs = Path(folder) / "laughs.rdf"
         laughs.write_text(LAUGHS, encoding="utf-8")
-        seconds, megabytes, result = _in_child(lambda: load_graph_file(laughs))
+        seconds, megabytes, result = _in_child(lambda: open_graph(laughs))
         print(
             f"  RDF/XML of {len(LAUGHS)} bytes, entities 6 deep: {seconds * 1000:.1f} ms, {megabytes:.0f} MB: {result}"
         )

@@ -24,9 +24,11 @@ from pathlib import Path
 
 from benchmarks.corpus_generator import generate
 from kg import geography, stats
-from kg.pipeline import BuildOptions, build, refresh_statistics
+from kg.build import statistics as kept_statistics
+from kg.build.generations import compact_live
+from kg.build.pipeline import BuildOptions, build, refresh_statistics
+from kg.graph import open_graph
 from kg.query import load_query, run_query
-from kg.store import compact_live, open_store
 
 HEADER = [
     "time_period",
@@ -103,7 +105,7 @@ def _figures(rng: random.Random) -> list[str]:
 
 
 def median_ms(out: Path, parameters: dict, runs: int = 5) -> tuple[float, int]:
-    store = open_store(out_dir=out)
+    store = open_graph(out)
     query = load_query("grades-beside-statistics")
     times, rows = [], 0
     for _ in range(runs):
@@ -132,7 +134,7 @@ def main() -> None:
         start = time.perf_counter()
         imported = stats.read_stats(table, "cin")
         read = time.perf_counter() - start
-        stats.save(out, imported)
+        kept_statistics.save(out, imported)
         refreshed = refresh_statistics(out)
         total = time.perf_counter() - start
         print(

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 from benchmarks.corpus_generator import generate
-from kg.export import write_html
-from kg.pipeline import BuildOptions, _renderer, build
+from kg.build.outputs import write_html
+from kg.build.pipeline import BuildOptions, _renderer, build
 from tests.cdp_browser import Browser, chromium_path
 
 DRAWN = "document.body.dataset.drawn === 'true'"

@@ -17,7 +17,9 @@ from rich.console import Console
 from rich.table import Table
 
 from . import __version__
+from .build.folder import DEFAULT_OUT
 from .errors import KgError, PartialBuild
+from .graph import GRAPH_HELP
 
 app = typer.Typer(
     name="kg",
@@ -68,7 +70,7 @@ def root(
 def build(
     paths: list[Path] = typer.Argument(..., help="Document files or folders to read."),
     out: Path = typer.Option(
-        Path("out"), "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."
+        DEFAULT_OUT, "--out", "-o", help="Folder for graph.ttl, graph.trig and graph.html."
     ),
     rebuild: bool = typer.Option(
         False,
@@ -108,8 +110,8 @@ def build(
 
     Example: kg build seeds/ --out out/
     """
-    from .pipeline import BuildOptions
-    from .pipeline import build as run_build
+    from .build.pipeline import BuildOptions
+    from .build.pipeline import build as run_build
 
     with _build_progress() as progress:
         options = BuildOptions(
@@ -231,7 +233,7 @@ def stats(
         None, "--name", "-n", help="The graph's name: graph/stats/NAME (default: the file's name, slugged)."
     ),
     out: Path = typer.Option(
-        Path("out"), "--out", "-o", help="The build folder that keeps the statistics (in OUT/.kg/stats/)."
+        DEFAULT_OUT, "--out", "-o", help="The build folder that keeps the statistics (in OUT/.kg/stats/)."
     ),
     remove: str | None = typer.Option(
         None, "--remove", help="Forget the statistics graph of this name instead."
@@ -251,9 +253,10 @@ def stats(
 
     Example: kg stats children-in-need.csv --name cin --out out/
     """
-    from . import stats as statistics
+    from .build import statistics
+    from .build.pipeline import refresh_statistics
     from .errors import InputError
-    from .pipeline import refresh_statistics
+    from .stats import read_stats
 
     if (csv_file is None) == (remove is None):
         raise InputError("give either FILE.csv or --remove NAME")
@@ -262,7 +265,7 @@ def stats(
             raise InputError(f"no statistics graph named {remove!r} in {out}")
         console.print(f"Removed the statistics graph {remove}.", markup=False, highlight=False)
     else:
-        imported = statistics.read_stats(csv_file, name)
+        imported = read_stats(csv_file, name)
         statistics.save(out, imported)
         _print_stats_import(imported)
     report = refresh_statistics(out, compact=compact)
@@ -300,11 +303,7 @@ def _print_stats_import(imported) -> None:
 @app.command()
 @handles_errors
 def validate(
-    graph: Path = typer.Argument(
-        Path("out/graph.trig"),
-        metavar="GRAPH",
-        help="The graph to check: TriG or Turtle, or a build folder (its graph.trig).",
-    ),
+    graph: Path | None = typer.Argument(None, metavar="[GRAPH]", help=GRAPH_HELP),
     reasoner: bool = typer.Option(
         True, "--reasoner/--no-reasoner", help="Run HermiT (Java) on the ontology too."
     ),
@@ -313,7 +312,7 @@ def validate(
 
     Each violation names the rule, the node and the document it comes from.
 
-    Example: kg validate out/graph.trig --no-reasoner
+    Example: kg validate out --no-reasoner
     """
     from .errors import ValidationFailed
     from .validate import ValidateOptions
@@ -322,7 +321,7 @@ def validate(
     report = run_validate(graph, ValidateOptions(reasoner=reasoner))
     _print_validation_report(report)
     if not report.passed:
-        raise ValidationFailed(f"{graph} does not pass validation: see the report above")
+        raise ValidationFailed(f"{report.graph_path} does not pass validation: see the report above")
 
 
 def _print_validation_report(report) -> None:
@@ -358,17 +357,12 @@ def export(
         "-f",
         help="ttl, nt, nq, nq.gz (N-Quads gzipped, for bulk loaders), trig, jsonld or graphml.",
     ),
-    graph: Path | None = typer.Option(
-        None,
-        "--graph",
-        "-g",
-        help="The graph to read: an RDF file or a store folder (default out/store, else out/graph.trig).",
-    ),
+    graph: Path | None = typer.Option(None, "--graph", "-g", help=GRAPH_HELP),
     out: Path | None = typer.Option(
         None,
         "--out",
         "-o",
-        help="File to write (default: standard output); with --ontology, a folder (default out/).",
+        help=f"File to write (default: standard output); with --ontology, a folder (default {DEFAULT_OUT}/).",
     ),
     ontology: bool = typer.Option(
         False, "--ontology", help="Write the ontology as sgkg.ttl and sgkg.owl (RDF/XML) for Protégé instead."
@@ -380,14 +374,15 @@ def export(
     """
     import sys
 
-    from .export import write_atomically
-    from .exporters import export_graph, export_ontology, load_store
+    from .exporters import export_graph, export_ontology
+    from .files import write_atomically
+    from .graph import open_graph
 
     if ontology:
-        for path in export_ontology(out or Path("out")):
+        for path in export_ontology(out or DEFAULT_OUT):
             console.print(f"wrote {path}", markup=False, highlight=False)
         return
-    data = export_graph(load_store(graph), format_name)
+    data = export_graph(open_graph(graph), format_name)
     if out is None:
         sys.stdout.buffer.write(data)
     else:
@@ -397,12 +392,7 @@ def export(
 @app.command()
 @handles_errors
 def serve(
-    graph: Path | None = typer.Option(
-        None,
-        "--graph",
-        "-g",
-        help="The graph to serve: an RDF file or a store folder (default out/store, else out/graph.trig).",
-    ),
+    graph: Path | None = typer.Option(None, "--graph", "-g", help=GRAPH_HELP),
     host: str = typer.Option(
         "127.0.0.1", "--host", help="Address to listen on (loopback unless told otherwise)."
     ),
@@ -473,24 +463,22 @@ def push(
         help="Graph Store HTTP Protocol URL, e.g. http://127.0.0.1:8890/sparql-graph-crud-auth",
     ),
     auth: str | None = typer.Option(None, "--auth", help="USER:PASSWORD for the endpoint (Basic or Digest)."),
-    graph: Path | None = typer.Option(
-        None,
-        "--graph",
-        "-g",
-        help="The graph to push: TriG, N-Quads or a store folder (default out/store, else out/graph.trig).",
-    ),
+    graph: Path | None = typer.Option(None, "--graph", "-g", help=GRAPH_HELP),
 ) -> None:
     """Send each named graph, and the ontology, to a triplestore (PUT per graph: a re-push replaces).
 
+    A graph file without named graphs (Turtle, N-Triples) goes to the endpoint's default graph.
+
     Example: kg push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --auth dba:dba
     """
-    from .push import PushOptions, parse_auth
+    from .push import DEFAULT_GRAPH, PushOptions, parse_auth
     from .push import push as run_push
 
     pushed = run_push(PushOptions(endpoint=endpoint, auth=parse_auth(auth), graph=graph))
     for item in pushed:
+        name = "the default graph" if item.iri == DEFAULT_GRAPH else f"<{item.iri}>"
         console.print(
-            f"pushed <{item.iri}>: {item.triples} triples (HTTP {item.status})",
+            f"pushed {name}: {item.triples} triples (HTTP {item.status})",
             markup=False,
             highlight=False,
             soft_wrap=True,
@@ -504,12 +492,7 @@ def query(
     name: str | None = typer.Argument(
         None, metavar="[NAME|FILE.rq]", help="A library query name or a .rq file."
     ),
-    graph: Path | None = typer.Option(
-        None,
-        "--graph",
-        "-g",
-        help="The graph to query, any RDF file by suffix (default: the store in out/, else out/graph.trig).",
-    ),
+    graph: Path | None = typer.Option(None, "--graph", "-g", help=GRAPH_HELP),
     param: list[str] = typer.Option(
         [],
         "--param",
@@ -551,10 +534,8 @@ def query(
 @app.command()
 @handles_errors
 def viz(
-    graph: Path = typer.Option(
-        Path("out/graph.trig"), "--graph", "-g", help="The graph to draw: .trig, .ttl, .nt or .nq."
-    ),
-    out: Path = typer.Option(Path("out/graph.html"), "--out", "-o", help="The page to write."),
+    graph: Path | None = typer.Option(None, "--graph", "-g", help=GRAPH_HELP),
+    out: Path = typer.Option(DEFAULT_OUT / "graph.html", "--out", "-o", help="The page to write."),
     view: str = typer.Option("full", "--view", help='full, partners-failings, "area AREA" or "node LABEL".'),
 ) -> None:
     """Write the interactive graph: one offline HTML page with labels, legend, search and focus, filters,

@@ -1,9 +1,9 @@
 """Export a built graph for other tools: RDF syntaxes, JSON-LD, GraphML for Gephi, the ontology for Protégé.
 
 Implements the linked-data exports of issue 8 over the "Outputs of a build" in
-ONTOLOGY.md. Input is the build's store (``out/store``) or TriG (``out/graph.trig``: one named
-graph per document plus the schemes graph), or any RDF file; ``load_store`` is the
-one place that reads it.
+ONTOLOGY.md. Input is a Store as ``kg.graph.open_graph`` opens it: a build (one named
+graph per document plus the schemes graph and the statistics graphs, their union as the
+default graph) or any RDF file.
 
 Output is deterministic: triples and quads are sorted before they are written, so
 the same graph always gives byte-identical files.
@@ -33,19 +33,14 @@ from pyoxigraph import (
     serialize,
 )
 
-from .errors import GraphNotFound, InputError
-from .prefixes import PREFIXES
+from .errors import InputError
+from .prefixes import PREFIXES, RDF_TYPE, curie
 from .resources import ontology_dir
-from .xml_entities import check_entities
-
-DEFAULT_STORE_PATH = Path("out/store")
-DEFAULT_GRAPH_PATH = Path("out/graph.trig")
 
 # Data IRIs have a "/" in their local part, which Turtle must escape (id:area\\/x) and
 # some parsers still in use read wrongly (Virtuoso 7.2 keeps the backslash), so the
 # ``id`` prefix is left out of Turtle and TriG: data IRIs are written in full.
 TURTLE_PREFIXES = {prefix: namespace for prefix, namespace in PREFIXES.items() if prefix != "id"}
-RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 RDFS_LABEL = NamedNode(PREFIXES["rdfs"] + "label")
 
 
@@ -70,35 +65,6 @@ FORMATS: dict[str, ExportFormat] = {
     "jsonld": ExportFormat("jsonld", "jsonld", "application/ld+json", RdfFormat.JSON_LD, quads=True),
     "graphml": ExportFormat("graphml", "graphml", "application/graphml+xml", None, quads=False),
 }
-
-
-def load_store(path: Path | None = None) -> Store:
-    """Open the graph at ``path`` as a pyoxigraph Store (the one place exports, serve and push read it).
-
-    By default the store ``kg build`` left in ``out/store``, else ``out/graph.trig``.
-    A folder is opened as a read-only pyoxigraph store (a build's output folder means
-    its ``store``); a file is parsed into memory in the syntax its extension names
-    (``.trig``, ``.ttl``, ``.nq``, ``.nt``, ``.jsonld``...). Raises GraphNotFound when
-    nothing is there and InputError when it cannot be read.
-    """
-    if path is None:
-        path = DEFAULT_STORE_PATH if DEFAULT_STORE_PATH.exists() else DEFAULT_GRAPH_PATH
-    if path.is_dir() and (path / "store").is_dir():
-        path = path / "store"
-    if not path.exists():
-        raise GraphNotFound(f"no graph at {path}: run `kg build` first or pass --graph")
-    try:
-        if path.is_dir():
-            return Store.read_only(str(path))
-        rdf_format = RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-        if rdf_format is None:
-            raise InputError(f"{path}: unknown RDF file extension; use .trig, .ttl, .nq, .nt or .jsonld")
-        check_entities(path)
-        store = Store()
-        store.bulk_load(path=path, format=rdf_format)
-        return store
-    except (SyntaxError, OSError) as error:
-        raise InputError(f"{path}: cannot read the graph: {error}") from error
 
 
 def sorted_quads(store: Store) -> list[Quad]:
@@ -201,14 +167,8 @@ def _compact(node):
 
 
 def compact_iri(iri: str) -> str:
-    """``prefix:local`` for an IRI in one of the contract's namespaces, else the IRI itself."""
-    if iri.startswith("_:"):
-        return iri
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        local = iri[len(namespace) :]
-        if iri.startswith(namespace) and not local.startswith("//"):
-            return f"{prefix}:{local}"
-    return iri
+    """``prefix:local`` for an IRI in one of the contract's namespaces, else the IRI (or blank node) itself."""
+    return curie(iri, bare_namespace=True) or iri
 
 
 def graphml_bytes(triples: list[Triple]) -> bytes:
@@ -227,7 +187,7 @@ def graphml_bytes(triples: list[Triple]) -> bytes:
     for triple in triples:
         subject = _node_id(triple.subject)
         graph.add_node(subject)
-        if triple.predicate == RDF_TYPE:
+        if triple.predicate.value == RDF_TYPE:
             classes.setdefault(subject, []).append(compact_iri(triple.object.value))
         elif triple.predicate == RDFS_LABEL and isinstance(triple.object, Literal):
             labels.setdefault(subject, triple.object.value)
@@ -252,7 +212,7 @@ def export_ontology(out_dir: Path) -> list[Path]:
 
     Raises InputError when the shipped ontology is missing or does not parse.
     """
-    from .export import write_atomically
+    from .files import write_atomically
 
     triples = ontology_triples()
     out_dir.mkdir(parents=True, exist_ok=True)

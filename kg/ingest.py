@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .build.folder import OutputFolder
 from .errors import InputError
-from .outdir import is_build_folder
 from .readers import Extracted, Unreadable
 from .readers.docx import read_docx
 from .readers.html import read_html
@@ -97,7 +97,7 @@ def discover(
     given but never into a folder already visited (so link loops end). A link that leads
     out of the folder given is not followed unless ``follow_links`` (a link to a system file
     would put its text in the graph), nor is a folder holding an sgkg build's outputs
-    (``kg.outdir``; ``skip`` is the build's own ``--out``): each is named in ``skipped``
+    (``kg.build.folder``; ``skip`` is the build's own ``--out``): each is named in ``skipped``
     (the build's own output folder silently). Hidden files and folders (a leading ".")
     and Office lock files ("~$...") are skipped, as are files of other kinds (images,
     data); documents in a format no reader handles (``UNSUPPORTED_SUFFIXES``) are kept so
@@ -144,7 +144,7 @@ def _walk(folder: Path, follow_links: bool, own_output: str | None, skipped: lis
                 )
                 continue
             if _is_dir(entry):
-                if is_build_folder(Path(entry.path)):
+                if OutputFolder(Path(entry.path)).is_build():
                     if os.path.realpath(entry.path) != own_output:
                         skipped.append(
                             printable(f"{entry.path}: the output folder of an sgkg build; not read as input")

@@ -25,3 +25,20 @@ PREFIXES: dict[str, str] = {
     "owl": "http://www.w3.org/2002/07/owl#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
 }
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+
+
+def curie(iri: str, *, bare_namespace: bool = False) -> str | None:
+    """``prefix:local`` for an IRI in one of the contract's namespaces (the longest that fits),
+    None for any other IRI. The local part never starts with ``//``, which JSON-LD would read
+    as an IRI of scheme ``prefix``; it is empty (``grade:``) only with ``bare_namespace``, which
+    the JSON-LD export allows and the tables and the page do not (they show such an IRI whole)."""
+    for prefix, namespace in _LONGEST_FIRST:
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and (local or bare_namespace) and not local.startswith("//"):
+            return f"{prefix}:{local}"
+    return None
+
+
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))

@@ -23,16 +23,15 @@ import networkx as nx
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.exceptions import ParserError
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
-from .errors import GraphNotFound, InputError
-from .prefixes import PREFIXES
+from .errors import InputError
+from .graph import open_graph
+from .prefixes import PREFIXES, curie
 from .resources import load_json
 from .vocab import GRADE, SG, THEME
 
 VIEW_KINDS = ("full", "partners-failings", "area", "node")
-_FORMATS = {".trig": "trig", ".ttl": "turtle", ".nt": "nt", ".nq": "nquads"}
 # Properties shown elsewhere than in the facts list of the click panel.
 _NOT_FACTS = frozenset({RDF.type, RDFS.label, SG.evidence})
 
@@ -76,23 +75,13 @@ class ClassStyle:
     important: bool = False
 
 
-def load_dataset(path: Path) -> Dataset:
-    """Read a graph file (TriG, Turtle, N-Triples or N-Quads, chosen by suffix).
+def open_dataset(path: Path | None = None) -> Dataset:
+    """The graph at ``path`` (what ``kg.graph.open_graph`` opens; None: the build in ``out/``)
+    as an rdflib Dataset over its pyoxigraph store (``_Index`` reads the store directly).
 
-    Raises GraphNotFound when the file is missing and InputError when its suffix is
-    unknown or it does not parse.
+    Raises GraphNotFound when there is no graph there and InputError when it cannot be read.
     """
-    if not path.is_file():
-        raise GraphNotFound(f"no graph at {path}: run `kg build` first or pass --graph")
-    rdf_format = _FORMATS.get(path.suffix.lower())
-    if rdf_format is None:
-        raise InputError(f"{path}: unknown graph format; use one of {', '.join(sorted(_FORMATS))}")
-    dataset = Dataset()
-    try:
-        dataset.parse(path, format=rdf_format)
-    except (SyntaxError, ParserError, ValueError) as error:
-        raise InputError(f"{path}: not valid {rdf_format}: {error}") from error
-    return dataset
+    return Dataset(store=OxigraphStore(store=open_graph(path)))
 
 
 @cache
@@ -110,13 +99,9 @@ def grade_colours() -> dict[str, tuple[str, str]]:
     return {item["grade"]: (item["label"], item["color"]) for item in load_json("viz/classes.json")["grades"]}
 
 
-def curie(iri: URIRef) -> str:
+def _short(iri: URIRef) -> str:
     """``sg:implicates`` for a term in a contract namespace, else the IRI itself."""
-    text = str(iri)
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace) :]}"
-    return text
+    return curie(str(iri)) or str(iri)
 
 
 def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
@@ -181,7 +166,7 @@ class _Reader:
             value = self.graph.value(node, prop)
             if value is not None:
                 return str(value)
-        return curie(node).rsplit("/", 1)[-1]
+        return _short(node).rsplit("/", 1)[-1]
 
     def file_name(self, document: URIRef) -> str:
         value = self.graph.value(document, SG.fileName)
@@ -198,7 +183,7 @@ class _Reader:
             if links_drawn and value in self.classes and value != node:
                 continue
             if prop not in _NOT_FACTS:
-                values[curie(prop)].add(str(value) if isinstance(value, Literal) else self.label(value))
+                values[_short(prop)].add(str(value) if isinstance(value, Literal) else self.label(value))
         return sorted((prop, sorted(found)) for prop, found in values.items())
 
     def evidence(self, node: URIRef) -> list[dict]:
@@ -351,7 +336,7 @@ def _full(reader: _Reader, links_drawn: bool = False) -> nx.DiGraph:
     for node in sorted(reader.classes):
         for prop, target in sorted(reader.graph.predicate_objects(node)):
             if target in reader.classes and target != node and prop != RDF.type:
-                _add_relation(drawn, node, target, curie(prop))
+                _add_relation(drawn, node, target, _short(prop))
     _add_filters(drawn, reader)
     for node, degree in drawn.degree():
         drawn.nodes[node]["value"] = degree

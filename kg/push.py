@@ -5,7 +5,9 @@ sent with ``PUT <endpoint>?graph=<graph IRI>``, so pushing again replaces a grap
 instead of adding duplicates. The ontology goes to its own graph,
 ``https://w3id.org/sgkg/graph/ontology``, which no document's graph can take (a build
 names a document ``ontology.*`` ``ontology-document``; a graph file that still has a
-graph of that IRI is refused). Graphs are sent in IRI order; the first refusal or
+graph of that IRI is refused). A graph file with no named graphs (Turtle, N-Triples) is sent
+whole to the endpoint's default graph (``PUT <endpoint>?default``). The graph is what
+``kg.graph.open_graph`` opens: by default the build in ``out/``. Graphs are sent in IRI order; the first refusal or
 network failure stops the push with a RemoteError that names the graph and the reason.
 Nothing is retried, and each request has ``deadline`` seconds in all (a server that
 trickles its answer cannot hold the push). Graphs travel as N-Triples, the syntax every
@@ -27,15 +29,20 @@ from urllib.parse import urlencode
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, serialize
 
 from .errors import InputError, RemoteError
-from .exporters import load_store, named_quads, ontology_triples
+from .exporters import named_quads, ontology_triples
+from .graph import DEFAULT_OUT, open_graph
 from .vocab import ONTOLOGY_GRAPH as _ONTOLOGY_IRI
 
 ONTOLOGY_GRAPH = NamedNode(str(_ONTOLOGY_IRI))
+# The key of the default graph of a graph with no named graphs (Turtle, N-Triples): it goes to
+# the endpoint's default graph (``PUT <endpoint>?default``).
+DEFAULT_GRAPH = ""
 
 
 @dataclass(frozen=True)
 class PushOptions:
-    """Where to push: the Graph Store endpoint URL, optional ``(user, password)``, the graph file;
+    """Where to push: the Graph Store endpoint URL, optional ``(user, password)``, the graph
+    (what ``kg.graph.open_graph`` opens; None: the build in ``out/``);
     ``timeout`` for each wait on the network and ``deadline`` for each request in all (seconds)."""
 
     endpoint: str
@@ -47,7 +54,8 @@ class PushOptions:
 
 @dataclass(frozen=True)
 class PushedGraph:
-    """One graph that the endpoint accepted: its IRI, triple count and HTTP status."""
+    """One graph that the endpoint accepted: its IRI (DEFAULT_GRAPH: the default graph), triple
+    count and HTTP status."""
 
     iri: str
     triples: int
@@ -74,34 +82,36 @@ def push(options: PushOptions) -> list[PushedGraph]:
     graphs = named_graphs(options.graph)
     if ONTOLOGY_GRAPH.value in graphs:
         raise InputError(
-            f"{options.graph or 'the graph'}: has a graph named <{ONTOLOGY_GRAPH.value}>, where the ontology goes; "
+            f"{options.graph or DEFAULT_OUT}: has a graph named <{ONTOLOGY_GRAPH.value}>, where the ontology goes; "
             "build it again (the document gets another graph IRI)"
         )
     graphs[ONTOLOGY_GRAPH.value] = ontology_triples()
     opener = _opener(options)
     pushed: list[PushedGraph] = []
     for iri, triples in graphs.items():
-        status = _put(
-            opener, options, iri, serialize(triples, format=RdfFormat.N_TRIPLES) or b"", pushed, len(graphs)
-        )
+        body = serialize(triples, format=RdfFormat.N_TRIPLES) or b""  # bytes: no output file given
+        status = _put(opener, options, iri, body, pushed, len(graphs))
         pushed.append(PushedGraph(iri, len(triples), status))
     return pushed
 
 
 def named_graphs(path: Path | None) -> dict[str, list[Triple]]:
-    """The triples of each named graph of the file or store at ``path``, by graph IRI in sorted order."""
+    """The triples of each named graph of the graph at ``path`` (see ``kg.graph``), by graph IRI in
+    sorted order. A build's default graph, the union of its named graphs, is not pushed: each of
+    its triples goes with the named graphs that hold it. A graph with no named graphs (Turtle,
+    N-Triples) is one graph, keyed DEFAULT_GRAPH."""
     graphs: dict[str, list[Triple]] = {}
-    # named_quads leaves out a built store's default graph: the union of its named graphs.
-    for quad in named_quads(load_store(path)):
+    shown = path or DEFAULT_OUT
+    # named_quads leaves out the default graph when there are named graphs: their union.
+    for quad in named_quads(open_graph(path)):
         if isinstance(quad.graph_name, DefaultGraph):
-            raise InputError(
-                f"{path}: has triples outside named graphs; push the build's TriG (out/graph.trig)"
-            )
+            graphs.setdefault(DEFAULT_GRAPH, []).append(quad.triple)
+            continue
         if not isinstance(quad.graph_name, NamedNode):
-            raise InputError(f"{path}: a graph is named by a blank node, which a Graph Store cannot address")
+            raise InputError(f"{shown}: a graph is named by a blank node, which a Graph Store cannot address")
         graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
     if not graphs:
-        raise InputError(f"{path}: has no named graph to push")
+        raise InputError(f"{shown}: has no triple to push")
     return graphs
 
 
@@ -118,29 +128,31 @@ def _opener(options: PushOptions) -> urllib.request.OpenerDirector:
 
 def _put(opener, options: PushOptions, iri: str, body: bytes, pushed: list[PushedGraph], total: int) -> int:
     separator = "&" if "?" in options.endpoint else "?"
+    target = "default" if iri == DEFAULT_GRAPH else urlencode({"graph": iri})
     request = urllib.request.Request(
-        options.endpoint + separator + urlencode({"graph": iri}),
+        options.endpoint + separator + target,
         data=body,
         method="PUT",
         headers={"Content-Type": "application/n-triples; charset=utf-8"},
     )
     done = f"{len(pushed)} of {total} graphs were pushed before it"
+    graph = "the default graph" if iri == DEFAULT_GRAPH else f"graph <{iri}>"
     try:
         return _within_deadline(lambda: _send(opener, request, options.timeout), options.deadline)
     except TimeoutError:
         raise RemoteError(
-            f"{options.endpoint} did not answer for graph <{iri}> within {options.deadline:g} s ({done})"
+            f"{options.endpoint} did not answer for {graph} within {options.deadline:g} s ({done})"
         ) from None
     except urllib.error.HTTPError as error:
         detail = error.read(300).decode("utf-8", errors="replace").strip()
         hint = "; pass --auth USER:PASSWORD" if error.code in (401, 403) and options.auth is None else ""
         raise RemoteError(
-            f"{options.endpoint} refused graph <{iri}>: HTTP {error.code} {error.reason}{hint}"
+            f"{options.endpoint} refused {graph}: HTTP {error.code} {error.reason}{hint}"
             f"{': ' + detail if detail else ''} ({done})"
         ) from error
     except (urllib.error.URLError, OSError) as error:
         reason = getattr(error, "reason", error)
-        raise RemoteError(f"could not send graph <{iri}> to {options.endpoint}: {reason} ({done})") from error
+        raise RemoteError(f"could not send {graph} to {options.endpoint}: {reason} ({done})") from error
 
 
 def _send(opener, request: urllib.request.Request, timeout: float) -> int:

@@ -45,15 +45,14 @@ from pyoxigraph import (
 from rich.table import Table
 from rich.text import Text
 
-from . import store as store_module
-from .errors import GraphNotFound, InputError, QueryError
+from .errors import InputError, QueryError
+from .graph import open_graph
 from .isolation import run_in_child
-from .prefixes import PREFIXES
+from .prefixes import PREFIXES, curie
 from .resources import queries_dir
 from .sparql_guard import check_query
 
 XSD = PREFIXES["xsd"]
-DEFAULT_GRAPH = Path("out") / "graph.trig"
 FORMATS = ("table", "csv", "tsv", "json")
 _RESULT_FORMATS = {
     "csv": QueryResultsFormat.CSV,
@@ -203,25 +202,6 @@ def _parse_header(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return " ".join(question), tuple(parameters), tuple(required)
 
 
-def open_store(graph_path: Path | None = None) -> Store:
-    """The graph to query as a pyoxigraph Store whose default graph is the union of the documents'
-    named graphs, each triple once (``GRAPH ?g`` still reaches each document).
-
-    Without ``graph_path``: the store ``kg build`` left in ``out/``, else ``out/graph.trig``.
-    With it: that file, loaded into memory by its suffix. Raises GraphNotFound when there is
-    nothing to read and InputError when the file's suffix is not an RDF format or it does not parse.
-    """
-    if graph_path is None:
-        if (DEFAULT_GRAPH.parent / "store").exists():
-            return store_module.open_store(out_dir=DEFAULT_GRAPH.parent)
-        graph_path = DEFAULT_GRAPH
-    if not graph_path.is_file():
-        raise GraphNotFound(
-            f"{graph_path}: no graph there; build one with `kg build seeds/ --out out/` or pass --graph"
-        )
-    return store_module.load_graph_file(graph_path)
-
-
 def parse_parameters(pairs: list[str]) -> dict[str, str]:
     """``["key=value", ...]`` -> ``{"key": "value"}``; raises QueryError for a pair without ``=``."""
     parameters: dict[str, str] = {}
@@ -258,7 +238,7 @@ def parameter_term(value: str) -> NamedNode | Literal:
 
 
 def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None = None) -> Answer:
-    """Run ``query`` on the store's default graph (see ``open_store``), with ``parameters`` bound.
+    """Run ``query`` on the store's default graph (the union: see ``kg.graph``), with ``parameters`` bound.
 
     Raises QueryError for a syntax error (naming source, line and column), for a
     parameter the query does not declare or one it requires missing, and for
@@ -346,7 +326,7 @@ class QueryRequest:
 
     name: str | None = None
     expression: str | None = None
-    graph: Path | None = None  # None: the build's store in out/, else out/graph.trig
+    graph: Path | None = None  # what kg.graph.open_graph opens (None: the build in out/)
     parameters: tuple[str, ...] = ()  # "key=value" pairs
     fmt: str = "table"
 
@@ -365,7 +345,7 @@ def answer_request(request: QueryRequest) -> Table | str:
     except QueryError as error:
         raise QueryError(f"{query.source}: {error}") from None
     parameters = parse_parameters(list(request.parameters))
-    outcome = run_in_child(lambda: run_query(open_store(request.graph), query, parameters))
+    outcome = run_in_child(lambda: run_query(open_graph(request.graph), query, parameters))
     if outcome.raised is not None:
         raise outcome.raised
     if not outcome.finished:
@@ -427,10 +407,7 @@ def display(term: dict | None) -> str:
         return ""
     value = term["value"]
     if term["type"] == "uri":
-        for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
-            if value.startswith(namespace) and len(value) > len(namespace):
-                return f"{prefix}:{value[len(namespace) :]}"
-        return f"<{value}>"
+        return curie(value) or f"<{value}>"
     if term["type"] == "bnode":
         return f"_:{value}"
     return value

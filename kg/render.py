@@ -29,9 +29,9 @@ import networkx as nx
 from rdflib import Dataset
 
 from . import datafiles
-from .export import write_atomically
+from .files import write_atomically
 from .layout import SPACING, column, columns, satellites, spring_positions, tiles
-from .project import View, class_styles, grade_colours, load_dataset, project
+from .project import View, class_styles, grade_colours, open_dataset, project
 from .resources import data_path, load_json
 
 _VIS_FOLDER = "lib/vis-9.1.2"
@@ -60,12 +60,13 @@ def render_html(dataset: Dataset, view: View = View()) -> str:
     return _page(_vis_data(drawn, positions), drawn, view, opening="graph" if whole else "overview")
 
 
-def render_file(graph_path: Path, out: Path, view: View = View()) -> Path:
-    """Read the graph file at ``graph_path`` and write its page to ``out``.
+def render_file(graph_path: Path | None, out: Path, view: View = View()) -> Path:
+    """Read the graph at ``graph_path`` (see ``kg.graph``; None: the build in ``out/``) and write
+    its page to ``out``.
 
-    Raises GraphNotFound when ``graph_path`` is missing, InputError when it cannot be read.
+    Raises GraphNotFound when there is no graph there, InputError when it cannot be read.
     """
-    page = render_html(load_dataset(graph_path), view)
+    page = render_html(open_dataset(graph_path), view)
     out.parent.mkdir(parents=True, exist_ok=True)
     return write_atomically(out, page)
 

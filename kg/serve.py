@@ -52,10 +52,8 @@ from urllib.parse import parse_qs, urlsplit
 
 from pyoxigraph import (
     BlankNode,
-    DefaultGraph,
     Literal,
     NamedNode,
-    Quad,
     QueryBoolean,
     QueryResultsFormat,
     QueryTriples,
@@ -66,7 +64,8 @@ from pyoxigraph import (
 )
 
 from .errors import InputError, QueryError
-from .exporters import load_store, serialize_sorted, union_triples, with_context
+from .exporters import serialize_sorted, with_context
+from .graph import open_graph
 from .isolation import ForkedRunner, limit_memory
 from .prefixes import PREFIXES
 from .resources import queries_dir
@@ -163,7 +162,7 @@ def check_options(options: ServeOptions) -> ServeOptions:
 
 
 @dataclass(frozen=True)
-class Answer:
+class Reply:
     """One HTTP answer: status, content type, body and extra headers."""
 
     status: int
@@ -186,7 +185,7 @@ def make_server(options: ServeOptions) -> SparqlServer:
     """
     check_options(options)
     _answers_in_their_own_mappings()
-    load_store(options.graph)  # fail here, in the caller, rather than in every worker
+    open_graph(options.graph)  # fail here, in the caller, rather than in every worker
     pool = QueryPool(options)
     try:
         return SparqlServer(options, pool)
@@ -332,7 +331,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         url = urlsplit(self.path)
         if url.path == "/":
-            self._send(Answer(200, "text/html; charset=utf-8", self.server.home_page))
+            self._send(Reply(200, "text/html; charset=utf-8", self.server.home_page))
         elif url.path == "/sparql":
             self._answer(parse_qs(url.query), None)
         else:
@@ -356,7 +355,7 @@ class _Handler(BaseHTTPRequestHandler):
             params.update(parse_qs(body))
             self._answer(params, None)
 
-    def _refusal(self, *, post: bool) -> Answer | None:
+    def _refusal(self, *, post: bool) -> Reply | None:
         """Why this request is refused before anything is read or run, or None.
 
         A Host header that does not name this server (a DNS-rebinding page) gets 421; a
@@ -431,7 +430,7 @@ class _Handler(BaseHTTPRequestHandler):
         wanted = FORMAT_NAMES.get((params.get("format") or [""])[0]) or self.headers.get("Accept") or "*/*"
         self._send(self.server.pool.run(query, accepted_types(wanted)))
 
-    def _send(self, answer: Answer) -> None:
+    def _send(self, answer: Reply) -> None:
         """Send ``answer`` in chunks; a client that does not take it within SEND_DEADLINE
         (or stalls SOCKET_TIMEOUT on one chunk) is dropped. The body counts against the
         server's ANSWER_BUDGET_BYTES while it is being sent."""
@@ -460,8 +459,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Silent: the library never prints; the CLI says where it is serving."""
 
 
-def _text(status: int, message: str) -> Answer:
-    return Answer(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
+def _text(status: int, message: str) -> Reply:
+    return Reply(status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"))
 
 
 def accepted_types(accept: str) -> list[str]:
@@ -517,7 +516,7 @@ class QueryPool:
             self._all.add(worker)
         return worker
 
-    def run(self, query: str, accepted: list[str]) -> Answer:
+    def run(self, query: str, accepted: list[str]) -> Reply:
         """Run one query in an idle worker; 503 when none is free or it runs past the time limit,
         500 when the worker died on it (it is replaced)."""
         try:
@@ -526,7 +525,7 @@ class QueryPool:
             return _text(503, f"busy: no query worker was free within {self.options.timeout:g} s; try again")
         isolated = time.monotonic() < self._isolated_until
         answer = worker.run(query, accepted, isolated, self.options.timeout + _WORKER_GRACE)
-        if isinstance(answer, Answer):
+        if isinstance(answer, Reply):
             self._idle.put(worker)
             return answer
         self._isolated_until = time.monotonic() + ISOLATION_SECONDS
@@ -589,7 +588,7 @@ class _Worker:
         except EOFError:
             raise InputError("a query worker process died while loading the graph") from None
 
-    def run(self, query: str, accepted: list[str], isolated: bool, timeout: float) -> Answer | str:
+    def run(self, query: str, accepted: list[str], isolated: bool, timeout: float) -> Reply | str:
         """The worker's answer (``isolated``: from a child it forks); ``"timeout"`` when none came
         within ``timeout`` seconds, ``"crashed"`` when the worker died."""
         try:
@@ -640,7 +639,7 @@ def query_runner(store: Store, options: ServeOptions) -> ForkedRunner:
     )
 
 
-def isolated_answer(runner: ForkedRunner, query: str, accepted: list[str], options: ServeOptions) -> Answer:
+def isolated_answer(runner: ForkedRunner, query: str, accepted: list[str], options: ServeOptions) -> Reply:
     """The answer to ``query`` from a child of ``runner`` (``kg.isolation``).
 
     The child has ``options.memory_mb`` of address space on top of the graph's and
@@ -659,7 +658,7 @@ def isolated_answer(runner: ForkedRunner, query: str, accepted: list[str], optio
     return _text(500, f"query crashed the query engine ({outcome.how}){': ' + detail if detail else ''}")
 
 
-def _capped(answer: Answer) -> Answer:
+def _capped(answer: Reply) -> Reply:
     if len(answer.body) <= MAX_ANSWER_BYTES:
         return answer
     return _text(
@@ -670,15 +669,13 @@ def _capped(answer: Answer) -> Answer:
 
 
 def serving_store(graph: Path | None) -> Store:
-    """An in-memory copy of the graph whose default graph is the union of its named graphs."""
-    source = load_store(graph)
+    """An in-memory copy of the graph (see ``kg.graph``), whose default graph is the union of its named graphs."""
     store = Store()
-    store.extend(source)
-    store.extend(Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in union_triples(source))
+    store.extend(open_graph(graph))
     return store
 
 
-def answer_query(store: Store, query: str, accepted: list[str], row_limit: int) -> Answer:
+def answer_query(store: Store, query: str, accepted: list[str], row_limit: int) -> Reply:
     """Evaluate ``query`` on ``store`` and serialise it in the best accepted format.
 
     400 for a syntax error (403 if the text is an update), 406 when no accepted
@@ -723,17 +720,17 @@ def _choose(accepted: list[str], formats: dict) -> str | None:
     return None
 
 
-def _serialized(media_type: str | None, body: bytes, truncated: bool = False) -> Answer:
+def _serialized(media_type: str | None, body: bytes, truncated: bool = False) -> Reply:
     if media_type is None:
         return _text(
             406, "not acceptable: ask for one of " + ", ".join(list(SOLUTION_FORMATS) + list(GRAPH_FORMATS))
         )
     headers = (("X-Sparql-Truncated", "true"),) if truncated else ()
     charset = "" if media_type.endswith("xml") else "; charset=utf-8"
-    return Answer(200, media_type + charset, body, headers)
+    return Reply(200, media_type + charset, body, headers)
 
 
-def _graph_answer(triples: QueryTriples, accepted: list[str], row_limit: int) -> Answer:
+def _graph_answer(triples: QueryTriples, accepted: list[str], row_limit: int) -> Reply:
     media_type = _choose(accepted, GRAPH_FORMATS)
     if media_type is None:
         return _serialized(None, b"")
@@ -745,7 +742,7 @@ def _graph_answer(triples: QueryTriples, accepted: list[str], row_limit: int) ->
     return _serialized(media_type, body, truncated=len(kept) > row_limit)
 
 
-def _solutions_answer(solutions, accepted: list[str], row_limit: int) -> Answer:
+def _solutions_answer(solutions, accepted: list[str], row_limit: int) -> Reply:
     """SELECT results, cut at ``row_limit``: the kept rows are written as SPARQL JSON,
     read back by pyoxigraph and serialised in the chosen format by it."""
     media_type = _choose(accepted, SOLUTION_FORMATS)

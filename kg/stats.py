@@ -19,17 +19,14 @@ rows of regional or national figures use ``region_code``/``region_name`` or
 are absent values, never zeros. Rows whose area cannot be resolved, and repeats of a row
 already read, are not turned into observations: ``StatsImport.problems`` lists each.
 
-``save`` keeps the graph in ``<out>/.kg/stats/`` (sorted N-Quads and a TriG block, as the
-build cache keeps a document's graph), where every later ``kg build`` finds it
-(``graph_files``).
+``kg.build.statistics.save`` keeps the graph in the build folder, where every later ``kg build``
+finds it.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -38,15 +35,11 @@ from pathlib import Path
 from rdflib import Literal, Namespace, URIRef
 
 from . import geography
-from .cache import sorted_quads, trig_block
 from .errors import InputError
-from .export import GraphFiles, write_atomically
-from .outdir import check_out_folder, mark_build_folder
 from .vocab import DCTERMS, GRAPH, RDF, RDFS, XSD, mint, slugify
 
 QB = Namespace("http://purl.org/linked-data/cube#")
 SDMX_DIMENSION = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
-STATS_FOLDER = Path(".kg") / "stats"
 
 SUPPRESSED = frozenset({"", "c", "x", "z", ".", ":", "low", "u", "~"})
 # Columns that say where or when a row is, never measures or breakdowns.
@@ -83,23 +76,6 @@ class StatsImport:
     problems: list[Problem] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class StatsGraph:
-    """A statistics graph kept in ``<out>/.kg/stats/``: its name, IRI, files and counts."""
-
-    name: str
-    iri: str
-    key: str
-    source: str
-    triples: int
-    observations: int
-    folder: Path
-
-    @property
-    def files(self) -> GraphFiles:
-        return GraphFiles(self.iri, self.folder / f"{self.key}.nq", self.folder / f"{self.key}.trig")
-
-
 def stats_graph_iri(name: str) -> URIRef:
     """``https://w3id.org/sgkg/graph/stats/<name>``."""
     return GRAPH[f"stats/{name}"]
@@ -125,85 +101,6 @@ def read_stats(path: Path, name: str | None = None) -> StatsImport:
     for line, row in rows:
         _read_row(imported, dataset, columns, line, row, seen)
     return imported
-
-
-def save(out_dir: Path, imported: StatsImport) -> StatsGraph:
-    """Keep ``imported`` in ``<out>/.kg/stats/`` in place of any earlier graph of the same name.
-
-    The folder becomes an sgkg build folder (``kg.outdir``) if it is not one yet; InputError
-    for a non-empty folder that is not one, as for a build."""
-    check_out_folder(out_dir)
-    folder = out_dir / STATS_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
-    mark_build_folder(out_dir)
-    lines, quads = sorted_quads(imported.graph, imported.triples)
-    body = b"".join(lines)
-    key = f"{imported.name}.{hashlib.sha256(body).hexdigest()[:16]}"
-    write_atomically(folder / f"{key}.nq", body)
-    write_atomically(folder / f"{key}.trig", trig_block(quads))
-    record = {
-        "name": imported.name,
-        "graph": str(imported.graph),
-        "key": key,
-        "source": imported.source,
-        "triples": len(lines),
-        "observations": imported.observations,
-    }
-    write_atomically(folder / f"{imported.name}.json", json.dumps(record, sort_keys=True))
-    _remove_unlisted(folder)
-    return _graph(folder, record)
-
-
-def remove(out_dir: Path, name: str) -> bool:
-    """Forget the statistics graph ``name``; False when there was none."""
-    folder = out_dir / STATS_FOLDER
-    record = folder / f"{name}.json"
-    if not record.is_file():
-        return False
-    record.unlink()
-    _remove_unlisted(folder)
-    return True
-
-
-def graphs(out_dir: Path) -> list[StatsGraph]:
-    """The statistics graphs kept in ``out_dir``, by name."""
-    folder = out_dir / STATS_FOLDER
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in sorted(folder.glob("*.json")):
-        try:
-            record = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        graph = _graph(folder, record)
-        if graph.files.quads.is_file() and graph.files.trig.is_file():
-            found.append(graph)
-    return found
-
-
-def _graph(folder: Path, record: dict) -> StatsGraph:
-    return StatsGraph(
-        record["name"],
-        record["graph"],
-        record["key"],
-        record["source"],
-        record["triples"],
-        record["observations"],
-        folder,
-    )
-
-
-def _remove_unlisted(folder: Path) -> None:
-    keys = set()
-    for path in folder.glob("*.json"):
-        try:
-            keys.add(json.loads(path.read_text(encoding="utf-8"))["key"])
-        except (OSError, ValueError, KeyError):
-            continue
-    for path in folder.iterdir():
-        if path.suffix in (".nq", ".trig") and path.stem not in keys:
-            path.unlink(missing_ok=True)
 
 
 def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:

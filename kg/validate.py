@@ -19,7 +19,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
-from .errors import GraphNotFound, InputError, KgError
+from .errors import KgError
+from .graph import graph_source, open_graph
 from .resources import ontology_dir
 from .vocab import GRADE, GRAPH, ONTOLOGY_IRI, SG, THEME
 
@@ -73,22 +74,23 @@ class ValidationReport:
         return Counter(violation.rule for violation in self.violations)
 
 
-def validate(graph_path: Path, options: ValidateOptions = ValidateOptions()) -> ValidationReport:
+def validate(
+    graph_path: Path | None = None, options: ValidateOptions = ValidateOptions()
+) -> ValidationReport:
     """Check the ontology with HermiT (unless ``options.reasoner`` is False) and the graph
-    at ``graph_path`` (TriG, N-Quads, Turtle or N-Triples; the union of its named graphs;
-    a build folder means its ``graph.trig``) against the SHACL shapes.
+    at ``graph_path`` (what ``kg.graph.open_graph`` opens: a build folder, its store or an RDF
+    file; None: the build in ``out/``), the union of its named graphs, against the SHACL shapes.
 
     The ontology's class hierarchy and its theme and grade schemes are mixed into the data
     before SHACL runs, so ``sh:class org:Organization`` accepts an ``sg:LocalAuthority``
     and a graph need not carry the schemes itself.
-    Raises GraphNotFound when ``graph_path`` does not exist, InputError when it is not
+    Raises GraphNotFound when there is no graph at ``graph_path``, InputError when it is not
     readable RDF, and KgError when HermiT cannot run (no Java).
     """
     ontology_path = options.ontology or ontology_dir() / "sgkg.ttl"
     shapes_path = options.shapes or ontology_dir() / "shapes.ttl"
-    if graph_path.is_dir():
-        graph_path = graph_path / "graph.trig"
-    union, graphs_of = _load(graph_path)
+    source = graph_source(graph_path)
+    union, graphs_of = _load(open_graph(source))
     triples = len(union)
     ontology = Graph().parse(ontology_path, format="turtle")
     shapes = Graph().parse(shapes_path, format="turtle")
@@ -96,19 +98,12 @@ def validate(graph_path: Path, options: ValidateOptions = ValidateOptions()) -> 
     results = _run_shacl(union, shapes)
     violations = _violations(results, shapes, _DocumentFinder(union, graphs_of))
     checked = _check_ontology(ontology) if options.reasoner else None
-    return ValidationReport(graph_path, triples, violations, checked)
+    return ValidationReport(source, triples, violations, checked)
 
 
-def _load(path: Path) -> tuple[Graph, dict[Node, set[Node]]]:
-    """The union of the file's graphs, and for each subject the named graphs that state it.
-
-    pyoxigraph parses: rdflib's TriG parser takes about ten seconds per 100,000 triples.
-    """
-    if not path.is_file():
-        raise GraphNotFound(
-            f"no graph at {path}: run `kg build` first, or pass the path of a .trig or .ttl file"
-        )
-    rdf_format = pyoxigraph.RdfFormat.from_extension(path.suffix.lstrip(".")) or pyoxigraph.RdfFormat.TURTLE
+def _load(store: pyoxigraph.Store) -> tuple[Graph, dict[Node, set[Node]]]:
+    """The union of the store's graphs (its default graph), and for each subject the named graphs
+    that state it."""
     terms: dict = {}  # each distinct pyoxigraph term converted once
 
     def term(value) -> Node:
@@ -118,13 +113,11 @@ def _load(path: Path) -> tuple[Graph, dict[Node, set[Node]]]:
 
     triples = []
     graphs_of: dict[Node, set[Node]] = {}
-    try:
-        for quad in pyoxigraph.parse(path=str(path), format=rdf_format):
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
             triples.append((term(quad.subject), term(quad.predicate), term(quad.object)))
-            if not isinstance(quad.graph_name, pyoxigraph.DefaultGraph):
-                graphs_of.setdefault(triples[-1][0], set()).add(term(quad.graph_name))
-    except (SyntaxError, ValueError) as error:
-        raise InputError(f"{path} is not RDF that can be read as TriG or Turtle: {error}") from None
+        else:
+            graphs_of.setdefault(term(quad.subject), set()).add(term(quad.graph_name))
     union = Graph()
     union.addN((subject, predicate, obj, union) for subject, predicate, obj in triples)
     return union, graphs_of

@@ -13,7 +13,7 @@ SEEDS = ROOT / "seeds"
 @pytest.fixture(scope="session")
 def seed_build(tmp_path_factory):
     """Build ``seeds/`` once into a temporary folder; returns (out_dir, BuildReport)."""
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
 
     out_dir = tmp_path_factory.mktemp("seed-build")
     report = build([SEEDS], BuildOptions(out_dir=out_dir))

@@ -1,6 +1,6 @@
 """Helpers shared by the scale tests: a generated corpus and a build in a separate process.
 
-``BlockedBuild`` starts ``kg.pipeline.build`` in a child process whose progress callback
+``BlockedBuild`` starts ``kg.build.pipeline.build`` in a child process whose progress callback
 stops at a chosen stage (writing a marker file first), so a test can interrupt a real
 build at a known point, or hold its lock while another build tries to start.
 """
@@ -26,7 +26,7 @@ _CHILD = (
     + """
 import sys, time
 from pathlib import Path
-from kg.pipeline import BuildOptions, build
+from kg.build.pipeline import BuildOptions, build
 
 corpus, out, stage, after, marker, jobs = sys.argv[1:]
 
@@ -52,9 +52,9 @@ def assert_store_matches_files(out_dir: Path) -> None:
     """The built store's named graphs are graph.trig's, and its default graph is graph.ttl (the union)."""
     import pyoxigraph as ox
 
-    from kg.store import open_store
+    from kg.graph import open_graph
 
-    store = open_store(out_dir)
+    store = open_graph(out_dir)
     named = {quad for quad in store if quad.graph_name != ox.DefaultGraph()}
     assert named == set(ox.parse(path=str(out_dir / "graph.trig"), format=ox.RdfFormat.TRIG))
     default = {quad.triple for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph())}

@@ -15,9 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from benchmarks import answer_floor
+from kg.graph import open_graph
 from kg.prefixes import PREFIXES
 from kg.query import load_query, parameter_term
-from kg.store import load_graph_file, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "queries"
@@ -34,7 +34,7 @@ def _rows(store: ox.Store, sparql: str, columns: list[str], parameters: dict[str
 
 @pytest.mark.parametrize("case", CASES, ids=[case["case"] for case in CASES])
 def test_stored_answer_reads_back_row_for_row(tmp_path, case):
-    fixture = load_graph_file(FIXTURES / "fixture.trig")
+    fixture = open_graph(FIXTURES / "fixture.trig")
     store = ox.Store(str(tmp_path / "store"))
     store.bulk_extend(list(fixture))
     query = load_query(case["query"])
@@ -49,7 +49,7 @@ def test_stored_answer_reads_back_row_for_row(tmp_path, case):
 def test_floor_of_a_query_counts_its_rows_and_columns(seed_build):
     out_dir, _ = seed_build
     seconds, rows, columns = answer_floor.answer_floor(out_dir, "roles", {}, runs=3)
-    assert rows == len(list(open_store(out_dir).query(load_query("roles").text, prefixes=PREFIXES))) > 0
+    assert rows == len(list(open_graph(out_dir).query(load_query("roles").text, prefixes=PREFIXES))) > 0
     assert columns >= 2
     assert 0 < seconds < 5
     assert not list(out_dir.glob("sgkg-floor-*")), "the store's copy is removed afterwards"

@@ -19,10 +19,10 @@ from fixtures.ingest.samples import make_docx, make_image_only_pdf, make_pdf, ma
 from rdflib import Dataset
 from typer.testing import CliRunner
 
+from kg.build.pipeline import BuildOptions, build
 from kg.cli import app
 from kg.errors import InputError, NothingBuilt, PartialBuild
 from kg.ingest import DEFAULT_MAX_BYTES, discover, read_document
-from kg.pipeline import BuildOptions, build
 from kg.vocab import graph_iri
 
 GOOD_TEXT = "The Eastbridge partnership reviewed early help for families in 2023.\n"

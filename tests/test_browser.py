@@ -18,7 +18,7 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import render
-from kg.project import View, load_dataset
+from kg.project import View, open_dataset
 from kg.render import render_html
 from kg.vocab import ID, SG
 
@@ -110,7 +110,7 @@ def bright_and_faded(browser: Browser) -> tuple[int, int]:
 
 def write_page(tmp_path: Path, view: str = "full", name: str = "graph.html") -> Path:
     page = tmp_path / name
-    page.write_text(render_html(load_dataset(FIXTURE), View.parse(view)), encoding="utf-8")
+    page.write_text(render_html(open_dataset(FIXTURE), View.parse(view)), encoding="utf-8")
     return page
 
 
@@ -181,7 +181,7 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
 @pytest.mark.parametrize("view", ["partners-failings", "area Eastmere", "node ECC"])
 def test_fixture_views_draw_without_errors(browser, tmp_path, view):
     page = tmp_path / "graph.html"
-    page.write_text(render_html(load_dataset(FIXTURE), View.parse(view)), encoding="utf-8")
+    page.write_text(render_html(open_dataset(FIXTURE), View.parse(view)), encoding="utf-8")
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
     assert browser.evaluate("kgNetwork.body.nodeIndices.length") == len(browser.page_data()["details"])
@@ -191,7 +191,7 @@ def test_fixture_views_draw_without_errors(browser, tmp_path, view):
 
 def test_theme_and_area_filters_show_only_their_nodes(browser, tmp_path):
     page = tmp_path / "graph.html"
-    page.write_text(render_html(load_dataset(FIXTURE)), encoding="utf-8")
+    page.write_text(render_html(open_dataset(FIXTURE)), encoding="utf-8")
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
     data = browser.page_data()
@@ -225,7 +225,7 @@ def test_theme_and_area_filters_show_only_their_nodes(browser, tmp_path):
 
 def test_partners_failings_edge_click_shows_the_failings(browser, tmp_path):
     page = tmp_path / "partners.html"
-    page.write_text(render_html(load_dataset(FIXTURE), View.parse("partners-failings")), encoding="utf-8")
+    page.write_text(render_html(open_dataset(FIXTURE), View.parse("partners-failings")), encoding="utf-8")
     url = browser.open(page)
     browser.wait_for(DRAWN, timeout=10)
     data = browser.page_data()

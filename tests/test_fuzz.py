@@ -16,9 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Dataset, Graph
 
+from kg.build.pipeline import BuildOptions, build
 from kg.errors import InputError, NothingBuilt
 from kg.ingest import DOCUMENT_SUFFIXES, read_document
-from kg.pipeline import BuildOptions, build
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 SUFFIXES = sorted(DOCUMENT_SUFFIXES) + [".dat"]

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from kg import render
-from kg.pipeline import BuildOptions, build
+from kg.build.pipeline import BuildOptions, build
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -15,13 +15,13 @@ import pytest
 from scale_helpers import assert_store_matches_files, generate_corpus, output_bytes
 from typer.testing import CliRunner
 
+import kg.build.generations
 import kg.mapping
-import kg.store
-from kg import compaction, pipeline
-from kg.cache import folders_fingerprint
+from kg.build import compaction, pipeline
+from kg.build.cache import folders_fingerprint
+from kg.build.pipeline import BuildOptions, build
 from kg.cli import app
-from kg.pipeline import BuildOptions, build
-from kg.store import open_store
+from kg.graph import open_graph
 from kg.vocab import graph_iri
 
 PAGE = """<!doctype html><html><head><title>{title}</title></head><body>
@@ -61,7 +61,7 @@ def _build(corpus, out_dir, **options):
 
 
 def _graph_names(out_dir):
-    store = open_store(out_dir)
+    store = open_graph(out_dir)
     return {graph.value for graph in store.named_graphs()}
 
 
@@ -93,7 +93,7 @@ def test_a_changed_file_alone_is_mapped_and_its_graph_updated(corpus, tmp_path, 
     _build(corpus, fresh)
     assert output_bytes(out_dir) == output_bytes(fresh)
     assert_store_matches_files(out_dir)
-    assert open_store(out_dir).dump(format=pyoxigraph.RdfFormat.N_QUADS) == open_store(fresh).dump(
+    assert open_graph(out_dir).dump(format=pyoxigraph.RdfFormat.N_QUADS) == open_graph(fresh).dump(
         format=pyoxigraph.RdfFormat.N_QUADS
     )
 
@@ -245,7 +245,7 @@ def test_a_folder_without_hard_links_still_builds_and_rebuilds(corpus, tmp_path,
     def no_links(source, target):
         raise OSError("hard links not supported here")
 
-    monkeypatch.setattr(kg.store.os, "link", no_links)
+    monkeypatch.setattr(kg.build.generations.os, "link", no_links)
     out_dir = tmp_path / "out"
     _build(corpus, out_dir)
     (corpus / "annual-report.html").write_text(PAGE.format(title="Revised annual report"), encoding="utf-8")

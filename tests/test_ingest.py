@@ -22,9 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
+from kg.build.pipeline import BuildOptions, build
 from kg.errors import InputError
 from kg.ingest import DOCUMENT_SUFFIXES, discover, document_id_for, read_document
-from kg.pipeline import BuildOptions, build
 from kg.readers.dates import normalise_date
 from kg.readers.pdf import read_pdf
 from kg.vocab import SG

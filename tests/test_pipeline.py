@@ -13,12 +13,12 @@ from pyoxigraph import NamedNode, RdfFormat
 from scale_helpers import ROOT, BlockedBuild, assert_store_matches_files, generate_corpus, output_bytes
 from typer.testing import CliRunner
 
-import kg.export
-import kg.store
+import kg.build.generations
+import kg.build.outputs
+from kg.build.pipeline import BuildOptions, build
 from kg.cli import app
 from kg.errors import BuildLocked
-from kg.pipeline import BuildOptions, build
-from kg.store import open_store
+from kg.graph import open_graph
 
 SEEDS = ROOT / "seeds"
 
@@ -65,7 +65,7 @@ def test_a_build_in_another_process_writes_the_same_bytes(corpus, fresh_outputs,
 
 def test_the_union_is_the_same_when_sorted_in_many_runs(corpus, fresh_outputs, tmp_path, monkeypatch):
     """The external merge sort (runs spilled to disk) gives what the one-run sort gives."""
-    monkeypatch.setattr(kg.export, "_RUN_BYTES", 20_000)
+    monkeypatch.setattr(kg.build.outputs, "_RUN_BYTES", 20_000)
     build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=1))
     assert output_bytes(tmp_path / "out") == fresh_outputs
 
@@ -74,10 +74,10 @@ def test_the_store_is_the_same_when_loaded_in_many_parts(corpus, tmp_path, monke
     """Graphs and union loaded in parts of a few kilobytes (cut between lines) give the one-part store."""
     whole = tmp_path / "whole"
     build([corpus], BuildOptions(out_dir=whole, html=False, jobs=1))
-    monkeypatch.setattr(kg.store, "_BULK_PART_BYTES", 5_000)
+    monkeypatch.setattr(kg.build.generations, "_BULK_PART_BYTES", 5_000)
     parts = tmp_path / "parts"
     build([corpus], BuildOptions(out_dir=parts, html=False, jobs=1))
-    dump = {out_dir: open_store(out_dir).dump(format=RdfFormat.N_QUADS) for out_dir in (whole, parts)}
+    dump = {out_dir: open_graph(out_dir).dump(format=RdfFormat.N_QUADS) for out_dir in (whole, parts)}
     assert dump[whole] == dump[parts] and len(dump[whole]) > 100_000
     assert_store_matches_files(parts)
 
@@ -182,14 +182,14 @@ def test_an_interrupted_build_leaves_the_previous_outputs_and_store_usable(
     out_dir = tmp_path / "out"
     shutil.copytree(built, out_dir, symlinks=True)
     before = output_bytes(out_dir)
-    graphs_before = set(open_store(out_dir).named_graphs())
+    graphs_before = set(open_graph(out_dir).named_graphs())
 
     blocked = BlockedBuild(changed, out_dir, stage, after, jobs)
     blocked.wait_until_blocked()
     assert blocked.stop(signal_number) != 0
 
     assert output_bytes(out_dir) == before
-    store = open_store(out_dir)
+    store = open_graph(out_dir)
     assert set(store.named_graphs()) == graphs_before and len(store) > 0
     report = build([changed], BuildOptions(out_dir=out_dir, html=False, jobs=2))
     assert report.documents == 15
@@ -230,7 +230,7 @@ def test_a_document_named_like_the_schemes_graph_gets_its_own_graph(tmp_path):
         encoding="utf-8",
     )
     build([corpus], BuildOptions(out_dir=tmp_path / "out", html=False, jobs=1))
-    store = open_store(tmp_path / "out")
+    store = open_graph(tmp_path / "out")
     graphs = {graph.value for graph in store.named_graphs()}
     assert graphs == {"https://w3id.org/sgkg/graph/schemes", "https://w3id.org/sgkg/graph/schemes-document"}
     in_schemes = {

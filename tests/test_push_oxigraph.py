@@ -22,14 +22,14 @@ from pathlib import Path
 
 import pytest
 from linked_data import free_port, missing, stop
-from pyoxigraph import CanonicalizationAlgorithm, Dataset, NamedNode, Quad, RdfFormat, parse
+from pyoxigraph import CanonicalizationAlgorithm, Dataset, DefaultGraph, NamedNode, Quad, RdfFormat, parse
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.exporters import load_store, named_quads, ontology_triples
+from kg.exporters import named_quads, ontology_triples
+from kg.graph import open_graph
 from kg.push import ONTOLOGY_GRAPH
 from kg.query import load_query, run_query
-from kg.store import open_store
 
 pytestmark = pytest.mark.server
 
@@ -112,7 +112,7 @@ def _canonical(quads) -> set[Quad]:
 def test_kg_push_fills_oxigraph_with_every_quad_of_the_build(built, oxigraph):
     """Pushed from the build's store (kg push's default), whose default graph, the union of the
     named graphs, stays behind: that push used to stop with "has triples outside named graphs"."""
-    expected = named_quads(load_store(built / "store"))
+    expected = named_quads(open_graph(built / "store"))
     expected += [
         Quad(triple.subject, triple.predicate, triple.object, ONTOLOGY_GRAPH) for triple in ontology_triples()
     ]
@@ -145,9 +145,7 @@ def test_the_joining_query_answers_on_oxigraph_as_on_the_store(built, oxigraph):
     local = list(
         csv.DictReader(
             io.StringIO(
-                run_query(open_store(out_dir=built), load_query("grades-beside-statistics"), {}).serialize(
-                    "csv"
-                )
+                run_query(open_graph(built), load_query("grades-beside-statistics"), {}).serialize("csv")
             )
         )
     )
@@ -176,7 +174,7 @@ def test_nq_gz_export_is_sorted_deterministic_and_loads_into_oxigraph(built, tmp
     assert first.read_bytes() == second.read_bytes()
     lines = gzip.decompress(first.read_bytes()).splitlines()
     quads = list(parse(gzip.decompress(first.read_bytes()), format=RdfFormat.N_QUADS))
-    assert len(lines) == len(quads) == len(named_quads(load_store(built / "store")))
+    assert len(lines) == len(quads) == len(named_quads(open_graph(built / "store")))
     keys = [
         (quad.graph_name.value, str(quad.subject), str(quad.predicate), str(quad.object)) for quad in quads
     ]
@@ -195,3 +193,35 @@ def test_nq_gz_export_is_sorted_deterministic_and_loads_into_oxigraph(built, tmp
         capture_output=True,
     )
     assert _canonical(parse(dumped.stdout, format=RdfFormat.N_QUADS)) == _canonical(quads)
+
+
+@pytest.mark.parametrize("spec", [None, "out", "out/store", "out/graph.trig"])
+def test_kg_push_sends_the_same_graphs_through_each_name_of_the_build(built, oxigraph, monkeypatch, spec):
+    """``kg push`` with no --graph pushes the build in out/; a build folder, its store and its TriG
+    push the same named graphs (the union default graph stays behind)."""
+    monkeypatch.chdir(built.parent)
+    expected = named_quads(open_graph(built))
+    expected += [
+        Quad(triple.subject, triple.predicate, triple.object, ONTOLOGY_GRAPH) for triple in ontology_triples()
+    ]
+    result = runner.invoke(
+        app, ["push", "--endpoint", oxigraph + "/store"] + ([] if spec is None else ["--graph", spec])
+    )
+    assert result.exit_code == 0, result.output
+    assert _canonical(_server_dataset(oxigraph)) == _canonical(expected)
+
+
+def test_kg_push_of_a_turtle_file_fills_the_default_graph(built, oxigraph, monkeypatch):
+    """A graph with no named graphs (the build's graph.ttl) goes whole to the endpoint's default graph."""
+    monkeypatch.chdir(built.parent)
+    try:
+        result = runner.invoke(app, ["push", "--endpoint", oxigraph + "/store", "--graph", "out/graph.ttl"])
+        assert result.exit_code == 0, result.output
+        assert "pushed the default graph:" in result.output
+        arrived = [quad for quad in _server_dataset(oxigraph) if quad.graph_name == DefaultGraph()]
+        union = open_graph(built / "graph.ttl")
+        assert len(arrived) == len(union) > 2000
+        assert {quad.triple for quad in arrived} == {quad.triple for quad in union}
+    finally:
+        request = urllib.request.Request(oxigraph + "/store?default", method="DELETE")
+        urllib.request.urlopen(request, timeout=30).close()

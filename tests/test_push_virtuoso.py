@@ -35,7 +35,7 @@ from linked_data import FIXTURE, free_port, require_program, stop
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.errors import InputError, RemoteError
+from kg.errors import RemoteError
 from kg.prefixes import PREFIXES
 from kg.push import ONTOLOGY_GRAPH, PushOptions, named_graphs, push
 from kg.resources import queries_dir
@@ -297,12 +297,3 @@ def test_bad_auth_option_is_an_input_error():
         app, ["push", "--endpoint", "http://127.0.0.1:9/x", "--auth", "nocolon", "--graph", str(FIXTURE)]
     )
     assert result.exit_code == 2 and "--auth must be USER:PASSWORD" in result.output
-
-
-def test_a_graph_without_named_graphs_cannot_be_pushed(tmp_path):
-    triples = tmp_path / "union.ttl"
-    triples.write_text(
-        "<https://w3id.org/sgkg/id/area/x> a <https://w3id.org/sgkg/ontology#Area> .\n", encoding="utf-8"
-    )
-    with pytest.raises(InputError, match="outside named graphs"):
-        push(PushOptions(endpoint="http://127.0.0.1:9/unused", graph=triples))

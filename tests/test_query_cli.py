@@ -101,7 +101,7 @@ def test_a_graph_of_another_format_is_read_by_its_suffix(tmp_path):
         (["roles", "-g", str(FIXTURE_GRAPH), "-f", "xml"], QueryError, "choose one of table, csv, tsv, json"),
         (["-g", str(FIXTURE_GRAPH)], QueryError, "kg query --list"),
         (["roles", "-e", "ASK {}", "-g", str(FIXTURE_GRAPH)], QueryError, "not both"),
-        (["roles", "-g", str(Path(__file__))], InputError, "unknown RDF format"),
+        (["roles", "-g", str(Path(__file__))], InputError, "not a graph file"),
         (["no/such/query.rq", "-g", str(FIXTURE_GRAPH)], InputError, "cannot read the query"),
         (["evidence", "-g", str(FIXTURE_GRAPH)], QueryError, "query 'evidence' requires --param node="),
     ],

@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks import evaluate_real
 from benchmarks.evaluate import index_dataset, load_dataset
-from kg.pipeline import BuildOptions, build
+from kg.build.pipeline import BuildOptions, build
 
 REAL = evaluate_real.SHARED_REAL
 pytestmark = [

@@ -25,7 +25,7 @@ from kg import render as render_module
 from kg.cli import app
 from kg.errors import GraphNotFound, InputError
 from kg.layout import SPACING, spring_positions
-from kg.project import View, load_dataset, project
+from kg.project import View, open_dataset, project
 from kg.render import render_file, render_html, script_json
 from kg.vocab import ID, SG, THEME
 
@@ -36,7 +36,7 @@ POLICE = ID["organisation/eastmere-constabulary"]
 
 @pytest.fixture(scope="module")
 def fixture_dataset() -> Dataset:
-    return load_dataset(FIXTURE)
+    return open_dataset(FIXTURE)
 
 
 def page_data(page: str) -> dict:
@@ -139,22 +139,22 @@ def test_unknown_area_lists_the_known_ones(fixture_dataset):
         project(fixture_dataset, View.parse("area Atlantis"))
 
 
-def test_load_dataset_errors(tmp_path):
+def test_open_dataset_errors(tmp_path):
     with pytest.raises(GraphNotFound):
-        load_dataset(tmp_path / "missing.trig")
+        open_dataset(tmp_path / "missing.trig")
     odd = tmp_path / "graph.csv"
     odd.write_text("a,b\n")
-    with pytest.raises(InputError, match="unknown graph format"):
-        load_dataset(odd)
+    with pytest.raises(InputError, match="not a graph file"):
+        open_dataset(odd)
     broken = tmp_path / "graph.ttl"
     broken.write_text("<a> <b> .\n")
-    with pytest.raises(InputError, match="not valid turtle"):
-        load_dataset(broken)
+    with pytest.raises(InputError, match="not valid Turtle"):
+        open_dataset(broken)
 
 
 def test_page_is_deterministic_and_self_contained(fixture_dataset):
     first = render_html(fixture_dataset)
-    again = render_html(load_dataset(FIXTURE))
+    again = render_html(open_dataset(FIXTURE))
     assert first == again
     assert "<link" not in first
     assert not re.search(r"<script[^>]*\bsrc=", first)
@@ -263,11 +263,11 @@ def test_pages_are_the_same_whatever_the_hash_seed():
         "import hashlib, json, networkx as nx\n"
         "from pathlib import Path\n"
         "from kg.layout import spring_positions\n"
-        "from kg.project import View, load_dataset\n"
+        "from kg.project import View, open_dataset\n"
         "from kg.render import render_html\n"
         "graph = nx.relabel_nodes(nx.connected_watts_strogatz_graph(600, 4, 0.1, seed=5), lambda n: f'node-{n}')\n"
         "print(json.dumps(sorted(spring_positions(graph).items())))\n"
-        f"dataset = load_dataset(Path({str(FIXTURE)!r}))\n"
+        f"dataset = open_dataset(Path({str(FIXTURE)!r}))\n"
         "for view in ('full', 'partners-failings', 'area Westholm', 'node ECC'):\n"
         "    print(hashlib.sha256(render_html(dataset, View.parse(view)).encode()).hexdigest())\n"
     )

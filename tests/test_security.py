@@ -370,7 +370,7 @@ def _inputs(folder: Path) -> Path:
 
 def test_out_refuses_a_folder_that_is_not_a_build_and_keeps_every_file(tmp_path):
     """--out overwrote graph.ttl and graph.html there and deleted files under .kg/."""
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
 
     foreign = tmp_path / "foreign"
     foreign.mkdir()
@@ -385,7 +385,7 @@ def test_out_refuses_a_folder_that_is_not_a_build_and_keeps_every_file(tmp_path)
 
 
 def test_force_builds_into_it_and_still_deletes_nothing_it_did_not_write(tmp_path):
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
 
     foreign = tmp_path / "foreign"
     foreign.mkdir()
@@ -400,7 +400,7 @@ def test_force_builds_into_it_and_still_deletes_nothing_it_did_not_write(tmp_pat
 
 
 def test_a_new_an_empty_and_a_previous_build_folder_are_built_into(tmp_path):
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
 
     inputs = _inputs(tmp_path / "in")
     (tmp_path / "empty").mkdir()
@@ -420,7 +420,7 @@ def test_building_a_folder_twice_never_reads_its_own_outputs(tmp_path, monkeypat
 
 
 def test_another_builds_output_folder_is_skipped_with_a_warning(tmp_path):
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
 
     inputs = _inputs(tmp_path / "in")
     build([inputs], BuildOptions(out_dir=inputs / "old-build", html=True))
@@ -431,7 +431,7 @@ def test_another_builds_output_folder_is_skipped_with_a_warning(tmp_path):
 
 def test_a_link_out_of_the_input_folder_is_not_followed(tmp_path):
     """Text of a file outside the folder landed in the graph; system files were read and hashed."""
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
 
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -707,7 +707,7 @@ class _GraphStore:
 
 def test_a_document_named_ontology_never_takes_the_ontologys_graph(tmp_path):
     """A document named ontology.* was silently replaced by the ontology on push."""
-    from kg.pipeline import BuildOptions, build
+    from kg.build.pipeline import BuildOptions, build
     from kg.push import ONTOLOGY_GRAPH, PushOptions, push
     from kg.vocab import graph_iri
 

@@ -16,9 +16,10 @@ from rdflib import Literal, URIRef
 from typer.testing import CliRunner
 
 from kg import stats
+from kg.build import statistics
 from kg.cli import app
 from kg.errors import InputError
-from kg.store import open_store
+from kg.graph import open_graph
 from kg.vocab import XSD, mint
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stats" / "children-in-need.csv"
@@ -93,8 +94,8 @@ def test_rows_that_give_no_observation_are_listed(imported):
 
 
 def test_the_same_csv_gives_the_same_bytes(tmp_path, imported):
-    first = stats.save(tmp_path / "a", imported)
-    second = stats.save(tmp_path / "b", stats.read_stats(FIXTURE, "cin"))
+    first = statistics.save(tmp_path / "a", imported)
+    second = statistics.save(tmp_path / "b", stats.read_stats(FIXTURE, "cin"))
     assert first.key == second.key
     assert first.files.quads.read_bytes() == second.files.quads.read_bytes()
     assert first.triples == len(first.files.quads.read_bytes().splitlines())
@@ -117,7 +118,7 @@ def test_unusable_input_is_an_input_error(tmp_path, content, name, message):
 
 
 def _count(out: Path, sparql: str) -> int:
-    store = open_store(out_dir=out)
+    store = open_graph(out)
     return int(next(iter(store.query(sparql)))[0].value)
 
 

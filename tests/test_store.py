@@ -1,4 +1,4 @@
-"""kg.store: the built store opens read-only without re-parsing; any RDF file opens by suffix."""
+"""kg.build.generations: the built store opens read-only without re-parsing; any RDF file opens by suffix."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ import pyoxigraph as ox
 import pytest
 from scale_helpers import assert_store_matches_files
 
+from kg.build.generations import load_graphs, load_union, new_generation
 from kg.errors import GraphNotFound, InputError
-from kg.store import load_graphs, load_union, new_generation, open_store
+from kg.graph import open_graph
 from kg.vocab import SCHEMES_GRAPH, graph_iri
 
 SPARQL_DOCUMENTS = (
@@ -23,20 +24,20 @@ SPARQL_DOCUMENTS = (
 def test_the_built_store_holds_the_graph_files(seed_build):
     out_dir, report = seed_build
     assert_store_matches_files(out_dir)
-    names = {graph.value for graph in open_store(out_dir).named_graphs()}
+    names = {graph.value for graph in open_graph(out_dir).named_graphs()}
     assert str(SCHEMES_GRAPH) in names and str(graph_iri("000-c6acae932d576f81")) in names
     assert len(names) == report.documents + 1
 
 
 def test_the_default_graph_is_the_union_so_plain_sparql_sees_everything(seed_build):
     out_dir, report = seed_build
-    rows = list(open_store(out_dir).query(SPARQL_DOCUMENTS))
+    rows = list(open_graph(out_dir).query(SPARQL_DOCUMENTS))
     assert len(rows) == report.documents == 5
 
 
 def test_the_built_store_is_opened_read_only(seed_build):
     out_dir, _ = seed_build
-    store = open_store(out_dir)
+    store = open_graph(out_dir)
     quad = ox.Quad(
         ox.NamedNode("https://example.org/s"), ox.NamedNode("https://example.org/p"), ox.Literal("o")
     )
@@ -46,13 +47,13 @@ def test_the_built_store_is_opened_read_only(seed_build):
 
 def test_no_store_yet_says_to_build_first(tmp_path):
     with pytest.raises(GraphNotFound, match="run `kg build` first"):
-        open_store(tmp_path / "out")
+        open_graph(tmp_path / "out")
 
 
 @pytest.mark.parametrize("name", ["graph.ttl", "graph.trig"])
 def test_a_graph_file_is_loaded_by_its_suffix(seed_build, tmp_path, name):
     out_dir, report = seed_build
-    store = open_store(graph_path=out_dir / name)
+    store = open_graph(out_dir / name)
     rows = list(store.query(SPARQL_DOCUMENTS))
     assert len(rows) == report.documents
     assert bool(list(store.named_graphs())) == (name == "graph.trig")
@@ -61,28 +62,28 @@ def test_a_graph_file_is_loaded_by_its_suffix(seed_build, tmp_path, name):
 def test_an_n_triples_file_loads_into_the_default_graph(tmp_path):
     path = tmp_path / "tiny.nt"
     path.write_text('<https://example.org/a> <https://example.org/label> "Northmere" .\n', encoding="utf-8")
-    store = open_store(graph_path=path)
+    store = open_graph(path)
     assert len(store) == 1
 
 
 def test_bad_graph_files_are_refused_with_the_reason(tmp_path):
-    with pytest.raises(GraphNotFound, match="no such graph file"):
-        open_store(graph_path=tmp_path / "missing.ttl")
+    with pytest.raises(GraphNotFound, match="no such file or folder"):
+        open_graph(tmp_path / "missing.ttl")
     unknown = tmp_path / "graph.csv"
     unknown.write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(InputError, match="unknown RDF format"):
-        open_store(graph_path=unknown)
+    with pytest.raises(InputError, match="not a graph file"):
+        open_graph(unknown)
     broken = tmp_path / "broken.ttl"
     broken.write_text("<https://example.org/a> <https://example.org/b> .\n", encoding="utf-8")
     with pytest.raises(InputError, match="not valid"):
-        open_store(graph_path=broken)
+        open_graph(broken)
 
 
 # A thread's heap left full of holes: 200 MB of 1 KB blocks, every 64th kept, the rest
 # freed. glibc keeps the free pages for later; release_free_memory gives them back.
 _HOLED_HEAP = """
 import ctypes, threading
-from kg.store import release_free_memory
+from kg.build.generations import release_free_memory
 
 libc = ctypes.CDLL(None)
 libc.malloc.restype, libc.free.argtypes = ctypes.c_void_p, [ctypes.c_void_p]

@@ -1,4 +1,4 @@
-"""``kg.export.splice_union_turtle``: patching graph.ttl gives the bytes a full write gives.
+"""``kg.build.outputs.splice_union_turtle``: patching graph.ttl gives the bytes a full write gives.
 
 Subjects are drawn from names chosen to be awkward for the block order and the prefixed
 names: one IRI a prefix of another (``a`` and ``a-b``), characters pyoxigraph escapes in
@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.export import GraphFiles, UnionSummary, splice_union_turtle, write_union_turtle
+from kg.build.outputs import GraphFiles, UnionSummary, splice_union_turtle, write_union_turtle
 
 SUBJECTS = [
     "https://w3id.org/sgkg/id/area/a",

@@ -135,11 +135,11 @@ def test_the_seed_graph_passes(seed_build):
     assert report.passed, "\n".join(broken)
 
 
-def test_a_build_folder_is_checked_through_its_trig(seed_build):
+def test_a_build_folder_is_checked_through_its_store(seed_build):
     out_dir, _ = seed_build
     result = CliRunner().invoke(app, ["validate", str(out_dir), "--no-reasoner"])
     assert result.exit_code == 0, result.output
-    assert f"Graph {out_dir / 'graph.trig'}:" in result.output
+    assert f"Graph {out_dir / 'store'}:" in result.output
 
 
 @needs_java
@@ -162,11 +162,11 @@ def test_cli_fails_a_bad_graph_with_exit_code_5():
     assert "error: " in result.output
 
 
-def test_cli_defaults_to_out_graph_trig_and_says_to_build_when_missing(tmp_path, monkeypatch):
+def test_cli_defaults_to_the_build_in_out_and_says_to_build_when_missing(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["validate", "--no-reasoner"])
     assert result.exit_code == GraphNotFound.exit_code == 3
-    assert "out/graph.trig" in result.output
+    assert "no graph at out/" in result.output
     assert "kg build" in result.output
 
 

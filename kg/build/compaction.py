@@ -1,11 +1,11 @@
 """Background compaction: the store a build leaves is compacted after the build has returned.
 
 A bulk-loaded or patched store is several sorted runs per index, and every look-up reads
-them all; one compacted run answers the library queries 20-35% faster (``kg.store``).
+them all; one compacted run answers the library queries 20-35% faster (``kg.build.generations``).
 Compacting takes 3-4 s at 2,000 documents and 15-21 s at 20,000: several times a one-file
 rebuild. So ``kg build`` publishes its store as it is, then ``start`` hands it to a
 compactor process of its own session, which publishes a compacted copy in its place
-(``kg.store.compact_live``) while readers go on using the one they opened.
+(``kg.build.generations.compact_live``) while readers go on using the one they opened.
 
 One compactor per output folder, and never beside a build: the compactor holds
 ``<out>/.kg/compaction.lock`` (its process id written in it) from before the build that
@@ -15,7 +15,7 @@ on a copy, so ending it at any point loses nothing but its work; its half-made g
 folder is dropped when the next build publishes. ``wait`` blocks until the compaction is
 done, for scripts and tests that want the compacted store.
 
-Run as ``python -m kg.compaction OUT_DIR LOCK_FD`` by ``start`` only: that process forks the
+Run as ``python -m kg.build.compaction OUT_DIR LOCK_FD`` by ``start`` only: that process forks the
 compactor, names it in the lock and exits, so the compactor belongs to no caller (no zombie,
 no process left to reap). What it does and any error go to ``<out>/.kg/compaction.log``.
 """
@@ -32,12 +32,12 @@ import traceback
 from contextlib import suppress
 from pathlib import Path
 
-_LOCK = "compaction.lock"
-_LOG = "compaction.log"
+from .folder import OutputFolder
+
 # A compactor is asked to stop with SIGTERM, then killed when it is still there after this long.
 _STOP_GRACE_SECONDS = 5.0
 _POLL_SECONDS = 0.05
-_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 def start(out_dir: Path) -> int | None:
@@ -48,15 +48,18 @@ def start(out_dir: Path) -> int | None:
     before the build lets go of its own, and passes to the compactor, so no later build can
     miss it. The compactor outlives the calling process and its terminal.
     """
-    state = out_dir / ".kg"
-    lock = os.open(state / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    folder = OutputFolder(out_dir)
+    lock = os.open(folder.compaction_lock, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         if not _try_lock(lock):
             return None
         os.ftruncate(lock, 0)
-        with open(state / _LOG, "ab") as log, suppress(OSError, ValueError, subprocess.CalledProcessError):
+        with (
+            open(folder.compaction_log, "ab") as log,
+            suppress(OSError, ValueError, subprocess.CalledProcessError),
+        ):
             subprocess.run(
-                [sys.executable, "-m", "kg.compaction", str(out_dir), str(lock)],
+                [sys.executable, "-m", "kg.build.compaction", str(out_dir), str(lock)],
                 pass_fds=(lock,),
                 stdin=subprocess.DEVNULL,
                 stdout=log,
@@ -81,7 +84,7 @@ def stop(out_dir: Path) -> bool:
 
     It is asked with SIGTERM, and killed if it is still there after a few seconds.
     """
-    path = out_dir / ".kg" / _LOCK
+    path = OutputFolder(out_dir).compaction_lock
     if not path.exists():
         return False
     with open(path, "r+b") as lock:
@@ -100,7 +103,7 @@ def stop(out_dir: Path) -> bool:
 
 def wait(out_dir: Path, timeout: float | None = None) -> bool:
     """Block until no compactor runs on ``out_dir`` (at most ``timeout`` seconds); False on timeout."""
-    path = out_dir / ".kg" / _LOCK
+    path = OutputFolder(out_dir).compaction_lock
     if not path.exists():
         return True
     with open(path, "rb") as lock:
@@ -135,7 +138,9 @@ def main(argv: list[str]) -> int:
     if compactor:
         os.pwrite(lock, str(compactor).encode("ascii"), 0)
         return 0
-    from .store import compact_live  # only the compactor needs the store: the first process exits quickly
+    from .generations import (
+        compact_live,  # only the compactor needs the store: the first process exits quickly
+    )
 
     began = time.monotonic()
     try:

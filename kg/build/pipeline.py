@@ -1,19 +1,19 @@
 """build(): documents in, graph files and store out. Reads like a table of contents, one line per stage.
 
-Stages: discover files -> look each up in the cache by content hash (``kg.cache``) ->
+Stages: discover files -> look each up in the cache by content hash (``kg.build.cache``) ->
 read and map the rest on every core (``kg.ingest``, ``kg.mapping.map_document``), each
 document's named graph going straight to the cache -> write Turtle and TriG
-(``kg.export``) while a thread fills a new store generation with the graphs, then
-their union (``kg.store``) -> render the interactive HTML (``kg.render``) -> move the
+(``kg.build.outputs``) while a thread fills a new store generation with the graphs, then
+their union (``kg.build.generations``) -> render the interactive HTML (``kg.render``) -> move the
 files into place and swap the store in, each by an atomic rename. When few documents
 changed, the previous build's ``graph.ttl`` and store are patched instead
-(``kg.store.union_change``), with the same bytes as a full write.
+(``kg.build.generations.union_change``), with the same bytes as a full write.
 
 Faults: one build at a time per output folder (a lock file, ``BuildLocked`` for the
 second); a build killed at any point leaves the previous store and files usable, and
 the next build completes (every file is replaced atomically, the store is swapped by
 one rename). Memory holds one document per worker, not the corpus. Once the build has
-published, its store can be compacted in a process of its own (``kg.compaction``); a
+published, its store can be compacted in a process of its own (``kg.build.compaction``); a
 later build ends a running compaction before it starts.
 """
 
@@ -32,13 +32,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compaction, stats
+from ..errors import BuildLocked, NothingBuilt
+from ..ingest import DEFAULT_MAX_BYTES, discover
+from ..stats import stats_graph_iri
+from . import compaction, statistics
 from .cache import DocumentCache, Entry, mapper_fingerprint
-from .errors import BuildLocked, NothingBuilt
-from .export import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
-from .ingest import DEFAULT_MAX_BYTES, discover
-from .outdir import check_out_folder, mark_build_folder
-from .store import (
+from .folder import DEFAULT_OUT, GraphLayout, OutputFolder
+from .generations import (
     Generation,
     LiveGeneration,
     UnionChange,
@@ -53,6 +53,7 @@ from .store import (
     start_generation,
     union_change,
 )
+from .outputs import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 
 # Documents per task sent to a worker process: large enough to amortise the round trip.
 _CHUNK = 16
@@ -69,14 +70,14 @@ class BuildOptions:
     ``progress(stage, done, total)`` to hear how far it got (stages ``"map"``, ``"write"``,
     ``"store"``, then ``"render"`` with HTML)."""
 
-    out_dir: Path = Path("out")
+    out_dir: Path = DEFAULT_OUT
     html: bool = True  # draw graph.html; kg.render chooses what to draw by the graph's size
     jobs: int | None = None
     rebuild: bool = False
     compact: bool = False
     progress: Progress | None = field(default=None, compare=False)
     follow_links: bool = False  # read files that links lead to outside the input folders
-    force: bool = False  # build into a non-empty folder that is not an sgkg build (kg.outdir)
+    force: bool = False  # build into a non-empty folder that is not an sgkg build (kg.build.folder)
 
 
 @dataclass
@@ -85,7 +86,7 @@ class BuildReport:
 
     ``mapped`` documents were read and mapped in this build; ``reused`` came unchanged
     from the cache; ``compactor`` is the process id of the store's background compaction,
-    if one was started (``kg.compaction``).
+    if one was started (``kg.build.compaction``).
     """
 
     documents: int = 0
@@ -97,7 +98,7 @@ class BuildReport:
     mapped: int = 0
     reused: int = 0
     compactor: int | None = None
-    stats: list[stats.StatsGraph] = field(
+    stats: list[statistics.StatsGraph] = field(
         default_factory=list
     )  # official statistics kept in the folder (kg stats)
 
@@ -112,18 +113,19 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
     not read in ``BuildReport.warnings``.
     """
     report = BuildReport()
-    check_out_folder(options.out_dir, force=options.force)
+    folder = OutputFolder(options.out_dir)
+    folder.check(force=options.force)
     paths = discover(inputs, follow_links=options.follow_links, skip=options.out_dir, skipped=report.warnings)
-    with _build_lock(options.out_dir):
-        mark_build_folder(options.out_dir)
+    with _build_lock(folder):
+        folder.mark()
         compaction.stop(options.out_dir)
-        cache = DocumentCache(options.out_dir / ".kg" / "cache", mapper_fingerprint())
+        cache = DocumentCache(folder.cache, mapper_fingerprint())
         entries = _accepted(_cached_or_mapped(paths, cache, options, report), report)
         if not entries:
             raise NothingBuilt(
                 "no document could be read: " + ("; ".join(report.failures) or "no files found")
             )
-        report.stats = stats.graphs(options.out_dir)
+        report.stats = statistics.graphs(options.out_dir)
         graphs = [_files(cache, entry) for entry in entries + [cache.schemes()]] + [
             graph.files for graph in report.stats
         ]
@@ -134,7 +136,7 @@ def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildRe
 
 def refresh_statistics(out_dir: Path, compact: bool = False) -> BuildReport | None:
     """Publish the last build of ``out_dir`` again with the statistics graphs now kept there
-    (``kg stats`` calls this after ``kg.stats.save`` or ``kg.stats.remove``); ``graph.html`` is
+    (``kg stats`` calls this after ``kg.build.statistics.save`` or ``remove``); ``graph.html`` is
     left as it was (observations are not drawn).
 
     None when there is no build to refresh, or it was made by another version of the mapper
@@ -142,23 +144,22 @@ def refresh_statistics(out_dir: Path, compact: bool = False) -> BuildReport | No
     when a build is writing to ``out_dir``.
     """
     report = BuildReport()
-    with _build_lock(out_dir):
+    folder = OutputFolder(out_dir)
+    with _build_lock(folder):
         compaction.stop(out_dir)
-        cache = DocumentCache(out_dir / ".kg" / "cache", mapper_fingerprint())
+        cache = DocumentCache(folder.cache, mapper_fingerprint())
         previous = live_generation(out_dir, cache.fingerprint)
         if previous is None:
             return None
         documents = {
-            iri: key
-            for iri, key in previous.graphs.items()
-            if not iri.startswith(str(stats.stats_graph_iri("")))
+            iri: key for iri, key in previous.graphs.items() if not iri.startswith(str(stats_graph_iri("")))
         }
         graphs = [
             GraphFiles(iri, cache.quads_path(key), cache.trig_path(key)) for iri, key in documents.items()
         ]
         if not all(graph.quads.is_file() and graph.trig.is_file() for graph in graphs):
             return None
-        report.stats = stats.graphs(out_dir)
+        report.stats = statistics.graphs(out_dir)
         graphs += [graph.files for graph in report.stats]
         summary = _write_and_publish(
             graphs, cache, BuildOptions(out_dir=out_dir, compact=compact), report, False, False
@@ -182,14 +183,14 @@ def _write_and_publish(
     keyed = _keyed(graphs)
     previous = None if rebuild else live_generation(options.out_dir, cache.fingerprint)
     change = union_change(previous, keyed) if previous else None
-    if change is None:
+    if previous is None or change is None:
         generation, written, summary = _write_all(staging, graphs, options)
     else:
         generation, written, summary = _write_changes(staging, graphs, previous, change, options)
     finish_generation(generation, keyed, cache.fingerprint, summary)
     if draws_html:
         _tell(options, "render", 0, 1)
-        written.append(write_html(staging, _renderer(staging / "graph.trig")))
+        written.append(write_html(staging, _renderer(GraphLayout(staging).trig)))
     report.written = publish(options.out_dir, generation, written)
     cache.keep_only({graph.quads.stem for graph in graphs})
     if options.compact and not generation.compacted:
@@ -237,23 +238,24 @@ def _write_changes(
 ) -> tuple[Generation, list[Path], UnionSummary]:
     """The previous build's outputs patched with ``change``, and its store copied and patched."""
     _tell(options, "write", 0, 1)
-    turtle = splice_union_turtle(previous.turtle, staging / "graph.ttl", change.subjects)
-    written = [turtle, write_trig(staging / "graph.trig", sorted(graphs, key=lambda graph: graph.iri))]
+    layout = GraphLayout(staging)
+    assert previous.turtle is not None  # union_change gives no change to patch without it
+    turtle = splice_union_turtle(previous.turtle, layout.turtle, change.subjects)
+    written = [turtle, write_trig(layout.trig, sorted(graphs, key=lambda graph: graph.iri))]
     _tell(options, "store", 0, 1)
     return patch_generation(staging, previous, change), written, change.summary(previous)
 
 
 @contextmanager
-def _build_lock(out_dir: Path) -> Iterator[None]:
+def _build_lock(folder: OutputFolder) -> Iterator[None]:
     """Hold ``<out>/.kg/lock`` for the build; raise BuildLocked when another process holds it."""
-    state = out_dir / ".kg"
-    state.mkdir(parents=True, exist_ok=True)
-    with open(state / "lock", "a+b") as lock:
+    folder.state.mkdir(parents=True, exist_ok=True)
+    with open(folder.lock, "a+b") as lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BuildLocked(
-                f"another kg build is writing to {out_dir} (it holds {state / 'lock'}); "
+                f"another kg build is writing to {folder.root} (it holds {folder.lock}); "
                 "wait for it to finish, or build into another --out folder"
             ) from None
         try:
@@ -274,7 +276,7 @@ def _cached_or_mapped(
     for done, (index, entry) in enumerate(zip(pending, mapped), 1):
         entries[index] = entry
         _tell(options, "map", done, len(pending))
-    return entries
+    return [entry for entry in entries if entry is not None]  # every one, now that each is mapped
 
 
 def _lookup(cache: DocumentCache, path: Path) -> Entry | None:
@@ -359,7 +361,7 @@ def _renderer(trig: Path) -> Callable[[], str]:
         from oxrdflib import OxigraphStore
         from rdflib import Dataset
 
-        from .render import render_html
+        from ..render import render_html
 
         store = pyoxigraph.Store()
         store.bulk_load(path=str(trig), format=pyoxigraph.RdfFormat.TRIG)

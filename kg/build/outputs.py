@@ -1,7 +1,7 @@
 """Serialise a build: Turtle (the union), TriG (a named graph per document), HTML.
 
 Implements "Outputs of a build" in ONTOLOGY.md. Works from the build cache's sorted
-per-graph N-Quads and TriG blocks (``kg.cache``), never from an in-memory graph, so
+per-graph N-Quads and TriG blocks (``kg.build.cache``), never from an in-memory graph, so
 memory stays flat however large the corpus and the bytes depend only on the graphs'
 content: the same input gives byte-identical files whatever the parallelism or the
 cache state.
@@ -21,7 +21,6 @@ rename), so an interrupted build never leaves a truncated file behind.
 
 from __future__ import annotations
 
-import contextlib
 import heapq
 import itertools
 import mmap
@@ -39,15 +38,15 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .prefixes import PREFIXES
+from ..files import atomic_writer, write_atomically
+from ..prefixes import PREFIXES, RDF_TYPE
+from .folder import GraphLayout
 
 # Bytes of N-Quads sorted in memory at once when merging the union (an external sort beyond).
 _RUN_BYTES = 64 * 1024 * 1024
 # Union lines written and counted at once: Python's per-line work is done in batches.
 _BATCH_LINES = 65536
-_RDF_TYPE = f"<{PREFIXES['rdf']}type>".encode()
-# mkstemp makes files private; outputs are ordinary readable files.
-_FILE_MODE = 0o644
+_RDF_TYPE = f"<{RDF_TYPE}>".encode()
 # In the Turtle pyoxigraph writes, a subject's block starts on the one line not indented.
 _BLOCK_START = re.compile(rb"^[^\t\n]", re.MULTILINE)
 _LOCAL_ESCAPE = re.compile(rb"\\(.)")
@@ -82,15 +81,15 @@ def write_graph_files(
     ordered = sorted(graphs, key=lambda graph: graph.iri)
     summary = UnionSummary()
     written = [
-        write_union_turtle(out_dir / "graph.ttl", ordered, union, summary),
-        write_trig(out_dir / "graph.trig", ordered),
+        write_union_turtle(GraphLayout(out_dir).turtle, ordered, union, summary),
+        write_trig(GraphLayout(out_dir).trig, ordered),
     ]
     return written, summary
 
 
 def write_html(out_dir: Path, render: Callable[[], str]) -> Path:
     """Write ``graph.html`` with what ``render`` returns."""
-    return write_atomically(out_dir / "graph.html", render())
+    return write_atomically(GraphLayout(out_dir).html, render())
 
 
 def prefix_lines() -> bytes:
@@ -187,10 +186,17 @@ def _block_key(data: mmap.mmap, start: int) -> bytes:
 
 def _turtle_block(triples: list[ox.Triple]) -> bytes:
     """One subject's triples as ``write_union_turtle`` writes them: sorted by their N-Triples text."""
-    # serialize returns None only when given a file to write to
-    lines = sorted((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(True))
+    lines = sorted(serialized(triples, ox.RdfFormat.N_TRIPLES).splitlines(True))
     parsed = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
-    return without_prefixes(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
+    return without_prefixes(serialized(parsed, ox.RdfFormat.TURTLE, PREFIXES))
+
+
+def serialized(
+    statements: Iterable, rdf_format: ox.RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    """``statements`` in ``rdf_format`` as bytes (pyoxigraph's ``serialize`` without an output file)."""
+    data = ox.serialize(statements, format=rdf_format, prefixes=prefixes)
+    return data if data is not None else b""
 
 
 def without_prefixes(turtle: bytes) -> bytes:
@@ -266,24 +272,3 @@ def _observe(lines: list[bytes], summary: UnionSummary) -> None:
         _, predicate, obj = line.split(b" ", 2)
         if predicate == _RDF_TYPE and obj.startswith(b"<"):
             summary.classes[obj[1:-4].decode("utf-8")] += 1
-
-
-@contextlib.contextmanager
-def atomic_writer(path: Path) -> Iterator[BinaryIO]:
-    """A binary stream whose content replaces ``path`` only when the block ends without error."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(handle, _FILE_MODE)
-        with os.fdopen(handle, "wb") as stream:
-            yield stream
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def write_atomically(path: Path, content: str | bytes) -> Path:
-    """Write ``content`` to ``path`` through a temporary file and a rename."""
-    with atomic_writer(path) as stream:
-        stream.write(content.encode("utf-8") if isinstance(content, str) else content)
-    return path

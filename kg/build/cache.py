@@ -31,14 +31,16 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
+from rdflib.term import IdentifiedNode
 
-from . import __version__, ingest, mapping
-from .errors import InputError
-from .export import without_prefixes, write_atomically
-from .prefixes import PREFIXES
-from .resources import ontology_dir
+from .. import __version__, ingest, mapping
+from ..errors import InputError
+from ..files import write_atomically
+from ..prefixes import PREFIXES
+from ..resources import ontology_dir
+from .outputs import serialized, without_prefixes
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 _SCHEMES_KEY_NAME = "schemes"
 
 
@@ -79,7 +81,7 @@ def folders_fingerprint(folders: tuple[Path, ...], salt: str) -> str:
 
 
 # An entry's files, ``<key>.nq|.trig|.json``, and their temporary files while written
-# (``.<key>.nq.<random>``, kg.export.atomic_writer).
+# (``.<key>.nq.<random>``, kg.files.atomic_writer).
 _ENTRY_NAME = re.compile(
     r"^(?P<temporary>\.)?(?P<key>[0-9a-f]{64})\.(?:nq|trig|json)(?(temporary)\.[A-Za-z0-9_]+|)$"
 )
@@ -166,7 +168,7 @@ class DocumentCache:
         key: str,
         path: Path | None,
         document_id: str,
-        graph: URIRef,
+        graph: IdentifiedNode,
         triples: Iterable[tuple],
         warnings: tuple[str, ...],
     ) -> Entry:
@@ -183,14 +185,14 @@ class DocumentCache:
         return Entry(path, document_id, key, str(graph), len(lines), warnings)
 
 
-def sorted_quads(graph: URIRef, triples: Iterable[tuple]) -> tuple[list[bytes], list[ox.Quad]]:
+def sorted_quads(graph: IdentifiedNode, triples: Iterable[tuple]) -> tuple[list[bytes], list[ox.Quad]]:
     """The rdflib ``triples`` in the named graph ``graph``: their N-Quads lines, sorted and
     without repeats, and the quads in the same order (for ``trig_block``)."""
     graph_name = ox.NamedNode(str(graph))
     quads = [_quad(triple, graph_name) for triple in triples]
     # The serialiser writes one line per quad, in order: keyed by its line, each quad is kept
     # once, and sorting the lines sorts the quads for the TriG block too.
-    by_line = dict(zip(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).splitlines(True), quads))
+    by_line = dict(zip(serialized(quads, ox.RdfFormat.N_QUADS).splitlines(True), quads))
     lines = sorted(by_line)
     return lines, [by_line[line] for line in lines]
 
@@ -199,7 +201,7 @@ def trig_block(quads: list[ox.Quad]) -> bytes:
     """One named graph's quads, in order, as a TriG block using the contract's prefixes, without them declared."""
     if not quads:
         return b""
-    return without_prefixes(ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES))
+    return without_prefixes(serialized(quads, ox.RdfFormat.TRIG, PREFIXES))
 
 
 def _quad(triple, graph_name: ox.NamedNode) -> ox.Quad:

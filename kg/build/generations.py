@@ -1,37 +1,23 @@
-"""The embedded store: a pyoxigraph (RocksDB) store that ``kg build`` fills and readers open.
+"""The store of each build: a pyoxigraph (RocksDB) store written beside the live one and swapped in.
 
 Implements the store side of "Outputs of a build" (ONTOLOGY.md): one named graph per
-source document plus the schemes graph, as in ``graph.trig``.
+source document plus the schemes graph, as in ``graph.trig``, and their union (each
+triple once) as the default graph, which readers query (``kg.graph`` opens it).
 
-Reading (``kg query``, ``kg viz``, ``kg export``, ``kg serve``)::
-
-    from kg.store import open_store
-    store = open_store(out_dir=Path("out"))            # the store `kg build` left in out/store/
-    store = open_store(graph_path=Path("graph.ttl"))   # any RDF file, loaded into memory
-    store.query(sparql)                                # the default graph is the union
-
-``open_store`` opens the built store read-only (many readers at once, even while a
-build runs) and never parses text. The default graph holds the union of every named
-graph (each triple once), so plain queries see the whole graph: do not pass
-``use_default_graph_as_union=True``, which in pyoxigraph is about 100 times slower on
-this data and repeats a triple once per graph that holds it. ``GRAPH ?g { ... }``
-still reaches each document's own graph. A TriG or N-Quads file given as
-``graph_path`` is loaded the same way (named graphs plus their union as default graph).
-
-Writing (``kg.pipeline`` only): each build writes a new *generation* beside the live
+Each build (``kg.build.pipeline``) writes a new *generation* beside the live
 one, ``<out>/.kg/generations/<name>/{store/, manifest.json, graph.ttl, ...}``, then
 swaps the ``<out>/store`` symbolic link to it with one atomic rename. A build killed
 at any point therefore leaves the previous store untouched and still linked. When
 few graphs changed, a build works out the change to the union from the live store
 (``union_change``), patches the live generation's ``graph.ttl`` with it
-(``kg.export.splice_union_turtle``) and starts its store from a hard-link backup of
+(``kg.build.outputs.splice_union_turtle``) and starts its store from a hard-link backup of
 the live one, removing and loading only what changed (``patch_generation``).
 
 A store is left as several sorted runs per index: one per bulk load, and small files of
 its own for each patch. Every look-up reads them all: queries ran 20-30% slower after one
 patch and 50% slower after seven. ``compact_live`` merges them into one sorted run
 (``Store.optimize``: 4 s at 2,000 documents), which answers 20-35% faster than a fresh bulk
-load; ``kg.compaction`` runs it in a process of its own after the build has returned.
+load; ``kg.build.compaction`` runs it in a process of its own after the build has returned.
 Should four patches in a row find no compaction done between them (builds faster than
 compactions), the fourth compacts inline.
 """
@@ -50,67 +36,23 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import cast
 
 import pyoxigraph as ox
 
-from .errors import GraphNotFound, InputError
-from .export import UnionSummary, write_atomically
-from .prefixes import PREFIXES
-from .xml_entities import check_entities
+from ..errors import InputError
+from ..files import write_atomically
+from ..prefixes import RDF_TYPE
+from .folder import GraphLayout, OutputFolder
+from .outputs import UnionSummary
 
-STORE_LINK = "store"
-_STATE = ".kg"
-_GENERATIONS = "generations"
-_MANIFEST = "manifest.json"
 # Above this share of changed graphs, loading everything in bulk beats patching a copy.
 _PATCH_LIMIT = 0.25
 # The patch that compacts the store inline: this many in a row with no compaction between them.
 _COMPACT_EVERY = 4
 _BULK_PART_BYTES = 256 * 1024 * 1024
 _DEFAULT = ox.DefaultGraph()
-_RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
-_TURTLE = "graph.ttl"
 _GENERATION_NAME = re.compile(r"^[0-9a-f]+-[0-9]+$")
-
-
-def open_store(out_dir: Path | None = None, graph_path: Path | None = None) -> ox.Store:
-    """The graph to read, as a pyoxigraph Store.
-
-    With ``graph_path``, that RDF file (format from its suffix: .ttl, .trig, .nt, .nq,
-    .rdf, .jsonld, .n3) loaded into an in-memory store; otherwise the store that
-    ``kg build`` wrote in ``out_dir`` (default ``out``), opened read-only.
-    Raises GraphNotFound when there is no such file or store, InputError when the
-    file's suffix is unknown or its content is not valid RDF.
-    """
-    if graph_path is not None:
-        return load_graph_file(graph_path)
-    link = Path("out" if out_dir is None else out_dir) / STORE_LINK
-    if not link.exists():
-        raise GraphNotFound(f"no store at {link}: run `kg build` first, or pass --graph FILE")
-    try:
-        return ox.Store.read_only(str(link))
-    except OSError as error:
-        raise GraphNotFound(f"{link}: cannot open the store ({error}); run `kg build` again") from error
-
-
-def load_graph_file(path: Path) -> ox.Store:
-    """An in-memory store holding the RDF file at ``path`` (named graphs kept for TriG and N-Quads)."""
-    if not path.is_file():
-        raise GraphNotFound(f"{path}: no such graph file")
-    rdf_format = ox.RdfFormat.from_extension(path.suffix.lstrip(".").lower())
-    if rdf_format is None:
-        raise InputError(f"{path}: unknown RDF format; use .ttl, .trig, .nt, .nq, .rdf, .jsonld or .n3")
-    check_entities(path)
-    store = ox.Store()
-    try:
-        store.bulk_load(path=str(path), format=rdf_format)
-    except (SyntaxError, OSError) as error:
-        raise InputError(f"{path}: not valid {rdf_format.name} ({error})") from error
-    if rdf_format.supports_datasets:
-        named = [quad for quad in store if quad.graph_name != _DEFAULT]
-        store.extend(ox.Quad(quad.subject, quad.predicate, quad.object) for quad in named)
-    return store
 
 
 @dataclass(frozen=True)
@@ -124,7 +66,7 @@ class Generation:
 
     @property
     def store_path(self) -> Path:
-        return self.folder / STORE_LINK
+        return GraphLayout(self.folder).store
 
 
 @dataclass(frozen=True)
@@ -148,7 +90,7 @@ class LiveGeneration:
 
     @property
     def store_path(self) -> Path:
-        return self.folder / STORE_LINK
+        return GraphLayout(self.folder).store
 
 
 @dataclass(frozen=True)
@@ -178,14 +120,14 @@ class UnionChange:
         for triple, step in [(triple, -1) for triple in self.removed] + [
             (triple, 1) for triple in self.added
         ]:
-            if triple.predicate == _RDF_TYPE and isinstance(triple.object, ox.NamedNode):
+            if triple.predicate.value == RDF_TYPE and isinstance(triple.object, ox.NamedNode):
                 classes[triple.object.value] += step
         return UnionSummary(previous.triples - len(self.removed) + len(self.added), +classes)
 
 
 def start_generation(out_dir: Path) -> Path:
     """A new, empty generation folder under ``<out>/.kg/generations/`` for one build to fill."""
-    folder = _state(out_dir) / _GENERATIONS / f"{time.time_ns():x}-{os.getpid()}"
+    folder = OutputFolder(out_dir).generations / f"{time.time_ns():x}-{os.getpid()}"
     folder.mkdir(parents=True)
     return folder
 
@@ -196,15 +138,15 @@ def live_generation(out_dir: Path, fingerprint: str) -> LiveGeneration | None:
     None when there is none, it was made by another mapper, or its manifest is unreadable
     or from an older sgkg.
     """
-    link = out_dir / STORE_LINK
+    link = OutputFolder(out_dir).store
     if not link.is_symlink() or not link.exists():
         return None
     folder = link.resolve().parent
     try:
-        manifest = json.loads((folder / _MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads(GraphLayout(folder).manifest.read_text(encoding="utf-8"))
         if manifest["fingerprint"] != fingerprint:
             return None
-        turtle = folder / _TURTLE
+        turtle = GraphLayout(folder).turtle
         unchanged = _file_stamp(turtle) == manifest["turtle"] if turtle.exists() else False
         return LiveGeneration(
             folder,
@@ -251,14 +193,16 @@ def union_change(previous: LiveGeneration, graphs: dict[str, tuple[str, Path]]) 
 
     def held_elsewhere(triple: ox.Triple) -> bool:
         return any(
-            quad.graph_name != _DEFAULT and quad.graph_name.value not in dropped
+            isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value not in dropped
             for quad in store.quads_for_pattern(*triple)
         )
 
     removed = frozenset(triple for triple in old - new if not held_elsewhere(triple))
-    added = frozenset(triple for triple in new - old if ox.Quad(*triple, _DEFAULT) not in store)
+    added = frozenset(triple for triple in new - old if _in_union(triple) not in store)
     subjects = {}
-    for subject in sorted({triple.subject for triple in removed | added}, key=lambda node: node.value):
+    # No blank node here (see above), and no quoted triple in what sgkg writes: subjects are IRIs.
+    named = {cast(ox.NamedNode, triple.subject) for triple in removed | added}
+    for subject in sorted(named, key=lambda node: node.value):
         held = {_triple(quad) for quad in store.quads_for_pattern(subject, None, None, _DEFAULT)}
         subjects[subject.value] = sorted(
             (held - removed) | {triple for triple in added if triple.subject == subject}, key=str
@@ -268,7 +212,7 @@ def union_change(previous: LiveGeneration, graphs: dict[str, tuple[str, Path]]) 
 
 def new_generation(folder: Path) -> Generation:
     """An empty store in generation ``folder``, to fill with ``load_graphs`` and then ``load_union``."""
-    return Generation(folder, ox.Store(str(folder / STORE_LINK)))
+    return Generation(folder, ox.Store(str(GraphLayout(folder).store)))
 
 
 def load_graphs(generation: Generation, quads_files: list[Path], cancelled: threading.Event) -> None:
@@ -352,7 +296,7 @@ class _Ranges(io.RawIOBase):
     def __init__(self, ranges: list[tuple[Path, int, int]], cancelled: threading.Event) -> None:
         self._ranges = iter(ranges)
         self._cancelled = cancelled
-        self._file: BinaryIO | None = None
+        self._file: io.BufferedReader | None = None
         self._left = 0
 
     def readable(self) -> bool:
@@ -389,7 +333,7 @@ def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange
     """A copy of ``previous``'s store in ``folder`` with ``change`` applied, compacted when it is the
     store's fourth patch in a row with no compaction between (an empty change is not a patch);
     the previous store is not modified."""
-    target = folder / STORE_LINK
+    target = GraphLayout(folder).store
     ox.Store.read_only(str(previous.store_path)).backup(str(target))
     store = ox.Store(str(target))
     for iri in sorted(change.dropped):
@@ -397,8 +341,8 @@ def patch_generation(folder: Path, previous: LiveGeneration, change: UnionChange
     for path in change.graphs.values():
         store.load(path=str(path), format=ox.RdfFormat.N_QUADS)
     for triple in change.removed:
-        store.remove(ox.Quad(*triple, _DEFAULT))
-    store.extend(ox.Quad(*triple, _DEFAULT) for triple in change.added)
+        store.remove(_in_union(triple))
+    store.extend(_in_union(triple) for triple in change.added)
     if change.empty:
         return Generation(folder, store, previous.patches, previous.compacted)
     if previous.patches + 1 >= _COMPACT_EVERY:
@@ -421,7 +365,7 @@ def finish_generation(
         "graphs": {iri: key for iri, (key, _) in sorted(graphs.items())},
         "triples": summary.triples,
         "classes": dict(sorted(summary.classes.items())),
-        "turtle": _file_stamp(generation.folder / _TURTLE),
+        "turtle": _file_stamp(GraphLayout(generation.folder).turtle),
         "patches": generation.patches,
         "compacted": generation.compacted,
     }
@@ -436,26 +380,27 @@ def publish(out_dir: Path, generation: Generation, files: list[Path]) -> list[Pa
 
     Raises InputError when ``<out>/store`` exists and is not the link a build made.
     """
-    link = out_dir / STORE_LINK
-    generations = (_state(out_dir) / _GENERATIONS).resolve()
+    layout = OutputFolder(out_dir)
+    link = layout.store
+    generations = layout.generations.resolve()
     if (link.exists() or link.is_symlink()) and not (
         link.is_symlink() and link.resolve().parent.parent == generations
     ):
         raise InputError(f"{link} is not a store made by kg build; move it away and build again")
     replaced = link.resolve().parent if link.is_symlink() and link.exists() else None
-    temporary = _state(out_dir) / f"{STORE_LINK}.link"
+    temporary = layout.staged_store_link
     temporary.unlink(missing_ok=True)
     os.symlink(os.path.relpath(generation.store_path, out_dir), temporary)
     published = []
     for path in files:
-        staged = _state(out_dir) / f"{path.name}.publish"
+        staged = layout.staged(path.name)
         staged.unlink(missing_ok=True)
         _link_or_copy(path, staged)
         os.replace(staged, out_dir / path.name)
         published.append(out_dir / path.name)
     os.replace(temporary, link)
     keep = {generation.folder.resolve(), replaced.resolve() if replaced else None}
-    for folder in (_state(out_dir) / _GENERATIONS).iterdir():
+    for folder in layout.generations.iterdir():
         # Only folders named as start_generation names them: nothing else there is a build's.
         if folder.resolve() not in keep and _GENERATION_NAME.match(folder.name):
             shutil.rmtree(folder, ignore_errors=True)
@@ -470,22 +415,22 @@ def compact_live(out_dir: Path) -> Path | None:
     saying it is compacted, and swapped in by one atomic rename, as a build publishes.
     None when there is nothing to do: no live generation, or its store is compacted already.
     Interrupted at any point, it leaves the live generation as it was. Call it only while no
-    build runs on ``out_dir`` (``kg.compaction`` sees to that).
+    build runs on ``out_dir`` (``kg.build.compaction`` sees to that).
     """
-    link = out_dir / STORE_LINK
+    link = OutputFolder(out_dir).store
     if not link.is_symlink() or not link.exists():
         return None
     live = link.resolve().parent
-    manifest = json.loads((live / _MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads(GraphLayout(live).manifest.read_text(encoding="utf-8"))
     if manifest["compacted"]:
         return None
     folder = start_generation(out_dir)
-    ox.Store.read_only(str(live / STORE_LINK)).backup(str(folder / STORE_LINK))
-    store = ox.Store(str(folder / STORE_LINK))
+    ox.Store.read_only(str(GraphLayout(live).store)).backup(str(GraphLayout(folder).store))
+    store = ox.Store(str(GraphLayout(folder).store))
     store.optimize()
     store.flush()
     for path in sorted(live.iterdir()):
-        if path.is_file() and path.name != _MANIFEST:
+        if path.is_file() and path != GraphLayout(live).manifest:
             _link_or_copy(path, folder / path.name)
     _write_manifest(folder, {**manifest, "patches": 0, "compacted": True})
     if link.resolve().parent != live:
@@ -496,7 +441,7 @@ def compact_live(out_dir: Path) -> Path | None:
 
 
 def _write_manifest(folder: Path, manifest: dict) -> None:
-    write_atomically(folder / _MANIFEST, json.dumps(manifest, indent=1, sort_keys=True))
+    write_atomically(GraphLayout(folder).manifest, json.dumps(manifest, indent=1, sort_keys=True))
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -507,8 +452,9 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _state(out_dir: Path) -> Path:
-    return out_dir / _STATE
+def _in_union(triple: ox.Triple) -> ox.Quad:
+    """``triple`` in the default graph, where a build's store keeps the union."""
+    return ox.Quad(triple.subject, triple.predicate, triple.object, _DEFAULT)
 
 
 def _triple(quad: ox.Quad) -> ox.Triple:
