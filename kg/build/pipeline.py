@@ -32,6 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import datafiles
 from ..errors import BuildLocked, NothingBuilt
 from ..ingest import DEFAULT_MAX_BYTES, discover
 from ..stats import stats_graph_iri
@@ -106,12 +107,13 @@ class BuildReport:
 def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build the graph of every document under ``inputs`` into ``options.out_dir``.
 
-    Raises InputError for a missing input path or an ``out_dir`` that is not empty and not
+    Raises DataFileError for a broken data file of the mapper, InputError for a missing input path or an ``out_dir`` that is not empty and not
     an sgkg build (unless ``options.force``), BuildLocked when another build is writing to
     the same folder, and NothingBuilt when no document could be read. Unreadable
     documents are listed in ``BuildReport.failures`` (in path order); links and folders
     not read in ``BuildReport.warnings``.
     """
+    datafiles.check_all()  # a broken data file is one error here, not a failure of every document
     report = BuildReport()
     folder = OutputFolder(options.out_dir)
     folder.check(force=options.force)
