@@ -24,7 +24,7 @@ from ..spans import SpansInOrder
 from ..text import Segment
 from ..vocab import INSPECTORATE
 from .letters import find_letter_people
-from .names import is_plain_name, looks_like_person, post_nominals
+from .names import is_plain_name, post_nominals
 from .quotes import find_quoted_people, national_body
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
@@ -101,7 +101,6 @@ def find_memberships(
     """Every (person, role, organisation) the text states, each with the span that says it."""
     resolved = SpansInOrder(resolved)
     memberships: dict[tuple[str, str, str], Membership] = {}
-    full_names = _full_names(clean)
     for index, sentence in enumerate(sentences):
         if sentence.boilerplate:
             continue
@@ -110,7 +109,7 @@ def find_memberships(
         ):
             memberships.setdefault((membership.person, membership.role, membership.organisation), membership)
         for name, name_span, roles in _people_in(
-            clean, sentence, sentences[index - 1] if index else None, resolved, full_names
+            clean, sentence, sentences[index - 1] if index else None, resolved
         ):
             for role in _with_organisations(
                 clean, sentence, roles, organisations, resolved, publisher, name_span
@@ -205,14 +204,11 @@ def _passive_roles(clean: str, sentence: Segment, organisations, resolved) -> li
     return found
 
 
-def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved, full_names):
+def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved):
     """(name, span, roles) for each person named next to a role in the sentence."""
     roles = _roles_in(clean, sentence, resolved)
     people = []
     used: set[int] = set()
-    subject = _referred_subject(clean, sentence, full_names) if roles else None
-    if subject is not None:  # "Samuel is Chair of X and was previously Chair of Y."
-        return [(subject[0], subject[1], chain) for chain in _chains(clean, roles, resolved)]
     for chain in _chains(clean, roles, resolved):
         first, last = chain[0], chain[-1]
         after = _name_after(clean, last.span.end, sentence.end)
@@ -331,34 +327,6 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
 def _post_nominals() -> str:
     """Honours between a name and its role: "Name OBE, former President of ..."."""
     return rf"(?:,? (?:{'|'.join(sorted(post_nominals()))}))*"
-
-
-_FIRST_NAME_SUBJECT = re.compile(
-    r"(?P<name>[A-Z][a-z]+) (?:is|was|has been|had been|became|remains)"
-    r"(?: (?:also|previously|formerly|now|currently|then|until recently))? "
-)
-
-
-def _full_names(clean: str) -> list[tuple[int, str]]:
-    """(offset, name) of every full name of a person in the text, in order."""
-    return [
-        (match.start(), match.group("name"))
-        for match in _NAME.finditer(clean)
-        if looks_like_person(match.group("name"))
-    ]
-
-
-def _referred_subject(clean: str, sentence: Segment, full_names: list[tuple[int, str]]):
-    """A biography sentence about someone named in full before, by first name only: "Mark is
-    Chair of ..." after "Mark Ellery and ...". The full name and the first name's span, or None."""
-    match = _FIRST_NAME_SUBJECT.match(clean, sentence.start)
-    if match is None or match.group("name") not in lexicon.given_names():
-        return None
-    before = [name for start, name in full_names if start < sentence.start]
-    same = [name for name in before if name.split()[0] == match.group("name")]
-    if not same or len(set(same)) > 1:
-        return None
-    return same[-1], Span(match.start("name"), match.end("name"))
 
 
 _LINK_TO_NAME = re.compile(r"(?::|,)? ?(?:(?:this|last|next) year )?(?:(?:is|was|has been|will be) )?")

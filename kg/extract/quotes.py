@@ -71,10 +71,13 @@ def find_quoted_people(
     memberships: dict[tuple[str, str, str], Membership] = {}
     people: dict[str, PersonMention] = {}
     labels = [o.label for o in organisations.values()]
+    named: set[str] = set()  # every full name, for the first names and surnames that refer back
     for sentence in sentences:
         if sentence.boilerplate:
             continue
         for name in _names_in(clean, sentence, resolved, labels):
+            if len(name.text.split()) >= 2 and name.text.split()[0] in lexicon.given_names():
+                named.add(name.text)
             if _SPEAKS.match(clean, post_nominals_end(clean, name.span.end, sentence.end), sentence.end):
                 people.setdefault(
                     name.text, PersonMention(name.text, name.span)
@@ -89,7 +92,7 @@ def find_quoted_people(
                     )
                 else:
                     people.setdefault(name.text, PersonMention(name.text, name.span))
-    _back_references(clean, sentences, organisations, resolved, memberships, people)
+    _back_references(clean, sentences, organisations, resolved, memberships, people, named)
     for name in _bylines(clean, resolved, labels) + _first_names(clean, people, memberships):
         people.setdefault(name.text, PersonMention(name.text, name.span))
     return list(memberships.values()), list(people.values())
@@ -361,11 +364,17 @@ def _first_names(clean: str, people, memberships) -> list[Name]:
 
 
 def _back_references(
-    clean: str, sentences: list[Segment], organisations, resolved, memberships: dict, people: dict
+    clean: str,
+    sentences: list[Segment],
+    organisations,
+    resolved,
+    memberships: dict,
+    people: dict,
+    named: set[str],
 ) -> None:
     """ "Dale was previously the Director of X", "Ms Hale is the chair": a first name or an
     honorific and surname standing for a full name found before; their roles go to it."""
-    full = {key[0] for key in memberships} | set(people)
+    full = {key[0] for key in memberships} | set(people) | named
     forms: dict[str, set[str]] = {}
     for name in full:
         words = name.split()
@@ -392,6 +401,7 @@ def _back_references(
             for role, span, _ in _copula_roles(clean, end, sentence.end):
                 organisation = _organisation_of(clean, role, span, sentence, organisations, resolved, name)
                 if organisation:
+                    role = _canonical(clean, role, span, resolved)
                     memberships.setdefault(
                         (owner, role, organisation),
                         Membership(owner, role, organisation, Span(start, span.end)),
