@@ -54,6 +54,32 @@ def check_out_folder(out_dir: Path, *, force: bool = False) -> None:
         )
 
 
+def create_out_folder(out_dir: Path) -> None:
+    """Create ``out_dir`` (and its parents) if it is new; InputError naming it and the
+    system's reason when it cannot be (a parent that is a file, a read-only or virtual
+    file system, no permission)."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        where = f" at {error.filename}" if error.filename and str(error.filename) != str(out_dir) else ""
+        raise InputError(
+            f"{out_dir}: cannot create the folder ({reason}{where}); give --out a folder you can write"
+        ) from None
+
+
+def check_out_file(path: Path) -> Path:
+    """``path`` when a file can be written there (``kg export --out``, ``kg viz --out``): not a
+    folder, and inside a folder that exists; InputError saying which is wrong otherwise."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give --out a file name")
+    if not path.parent.is_dir():
+        raise InputError(
+            f"{path}: there is no folder {path.parent} to write it in; create it or choose another --out"
+        )
+    return path
+
+
 def mark_build_folder(out_dir: Path) -> None:
     """Write the marker that says ``out_dir`` is an sgkg build (kept as it is when present)."""
     marker = out_dir / MARKER

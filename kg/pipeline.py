@@ -34,10 +34,10 @@ from pathlib import Path
 
 from . import compaction, stats
 from .cache import DocumentCache, Entry, mapper_fingerprint
-from .errors import BuildLocked, NothingBuilt
+from .errors import BuildLocked, InputError, NothingBuilt
 from .export import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 from .ingest import DEFAULT_MAX_BYTES, discover
-from .outdir import check_out_folder, mark_build_folder
+from .outdir import check_out_folder, create_out_folder, mark_build_folder
 from .store import (
     Generation,
     LiveGeneration,
@@ -105,15 +105,25 @@ class BuildReport:
 def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build the graph of every document under ``inputs`` into ``options.out_dir``.
 
-    Raises InputError for a missing input path or an ``out_dir`` that is not empty and not
-    an sgkg build (unless ``options.force``), BuildLocked when another build is writing to
-    the same folder, and NothingBuilt when no document could be read. Unreadable
-    documents are listed in ``BuildReport.failures`` (in path order); links and folders
-    not read in ``BuildReport.warnings``.
+    Raises InputError when every input path is missing, or for an ``out_dir`` that cannot be
+    created or is not empty and not an sgkg build (unless ``options.force``), BuildLocked
+    when another build is writing to the same folder, and NothingBuilt when no document
+    could be read. Missing input paths (when others exist) and then unreadable documents
+    (in path order) are listed in ``BuildReport.failures``; links and folders not read in
+    ``BuildReport.warnings``.
     """
     report = BuildReport()
     check_out_folder(options.out_dir, force=options.force)
-    paths = discover(inputs, follow_links=options.follow_links, skip=options.out_dir, skipped=report.warnings)
+    paths = discover(
+        inputs,
+        follow_links=options.follow_links,
+        skip=options.out_dir,
+        skipped=report.warnings,
+        missing=report.failures,
+    )
+    if inputs and len(report.failures) == len(inputs):
+        raise InputError("; ".join(report.failures))
+    create_out_folder(options.out_dir)
     with _build_lock(options.out_dir):
         mark_build_folder(options.out_dir)
         compaction.stop(options.out_dir)

@@ -41,7 +41,7 @@ from . import geography
 from .cache import sorted_quads, trig_block
 from .errors import InputError
 from .export import GraphFiles, write_atomically
-from .outdir import check_out_folder, mark_build_folder
+from .outdir import check_out_folder, create_out_folder, mark_build_folder
 from .vocab import DCTERMS, GRAPH, RDF, RDFS, XSD, mint, slugify
 
 QB = Namespace("http://purl.org/linked-data/cube#")
@@ -133,6 +133,7 @@ def save(out_dir: Path, imported: StatsImport) -> StatsGraph:
     The folder becomes an sgkg build folder (``kg.outdir``) if it is not one yet; InputError
     for a non-empty folder that is not one, as for a build."""
     check_out_folder(out_dir)
+    create_out_folder(out_dir)
     folder = out_dir / STATS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     mark_build_folder(out_dir)
