@@ -58,6 +58,8 @@ def create_out_folder(out_dir: Path) -> None:
     """Create ``out_dir`` (and its parents) if it is new; InputError naming it and the
     system's reason when it cannot be (a parent that is a file, a read-only or virtual
     file system, no permission)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: not a folder; give --out a folder")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
