@@ -598,10 +598,12 @@ def query(
         return
     request = QueryRequest(name, expression, graph, tuple(param), format_name)
     output = answer_request(request)
-    if isinstance(output, str):
-        sys.stdout.write(output)
+    if isinstance(output.rendered, str):
+        sys.stdout.write(output.rendered)
     else:
-        console.print(output)
+        console.print(output.rendered)
+    for note in output.notes:
+        err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
