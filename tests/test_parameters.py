@@ -144,6 +144,11 @@ def test_a_name_that_matched_something_and_found_no_rows_has_no_note(store):
     assert answer.rows == [] and answer.notes == ()
 
 
+def test_a_themes_id_binds_it_without_a_note(store):
+    answer = _ask(store, "failings-by-partner-and-theme", theme="domestic-abuse")
+    assert answer.rows and answer.notes == ()
+
+
 def test_a_reviewed_childs_name_resolves_for_assessment(store):
     answer = _ask(store, "recommendations-and-responses", assessment="child r")
     assert answer.rows and answer.notes == ()
