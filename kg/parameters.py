@@ -221,7 +221,11 @@ def _is_a(store: Store, thing: NamedNode, kind: Kind) -> bool:
 def _name(store: Store, thing: NamedNode) -> str:
     """A thing's rdfs:label, else its best other label (the order of ``_LABEL_PROPERTIES``)."""
     for prop in _LABEL_NODES:
-        labels = sorted(quad.object.value for quad in store.quads_for_pattern(thing, prop, None, _DEFAULT))
+        labels = sorted(
+            quad.object.value
+            for quad in store.quads_for_pattern(thing, prop, None, _DEFAULT)
+            if isinstance(quad.object, Literal)
+        )
         if labels:
             return labels[0]
     return thing.value
