@@ -570,7 +570,8 @@ def query(
         [],
         "--param",
         "-p",
-        help="A parameter as key=value (repeatable); IRIs, prefix:name, integers and dates are typed.",
+        help="A parameter as key=value (repeatable); IRIs, prefix:name, integers and dates are typed; "
+        "a name may be in any case, an acronym, or part of one thing's name (see docs/queries.md).",
     ),
     format_name: str = typer.Option(
         "table",
