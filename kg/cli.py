@@ -9,17 +9,53 @@ from __future__ import annotations
 import contextlib
 import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from . import __version__
 from .build.folder import DEFAULT_OUT
-from .errors import KgError, PartialBuild
+from .errors import InputError, KgError, PartialBuild
 from .graph import GRAPH_HELP
+
+try:  # typer 0.2x carries its own copy of click
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover - older typer, on click itself
+    from click.exceptions import UsageError  # type: ignore[no-redef]
+
+
+class _OneLineGroup(TyperGroup):
+    """The ``kg`` group, whose usage errors (an unknown command or option, an option's value
+    missing or of the wrong kind, a missing argument) are one line on stderr and exit 2, as
+    every other error of kg is; click would print the usage and a hint over four lines.
+    Help asked for by giving no arguments at all is still help."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        with _usage_errors_on_one_line():
+            return super().make_context(info_name, args, parent=parent, **extra)
+
+    def invoke(self, ctx: Any) -> Any:
+        with _usage_errors_on_one_line():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _usage_errors_on_one_line() -> Iterator[None]:
+    try:
+        yield
+    except UsageError as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # `kg` alone: its help, as asked
+            raise
+        where = f" (see `{error.ctx.command_path} --help`)" if error.ctx is not None else ""
+        message = " ".join(error.format_message().split()).removesuffix(".")
+        _say_error(message + where)
+        raise typer.Exit(InputError.exit_code) from None
+
 
 app = typer.Typer(
     name="kg",
@@ -27,6 +63,7 @@ app = typer.Typer(
         "sgkg: turn children's safeguarding documents into a linked-data knowledge graph.\n\n"
         "Example: kg build seeds/ --out out/   then open out/graph.html"
     ),
+    cls=_OneLineGroup,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -36,16 +73,32 @@ console = Console()
 err_console = Console(stderr=True)
 
 
+def _say_error(message: str) -> None:
+    err_console.print(f"error: {message}", markup=False, highlight=False, soft_wrap=True)
+
+
 def handles_errors(command: Callable) -> Callable:
-    """Turn a KgError into ``error: <message>`` on stderr and the error's exit code."""
+    """Turn a KgError into ``error: <message>`` on stderr and the error's exit code.
+
+    An OSError the library did not foresee (a folder the system will not create, a disk
+    full) is one line too: exit 2 when it names a path (a path that cannot be used), else 1.
+    """
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except KgError as error:
-            err_console.print(f"error: {error}", markup=False, highlight=False, soft_wrap=True)
+            _say_error(str(error))
             raise typer.Exit(error.exit_code) from None
+        except BrokenPipeError:
+            raise  # `kg query ... | head`: typer ends quietly
+        except OSError as error:
+            if error.filename is None:
+                _say_error(error.strerror or str(error))
+                raise typer.Exit(KgError.exit_code) from None
+            _say_error(f"{error.filename}: {error.strerror or error}")
+            raise typer.Exit(InputError.exit_code) from None
 
     return wrapper
 
@@ -255,7 +308,6 @@ def stats(
     """
     from .build import statistics
     from .build.pipeline import refresh_statistics
-    from .errors import InputError
     from .stats import read_stats
 
     if (csv_file is None) == (remove is None):
@@ -375,13 +427,16 @@ def export(
     import sys
 
     from .exporters import export_graph, export_ontology
-    from .files import write_atomically
+    from .files import check_out_file, create_out_folder, write_atomically
     from .graph import open_graph
 
     if ontology:
+        create_out_folder(out or DEFAULT_OUT)
         for path in export_ontology(out or DEFAULT_OUT):
             console.print(f"wrote {path}", markup=False, highlight=False)
         return
+    if out is not None:
+        check_out_file(out)
     data = export_graph(open_graph(graph), format_name)
     if out is None:
         sys.stdout.buffer.write(data)
@@ -497,7 +552,8 @@ def query(
         [],
         "--param",
         "-p",
-        help="A parameter as key=value (repeatable); IRIs, prefix:name, integers and dates are typed.",
+        help="A parameter as key=value (repeatable); IRIs, prefix:name, integers and dates are typed; "
+        "a name may be in any case, an acronym, or part of one thing's name (see docs/queries.md).",
     ),
     format_name: str = typer.Option(
         "table",
@@ -525,10 +581,12 @@ def query(
         return
     request = QueryRequest(name, expression, graph, tuple(param), format_name)
     output = answer_request(request)
-    if isinstance(output, str):
-        sys.stdout.write(output)
+    if isinstance(output.rendered, str):
+        sys.stdout.write(output.rendered)
     else:
-        console.print(output)
+        console.print(output.rendered)
+    for note in output.notes:
+        err_console.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -544,10 +602,11 @@ def viz(
 
     Example: kg viz --view partners-failings --out out/partners.html
     """
+    from .files import check_out_file
     from .project import View
     from .render import render_file
 
-    written = render_file(graph, out, View.parse(view))
+    written = render_file(graph, check_out_file(out), View.parse(view))
     console.print(f"wrote {written}", markup=False, highlight=False)
 
 

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from .errors import InputError
+
 # mkstemp makes files private; outputs are ordinary readable files.
 _FILE_MODE = 0o644
 
@@ -35,4 +37,32 @@ def write_atomically(path: Path, content: str | bytes) -> Path:
     """Write ``content`` to ``path`` through a temporary file and a rename."""
     with atomic_writer(path) as stream:
         stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def create_out_folder(out_dir: Path) -> None:
+    """Create ``out_dir`` (and its parents) if it is new; InputError naming it and the
+    system's reason when it cannot be (a parent that is a file, a read-only or virtual
+    file system, no permission)."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError(f"{out_dir}: not a folder; give --out a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        where = f" at {error.filename}" if error.filename and str(error.filename) != str(out_dir) else ""
+        raise InputError(
+            f"{out_dir}: cannot create the folder ({reason}{where}); give --out a folder you can write"
+        ) from None
+
+
+def check_out_file(path: Path) -> Path:
+    """``path`` when a file can be written there (``kg export --out``, ``kg viz --out``): not a
+    folder, and inside a folder that exists; InputError saying which is wrong otherwise."""
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give --out a file name")
+    if not path.parent.is_dir():
+        raise InputError(
+            f"{path}: there is no folder {path.parent} to write it in; create it or choose another --out"
+        )
     return path

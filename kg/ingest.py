@@ -90,6 +90,7 @@ def discover(
     follow_links: bool = False,
     skip: Path | None = None,
     skipped: list[str] | None = None,
+    missing: list[str] | None = None,
 ) -> list[Path]:
     """The document files under ``inputs`` (files or folders), sorted, each real file once.
 
@@ -103,14 +104,19 @@ def discover(
     data); documents in a format no reader handles (``UNSUPPORTED_SUFFIXES``) are kept so
     that ``read_document`` reports them. A file named directly is always kept. A folder
     that cannot be listed is returned as it is, so that ``read_document`` reports it with
-    the other failures. Raises InputError for an input path that does not exist.
+    the other failures. Raises InputError for an input path that does not exist, unless
+    ``missing`` is given: each such path is then named there (``"PATH: no such file or
+    folder"``) and the others are walked.
     """
     found: dict[str, Path] = {}
     notes = skipped if skipped is not None else []
     own_output = os.path.realpath(skip) if skip is not None else None
     for given in inputs:
         if not given.exists():
-            raise InputError(f"{given}: no such file or folder")
+            if missing is None:
+                raise InputError(f"{given}: no such file or folder")
+            missing.append(f"{given}: no such file or folder")
+            continue
         candidates = _walk(given, follow_links, own_output, notes) if given.is_dir() else iter([given])
         for path in sorted(candidates, key=lambda p: p.as_posix()):
             found.setdefault(os.path.realpath(path), path)

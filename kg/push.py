@@ -24,7 +24,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, Triple, serialize
 
@@ -72,13 +72,31 @@ def parse_auth(text: str | None) -> tuple[str, str] | None:
     return user, password
 
 
+def check_endpoint(endpoint: str) -> str:
+    """``endpoint`` when it is an http(s) URL with a host (and a port in range, if given);
+    InputError saying what to write otherwise."""
+    try:
+        parts = urlsplit(endpoint)
+        parts.port  # noqa: B018 - reading it checks it: ValueError when out of range or not a number
+    except ValueError as error:
+        raise InputError(f"--endpoint {endpoint!r}: not a URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(
+            f"--endpoint {endpoint!r}: give the Graph Store's http:// or https:// URL, "
+            "e.g. http://127.0.0.1:7879/store"
+        )
+    return endpoint
+
+
 def push(options: PushOptions) -> list[PushedGraph]:
     """PUT every named graph of ``options.graph`` and the ontology graph to ``options.endpoint``.
 
-    Returns what was pushed, in order. Raises GraphNotFound/InputError for a missing or
-    unreadable graph (or one without named graphs) and RemoteError for the first graph
-    the endpoint refused or could not be reached for.
+    Returns what was pushed, in order. Raises InputError for an endpoint that is not an
+    http(s) URL, GraphNotFound/InputError for a missing or unreadable graph (or one without
+    named graphs) and RemoteError for the first graph the endpoint refused or could not be
+    reached for.
     """
+    check_endpoint(options.endpoint)
     graphs = named_graphs(options.graph)
     if ONTOLOGY_GRAPH.value in graphs:
         raise InputError(

@@ -33,21 +33,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyoxigraph import (
+    BlankNode,
     Literal,
     NamedNode,
     QueryBoolean,
     QueryResultsFormat,
     QuerySolutions,
     Store,
+    Triple,
     Variable,
     parse_query_results,
 )
 from rich.table import Table
 from rich.text import Text
 
-from .errors import InputError, QueryError
+from .errors import InputError, QueryError, RemoteError
 from .graph import open_graph
 from .isolation import run_in_child
+from .parameters import resolve
 from .prefixes import PREFIXES, curie
 from .resources import queries_dir
 from .sparql_guard import check_query
@@ -87,10 +90,13 @@ class Query:
 class Answer:
     """The answer to a query, held as a W3C SPARQL JSON results document.
 
-    ``document`` has ``head.vars`` and ``results.bindings`` (SELECT) or ``boolean`` (ASK).
+    ``document`` has ``head.vars`` and ``results.bindings`` (SELECT) or ``boolean`` (ASK);
+    ``notes`` are what the user should be told about the parameters (``kg.parameters``):
+    what a name was taken as, which things it names, that it named nothing.
     """
 
     document: dict
+    notes: tuple[str, ...] = ()
 
     @property
     def variables(self) -> list[str]:
@@ -240,28 +246,40 @@ def parameter_term(value: str) -> NamedNode | Literal:
 def run_query(store: Store, query: Query, parameters: Mapping[str, str] | None = None) -> Answer:
     """Run ``query`` on the store's default graph (the union: see ``kg.graph``), with ``parameters`` bound.
 
-    Raises QueryError for a syntax error (naming source, line and column), for a
-    parameter the query does not declare or one it requires missing, and for
-    CONSTRUCT or DESCRIBE queries.
+    A name given for a parameter the query declares is first resolved against the graph's
+    labels (``kg.parameters``): a short name, an acronym or another case binds the thing it
+    names; what the user should know about that is in ``Answer.notes``. Raises QueryError
+    for a syntax error (naming source, line and column), for a parameter the query does not
+    declare or one it requires missing, for a partial name that fits several things, and
+    for CONSTRUCT or DESCRIBE queries; RemoteError when a SERVICE the query calls cannot be
+    reached.
     """
     parameters = dict(parameters or {})
     _check_parameters(query, parameters)
-    substitutions = {Variable(key): parameter_term(value) for key, value in parameters.items()}
+    terms = {key: parameter_term(value) for key, value in parameters.items()}
+    resolution = resolve(store, terms, query.parameters)
+    substitutions: dict[Variable, NamedNode | BlankNode | Literal | Triple] = {
+        Variable(key): term for key, term in resolution.terms.items()
+    }
     try:
         result = store.query(query.text, prefixes=PREFIXES, substitutions=substitutions)
+        if isinstance(result, QueryBoolean):
+            return Answer({"head": {}, "boolean": bool(result)}, tuple(resolution.notes))
+        if not isinstance(result, QuerySolutions):
+            raise QueryError(
+                f"{query.source}: kg query answers SELECT and ASK queries, not CONSTRUCT or DESCRIBE"
+            )
+        document = json.loads(result.serialize(format=QueryResultsFormat.JSON) or b"{}")
     except SyntaxError as error:
         raise QueryError(_syntax_message(query, str(error))) from error
+    except OSError as error:  # a SERVICE the query calls, out of reach
+        raise RemoteError(f"{query.source}: a SERVICE of the query could not be reached ({error})") from error
     except RuntimeError as error:
         hint = "; a parameter must be a variable of the SELECT clause" if "projection" in str(error) else ""
         raise QueryError(f"{query.source}: {error}{hint}") from error
-    if isinstance(result, QueryBoolean):
-        return Answer({"head": {}, "boolean": bool(result)})
-    if not isinstance(result, QuerySolutions):
-        raise QueryError(
-            f"{query.source}: kg query answers SELECT and ASK queries, not CONSTRUCT or DESCRIBE"
-        )
-    document = json.loads(result.serialize(format=QueryResultsFormat.JSON))
-    return Answer(_without(document, set(query.parameters)))
+    answer = Answer(_without(document, set(query.parameters)))
+    notes = resolution.notes + (resolution.if_empty if not answer.rows else [])
+    return Answer(answer.document, tuple(notes))
 
 
 def _check_parameters(query: Query, parameters: Mapping[str, str]) -> None:
@@ -331,12 +349,22 @@ class QueryRequest:
     fmt: str = "table"
 
 
-def answer_request(request: QueryRequest) -> Table | str:
+@dataclass(frozen=True)
+class QueryOutput:
+    """What ``kg query`` shows: the answer rendered (standard output) and the notes on its
+    parameters (standard error, one line each)."""
+
+    rendered: Table | str
+    notes: tuple[str, ...] = ()
+
+
+def answer_request(request: QueryRequest) -> QueryOutput:
     """Choose the query, check the format, open the graph, run and render: ``kg query`` in one call.
 
     The graph is opened and the query run in a child process (``kg.isolation``), so that a
     query that crashes pyoxigraph (a panic, a stack overflow) is a QueryError, not the end
-    of the command. Raises QueryError, GraphNotFound or InputError as the steps it calls do.
+    of the command. Raises QueryError, GraphNotFound, InputError or RemoteError as the steps
+    it calls do.
     """
     query = choose_query(request.name, request.expression)
     check_format(request.fmt)
@@ -353,7 +381,8 @@ def answer_request(request: QueryRequest) -> Table | str:
         raise QueryError(
             f"{query.source}: the query engine (pyoxigraph) crashed on this query ({outcome.how}){detail}"
         )
-    return render(outcome.value, request.fmt)
+    answer: Answer = outcome.value
+    return QueryOutput(render(answer, request.fmt), answer.notes)
 
 
 def check_format(fmt: str) -> str:

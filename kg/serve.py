@@ -153,12 +153,31 @@ _LIMITS = {
 
 
 def check_options(options: ServeOptions) -> ServeOptions:
-    """``options`` when every limit is in its range; InputError naming the option otherwise."""
+    """``options`` when every limit is in its range and every allowed host is a host name;
+    InputError naming the option otherwise."""
     for field_name, (flag, lowest, highest) in _LIMITS.items():
         value = getattr(options, field_name)
         if not lowest <= value <= highest:  # NaN fails too
             raise InputError(f"{flag} {value}: must be between {_number(lowest)} and {_number(highest)}")
+    for name in options.allowed_hosts:
+        if not _is_host_name(name):
+            raise InputError(
+                f"--allow-host {name!r}: give a host name or address without a port, e.g. sgkg.example.org"
+            )
     return options
+
+
+def _is_host_name(name: str) -> bool:
+    """True for a name the Host header can carry: a DNS name or an IP address, no port or path."""
+    bare = name.strip("[]")
+    if not bare or any(char.isspace() or char in "/@?#" for char in bare):
+        return False
+    if ":" not in bare:
+        return True
+    try:
+        return ipaddress.ip_address(bare).version == 6
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)

@@ -167,6 +167,50 @@ def test_a_missing_input_path_stops_the_build_with_exit_code_2(tmp_path):
     assert f"error: {tmp_path / 'nowhere'}: no such file or folder" in result.output
 
 
+def test_a_missing_path_among_several_is_named_and_the_rest_is_built(tmp_path):
+    """Regression (issue 18): one missing path among several inputs stopped the whole build."""
+    good = _good_files(tmp_path / "good", 2)
+    missing = [tmp_path / "gone", tmp_path / "typo.txt"]
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        app, ["build", str(missing[0]), str(tmp_path / "good"), str(missing[1]), "--out", str(out)]
+    )
+    assert result.exit_code == PartialBuild.exit_code == 6, result.output
+    lines = result.stderr.splitlines()
+    assert [line for line in lines if line.startswith("failed: ")] == [
+        f"failed: {path}: no such file or folder" for path in missing
+    ]
+    assert lines[-1].startswith("error: 2 file(s) could not be read")
+    assert "Traceback" not in result.output
+    assert "Built 2 document(s)" in result.stdout
+    named = {graph.identifier for graph in Dataset().parse(out / "graph.trig", format="trig").graphs()}
+    assert {graph_iri(path.stem) for path in good} <= named
+
+
+def test_missing_paths_and_unreadable_files_together_are_all_named(tmp_path):
+    _good_files(tmp_path / "good", 1)
+    bad = _write_bad_files(tmp_path / "bad")
+    report = build(
+        [tmp_path / "gone", tmp_path / "good", tmp_path / "bad"],
+        BuildOptions(out_dir=tmp_path / "out", html=False),
+    )
+    assert report.documents == 1
+    assert report.failures[0] == f"{tmp_path / 'gone'}: no such file or folder"
+    assert len(report.failures) == 1 + len(bad)
+
+
+def test_when_every_path_is_missing_nothing_is_written(tmp_path):
+    result = CliRunner().invoke(
+        app, ["build", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(tmp_path / "out")]
+    )
+    assert result.exit_code == InputError.exit_code == 2
+    assert (
+        result.stderr
+        == f"error: {tmp_path / 'a'}: no such file or folder; {tmp_path / 'b'}: no such file or folder\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
 def _discover_and_read(folder: Path) -> list[list[str]]:
     results = []
     for path in discover([folder]):

@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import datafiles
-from ..errors import BuildLocked, NothingBuilt
+from ..errors import BuildLocked, InputError, NothingBuilt
+from ..files import create_out_folder
 from ..ingest import DEFAULT_MAX_BYTES, discover
 from ..stats import stats_graph_iri
 from . import compaction, statistics
@@ -107,17 +108,27 @@ class BuildReport:
 def build(inputs: list[Path], options: BuildOptions = BuildOptions()) -> BuildReport:
     """Build the graph of every document under ``inputs`` into ``options.out_dir``.
 
-    Raises DataFileError for a broken data file of the mapper, InputError for a missing input path or an ``out_dir`` that is not empty and not
-    an sgkg build (unless ``options.force``), BuildLocked when another build is writing to
-    the same folder, and NothingBuilt when no document could be read. Unreadable
-    documents are listed in ``BuildReport.failures`` (in path order); links and folders
-    not read in ``BuildReport.warnings``.
+    Raises DataFileError for a broken data file of the mapper, InputError when every input path
+    is missing, or for an ``out_dir`` that cannot be created or is not empty and not an sgkg
+    build (unless ``options.force``), BuildLocked when another build is writing to the same
+    folder, and NothingBuilt when no document could be read. Missing input paths (when others
+    exist) and then unreadable documents (in path order) are listed in ``BuildReport.failures``;
+    links and folders not read in ``BuildReport.warnings``.
     """
     datafiles.check_all()  # a broken data file is one error here, not a failure of every document
     report = BuildReport()
     folder = OutputFolder(options.out_dir)
     folder.check(force=options.force)
-    paths = discover(inputs, follow_links=options.follow_links, skip=options.out_dir, skipped=report.warnings)
+    paths = discover(
+        inputs,
+        follow_links=options.follow_links,
+        skip=options.out_dir,
+        skipped=report.warnings,
+        missing=report.failures,
+    )
+    if inputs and len(report.failures) == len(inputs):
+        raise InputError("; ".join(report.failures))
+    create_out_folder(options.out_dir)
     with _build_lock(folder):
         folder.mark()
         compaction.stop(options.out_dir)

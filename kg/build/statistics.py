@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..files import write_atomically
+from ..files import create_out_folder, write_atomically
 from ..stats import StatsImport
 from .cache import sorted_quads, trig_block
 from .folder import OutputFolder
@@ -43,6 +43,7 @@ def save(out_dir: Path, imported: StatsImport) -> StatsGraph:
     for a non-empty folder that is not one, as for a build."""
     build = OutputFolder(out_dir)
     build.check()
+    create_out_folder(out_dir)
     folder = build.stats
     folder.mkdir(parents=True, exist_ok=True)
     build.mark()
