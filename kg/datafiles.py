@@ -208,6 +208,7 @@ class Roles:
     national_bodies: tuple[NationalRole, ...]
     abbreviations: Mapping[str, str]
     portfolios: tuple[str, ...]
+    surname_titles: tuple[str, ...]
 
 
 def _role_title(node: _Node) -> RoleTitle:
@@ -246,6 +247,7 @@ def _roles(data: _Node) -> Roles:
         ),
         abbreviations={short: title.text() for short, title in data.key("abbreviations").entries().items()},
         portfolios=data.key("portfolios").texts(),
+        surname_titles=data.key("surname_titles").texts(),
     )
 
 

@@ -283,3 +283,13 @@ def test_the_chair_of_an_inquiry_is_not_made_chair_of_the_partnership():
     result = _extract(text)
     assert {(m.person, m.role) for m in result.memberships} == {("Grace Okafor", "Chair")}
     assert "Imelda Grant" in {p.name for p in result.people}
+
+
+def test_a_person_named_by_title_and_surname_alone():
+    result = _extract(
+        "Last August, Professor Whitlow's report into exploitation in Barnsley described abuse. "
+        "Lord Fenwick said the council had failed. Professor Eileen Munro spoke; Professor Munro said more."
+    )
+    names = {p.name for p in result.people} | {m.person for m in result.memberships}
+    assert {"Professor Whitlow", "Lord Fenwick"} <= names
+    assert "Professor Munro" not in names, "a surname of a full name refers back to it"

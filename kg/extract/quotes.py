@@ -22,6 +22,7 @@ departments), else the national body of a national role (``national_bodies`` in 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
@@ -93,7 +94,8 @@ def find_quoted_people(
                 else:
                     people.setdefault(name.text, PersonMention(name.text, name.span))
     _back_references(clean, sentences, organisations, resolved, memberships, people, named)
-    for name in _bylines(clean, resolved, labels) + _first_names(clean, people, memberships):
+    found = _bylines(clean, resolved, labels) + _first_names(clean, people, memberships)
+    for name in found + _titled_surnames(clean, sentences, resolved, labels, people, memberships, named):
         people.setdefault(name.text, PersonMention(name.text, name.span))
     return list(memberships.values()), list(people.values())
 
@@ -361,6 +363,34 @@ def _first_names(clean: str, people, memberships) -> list[Name]:
             start = line.start + match.start("first")
             found.append(Name(match.group("first"), Span(start, start + len(match.group("first")))))
     return found
+
+
+def _titled_surnames(
+    clean: str, sentences: list[Segment], resolved, labels: list[str], people, memberships, named: set[str]
+) -> list[Name]:
+    """ "Professor Jay's report", "Lord Laming said": a person named by title and surname alone,
+    where no full name of the text has that surname."""
+    surnames = {name.split()[-1] for name in set(people) | {key[0] for key in memberships} | named}
+    found = []
+    for sentence in sentences:
+        if sentence.boilerplate:
+            continue
+        for match in _titled_surname().finditer(clean, sentence.start, sentence.end):
+            surname = match.group("surname")
+            name = Name(f"{match.group('title')} {surname}", Span(match.start(), match.end("surname")))
+            if (
+                surname not in surnames
+                and not lexicon.area_regex().fullmatch(surname)
+                and _acceptable(name, resolved, labels)
+            ):
+                found.append(name)
+    return found
+
+
+@cache
+def _titled_surname() -> re.Pattern:
+    titles = "|".join(re.escape(title) for title in datafiles.roles().surname_titles)
+    return re.compile(rf"\b(?P<title>{titles})\.? (?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-]| [A-Z])")
 
 
 def _back_references(
