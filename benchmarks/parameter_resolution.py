@@ -16,19 +16,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from pyoxigraph import Literal
 
-from pyoxigraph import Literal  # noqa: E402
-
-from kg import store as store_module  # noqa: E402
-from kg.errors import QueryError  # noqa: E402
-from kg.parameters import _scanned, parameter_kind, resolve  # noqa: E402
-from kg.query import load_query, open_store, run_query  # noqa: E402
+from kg.errors import QueryError
+from kg.graph import open_graph
+from kg.parameters import _scanned, parameter_kind, resolve
+from kg.query import load_query, run_query
 
 # A library query for each kind, and its parameter.
 USES = {
@@ -58,9 +54,7 @@ def main() -> None:
     parser.add_argument("--graph", type=Path, default=Path("out/store"))
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
-    store = (
-        store_module.open_store(out_dir=args.graph.parent) if args.graph.is_dir() else open_store(args.graph)
-    )
+    store = open_graph(args.graph)
     print(f"graph {args.graph}; median of {args.repeat} runs, ms")
     print(
         f"{'kind':<14}{'things':>8}{'as typed':>10}{'odd case':>10}{'partial':>9}{'miss':>9}{'query on IRI':>14}"

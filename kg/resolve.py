@@ -202,9 +202,11 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
     name = canonical_name(mention.name)
     if _internal_body().search(name):
         return None  # a council's own board or children's council, not an organisation of its own
-    area = _area_after(clean, mention.span) or area
+    stated = _area_after(clean, mention.span)
+    area = stated[0] if stated else area
     if mention.generic:
-        return Organisation(f"{area} {name}" if area else name, mention.cls or classify(name), area)
+        written = {clean[mention.span.start : stated[1]]} if stated else set()  # "LSCB for Devon"
+        return Organisation(f"{area} {name}" if area else name, mention.cls or classify(name), area, written)
     if mention.cls is None and len(name.split()) == 1:
         return None  # "Police ...", "Charity reaction": a head word alone names no one
     cls = mention.cls or classify(name)
@@ -222,13 +224,14 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
     return Organisation(name, cls, name_area)
 
 
-def _area_after(clean: str, span: Span) -> str | None:
-    """The area a name without one is given just after it: "the LSCB for Devon"."""
+def _area_after(clean: str, span: Span) -> tuple[str, int] | None:
+    """The area a name without one is given just after it ("the LSCB for Devon"), and where
+    the phrase ends."""
     match = _AREA_AFTER.match(clean, span.end)
     if match is None:
         return None
     named = lexicon.area_regex().match(clean, match.end())
-    return lexicon.canonical_area(named.group()) if named else None
+    return (lexicon.canonical_area(named.group()), named.end()) if named else None
 
 
 @cache

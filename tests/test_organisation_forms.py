@@ -88,5 +88,5 @@ def test_a_local_service_followed_by_its_area_takes_that_area_not_the_document_s
     found = _organisations(
         "Services in Dorset were reviewed. The new chair was previously Chair of the LSCB for Devon."
     )
-    assert "Devon Local Safeguarding Children Board" in found
+    assert "LSCB for Devon" in found["Devon Local Safeguarding Children Board"][1]
     assert "Dorset Local Safeguarding Children Board" not in found

@@ -19,8 +19,9 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.errors import QueryError
+from kg.graph import open_graph
 from kg.parameters import parameter_kind
-from kg.query import inline_query, library, load_query, open_store, run_query
+from kg.query import inline_query, library, load_query, run_query
 
 FIXTURE_GRAPH = Path(__file__).resolve().parent / "fixtures" / "queries" / "fixture.trig"
 ID = "https://w3id.org/sgkg/id/"
@@ -28,7 +29,7 @@ ID = "https://w3id.org/sgkg/id/"
 
 @pytest.fixture(scope="module")
 def store():
-    return open_store(FIXTURE_GRAPH)
+    return open_graph(FIXTURE_GRAPH)
 
 
 def _ask(store, name: str, **parameters):
@@ -163,7 +164,7 @@ def test_iris_prefixed_names_and_numbers_are_bound_as_they_are(store):
 
 def test_an_inline_querys_parameter_is_bound_as_typed():
     """Only parameters a query's header declares are resolved: -e queries get what was typed."""
-    store = open_store(FIXTURE_GRAPH)
+    store = open_graph(FIXTURE_GRAPH)
     answer = run_query(store, inline_query("SELECT $person WHERE {}"), {"person": "hale"})
     assert answer.rows == [{"person": {"type": "literal", "value": "hale"}}]
     assert answer.notes == ()
@@ -179,7 +180,7 @@ def test_resolution_is_deterministic(store):
 @settings(max_examples=60, deadline=None)
 @given(st.text(min_size=1, max_size=30))
 def test_any_text_answers_or_is_refused_as_a_query_error(text):
-    store = open_store(FIXTURE_GRAPH)
+    store = open_graph(FIXTURE_GRAPH)
     try:
         answer = run_query(store, load_query("roles"), {"organisation": text})
     except QueryError as error:
