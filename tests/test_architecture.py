@@ -32,6 +32,7 @@ SHARED = {
 READERS = {
     "kg.graph",
     "kg.query",
+    "kg.parameters",
     "kg.isolation",
     "kg.sparql_guard",
     "kg.project",

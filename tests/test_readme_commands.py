@@ -35,7 +35,7 @@ KG = Path(sys.executable).parent / "kg"
 _COMMAND = re.compile(r"^(?:\$ )?(?:\.venv/bin/)?(kg .*)$")
 _ENDPOINT = re.compile(r"http://127\.0\.0\.1:\d+/[\w-]+")
 # The README's commands: a test that silently ran fewer would prove less.
-EXPECTED_COMMANDS = 17
+EXPECTED_COMMANDS = 19
 
 
 def readme_commands() -> list[tuple[str, list[str]]]:
@@ -161,7 +161,12 @@ def test_the_readme_commands_run_as_printed(workspace, triplestore):
                 [str(KG), *arguments[1:]], cwd=workspace, env=_environment(), capture_output=True, timeout=600
             )
         output = done.stdout.decode("utf-8", "replace")
-        if done.returncode != 0:
+        shown = re.search(r"\(exit (\d+)\)\s*$", printed[-1]) if printed else None
+        if shown:  # the README shows a refusal: its exit code and its first words
+            said = done.stderr.decode("utf-8", "replace")
+            if done.returncode != int(shown[1]) or printed[-1].split(":")[0] not in said:
+                failures.append(f"{text}\n  exit {done.returncode} (README: {shown[1]}): {said}")
+        elif done.returncode != 0:
             failures.append(f"{text}\n  exit {done.returncode}: {done.stderr.decode('utf-8', 'replace')}")
         elif arguments[1] == "query" and printed:
             columns = re.split(r"[\s|,]+", printed[0].strip())

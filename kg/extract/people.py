@@ -305,7 +305,7 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
     window_start = sentence.start
     text = clean[window_start:role_start]
     match = re.search(
-        rf"{_NAME.pattern}{_post_nominals()}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains) (?:the |our |its )?)$",
+        rf"{_NAME.pattern}{_post_nominals()}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains|as) (?:the |our |its |an? )?(?:new )?)$",
         text,
     )
     if match is None and previous is not None and text.strip() == "":
