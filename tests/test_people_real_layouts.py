@@ -293,3 +293,20 @@ def test_a_person_named_by_title_and_surname_alone():
     names = {p.name for p in result.people} | {m.person for m in result.memberships}
     assert {"Professor Whitlow", "Lord Fenwick"} <= names
     assert "Professor Munro" not in names, "a surname of a full name refers back to it"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Barnsley Council has appointed Priya Shah as the new director of children's services.",
+            ("Priya Shah", "Director of Children's Services", "Barnsley Council"),
+        ),
+        (
+            "The Barnsley Safeguarding Children Partnership named Ruth Adeyemi as its independent scrutineer.",
+            ("Ruth Adeyemi", "Independent Scrutineer", "Barnsley Safeguarding Children Partnership"),
+        ),
+    ],
+)
+def test_an_appointment_names_the_person_as_the_role(text, expected):
+    assert expected in _memberships(text)
