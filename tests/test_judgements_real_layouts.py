@@ -337,3 +337,14 @@ def test_a_range_takes_the_month_and_year_of_its_end():
     assert [item[2:] for item in date_ranges("from 28 September to 3 October 2019")] == [
         ("2019-09-28", "2019-10-03")
     ]
+
+
+def test_an_inspection_named_in_passing_takes_the_year_its_sentence_gives():
+    text = "Hackney Council's children's services were rated good by Ofsted in 2019."
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Hackney", "2023-05-03")
+    assert (own.kind, own.date, [(j.aspect, j.grade) for j in own.judgements]) == (
+        "ilacs",
+        "2019",
+        [("overall effectiveness", "good")],
+    )

@@ -410,6 +410,10 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         kind = _kind("ilacs")
         own = Assessment(kind.kind, kind.cls, kind.label, main_area)
         own.spans.append(min(item.judgement.span for item in found.values()))
+        said = _sentence_at(sentences, own.spans[0].start)
+        dates = find_dates(clean, said.start, said.end) if said else []
+        if dates and (own_date is None or dates[0][2] < own_date):  # "... rated good by Ofsted in 2019."
+            own.date, own.year = dates[0][2], dates[0][2][:4]
         assessments.insert(0, own)
     for item in sorted(found.values(), key=lambda item: item.judgement.span):
         target = own
@@ -429,6 +433,11 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         for item in sorted(found.values(), key=lambda item: item.judgement.span)
         if item.previous_grade
     ]
+
+
+def _sentence_at(sentences: list[Segment], offset: int) -> Segment | None:
+    index = bisect_right([s.start for s in sentences], offset) - 1
+    return sentences[index] if index >= 0 and offset < sentences[index].end else None
 
 
 def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
