@@ -54,14 +54,14 @@ def _honorific_regex() -> re.Pattern:
     return re.compile(r"(?:(?:" + "|".join(re.escape(w) for w in words) + r")\.?[ \t]+)+")
 
 
+@cache
+def _honorific_end_regex() -> re.Pattern:
+    return re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in lexicon.honorifics()) + r")\.?[ \t]+$")
+
+
 def honorific_before(clean: str, start: int) -> bool:
     """Whether an honorific ends right before ``start`` ("Dr ", "Councillor ")."""
-    before = clean[max(0, start - 40) : start]
-    return bool(
-        re.search(
-            r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in lexicon.honorifics()) + r")\.?[ \t]+$", before
-        )
-    )
+    return bool(_honorific_end_regex().search(clean[max(0, start - 40) : start]))
 
 
 def skip_honorifics(clean: str, position: int, limit: int) -> int:
