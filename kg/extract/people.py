@@ -56,7 +56,7 @@ def find_people(
     """
     memberships, people = find_letter_people(clean, organisations, resolved)
     quoted, mentioned = find_quoted_people(clean, sentences, organisations, resolved)
-    labels = [o.label for o in organisations.values()]
+    labels = "\n".join(o.label for o in organisations.values())
     for membership in quoted + find_memberships(clean, sentences, organisations, resolved, publisher):
         if (
             not _said_already(membership, memberships)
@@ -75,9 +75,10 @@ def find_people(
     return memberships, kept
 
 
-def _names_organisation(person: str, labels: list[str]) -> bool:
-    """ "Thames Valley" of "Thames Valley Police": part of an organisation's name, not a person."""
-    return any(re.search(rf"(?<!\w){re.escape(person)}(?!\w)", label) for label in labels)
+def _names_organisation(person: str, labels: str) -> bool:
+    """ "Thames Valley" of "Thames Valley Police": part of an organisation's name, not a person
+    (``labels`` one a line; a person's name has no line break)."""
+    return bool(re.search(rf"(?<!\w){re.escape(person)}(?!\w)", labels))
 
 
 def _said_already(membership: Membership, found: list[Membership]) -> bool:
