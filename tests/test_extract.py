@@ -62,6 +62,33 @@ def test_a_pattern_set_finds_what_each_pattern_finds_alone(text):
     ]
 
 
+_FIRST_CHARACTERS_ALPHABET = "aAbBkKsS\u017f\u212a'\n. 1"
+
+
+@given(st.text(alphabet=_FIRST_CHARACTERS_ALPHABET, max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_a_pattern_set_of_patterns_that_never_match_empty_still_finds_each_patterns_matches(text):
+    """The lookahead on the characters the patterns start with (``lexicon.first_characters``)
+    turns down no position a pattern matches at: optional and alternative starts, lookbehinds,
+    boundaries, case folding in part of a pattern ("\u017f" is an "s", the Kelvin sign a "k")."""
+    for flags in (0, re.IGNORECASE):
+        patterns = [
+            re.compile(p, flags)
+            for p in (r"\bk+a", r"(?:s )?b|(?i:a)'?B", r"(?<![\w'])(?:(?i:sa)|K)(?!\w)", r"[0-9A-B]+\.?")
+        ]
+        assert lexicon.first_characters(patterns)
+        found = lexicon.PatternSet(patterns).finditer_each(text)
+        assert [[m.span() for m in matches] for matches in found] == [
+            [m.span() for m in p.finditer(text)] for p in patterns
+        ]
+
+
+def test_first_characters_gives_up_where_it_cannot_tell():
+    """An empty match, a class of a category, a back reference or a dot: no lookahead, the plain scan."""
+    for pattern in (r"a*", r"\w+b", r"(a)?\1b", r"(?s:.)a"):
+        assert lexicon.first_characters([re.compile(pattern)]) is None
+
+
 def test_first_letter_lookaheads_admit_what_the_letters_admit():
     """What ``lexicon.alternation`` rests on, over every code point: under IGNORECASE a class of an
     ASCII letter or digit admits what the character itself does, and no character is admitted
