@@ -178,6 +178,41 @@ def _firsts(items, ignore_case: bool) -> tuple[list[tuple[int, int, bool]], bool
     return ranges, True
 
 
+def required_literal(pattern: re.Pattern) -> tuple[str, bool] | None:
+    """The longest run of ASCII characters every match of ``pattern`` holds, and whether it
+    matches in any case (then given in lower case); None when there is none. A text that lacks
+    it holds no match: in an ASCII text, ``run in text.lower()`` (or ``run in text``) tells."""
+    runs: list[tuple[str, bool]] = []
+    try:
+        _runs(_sre_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.I), runs)
+    except _Unknown:
+        return None
+    runs = [(run.lower() if fold else run, fold) for run, fold in runs if run.isascii()]
+    return max(runs, key=lambda item: len(item[0]), default=None)
+
+
+def _runs(items, ignore_case: bool, runs: list[tuple[str, bool]]) -> None:
+    """Add to ``runs`` the runs of literal characters the parsed sequence always matches."""
+    current: list[str] = []
+    for op, value in list(items) + [(None, None)]:
+        name = str(op)
+        if name == "LITERAL":
+            current.append(chr(value))
+            continue
+        if current:
+            runs.append(("".join(current), ignore_case))
+            current = []
+        if name == "SUBPATTERN":
+            _, added, removed, body = value
+            if (added | removed) & ~re.I:
+                raise _Unknown
+            _runs(body, bool(added & re.I) or (ignore_case and not removed & re.I), runs)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
+            _runs(value[2], ignore_case, runs)
+        elif name == "ATOMIC_GROUP":
+            _runs(value, ignore_case, runs)
+
+
 def _matches_at(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
     """What ``pattern.finditer(text)`` gives, knowing it can only match at ``positions``."""
     matches: list[re.Match] = []

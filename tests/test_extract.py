@@ -83,6 +83,19 @@ def test_a_pattern_set_of_patterns_that_never_match_empty_still_finds_each_patte
         ]
 
 
+@given(st.text(alphabet="aAbBcC -'", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_text_without_a_patterns_required_literal_holds_no_match_of_it(text):
+    """``lexicon.required_literal``: optional parts, alternatives, groups and case folding in
+    part of a pattern; a text that lacks the literal (in its case, or in lower case) has no match."""
+    for flags in (0, re.IGNORECASE):
+        for source in (r"\b(?:a )?(?P<x>bc+a)(?:-b|c)", r"(?i:Ab)'?c", r"a(?:b|c)B{2}", r"(?<=a)cc(?!b)"):
+            pattern = re.compile(source, flags)
+            literal, folded = lexicon.required_literal(pattern)
+            if pattern.search(text):
+                assert literal in (text.lower() if folded else text)
+
+
 def test_first_characters_gives_up_where_it_cannot_tell():
     """An empty match, a class of a category, a back reference or a dot: no lookahead, the plain scan."""
     for pattern in (r"a*", r"\w+b", r"(a)?\1b", r"(?s:.)a"):
