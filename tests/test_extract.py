@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from kg import lexicon
 from kg.extract import extract
+from kg.extract.names import LabelWords
 from kg.ingest import SourceDocument
 from kg.resources import data_path, load_json, ontology_dir
 from kg.text import clean_view
@@ -94,6 +95,19 @@ def test_a_text_without_a_patterns_required_literal_holds_no_match_of_it(text):
             literal, folded = lexicon.required_literal(pattern)
             if pattern.search(text):
                 assert literal in (text.lower() if folded else text)
+
+
+_LABEL_WORDS = st.text(alphabet="AaBb -'\u00e9", max_size=12)
+
+
+@given(st.lists(_LABEL_WORDS, max_size=6), _LABEL_WORDS.filter(str.strip))
+@settings(max_examples=300, deadline=None)
+def test_label_words_hold_a_name_exactly_when_a_label_holds_it_as_whole_words(labels, name):
+    """``LabelWords`` searches only the labels holding the name's first word: the same answer as
+    a search of every label."""
+    assert LabelWords(labels).hold(name) == any(
+        re.search(rf"(?<!\w){re.escape(name)}(?!\w)", label) for label in labels
+    )
 
 
 def test_first_characters_gives_up_where_it_cannot_tell():

@@ -29,7 +29,7 @@ from ..claims import Membership, Organisation, PersonMention, Span
 from ..resources import load_json
 from ..spans import SpansInOrder
 from ..text import Segment, lines
-from .names import Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
+from .names import LabelWords, Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
 
 _HEADS = re.compile(
     r"(?i)\b(?:chair|chairs|chairman|chairwoman|chairperson|scrutineer|director|executive|ceo|officer|manager|"
@@ -73,7 +73,7 @@ def find_quoted_people(
     memberships: dict[tuple[str, str, str], Membership] = {}
     people: dict[str, PersonMention] = {}
     resolved = SpansInOrder(resolved)
-    labels = "\n".join(o.label for o in organisations.values())
+    labels = LabelWords(o.label for o in organisations.values())
     for sentence in sentences:
         if sentence.boilerplate:
             continue
@@ -95,7 +95,7 @@ def find_quoted_people(
     return list(memberships.values()), list(people.values())
 
 
-def _names_in(clean: str, sentence: Segment, resolved: SpansInOrder, labels: str) -> list[Name]:
+def _names_in(clean: str, sentence: Segment, resolved: SpansInOrder, labels: LabelWords) -> list[Name]:
     found, position = [], sentence.start
     for word in re.finditer(r"(?<![\w'’-])[A-Z][a-z'’]+", clean[sentence.start : sentence.end]):
         start = sentence.start + word.start()
@@ -111,14 +111,14 @@ def _names_in(clean: str, sentence: Segment, resolved: SpansInOrder, labels: str
     return found
 
 
-def _acceptable(name: Name, resolved: SpansInOrder, labels: str) -> bool:
+def _acceptable(name: Name, resolved: SpansInOrder, labels: LabelWords) -> bool:
     """A plain name, inside no organisation's name in the text, and no whole words of an
-    organisation's label (``labels`` one a line; a name has no line break)."""
+    organisation's label."""
     if not is_plain_name(name.text):
         return False
     if resolved.covers(name.span.start):
         return False
-    return not re.search(rf"(?<!\w){re.escape(name.text)}(?!\w)", labels)
+    return not labels.hold(name.text)
 
 
 def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved):
@@ -291,7 +291,7 @@ def _national_body(role: str, organisations: dict[str, Organisation]) -> str | N
     return None
 
 
-def _bylines(clean: str, resolved: SpansInOrder, labels: str) -> list[Name]:
+def _bylines(clean: str, resolved: SpansInOrder, labels: LabelWords) -> list[Name]:
     """A name alone at the top, before a date or after "By": the author, with no role."""
     found = []
     for line in [line for line in lines(clean) if not line.boilerplate][:6]:
