@@ -7,21 +7,22 @@ document.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-
-try:
-    from re import _parser as _sre_parser  # Python 3.11+
-except ImportError:  # Python 3.10
-    import sre_parse as _sre_parser  # type: ignore[no-redef]
 
 from rdflib import Graph
 from rdflib.namespace import SKOS
 
 from .resources import load_json, load_lines, ontology_dir
 from .vocab import THEME
+
+# re's own parser, for what a pattern's matches must start with or hold: re._parser since
+# Python 3.11, sre_parse before.
+_sre_parser = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
 
 
 def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = False) -> str:
