@@ -17,6 +17,9 @@ run: $(STAMP)
 	$(BIN)/kg build seeds/ --out out/
 
 test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy kg
 	$(BIN)/pytest -q
 
 bench: $(STAMP)

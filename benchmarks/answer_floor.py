@@ -14,14 +14,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import pyoxigraph as ox
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.prefixes import PREFIXES
 from kg.query import load_query, parameter_term, parse_parameters

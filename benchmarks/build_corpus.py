@@ -33,16 +33,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.answer_floor import REQUIRED_EXAMPLES, answer_floor
+from benchmarks.corpus_generator import generate
+from kg import compaction, text
+from kg.ingest import read_document
+from kg.pipeline import BuildOptions, build
+from kg.resources import queries_dir
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from answer_floor import REQUIRED_EXAMPLES, answer_floor  # noqa: E402  (beside this script)
-from corpus_generator import generate  # noqa: E402
-
-from kg import compaction, text  # noqa: E402
-from kg.ingest import read_document  # noqa: E402
-from kg.pipeline import BuildOptions, build  # noqa: E402
-from kg.resources import queries_dir  # noqa: E402
 
 
 class StageClock:

@@ -623,7 +623,6 @@ def load_dataset(path: Path) -> Dataset:
 
 def build_trig(documents: list[Path], out_dir: Path) -> Path:
     """Build ``documents`` with this project's builder; the TriG file it wrote."""
-    sys.path.insert(0, str(ROOT))
     from kg.pipeline import BuildOptions, build
 
     build(documents, BuildOptions(out_dir=out_dir, html=False))

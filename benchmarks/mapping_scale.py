@@ -21,8 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from corpus_generator import generate
+from benchmarks.corpus_generator import generate
 
 _MEASURE = """
 import resource, sys, time

@@ -16,18 +16,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.answer_floor import REQUIRED_EXAMPLES
+from kg.pipeline import BuildOptions, build
+from kg.query import library, open_store, run_query
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from answer_floor import REQUIRED_EXAMPLES  # noqa: E402  (beside this script)
-
-from kg.pipeline import BuildOptions, build  # noqa: E402
-from kg.query import library, open_store, run_query  # noqa: E402
 
 BUDGET_MS = 100.0
 

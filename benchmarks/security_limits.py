@@ -24,12 +24,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+from kg.errors import InputError
+from kg.isolation import run_in_child
+from kg.serve import ServeOptions, answer_query, isolated_answer, query_runner, serving_store
 
-from kg.errors import InputError  # noqa: E402
-from kg.isolation import run_in_child  # noqa: E402
-from kg.serve import ServeOptions, answer_query, isolated_answer, query_runner, serving_store  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SIMPLE = "ASK { ?s ?p ?o }"
 LABELS = "SELECT ?s ?label WHERE { ?s rdfs:label ?label } LIMIT 100"

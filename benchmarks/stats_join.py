@@ -18,20 +18,15 @@ import csv
 import datetime as dt
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from corpus_generator import generate  # noqa: E402
-
-from kg import geography, stats  # noqa: E402
-from kg.pipeline import BuildOptions, build, refresh_statistics  # noqa: E402
-from kg.query import load_query, run_query  # noqa: E402
-from kg.store import compact_live, open_store  # noqa: E402
+from benchmarks.corpus_generator import generate
+from kg import geography, stats
+from kg.pipeline import BuildOptions, build, refresh_statistics
+from kg.query import load_query, run_query
+from kg.store import compact_live, open_store
 
 HEADER = [
     "time_period",

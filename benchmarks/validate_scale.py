@@ -11,19 +11,15 @@ reasoner, and what the reasoner adds on a small graph. Prints figures; asserts n
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from rdflib import Dataset, Literal
+from rdflib.namespace import RDF, RDFS
 
-from rdflib import Dataset, Literal  # noqa: E402
-from rdflib.namespace import RDF, RDFS  # noqa: E402
-
-from kg.validate import ValidateOptions, validate  # noqa: E402
-from kg.vocab import SG, THEME, graph_iri, mint  # noqa: E402
+from kg.validate import ValidateOptions, validate
+from kg.vocab import SG, THEME, graph_iri, mint
 
 FINDINGS_PER_DOCUMENT = 100
 

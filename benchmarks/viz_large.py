@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,13 +24,9 @@ from pathlib import Path
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import FOAF, ORG, RDF, RDFS, SKOS
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from cdp_browser import Browser, chromium_path  # noqa: E402
-
-from kg.render import render_html  # noqa: E402
-from kg.vocab import GRADE, SG, THEME, graph_iri, mint  # noqa: E402
+from kg.render import render_html
+from kg.vocab import GRADE, SG, THEME, graph_iri, mint
+from tests.cdp_browser import Browser, chromium_path
 
 THEMES = (
     "neglect",

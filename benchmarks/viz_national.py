@@ -21,19 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
-
-from cdp_browser import Browser, chromium_path  # noqa: E402
-from corpus_generator import generate  # noqa: E402
-
-from kg.export import write_html  # noqa: E402
-from kg.pipeline import BuildOptions, _renderer, build  # noqa: E402
+from benchmarks.corpus_generator import generate
+from kg.export import write_html
+from kg.pipeline import BuildOptions, _renderer, build
+from tests.cdp_browser import Browser, chromium_path
 
 DRAWN = "document.body.dataset.drawn === 'true'"
 

@@ -130,6 +130,7 @@ class Extraction:
     title: str | None = None
     date: str | None = None
     main_area: str | None = None
+    main_area_named: bool = True  # False when the text names no area and the file name gave it
     areas: list[str] = field(default_factory=list)
     publisher: str | None = None
     organisations: dict[str, Organisation] = field(default_factory=dict)

@@ -187,9 +187,10 @@ def _block_key(data: mmap.mmap, start: int) -> bytes:
 
 def _turtle_block(triples: list[ox.Triple]) -> bytes:
     """One subject's triples as ``write_union_turtle`` writes them: sorted by their N-Triples text."""
-    lines = sorted(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).splitlines(True))
+    # serialize returns None only when given a file to write to
+    lines = sorted((ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines(True))
     parsed = ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)
-    return without_prefixes(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES))
+    return without_prefixes(ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b"")
 
 
 def without_prefixes(turtle: bytes) -> bytes:

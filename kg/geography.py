@@ -16,7 +16,6 @@ its first day; without a date, the latest of them.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 import unicodedata
@@ -26,6 +25,7 @@ from functools import cache, lru_cache
 
 from rdflib import Literal, URIRef
 
+from .datafiles import csv_rows
 from .resources import data_path
 from .vocab import DCTERMS, OWL, RDF, RDFS, SG, SKOS, mint
 
@@ -200,14 +200,19 @@ def _place(place: Place) -> set[tuple]:
 @cache
 def authorities() -> tuple[Authority, ...]:
     """Every row of ``kg/data/local-authorities.csv``, in file order."""
-    return tuple(_authority(row) for row in _rows("local-authorities.csv"))
+    return tuple(_authority(row) for row in _rows("local-authorities.csv", _AUTHORITY_COLUMNS))
 
 
 @cache
 def places() -> tuple[Place, ...]:
     """The regions of the authorities and the countries of ``countries.csv``, by GSS code."""
     found = {row.region.gss_code: row.region for row in authorities()}
-    found.update({row["gss_code"]: Place(row["name"], row["gss_code"]) for row in _rows("countries.csv")})
+    found.update(
+        {
+            row["gss_code"]: Place(row["name"], row["gss_code"])
+            for row in _rows("countries.csv", ("name", "gss_code"))
+        }
+    )
     return tuple(found[code] for code in sorted(found))
 
 
@@ -244,17 +249,30 @@ def _by_name() -> dict[str, tuple[Authority, ...]]:
     """Folded name -> the authorities that go by it (several where a name outlived a reorganisation)."""
     index: dict[str, list[Authority]] = {}
     aliases: dict[str, list[str]] = {}
-    for row in _rows("area-aliases.csv"):
+    for row in _rows("area-aliases.csv", ("name", "alias")):
         aliases.setdefault(row["name"], []).append(row["alias"])
-    for row in authorities():
-        for name in (row.name, *row.other_names, *aliases.get(row.name, ())):
-            index.setdefault(_fold(name), []).append(row)
+    for authority in authorities():
+        for name in (authority.name, *authority.other_names, *aliases.get(authority.name, ())):
+            index.setdefault(_fold(name), []).append(authority)
     return {key: tuple(dict.fromkeys(rows)) for key, rows in index.items()}
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    lines = data_path(name).read_text(encoding="utf-8").splitlines()
-    return list(csv.DictReader(line for line in lines if not line.startswith("#")))
+_AUTHORITY_COLUMNS = (
+    "name",
+    "gss_code",
+    "dfe_la_code",
+    "region",
+    "region_gss",
+    "authority_type",
+    "also_known_as",
+    "valid_from",
+    "valid_until",
+    "replaced_by",
+)
+
+
+def _rows(name: str, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    return csv_rows(name, data_path(name).read_text(encoding="utf-8"), columns)
 
 
 def _split(value: str) -> tuple[str, ...]:

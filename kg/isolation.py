@@ -88,9 +88,9 @@ def run_in_child(
 class ForkedRunner:
     """``handler(request)`` run in a child forked *before* the request comes, one child per request.
 
-    Forking a process that holds a graph costs 10-30 ms; the next child is forked as soon
-    as one has answered, so a request waits only for its answer. Same limits and
-    outcomes as ``run_in_child``. Without fork, the handler runs here.
+    Forking a process that holds a graph takes time (figures: docs/benchmarks.md); the next
+    child is forked as soon as one has answered, so a request waits only for its answer. Same
+    limits and outcomes as ``run_in_child``. Without fork, the handler runs here.
     """
 
     def __init__(
@@ -130,8 +130,9 @@ class ForkedRunner:
         if not can_fork():
             return _here(lambda: self._handler(request))
         self.prepare()
-        pid, request_write, answer_read, error_read = self._ready
-        self._ready = None
+        ready, self._ready = self._ready, None
+        assert ready is not None  # prepare() forks whenever can_fork()
+        pid, request_write, answer_read, error_read = ready
         try:
             _write_all(request_write, pickle.dumps(request))
         except OSError:

@@ -18,7 +18,7 @@ import numpy as np
 SEED = 20240901
 # Pixels between neighbouring nodes on the page.
 SPACING = 110.0
-# Largest group laid out by a single spring layout (about 0.5 s at this size).
+# Largest group laid out by a single spring layout (its time: docs/benchmarks.md).
 DIRECT_LIMIT = 250
 _SEPARATION_ROUNDS = 200
 

@@ -10,14 +10,16 @@ from __future__ import annotations
 import importlib
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from rdflib import Graph
+from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from .resources import load_json, load_lines, ontology_dir
+from . import datafiles
+from .datafiles import Organisations, RoleTitle
+from .resources import load_lines, ontology_graph
 from .vocab import THEME
 
 # re's own parser, for what a pattern's matches must start with or hold: re._parser since
@@ -25,8 +27,15 @@ from .vocab import THEME
 _sre_parser = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
 
 
-def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = False) -> str:
-    """A regex alternation of literal phrases, longest first, whole words.
+def alternation(
+    phrases: Iterable[str],
+    *,
+    flexible_apostrophe: bool = True,
+    plural: bool = False,
+    possessive: bool = False,
+) -> str:
+    """A regex alternation of literal phrases, longest first, whole words; with ``possessive``
+    also a phrase followed by "'s" ("Barnsley's children"), the match without it.
 
     With ``flexible_apostrophe`` an apostrophe in a phrase also matches a lost one
     ("Children's" matches "Childrens" and "Children s").
@@ -53,10 +62,11 @@ def alternation(phrases, *, flexible_apostrophe: bool = True, plural: bool = Fal
         )
     else:
         body = "|".join(_phrase_pattern(p, flexible_apostrophe) for p in ordered)
-    return r"(?<![\w'])" + lookahead + "(?:" + body + r")" + ("s?" if plural else "") + r"(?![\w'])"
+    end = r"(?![\w]|'(?!s\b))" if possessive else r"(?![\w'])"
+    return r"(?<![\w'])" + lookahead + "(?:" + body + r")" + ("s?" if plural else "") + end
 
 
-def initial_lookahead(phrases) -> str:
+def initial_lookahead(phrases: Iterable[str]) -> str:
     """ "(?=[CDc])" for phrases starting "C", "D" or "c": a test every phrase's match passes,
     with or without IGNORECASE. Empty unless every phrase starts with an ASCII letter or digit
     (which ``re.escape`` leaves as it is)."""
@@ -254,7 +264,7 @@ def area_in(text: str, start: int = 0, end: int | None = None) -> str | None:
 
 @cache
 def area_regex() -> re.Pattern:
-    return re.compile(alternation(areas()))
+    return re.compile(alternation(areas(), possessive=True))
 
 
 @cache
@@ -262,42 +272,35 @@ def given_names() -> frozenset[str]:
     return frozenset(name for line in load_lines("given_names.txt") for name in line.split())
 
 
-@dataclass(frozen=True)
-class RoleTitle:
-    title: str
-    organisation_class: str | None
-    fallback_class: str | None = None
-
-
 @cache
 def role_titles() -> dict[str, RoleTitle]:
     """Role titles by lower-cased title."""
-    data = load_json("roles.json")
-    return {
-        entry["title"].lower(): RoleTitle(
-            entry["title"], entry["organisation_class"], entry.get("fallback_class")
-        )
-        for entry in data["titles"]
-    }
+    return {entry.title.lower(): entry for entry in datafiles.roles().titles}
 
 
 @cache
 def role_regex() -> re.Pattern:
-    """A role title, optionally after modifiers, optionally continued by 'for/of <Capitalised words>'."""
-    data = load_json("roles.json")
+    """A role title, optionally after modifiers, optionally continued by 'for/of <Capitalised words>'
+    or 'for <a portfolio>' ("cabinet member for children") or 'of the council's <...> committee'."""
+    data = datafiles.roles()
     modifiers = (
-        initial_lookahead(data["modifiers"]) + "(?:" + "|".join(re.escape(m) for m in data["modifiers"]) + ")"
+        initial_lookahead(data.modifiers) + "(?:" + "|".join(re.escape(m) for m in data.modifiers) + ")"
     )
-    titles = alternation([entry["title"] for entry in data["titles"]], plural=True)
-    continuation = r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*)?"
-    heads = "|".join(re.escape(h) for h in data["title_heads"])
+    titles = alternation([entry.title for entry in data.titles], plural=True)
+    portfolios = alternation(data.portfolios)
+    continuation = (
+        r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*"
+        rf"|\s+for\s+(?i:{portfolios})"
+        r"|\s+of\s+the\s+(?:council|authority)'?s\s+[\w ,'-]{1,60}?\s+(?:committee|board|panel))?"
+    )
+    heads = "|".join(re.escape(h) for h in data.title_heads)
     other_titles = rf"(?<=, )(?:[A-Z][\w'-]+ ){{1,4}}(?:{heads})(?=,)"
     return re.compile(rf"(?P<role>(?i:(?:{modifiers}\s+)*{titles}){continuation}|{other_titles})")
 
 
 @cache
 def honorifics() -> tuple[str, ...]:
-    return tuple(load_json("roles.json")["honorifics"])
+    return datafiles.roles().honorifics
 
 
 @dataclass(frozen=True)
@@ -311,10 +314,8 @@ class NationalBody:
 @cache
 def national_bodies() -> tuple[NationalBody, ...]:
     return tuple(
-        NationalBody(
-            entry["label"], entry["class"], (entry["label"], *entry["aliases"]), tuple(entry["acronyms"])
-        )
-        for entry in load_json("organisations.json")["national"]
+        NationalBody(entry.label, entry.cls, (entry.label, *entry.aliases), entry.acronyms)
+        for entry in datafiles.organisations().national
     )
 
 
@@ -338,8 +339,7 @@ def national_by_name() -> dict[str, NationalBody]:
 @cache
 def organisation_heads() -> tuple[tuple[re.Pattern, str], ...]:
     return tuple(
-        (re.compile(entry["pattern"].replace("'", "'?")), entry["class"])
-        for entry in load_json("organisations.json")["heads"]
+        (re.compile(entry.pattern.replace("'", "'?")), entry.cls) for entry in datafiles.organisations().heads
     )
 
 
@@ -350,8 +350,8 @@ def any_organisation_head() -> re.Pattern:
 
 
 @cache
-def organisation_rules() -> dict:
-    return load_json("organisations.json")
+def organisation_rules() -> Organisations:
+    return datafiles.organisations()
 
 
 _CUE_TOKEN = re.compile(r"[\w']+|&")
@@ -423,16 +423,12 @@ def theme_cues() -> CueIndex:
 
 
 @cache
-def ontology_graph() -> Graph:
-    """``ontology/sgkg.ttl`` parsed once per process (theme cues, the schemes graph)."""
-    return Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
-
-
-@cache
 def _theme_cues() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     ontology = ontology_graph()
     found = []
-    for concept in sorted(set(ontology.subjects(SKOS.broader, None))):
+    for concept in sorted(
+        {node for node in ontology.subjects(SKOS.broader, None) if isinstance(node, URIRef)}
+    ):
         if not str(concept).startswith(str(THEME)):
             continue
         cues = tuple(sorted(str(label) for label in ontology.objects(concept, SKOS.altLabel)))

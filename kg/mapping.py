@@ -142,12 +142,14 @@ def map_source_document(context: _Context) -> None:
 
 def map_area(context: _Context, area: str, on: str | None = None) -> URIRef:
     """The sg:Area named ``area``, with its official codes when it is a local authority area
-    (``kg.geography``), which authority the name means decided by ``on`` or the document's date."""
+    (``kg.geography``), which authority the name means decided by ``on`` or the document's date;
+    mentioned in the document unless only the file name gave it (``Extraction.main_area_named``)."""
     authority = geography.authority(area, on or context.extraction.date)
     node = geography.area_iri(area, authority)
     context.triples.add((node, RDF.type, SG.Area))
     context.triples.add((node, RDFS.label, Literal(area)))
-    context.triples.add((node, SG.mentionedIn, context.node))
+    if area != context.extraction.main_area or context.extraction.main_area_named:
+        context.triples.add((node, SG.mentionedIn, context.node))
     if authority is not None:
         context.triples.update(geography.official_geography(node, area, authority))
     return node
@@ -224,7 +226,7 @@ def map_assessment(context: _Context, assessment: Assessment) -> URIRef:
     for key in assessment.assesses:
         triples.add((node, SG.assesses, _organisation_iri(key)))
     if assessment.subject_child:
-        triples.add((node, SG.subjectChild, map_child(context, assessment)))
+        triples.add((node, SG.subjectChild, map_child(context, assessment.area, assessment.subject_child)))
     for previous in assessment.previous:
         triples.add((node, SG.previousAssessment, map_assessment(context, previous)))
     for judgement in assessment.judgements:
@@ -234,12 +236,13 @@ def map_assessment(context: _Context, assessment: Assessment) -> URIRef:
     return node
 
 
-def map_child(context: _Context, assessment: Assessment) -> URIRef:
-    node = mint("child", assessment.area or "england", assessment.subject_child)
+def map_child(context: _Context, area: str | None, child: str) -> URIRef:
+    """The ``sg:Child`` a review is about ("Child T"), one per area."""
+    node = mint("child", area or "england", child)
     context.triples.add((node, RDF.type, SG.Child))
     context.triples.add((node, RDF.type, FOAF.Person))
-    context.triples.add((node, RDFS.label, Literal(assessment.subject_child)))
-    context.triples.add((node, FOAF.name, Literal(assessment.subject_child)))
+    context.triples.add((node, RDFS.label, Literal(child)))
+    context.triples.add((node, FOAF.name, Literal(child)))
     return node
 
 

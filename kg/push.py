@@ -82,7 +82,7 @@ def push(options: PushOptions) -> list[PushedGraph]:
     pushed: list[PushedGraph] = []
     for iri, triples in graphs.items():
         status = _put(
-            opener, options, iri, serialize(triples, format=RdfFormat.N_TRIPLES), pushed, len(graphs)
+            opener, options, iri, serialize(triples, format=RdfFormat.N_TRIPLES) or b"", pushed, len(graphs)
         )
         pushed.append(PushedGraph(iri, len(triples), status))
     return pushed

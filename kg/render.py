@@ -28,6 +28,7 @@ from string import Template
 import networkx as nx
 from rdflib import Dataset
 
+from . import datafiles
 from .export import write_atomically
 from .layout import SPACING, column, columns, satellites, spring_positions, tiles
 from .project import View, class_styles, grade_colours, load_dataset, project
@@ -71,7 +72,7 @@ def render_file(graph_path: Path, out: Path, view: View = View()) -> Path:
 
 def _positions(drawn: nx.DiGraph, view: View) -> dict:
     if view.kind != "partners-failings":
-        loose = set(load_json("viz/classes.json")["loose_relations"])
+        loose = set(datafiles.viz_classes().loose_relations)
         pulls = nx.DiGraph()
         pulls.add_nodes_from(drawn)
         for source, target, attributes in drawn.edges(data=True):

@@ -19,17 +19,22 @@ from __future__ import annotations
 import re
 from collections import Counter
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import lexicon
+from . import geography, lexicon
 from .claims import Assessment, Organisation, Span
 from .spans import SpanSet
 from .text import lines
+from .vocab import LOCAL_AUTHORITY, ORGANIZATION
 
 if TYPE_CHECKING:  # the mentions come from kg.extract, which imports this module
     from .extract.organisations import OrganisationMention
 
 _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]+)(?:\s+[A-Z]{2,})?(?![\w-])")
+_FILE_NAME_WORDS = re.compile(r"[^a-z0-9]+")
+_AREA_MAX_WORDS = 5  # "Bournemouth, Christchurch and Poole" is the longest area name in words
+_AREA_AFTER = re.compile(r" (?:for|in) (?:the )?")
 _INITIAL_SKIP = {"and", "&"}
 _INITIAL_SKIP_SMALL = {"and", "&", "of", "for", "the", "upon"}
 
@@ -51,6 +56,33 @@ def main_area(clean: str) -> str | None:
     return max(
         sorted(counts, key=lambda area: first_seen[area]), key=lambda area: (counts[area], -first_seen[area])
     )
+
+
+def area_of_file_name(path: Path) -> str | None:
+    """The one local authority area a document's file name names ("council-brighton-and-hove.txt"),
+    for a text that names none: a council's own press release says "the council" and "the city"
+    and leaves its name to the address it is published at (docs/quality.md, "Areas")."""
+    words = [word for word in _FILE_NAME_WORDS.split(path.stem.lower()) if word]
+    found: list[tuple[int, int, str]] = []
+    for start in range(len(words)):
+        for end in range(min(len(words), start + _AREA_MAX_WORDS), start, -1):
+            area = _areas_by_words().get(" ".join(words[start:end]))
+            if area:
+                found.append((start, end, area))
+                break
+    longest = [f for f in found if not any(o[0] <= f[0] and f[1] <= o[1] and o != f for o in found)]
+    named = {area for _, _, area in longest}
+    return named.pop() if len(named) == 1 else None
+
+
+@cache
+def _areas_by_words() -> dict[str, str]:
+    """Local authority areas keyed by their lower-case words ("southend on sea")."""
+    return {
+        " ".join(w for w in _FILE_NAME_WORDS.split(area.lower()) if w): area
+        for area in lexicon.areas()
+        if geography.authority(area) is not None
+    }
 
 
 def areas_about(
@@ -128,14 +160,12 @@ def _tie_departments(organisations: dict[str, Organisation]) -> None:
 
 def is_council(organisation: Organisation) -> bool:
     """A council itself ("Leeds City Council", "London Borough of Bexley"), not one of its departments."""
-    return organisation.cls == "LocalAuthority" and bool(_council_name().search(organisation.label))
+    return organisation.cls == LOCAL_AUTHORITY and bool(_council_name().search(organisation.label))
 
 
 @cache
 def _council_name() -> re.Pattern:
-    prefixes = lexicon.alternation(
-        lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False
-    )
+    prefixes = lexicon.alternation(lexicon.organisation_rules().council_prefixes, flexible_apostrophe=False)
     return re.compile(rf"\bCouncil$|^(?:{prefixes})\s")
 
 
@@ -148,13 +178,13 @@ def _imply_council(clean: str, organisations: dict[str, Organisation], area: str
     references = [Span(m.start(), m.end()) for m in _council_reference().finditer(clean)]
     if references:
         organisations[f"{area} Council"] = Organisation(
-            f"{area} Council", "LocalAuthority", area, {area}, references
+            f"{area} Council", LOCAL_AUTHORITY, area, {area}, references
         )
 
 
 @cache
 def _council_reference() -> re.Pattern:
-    return re.compile(lexicon.organisation_rules()["council_references"], re.IGNORECASE)
+    return re.compile(lexicon.organisation_rules().council_references, re.IGNORECASE)
 
 
 def _is_other_name(mention: OrganisationMention, organisation: Organisation) -> bool:
@@ -172,6 +202,7 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
     name = canonical_name(mention.name)
     if _internal_body().search(name):
         return None  # a council's own board or children's council, not an organisation of its own
+    area = _area_after(clean, mention.span) or area
     if mention.generic:
         return Organisation(f"{area} {name}" if area else name, mention.cls or classify(name), area)
     if mention.cls is None and len(name.split()) == 1:
@@ -183,16 +214,26 @@ def _organisation_for(clean: str, mention: OrganisationMention, area: str | None
             return None  # "the Health and Wellbeing Board" of no known area names nothing
         name, name_area = f"{area} {name}", area
         cls = classify(name)
-    if cls == "Organization":
-        cls = _context_class(clean, mention.span, name)
-        if cls is None:
+    if cls == ORGANIZATION:
+        retyped = _context_class(clean, mention.span, name)
+        if retyped is None:
             return None
+        cls = retyped
     return Organisation(name, cls, name_area)
+
+
+def _area_after(clean: str, span: Span) -> str | None:
+    """The area a name without one is given just after it: "the LSCB for Devon"."""
+    match = _AREA_AFTER.match(clean, span.end)
+    if match is None:
+        return None
+    named = lexicon.area_regex().match(clean, match.end())
+    return lexicon.canonical_area(named.group()) if named else None
 
 
 @cache
 def _internal_body() -> re.Pattern:
-    return re.compile(lexicon.organisation_rules()["internal_bodies"])
+    return re.compile(lexicon.organisation_rules().internal_bodies)
 
 
 def canonical_name(surface: str) -> str:
@@ -210,7 +251,7 @@ def classify(name: str) -> str:
     for pattern, cls in lexicon.organisation_heads():
         if pattern.search(name):
             return cls
-    return "Organization"
+    return ORGANIZATION
 
 
 def _context_class(clean: str, span: Span, name: str) -> str | None:
@@ -220,18 +261,18 @@ def _context_class(clean: str, span: Span, name: str) -> str | None:
         i for i in (clean.find(".", span.end), clean.find("\n", span.end), len(clean)) if i >= 0
     )
     sentence = clean[sentence_start:sentence_end].lower()
-    for rule in lexicon.organisation_rules()["context_classes"]:
-        if re.search(rule["head"], name) and any(cue in sentence for cue in rule["cues"]):
-            return rule["class"]
+    for rule in lexicon.organisation_rules().context_classes:
+        if re.search(rule.head, name) and any(cue in sentence for cue in rule.cues):
+            return rule.cls
     if re.search(r"\bBoard$", name) and len(name.split()) >= 3:
-        return "Organization"
-    if re.search(lexicon.organisation_rules()["kept_heads"], name) and len(name.split()) >= 2:
-        return "Organization"
+        return ORGANIZATION
+    if re.search(lexicon.organisation_rules().kept_heads, name) and len(name.split()) >= 2:
+        return ORGANIZATION
     return None
 
 
 def _is_generic(name: str) -> bool:
-    generic = set(lexicon.organisation_rules()["generic_words"])
+    generic = set(lexicon.organisation_rules().generic_words)
     return all(word.lower() in generic for word in name.split())
 
 
@@ -299,16 +340,16 @@ def _initials(label: str) -> set[str]:
 def resolve_reference(text: str, organisations: dict[str, Organisation]) -> str | None:
     """The organisation a phrase like "the Board", "the council" or "Partnership" stands for in this
     document: the only organisation of the class the phrase names (patterns in organisations.json)."""
-    for rule in lexicon.organisation_rules()["reference_phrases"]:
-        if not re.search(rule["pattern"], text):
+    for rule in lexicon.organisation_rules().reference_phrases:
+        if not re.search(rule.pattern, text):
             continue
         candidates = [
             key
             for key, o in organisations.items()
-            if o.cls == rule["class"]
+            if o.cls == rule.cls
             and o.spans
             and o.unit_of is None
-            and (rule["ending"] is None or o.label.endswith(rule["ending"]))
+            and (rule.ending is None or o.label.endswith(rule.ending))
         ]
         if len(candidates) == 1:
             return candidates[0]

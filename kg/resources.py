@@ -11,6 +11,10 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 _PACKAGE = Path(__file__).resolve().parent
 _SHIPPED = _PACKAGE / "_shipped"
@@ -39,7 +43,8 @@ def data_path(name: str) -> Path:
 
 @cache
 def load_json(name: str) -> dict | list:
-    """Parse a JSON data file from ``kg/data/`` once per process."""
+    """Parse a JSON data file from ``kg/data/`` once per process, as it is (the extractors read
+    theirs through the typed, checked loaders of ``kg.datafiles``)."""
     return json.loads(data_path(name).read_text(encoding="utf-8"))
 
 
@@ -48,3 +53,13 @@ def load_lines(name: str) -> tuple[str, ...]:
     """The non-blank, non-comment lines of a text data file in ``kg/data/``."""
     lines = data_path(name).read_text(encoding="utf-8").splitlines()
     return tuple(line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#"))
+
+
+@cache
+def ontology_graph() -> Graph:
+    """``ontology/sgkg.ttl`` parsed once per process (theme cues, the classes the data files
+    name, the schemes graph). rdflib is imported here, not with the module: ``kg query`` reaches
+    the query library through this module and starts faster without it."""
+    from rdflib import Graph
+
+    return Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")

@@ -2,8 +2,9 @@
 
 Extraction asks of every sentence or mention whether a span already claimed covers it; a
 scan of all the spans for each made mapping take time quadratic in the document's length
-(a 4 MB text took 831 s). ``SpanSet`` answers the same questions in log time, ``SpansInOrder`` finds the names
-resolved in a stretch of text and ``LastNamed`` what was named last before an offset.
+(figures: docs/benchmarks.md). ``SpanSet`` answers the same questions in log time,
+``SpansInOrder`` finds the names resolved in a stretch of text and ``LastNamed`` what was
+named last before an offset.
 """
 
 from __future__ import annotations

@@ -113,6 +113,24 @@ _JOINING_WORDS = frozenset(
         "via",
         "per",
         "led",
+        # before a title: "was previously Chair of ...", "former President of ..."
+        "is",
+        "was",
+        "are",
+        "were",
+        "be",
+        "been",
+        "became",
+        "becomes",
+        "remains",
+        "former",
+        "formerly",
+        "previously",
+        "then",
+        "acting",
+        "interim",
+        "outgoing",
+        "incoming",
     ]
 )
 _SOFT_SPLIT_MIN_WORDS = 12

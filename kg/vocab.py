@@ -78,6 +78,34 @@ SCHEMES_GRAPH = GRAPH["schemes"]
 # The graph ``kg push`` sends the ontology to; no document's graph may take its IRI.
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 
+# Classes the extractors decide on, by the local name a claim carries (``SG[name]``, but
+# "Organization" is ``org:Organization``: an organisation of no narrower kind). The data files
+# name classes too; kg.datafiles checks those, tests/test_ontology.py these.
+ORGANIZATION = "Organization"
+LOCAL_AUTHORITY = "LocalAuthority"
+POLICE_FORCE = "PoliceForce"
+HEALTH_BODY = "HealthBody"
+INSPECTORATE = "Inspectorate"
+SAFEGUARDING_PARTNERSHIP = "SafeguardingPartnership"
+INSPECTION = "Inspection"
+PRACTICE_REVIEW = "PracticeReview"
+COMMISSION = "Commission"
+FAILING = "Failing"
+STRENGTH = "Strength"
+CLASS_NAMES = (
+    ORGANIZATION,
+    LOCAL_AUTHORITY,
+    POLICE_FORCE,
+    HEALTH_BODY,
+    INSPECTORATE,
+    SAFEGUARDING_PARTNERSHIP,
+    INSPECTION,
+    PRACTICE_REVIEW,
+    COMMISSION,
+    FAILING,
+    STRENGTH,
+)
+
 # The kinds of data IRI (``id/<kind>/<slug>``).
 KINDS = frozenset(
     {

@@ -1,11 +1,10 @@
 """RDF/XML read with entity expansion bounded: the check before pyoxigraph parses a file.
 
 pyoxigraph's RDF/XML parser expands the entities a file's DTD declares, entities within
-entities too, with no limit: 779 bytes of nested entities grew past 24 GB ("billion
-laughs"). Files written by ontology editors declare entities only as short names for
-namespaces (``<!ENTITY owl "http://www.w3.org/2002/07/owl#">``), so ``check_entities``
-lets those through and refuses, before anything is parsed: an entity whose text refers
-to another entity, parameter and external entities (``%``, ``SYSTEM``, ``PUBLIC``), and
+entities too, with no limit ("billion laughs"; figures: docs/benchmarks.md). Files written
+by ontology editors declare entities only as short names for namespaces
+(``<!ENTITY owl "http://www.w3.org/2002/07/owl#">``), so ``check_entities`` lets those
+through and refuses, before anything is parsed: an entity whose text refers to another entity, parameter and external entities (``%``, ``SYSTEM``, ``PUBLIC``), and
 references that would add more than MAX_EXPANSION characters in all.
 """
 

@@ -7,7 +7,6 @@ build at a known point, or hold its lock while another build tries to start.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import subprocess
@@ -44,12 +43,9 @@ build([Path(corpus)], BuildOptions(out_dir=Path(out), html=False, jobs=int(jobs)
 
 def generate_corpus(count: int, folder: Path) -> list[Path]:
     """``count`` generated documents (``benchmarks/corpus_generator.py``) in ``folder``."""
-    spec = importlib.util.spec_from_file_location(
-        "corpus_generator", ROOT / "benchmarks" / "corpus_generator.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.generate(count, folder)
+    from benchmarks.corpus_generator import generate
+
+    return generate(count, folder)
 
 
 def assert_store_matches_files(out_dir: Path) -> None:

@@ -8,13 +8,13 @@ there, with and without parameters), in an on-disk store like the one a build wr
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
+from benchmarks import answer_floor
 from kg.prefixes import PREFIXES
 from kg.query import load_query, parameter_term
 from kg.store import load_graph_file, open_store
@@ -22,16 +22,6 @@ from kg.store import load_graph_file, open_store
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "queries"
 CASES = json.loads((FIXTURES / "cases.json").read_text(encoding="utf-8"))
-
-
-def _module(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-answer_floor = _module("answer_floor")
 
 
 def _rows(store: ox.Store, sparql: str, columns: list[str], parameters: dict[str, str]) -> list[tuple]:

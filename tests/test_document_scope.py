@@ -56,3 +56,52 @@ def test_a_long_report_keeps_the_themes_it_dwells_on_not_those_named_once():
 def test_a_short_text_keeps_a_theme_named_twice():
     result = _extract("Statement on services in Barnsley\n\n" + _DWELT_ON + _IN_PASSING * 2)
     assert {"neglect", "child-mental-health"} <= set(result.themes)
+
+
+_OWN_PRESS_RELEASE = """3 March 2025
+
+Children's services judged 'good' by Ofsted
+
+Inspectors found that the council's children's services are good. They said the city's social
+workers know their children well and that leaders have a clear grip on practice.
+
+The lead member for children, Councillor Ada Pennywhistle, said: "We are proud of our staff."
+"""
+
+
+def _extract_named(text: str, file_name: str):
+    return extract(SourceDocument("t", Path(file_name), text, "0"))
+
+
+def test_a_press_release_that_names_no_area_is_about_the_area_its_file_name_names():
+    result = _extract_named(_OWN_PRESS_RELEASE, "news-council-kingston-upon-hull-ofsted.txt")
+    assert result.main_area == "Kingston upon Hull"
+    assert not result.main_area_named
+    assert [a.area for a in result.assessments] == ["Kingston upon Hull"]
+    assert "Kingston upon Hull Council" in result.organisations
+
+
+def test_the_file_name_gives_no_area_when_it_names_two_or_none():
+    for name in ("leeds-and-york-joint-statement.txt", "statement-2025-03.txt"):
+        result = _extract_named(_OWN_PRESS_RELEASE, name)
+        assert result.main_area is None, name
+
+
+def test_the_text_s_own_area_wins_over_the_file_name():
+    result = _extract_named(_OWN_PRESS_RELEASE.replace("the city's", "Barnsley's"), "news-leeds.txt")
+    assert result.main_area == "Barnsley"
+    assert result.main_area_named
+
+
+def test_an_area_only_the_file_name_gives_is_not_said_to_be_mentioned_in_the_document(tmp_path):
+    from rdflib import URIRef
+
+    from kg.mapping import map_document
+    from kg.vocab import SG
+
+    document = SourceDocument("t", tmp_path / "council-kingston-upon-hull.txt", _OWN_PRESS_RELEASE, "0")
+    graph = map_document(document)
+    areas = {o for s, p, o in graph.triples if p == SG.area}
+    assert areas, "the assessment keeps its area"
+    assert not [t for t in graph.triples if t[1] == SG.mentionedIn and t[0] in areas]
+    assert all(isinstance(area, URIRef) for area in areas)

@@ -10,15 +10,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rdflib import Graph
 
 from kg import lexicon
 from kg.extract import extract
 from kg.extract.names import LabelWords
 from kg.ingest import SourceDocument
-from kg.resources import data_path, load_json, ontology_dir
 from kg.text import clean_view
-from kg.vocab import SG, mint, slugify
+from kg.vocab import mint, slugify
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -226,38 +224,6 @@ def test_quoted_praise_by_officials_is_not_a_finding():
     )
     findings = _extract(text).findings
     assert [f.kind for f in findings] == ["Failing"]
-
-
-def _ontology_terms() -> set[str]:
-    graph = Graph().parse(ontology_dir() / "sgkg.ttl", format="turtle")
-    return {str(s)[len(str(SG)) :] for s in graph.subjects() if str(s).startswith(str(SG))}
-
-
-def test_every_class_named_in_data_files_exists_in_the_ontology():
-    """Terms in code and queries are checked by test_ontology; classes also come from data files."""
-    used: set[str] = set()
-    used.update(entry["class"] for entry in load_json("assessments.json")["kinds"])
-    used.update(
-        entry["class"]
-        for entry in load_json("organisations.json")["heads"]
-        if entry["class"] != "Organization"
-    )
-    used.update(body.cls for body in lexicon.national_bodies() if body.cls != "Organization")
-    assert {"Inspection", "PracticeReview", "SafeguardingPartnership", "Inspectorate"} <= used
-    assert used - _ontology_terms() == set()
-
-
-def test_data_files_parse():
-    for name in (
-        "assessments.json",
-        "organisations.json",
-        "roles.json",
-        "findings.json",
-        "judgements.json",
-        "recommendations.json",
-    ):
-        assert load_json(name)
-    assert data_path("areas.txt").exists() and len(lexicon.areas()) > 150
 
 
 RUNNING_TEXT_ROLES = [

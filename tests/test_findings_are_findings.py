@@ -48,3 +48,12 @@ def test_failings_and_strengths_of_practice_are_still_found():
     assert (
         found["Social workers know children well and visit them often, and practice is strong."] == "Strength"
     )
+
+
+def test_a_grade_headline_is_a_judgement_not_a_strength():
+    found = _findings(
+        "Essex children's services rated good\n\n"
+        "Ofsted has rated Essex County Council's children's services good.\n"
+        "Inspectors found that social workers know their children well.\n"
+    )
+    assert list(found) == ["Inspectors found that social workers know their children well."]

@@ -35,6 +35,7 @@ STATS = "http://statistics.data.gov.uk/id/statistical-geography/"
         ("Bristol City Council", None, "E06000023"),
         ("Kingston upon Hull City Council", None, "E06000010"),
         ("St Helens", None, "E08000013"),
+        ("Telford", None, "E06000020"),
         ("County Durham", None, "E06000047"),
         ("North Yorkshire", "2021", "E10000023"),
         ("North Yorkshire County Council", "2023-03-31", "E10000023"),

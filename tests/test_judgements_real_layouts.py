@@ -144,6 +144,10 @@ def _prose(text: str, framework: tuple[str, ...] = ()) -> dict[tuple[str | None,
             "They judged each of them to be good.",
             {(None, LEADERS): "good", (None, HELP): "good", (None, CARE): "good"},
         ),
+        (
+            "Ofsted judged Barnsley's children's services 'good'.",
+            {(None, "overall effectiveness"): "good"},
+        ),
     ],
 )
 def test_prose_forms(text, expected):
@@ -155,6 +159,37 @@ def test_inadequate_across_the_board_takes_the_aspects_of_the_framework():
     assert _prose("Services in the town were found inadequate across the board.", framework) == {
         (None, aspect): "inadequate" for aspect in framework
     }
+
+
+def test_inadequate_across_the_board_with_no_framework_known_is_at_least_the_overall_grade():
+    assert _prose("Services in the town were found inadequate across the board.") == {
+        (None, "overall effectiveness"): "inadequate"
+    }
+
+
+@pytest.mark.parametrize(
+    "earlier",
+    [
+        "They were rated inadequate in 2018.",
+        "Ofsted last inspected Barnsley in 2018, when services were judged to be inadequate.",
+    ],
+)
+def test_an_earlier_grade_with_its_year_is_an_earlier_inspection(earlier):
+    text = f"Ofsted rated Barnsley's children's services good. {earlier}"
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Barnsley", "2023-05-03")
+    assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "good")]
+    assert [(a.year, [(j.aspect, j.grade) for j in a.judgements]) for a in own.previous] == [
+        ("2018", [("overall effectiveness", "inadequate")])
+    ]
+
+
+def test_a_grade_of_the_present_inspection_is_not_an_earlier_one():
+    text = "Children's services were judged good overall when Ofsted inspected in 2022."
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Barnsley", "2023-05-03")
+    assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "good")]
+    assert own.previous == []
 
 
 def test_adequate_of_the_old_scale_is_not_inadequate():

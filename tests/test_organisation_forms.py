@@ -82,3 +82,11 @@ def test_national_bodies_of_the_justice_system_and_government():
         "The family court returned the child home. The Crown Prosecution Service (CPS) and the National Crime Agency did not charge anyone."
     )
     assert {"Family Court", "Crown Prosecution Service", "National Crime Agency"} <= set(found)
+
+
+def test_a_local_service_followed_by_its_area_takes_that_area_not_the_document_s():
+    found = _organisations(
+        "Services in Dorset were reviewed. The new chair was previously Chair of the LSCB for Devon."
+    )
+    assert "Devon Local Safeguarding Children Board" in found
+    assert "Dorset Local Safeguarding Children Board" not in found

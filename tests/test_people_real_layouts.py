@@ -208,3 +208,78 @@ def test_byline_is_a_person_without_a_role_and_a_back_reference_is_no_new_person
 def test_capitalised_phrases_that_are_not_names_make_no_person(text):
     result = _extract(text)
     assert not result.memberships and not result.people
+
+
+def test_honours_between_a_name_and_a_former_title_in_a_long_sentence():
+    found = _memberships(
+        "The review was commissioned by the partnership and was written by Harriet Quimby OBE, "
+        "former President of the Association of Directors of Children's Services."
+    )
+    assert any(
+        person == "Harriet Quimby"
+        and "President" in role
+        and organisation == "Association of Directors of Children's Services"
+        for person, role, organisation in found
+    ), found
+
+
+_PANEL_NEWS = (
+    "Ruth Adeyemi will lead the review. She will be supported by Samuel Okoro and Ayesha Brand. "
+    "Samuel is Chair of Wiltshire Local Safeguarding Children Board and was previously Chair of the "
+    "LSCB for Devon. Ayesha was formerly Deputy Chief Constable of Warwickshire Police."
+)
+
+
+def test_a_biography_sentence_refers_back_by_first_name_to_the_person_named_in_full():
+    found = _memberships(_PANEL_NEWS)
+    assert ("Samuel Okoro", "Chair", "Wiltshire Local Safeguarding Children Board") in found
+    assert ("Samuel Okoro", "Chair", "Devon Local Safeguarding Children Board") in found
+    assert ("Ayesha Brand", "Deputy Chief Constable", "Warwickshire Police") in found
+
+
+def test_a_first_name_two_people_share_refers_to_no_one():
+    text = _PANEL_NEWS.replace("Ayesha Brand", "Samuel Brand")
+    assert not any(person == "Samuel Okoro" for person, _, _ in _memberships(text))
+
+
+def test_a_minister_s_portfolio_names_the_department_when_the_text_names_none():
+    found = _memberships(
+        "Gideon Marsh, the Secretary of State for Communities and Local Government, said the council failed."
+    )
+    assert {(p, o) for p, _, o in found} == {
+        ("Gideon Marsh", "Department for Levelling Up, Housing and Communities")
+    }
+
+
+_COUNCIL_NEWS = (
+    "Doncaster children's services rated good\n\n"
+    "Ofsted has rated Doncaster Council's children's services good.\n\n"
+    'The {role}, Councillor Siobhan Mulvaney, said: "This is a great day for our families."\n'
+)
+
+
+@pytest.mark.parametrize(
+    "role, title",
+    [
+        ("cabinet member for children", "Cabinet Member for Children"),
+        (
+            "chair of the council's children, young people and skills committee",
+            "Chair of the Council's Children, Young People and Skills Committee",
+        ),
+    ],
+)
+def test_a_councillor_s_portfolio_or_committee_belongs_to_the_council(role, title):
+    found = _memberships(_COUNCIL_NEWS.format(role=role))
+    assert ("Siobhan Mulvaney", title, "Doncaster Council") in found
+    assert ("Siobhan Mulvaney", "Councillor", "Doncaster Council") in found
+
+
+def test_the_chair_of_an_inquiry_is_not_made_chair_of_the_partnership():
+    text = (
+        "Statement from the Bolton Safeguarding Children Partnership\n\n"
+        "An independent inquiry into child exploitation in Bolton, chaired by Professor Imelda Grant, "
+        "will report next year. The partnership, chaired by Grace Okafor, welcomes it.\n"
+    )
+    result = _extract(text)
+    assert {(m.person, m.role) for m in result.memberships} == {("Grace Okafor", "Chair")}
+    assert "Imelda Grant" in {p.name for p in result.people}

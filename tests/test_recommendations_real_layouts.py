@@ -315,3 +315,14 @@ def test_responding_to_findings_during_an_inspection_is_not_a_response_to_it():
         "The Bexley Safeguarding Partnership has positively responded to findings identified during this inspection.\n"
     )
     assert _responses(text) == []
+
+
+def test_an_apology_in_a_statement_from_a_named_body_is_its_response_to_the_review():
+    result = _extract(
+        "Statement from Bolton Council on the serious case review\n\n14 February 2024\n\n"
+        "We apologise unreservedly to the family. We have changed how the front door works.\n"
+    )
+    [answer] = result.document_responses
+    assert answer.response.respondent == "Bolton Council"
+    assert answer.response.statement.startswith("We apologise")
+    assert answer.assessment is not None and answer.assessment.kind == "serious-case-review"

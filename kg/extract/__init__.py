@@ -13,9 +13,10 @@ import re
 from .. import lexicon
 from ..claims import Extraction, Organisation, Span
 from ..ingest import SourceDocument
-from ..resolve import areas_about, main_area, resolve_organisations
+from ..resolve import area_of_file_name, areas_about, main_area, resolve_organisations
 from ..spans import SpansInOrder
 from ..text import Segment, clean_view, is_colophon, lines, segment
+from ..vocab import HEALTH_BODY, INSPECTORATE, LOCAL_AUTHORITY, POLICE_FORCE, SAFEGUARDING_PARTNERSHIP
 from .assessments import assessment_name_spans, find_assessments, find_subject_child, link_assessments
 from .dates import find_dates
 from .findings import find_findings
@@ -43,6 +44,9 @@ def extract(document: SourceDocument) -> Extraction:
     ]
     mentions = find_organisation_mentions(clean, assessment_name_spans(clean) + colophon)
     result.main_area = main_area(clean)
+    if result.main_area is None:
+        result.main_area = area_of_file_name(document.path)
+        result.main_area_named = False
     result.organisations, resolved = resolve_organisations(clean, mentions, result.main_area)
     result.assessments = find_assessments(clean, sentences, result.main_area, result.date)
     child, _ = find_subject_child(clean)
@@ -106,6 +110,11 @@ def _date(clean: str) -> str | None:
     return next((value for _, _, value in find_dates(clean) if len(value) == 10), None)
 
 
+_HEADING_FROM = re.compile(
+    r"\s*(?:[Jj]oint )?(?:[Ss]tatement|[Pp]ress [Rr]elease|[Rr]esponse|[Nn]ews release) (?:from|by|of) (?:the )?"
+)
+
+
 def _publisher(
     clean: str, sentences: list[Segment], resolved: dict[Span, str], organisations, assessed: set[str]
 ) -> str | None:
@@ -125,7 +134,12 @@ def _publisher(
         )
         if heading and len(line.text.split()) <= 16:
             key = _organisation_at(resolved, line.start)
-            if key and organisations[key].cls != "Inspectorate":
+            if key and organisations[key].cls != INSPECTORATE:
+                return key
+        source = _HEADING_FROM.match(line.text)
+        if source and len(line.text.split()) <= 16:  # "Statement from Bolton Council on ..."
+            key = _organisation_at(resolved, line.start + source.end())
+            if key and organisations[key].cls != INSPECTORATE:
                 return key
     return _masthead(lines(clean), resolved, organisations, assessed)
 
@@ -149,7 +163,7 @@ def _organisation_at(resolved: dict[Span, str], offset: int) -> str | None:
 def _partners(organisations: dict[str, Organisation]) -> list[tuple[str, str]]:
     """Statutory partners of each partnership named: the council, police and NHS commissioners of its area."""
     pairs = []
-    for partnership in (o for o in organisations.values() if o.cls == "SafeguardingPartnership" and o.area):
+    for partnership in (o for o in organisations.values() if o.cls == SAFEGUARDING_PARTNERSHIP and o.area):
         for organisation in organisations.values():
             if (
                 organisation.area == partnership.area
@@ -164,8 +178,8 @@ def _partners(organisations: dict[str, Organisation]) -> list[tuple[str, str]]:
 def _stated_partners(clean: str, sentences: list[Segment], organisations, resolved) -> list[tuple[str, str]]:
     """Members the text names: "The X Partnership brings together A, B and C", or a list after
     "... shared by the three safeguarding partners:"."""
-    cue = re.compile(lexicon.organisation_rules()["partner_cues"], re.IGNORECASE)
-    partnerships = [k for k, o in organisations.items() if o.cls == "SafeguardingPartnership"]
+    cue = re.compile(lexicon.organisation_rules().partner_cues, re.IGNORECASE)
+    partnerships = [k for k, o in organisations.items() if o.cls == SAFEGUARDING_PARTNERSHIP]
     in_order = SpansInOrder(resolved)
     pairs = []
     for index, sentence in enumerate(sentences):
@@ -185,7 +199,7 @@ def _stated_partners(clean: str, sentences: list[Segment], organisations, resolv
             if (
                 owner
                 and key != owner
-                and organisations[key].cls in ("LocalAuthority", "PoliceForce", "HealthBody")
+                and organisations[key].cls in (LOCAL_AUTHORITY, POLICE_FORCE, HEALTH_BODY)
             ):
                 pairs.append((owner, key))
     return pairs
@@ -195,9 +209,9 @@ _MEMBER_LINE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])?\s*(?:the\s+)?[A-Z]")
 
 
 def _is_statutory(organisation: Organisation) -> bool:
-    if organisation.cls in ("LocalAuthority", "PoliceForce"):
+    if organisation.cls in (LOCAL_AUTHORITY, POLICE_FORCE):
         return True
-    return organisation.cls == "HealthBody" and bool(
+    return organisation.cls == HEALTH_BODY and bool(
         re.search(r"Clinical Commissioning|Integrated Care", organisation.label)
     )
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Assessment, Judgement, Organisation, Span
-from ..resources import load_json
 from ..text import Segment
+from ..vocab import COMMISSION, INSPECTION, INSPECTORATE, PRACTICE_REVIEW, SAFEGUARDING_PARTNERSHIP
 from .dates import find_dates, inspection_dates, relative_dates
 from .judgements import (
     FoundJudgement,
@@ -49,20 +50,20 @@ class AssessmentKind:
 def assessment_kinds() -> tuple[AssessmentKind, ...]:
     return tuple(
         AssessmentKind(
-            entry["kind"],
-            entry["class"],
-            entry["label"],
-            tuple(re.compile(p, re.IGNORECASE) for p in entry["patterns"]),
-            tuple(entry["conducted_by"]),
-            entry.get("inspectorates_from_text", False),
-            entry.get("commissioned_by_partnership", False),
-            tuple(entry["assesses"]),
-            entry["graded"],
-            entry.get("national", False),
-            entry.get("aspect"),
-            entry.get("until"),
+            entry.kind,
+            entry.cls,
+            entry.label,
+            tuple(re.compile(p, re.IGNORECASE) for p in entry.patterns),
+            entry.conducted_by,
+            entry.inspectorates_from_text,
+            entry.commissioned_by_partnership,
+            entry.assesses,
+            entry.graded,
+            entry.national,
+            entry.aspect,
+            entry.until,
         )
-        for entry in load_json("assessments.json")["kinds"]
+        for entry in datafiles.assessments().kinds
     )
 
 
@@ -153,8 +154,9 @@ def find_assessments(
         own.date, own.year = own_date, own_date[:4]
     _attach_previous(clean, sentences, assessments, own, previous_spans)
     graded = _own_assessment(assessments, own_date, graded=True)
-    for judgement in replaced if graded else []:
-        _previous_of(graded, assessments).judgements.append(judgement)
+    if graded is not None:
+        for judgement in replaced:
+            _previous_of(graded, assessments).judgements.append(judgement)
     if own is not None:
         # Earlier assessments are reached through the own one's sg:previousAssessment; the
         # document reports on its own, which comes first.
@@ -169,8 +171,8 @@ def find_assessments(
 
 @cache
 def _framework_res() -> tuple[re.Pattern, re.Pattern]:
-    data = load_json("assessments.json")
-    return re.compile(data["framework"], re.IGNORECASE), re.compile(data["framework_before"], re.IGNORECASE)
+    data = datafiles.assessments()
+    return re.compile(data.framework, re.IGNORECASE), re.compile(data.framework_before, re.IGNORECASE)
 
 
 def _names_framework(clean: str, match: re.Match) -> bool:
@@ -195,7 +197,7 @@ def _own_assessment(
         and (a.year is None or a.year == year)
         and (_kind(a.kind).graded or not graded)
     ]
-    return next((a for a in candidates if a.cls == "Inspection"), candidates[0] if candidates else None)
+    return next((a for a in candidates if a.cls == INSPECTION), candidates[0] if candidates else None)
 
 
 def _add_mention(
@@ -218,7 +220,7 @@ def _add_mention(
     year = date[:4] if date and not (own_date and date[:4] == own_date[:4]) else None
     child = (
         _review_subject(clean, match.end(), sentence.end)
-        if kind.cls == "PracticeReview" and not kind.national
+        if kind.cls == PRACTICE_REVIEW and not kind.national
         else None
     )
     if child:
@@ -234,7 +236,7 @@ def _add_mention(
     else:
         assessment = found.get((kind.kind, area, year, None))
     if assessment is None:
-        name = match.group().strip() if kind.cls == "Commission" else None
+        name = match.group().strip() if kind.cls == COMMISSION else None
         if name:
             name = re.sub(r"^(?:the|The)\s+", "", name)
             area = lexicon.area_in(name) or area
@@ -248,7 +250,7 @@ def _add_mention(
 
 @cache
 def _review_subject_re() -> re.Pattern:
-    return re.compile(load_json("assessments.json")["review_subject"])
+    return re.compile(datafiles.assessments().review_subject)
 
 
 def _review_subject(clean: str, start: int, end: int) -> str | None:
@@ -270,7 +272,7 @@ def _linked_date(
     sentence: Segment,
     mention: tuple[int, int],
     document_date: str | None = None,
-    others: list[tuple[int, int]] = (),
+    others: Sequence[tuple[int, int]] = (),
 ) -> str | None:
     """A date the sentence ties to the event ("took place during December 2016"), not any date in it;
     one after the mention ("the review ... in April 2023") before one ahead of it. A date
@@ -301,7 +303,7 @@ def _distance(mention: tuple[int, int], date_start: int) -> int:
 
 
 def _previous_mentions(clean: str) -> list[tuple[Span, str | None]]:
-    pattern = re.compile(load_json("assessments.json")["previous"], re.IGNORECASE)
+    pattern = re.compile(datafiles.assessments().previous, re.IGNORECASE)
     found = []
     for match in pattern.finditer(clean):
         dates = find_dates(clean, match.start("date"), match.end("date"))
@@ -335,7 +337,7 @@ def _attach_previous(
     for assessment in assessments:
         if assessment is own or not assessment.year or (own.year and assessment.year >= own.year):
             continue
-        if assessment.area == own.area and assessment.cls == "Inspection":
+        if assessment.area == own.area and assessment.cls == INSPECTION:
             _grade_previous(clean, sentences, assessment)
             own.previous.append(assessment)
     for span, date in previous_spans:
@@ -343,9 +345,7 @@ def _attach_previous(
             continue
         earlier = next((a for a in own.previous if a.year == date[:4]), None)
         if earlier is None:
-            kind = _kind(
-                own.kind if own.kind in ("ilacs",) else load_json("assessments.json")["previous_kind"]
-            )
+            kind = _kind(own.kind if own.kind in ("ilacs",) else datafiles.assessments().previous_kind)
             earlier = Assessment(kind.kind, kind.cls, kind.label, own.area, date[:4], date)
             own.previous.append(earlier)
         earlier.spans.append(span)
@@ -376,7 +376,8 @@ def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment
                 break
             for judged in _JUDGED.finditer(clean, sentence.start, sentence.end):
                 grade = grade_regex().match(clean, judged.end())
-                if grade and grade_of(grade):
+                grade_id = grade_of(grade) if grade else None
+                if grade_id:
                     aspect = (
                         _clause_aspect(clean, sentence.start, judged.start())
                         or _kind(assessment.kind).aspect
@@ -384,7 +385,7 @@ def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment
                     )
                     if all(j.aspect != aspect for j in assessment.judgements):
                         assessment.judgements.append(
-                            Judgement(aspect, grade_of(grade), Span(sentence.start, sentence.end))
+                            Judgement(aspect, grade_id, Span(sentence.start, sentence.end))
                         )
             if assessment.judgements:
                 return
@@ -438,7 +439,7 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
 
 def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
     """The earlier assessment a grade "up from inadequate" was given by: the latest earlier one named."""
-    earlier = sorted((a for a in own.previous if a.year and _kind(a.kind).graded), key=lambda a: a.year)
+    earlier = sorted((a for a in own.previous if a.year and _kind(a.kind).graded), key=lambda a: a.year or "")
     if earlier:
         return earlier[-1]
     previous = Assessment(own.kind, own.cls, own.label, own.area)
@@ -450,10 +451,10 @@ def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
 def _framework_aspects(own_date: str | None) -> tuple[str, ...]:
     """The aspects the framework of the document's year judges ("inadequate across the board")."""
     year = int(own_date[:4]) if own_date else 2100
-    for framework in load_json("judgements.json")["frameworks"]:
-        low, high = framework["years"]
+    for framework in datafiles.judgements().frameworks:
+        low, high = framework.years
         if low <= year <= high:
-            return tuple(framework["aspects"])
+            return framework.aspects
     return ()
 
 
@@ -472,12 +473,12 @@ def link_assessments(
                 added.append(organisations[label])
             conducted_by.append(label)
         if kind.inspectorates_from_text:
-            conducted_by.extend(k for k, o in organisations.items() if o.cls == "Inspectorate" and o.spans)
+            conducted_by.extend(k for k, o in organisations.items() if o.cls == INSPECTORATE and o.spans)
         if kind.commissioned_by_partnership:
             conducted_by.extend(
                 k
                 for k, o in organisations.items()
-                if o.cls == "SafeguardingPartnership" and o.area == assessment.area
+                if o.cls == SAFEGUARDING_PARTNERSHIP and o.area == assessment.area
             )
         assessment.conducted_by = list(dict.fromkeys(assessment.conducted_by + conducted_by))
         assessment.assesses = [
@@ -485,7 +486,7 @@ def link_assessments(
             for key, o in organisations.items()
             if o.cls in kind.assesses and o.area is not None and o.area == assessment.area and o.spans
         ]
-        if assessment.cls == "PracticeReview" and not kind.national:
+        if assessment.cls == PRACTICE_REVIEW and not kind.national:
             assessment.subject_child = assessment.subject_child or subject_child
         for previous in assessment.previous:
             if not previous.conducted_by:
@@ -497,7 +498,7 @@ def link_assessments(
 
 def find_subject_child(clean: str) -> tuple[str | None, Span | None]:
     """The pseudonymised child a document is about ("Child T"), the most mentioned one."""
-    pattern = re.compile(load_json("assessments.json")["subject_child"])
+    pattern = re.compile(datafiles.assessments().subject_child)
     counts: dict[str, list[Span]] = {}
     for match in pattern.finditer(clean):
         counts.setdefault(f"Child {match.group(1).strip()}", []).append(Span(match.start(), match.end()))

@@ -69,6 +69,8 @@ def first_date(text: str, start: int = 0, end: int | None = None) -> str | None:
 def _iso(match: re.Match) -> str | None:
     groups = match.groupdict()
     year = groups["year"]
+    day: int | None
+    month: int | None
     if groups.get("d"):
         day, month = int(groups["d"]), int(groups["m"])
     else:

@@ -13,45 +13,58 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import dataclass
 from functools import cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Assessment, Finding, Organisation, Span
-from ..resources import load_json
 from ..spans import LastNamed, SpanSet
 from ..text import Segment
+from ..vocab import FAILING, INSPECTORATE, STRENGTH
 from .judgements import grade_of, grade_regex
 from .themes import themes_in
 
 _MIN_WORDS = 4
 _LIST_MARKER = re.compile(r"(?:\d+(?:\.\d+)*\.?|[-*]|\(?[a-z]\))\s+")
-_QUOTED_SPEECH = re.compile(r"\b(?:said|says|commented|added|explained|stated)\s*:?\s*$")
+
+
+@dataclass(frozen=True)
+class _Rules:
+    """The rules of ``kg/data/findings.json``, compiled."""
+
+    cues: lexicon.CueIndex
+    negated: re.Pattern[str]
+    not_findings: list[re.Pattern[str]]
+    implicate: list[tuple[re.Pattern[str], str]]
+    response_lead_in: re.Pattern[str]
+    section: re.Pattern[str]
+    section_negation: re.Pattern[str]
+    service: lexicon.CueIndex
+    earlier_grade: re.Pattern[str]
+    quoted_speech: re.Pattern[str]  # the words before a quote: "the director said:"
 
 
 @cache
-def _rules() -> dict:
-    data = load_json("findings.json")
-    return {
-        "cues": lexicon.CueIndex(
-            [(c, "Failing") for c in data["failing"]] + [(c, "Strength") for c in data["strength"]]
-        ),
-        "negated": re.compile(
+def _rules() -> _Rules:
+    data = datafiles.findings()
+    return _Rules(
+        cues=lexicon.CueIndex([(c, FAILING) for c in data.failing] + [(c, STRENGTH) for c in data.strength]),
+        negated=re.compile(
             r"\b(?:"
-            + "|".join(re.escape(n) for n in data["negators"])
+            + "|".join(re.escape(n) for n in data.negators)
             + r")\s+(?:\w+\s+){0,3}?"
-            + lexicon.alternation(data["strength"]),
+            + lexicon.alternation(data.strength),
             re.IGNORECASE,
         ),
-        "not_findings": [re.compile(p, re.IGNORECASE) for p in data["not_findings"]],
-        "implicate": [
-            (re.compile(rule["pattern"], re.IGNORECASE), rule["class"]) for rule in data["implicate_cues"]
-        ],
-        "response_lead_in": re.compile(data["response_lead_ins"], re.IGNORECASE),
-        "section": re.compile(data["finding_sections"], re.IGNORECASE),
-        "section_negation": re.compile(data["section_negation"], re.IGNORECASE),
-        "service": lexicon.CueIndex([(word, "service") for word in data["service_words"]]),
-        "earlier_grade": re.compile(data["earlier_grade"], re.IGNORECASE),
-    }
+        not_findings=[re.compile(p, re.IGNORECASE) for p in data.not_findings],
+        implicate=[(re.compile(rule.pattern, re.IGNORECASE), rule.cls) for rule in data.implicate_cues],
+        response_lead_in=re.compile(data.response_lead_ins, re.IGNORECASE),
+        section=re.compile(data.finding_sections, re.IGNORECASE),
+        section_negation=re.compile(data.section_negation, re.IGNORECASE),
+        service=lexicon.CueIndex([(word, "service") for word in data.service_words]),
+        earlier_grade=re.compile(data.earlier_grade, re.IGNORECASE),
+        quoted_speech=re.compile(r"\b(?:" + "|".join(map(re.escape, data.speech_verbs)) + r")\s*:?\s*$"),
+    )
 
 
 def find_findings(
@@ -102,32 +115,45 @@ def _skip(sentence: Segment, claimed: SpanSet, speech_paragraphs: set[int]) -> b
         return True
     if claimed.covers(sentence.start) or claimed.starts_in(sentence.start, sentence.end):
         return True
-    return any(pattern.search(sentence.text) for pattern in _rules()["not_findings"])
+    return _grades_services(sentence.text) or any(
+        pattern.search(sentence.text) for pattern in _rules().not_findings
+    )
 
 
 def _kind(text: str, section: str | None) -> str | None:
     """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
-    kinds = rules["cues"].tags(text)
-    if "Failing" in kinds or (
-        "Strength" in kinds and (rules["negated"].search(text) or _grade_below_good(text))
-    ):
-        return "Failing"
+    kinds = rules.cues.tags(text)
+    if FAILING in kinds or (STRENGTH in kinds and (rules.negated.search(text) or _grade_below_good(text))):
+        return FAILING
     if section is not None:
         improving = re.search(r"improve|development|learning", section, re.IGNORECASE)
-        return "Failing" if improving or rules["section_negation"].search(text) else "Strength"
-    if "Strength" in kinds and rules["service"].tags(text):
-        return "Strength"
+        return FAILING if improving or rules.section_negation.search(text) else STRENGTH
+    if STRENGTH in kinds and rules.service.tags(text):
+        return STRENGTH
     return None
 
 
 _BELOW_GOOD = frozenset({"requires-improvement", "inadequate"})
 
 
+_GRADED = re.compile(r"\b(?:rated|judged|graded)\s+(?:as\s+|to\s+be\s+)?['\"‘]?", re.IGNORECASE)
+
+
+def _grades_services(text: str) -> bool:
+    """ "Children's services rated good": a judgement, not a finding (unless the grade is an
+    earlier inspection's, told beside what changed since)."""
+    graded = any(
+        (grade := grade_regex().match(text, verb.end())) and grade_of(grade)
+        for verb in _GRADED.finditer(text)
+    )
+    return graded and not _rules().earlier_grade.search(text)
+
+
 def _grade_below_good(text: str) -> bool:
     """ "Services require improvement to be good", not an earlier inspection's grade."""
     below = any(grade_of(match) in _BELOW_GOOD for match in grade_regex().finditer(text))
-    return below and not _rules()["earlier_grade"].search(text)
+    return below and not _rules().earlier_grade.search(text)
 
 
 def _sections(clean: str, sentences: list[Segment]) -> dict[int, str]:
@@ -137,7 +163,7 @@ def _sections(clean: str, sentences: list[Segment]) -> dict[int, str]:
     for line_start in sorted({s.line_start for s in sentences}):
         line_end = clean.find("\n", line_start)
         line = clean[line_start : line_end if line_end >= 0 else len(clean)].strip()
-        if _rules()["section"].match(line):
+        if _rules().section.match(line):
             heading = line
             continue
         if _is_heading(line):
@@ -169,7 +195,7 @@ def _quoted_speech(clean: str, sentences: list[Segment]) -> set[int]:
         opens_quote = line.lstrip().startswith('"')
         quoting = opens_quote and (quoting or _follows_attribution(clean, sentence.line_start))
         if quoting or (
-            _QUOTED_SPEECH.search(line.split('"')[0])
+            _rules().quoted_speech.search(line.split('"')[0])
             and '"' in line
             and not re.match(r"\s*Inspectors?\b", line)
         ):
@@ -188,14 +214,16 @@ def _announced_items(clean: str, sentences: list[Segment]) -> set[int]:
         if lead_in_open and len(line.split()) <= 60 and not line.rstrip().endswith(":"):
             items.add(line_start)
             continue
-        lead_in_open = bool(_rules()["response_lead_in"].search(line))
+        lead_in_open = bool(_rules().response_lead_in.search(line))
     return items
 
 
 def _follows_attribution(clean: str, line_start: int) -> bool:
     before = clean[:line_start].rstrip()
     last_line = before[before.rfind("\n") + 1 :]
-    return bool(_QUOTED_SPEECH.search(last_line)) or last_line.endswith('"') or last_line.endswith('."')
+    return (
+        bool(_rules().quoted_speech.search(last_line)) or last_line.endswith('"') or last_line.endswith('."')
+    )
 
 
 def _assessment_for(sentence: Segment, assessments: list[Assessment], named: LastNamed) -> Assessment:
@@ -214,12 +242,12 @@ def _implicated(
     named = [
         key
         for _, key in resolved_in_order[first:stop]
-        if organisations[key].cls not in ("Inspectorate",) and key not in assessment.conducted_by
+        if organisations[key].cls not in (INSPECTORATE,) and key not in assessment.conducted_by
     ]
     if named:
         return list(dict.fromkeys(named))
     pointed = []
-    for pattern, cls in _rules()["implicate"]:
+    for pattern, cls in _rules().implicate:
         if pattern.search(sentence.text):
             candidates = [k for k in assessment.assesses if organisations[k].cls == cls] or [
                 k for k, o in organisations.items() if o.cls == cls and o.spans and o.area == assessment.area

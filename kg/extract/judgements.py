@@ -23,9 +23,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Judgement, Span
-from ..resources import load_json
 from ..text import Segment
 
 
@@ -48,33 +47,32 @@ class _Aspect:
 
 
 @cache
-def _data() -> dict:
-    return load_json("judgements.json")
-
-
-@cache
 def _aspects() -> tuple[_Aspect, ...]:
     return tuple(
-        _Aspect(entry["aspect"], entry.get("assessment"), tuple(entry["names"]), tuple(entry["paraphrases"]))
-        for entry in _data()["aspects"]
+        _Aspect(entry.aspect, entry.assessment, entry.names, entry.paraphrases)
+        for entry in datafiles.judgements().aspects
     )
 
 
 def _grade_alternation() -> str:
-    return "|".join(f"(?P<g_{index}>{grade['pattern']})" for index, grade in enumerate(_data()["grades"]))
+    return "|".join(
+        f"(?P<g_{index}>{grade.pattern})" for index, grade in enumerate(datafiles.judgements().grades)
+    )
 
 
 @cache
 def grade_regex() -> re.Pattern:
     """Every grade word of every scale, one named group per grade of the data file."""
-    return re.compile(rf"\b(?:{_grade_alternation()})\b(?:{_data()['numeric_grade']})?", re.IGNORECASE)
+    return re.compile(
+        rf"\b(?:{_grade_alternation()})\b(?:{datafiles.judgements().numeric_grade})?", re.IGNORECASE
+    )
 
 
 def grade_of(match: re.Match) -> str | None:
     """The grade id of a ``grade_regex`` match; None for a grade of an old scale ("adequate")."""
-    grades = _data()["grades"]
+    grades = datafiles.judgements().grades
     return next(
-        grades[int(name[2:])]["id"]
+        grades[int(name[2:])].id
         for name, value in match.groupdict().items()
         if value and name.startswith("g_")
     )
@@ -173,10 +171,10 @@ def _column_judgements(clean: str, taken: list[tuple[int, int]]) -> list[FoundJu
         grades = _grade_lines(clean, run[-1][1], len(run))
         if len(run) >= 2 and len(grades) == len(run):
             for (start, _, aspect), grade in zip(run, grades):
-                if grade_of(grade):
+                if grade_id := grade_of(grade):
                     found.append(
                         FoundJudgement(
-                            Judgement(aspect.aspect, grade_of(grade), Span(start, grade.end())), aspect.target
+                            Judgement(aspect.aspect, grade_id, Span(start, grade.end())), aspect.target
                         )
                     )
         index += len(run)
@@ -259,7 +257,8 @@ def _rated_aspect_as(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], ...
         (
             aspect,
             re.compile(
-                rf"{_RATED}(?:[\w']+\s+){{0,3}}?(?P<aspect>{phrase})[^.;:\n]{{0,60}}?\s+as\s+{_QUOTE}(?P<grade>{grades})",
+                rf"{_RATED}(?:[\w']+\s+){{0,3}}?(?P<aspect>{phrase})(?:[^.;:\n]{{0,60}}?\s+as\s+|\s+)"
+                rf"{_QUOTE}(?P<grade>{grades})",
                 re.IGNORECASE,
             ),
         )
@@ -317,7 +316,7 @@ def _sentence_judgements(
     formal_only: bool,
     framework_aspects: tuple[str, ...],
 ) -> list[FoundJudgement]:
-    found: list[FoundJudgement] = []
+    found: list[FoundJudgement | None] = []
     start, end = sentence.start, sentence.end
     by_grade: dict[int, tuple[int, FoundJudgement | None]] = {}
     patterns = _aspect_then_grade(formal_only)
@@ -337,8 +336,8 @@ def _sentence_judgements(
                     _found(clean, aspect, match, match.start("aspect"), match.end()),
                 )
     found.extend(item for _, item in by_grade.values())
-    if formal_only:
-        return found
+    if formal_only:  # (a grade of an old scale gives None: "judged adequate" in a report with a table)
+        return [item for item in found if item is not None]
     for match in _grade_for().finditer(clean, start, end):
         if match.group("overall"):
             aspect = next(a for a in _aspects() if a.aspect == "overall effectiveness")
@@ -347,23 +346,21 @@ def _sentence_judgements(
         for aspect, span in _listed_aspects(clean, match.end(), end):
             found.append(_found(clean, aspect, match, match.start(), span.end))
     grade = grade_regex().search(clean, start, end)
-    if grade and grade_of(grade) and _ACROSS.match(clean, grade.end()):
-        for aspect in (a for a in _aspects() if a.aspect in framework_aspects):
-            found.append(
-                FoundJudgement(Judgement(aspect.aspect, grade_of(grade), Span(start, end)), aspect.target)
-            )
+    grade_id = grade_of(grade) if grade else None
+    if grade and grade_id and _ACROSS.match(clean, grade.end()):
+        across = set(framework_aspects) | {"overall effectiveness"}
+        for aspect in (a for a in _aspects() if a.aspect in across):
+            found.append(FoundJudgement(Judgement(aspect.aspect, grade_id, Span(start, end)), aspect.target))
     refer = _REFER_BACK.search(clean, start, end)
-    if refer and grade and grade_of(grade) and grade.start() > refer.start():
+    if refer and grade and grade_id and grade.start() > refer.start():
         listed = [
             item for segment in earlier for item in mentioned_aspects(clean, segment.start, segment.end)
         ]
         for aspect in dict.fromkeys(a for a, _ in listed):
             found.append(
-                FoundJudgement(
-                    Judgement(aspect.aspect, grade_of(grade), Span(earlier[0].start, end)), aspect.target
-                )
+                FoundJudgement(Judgement(aspect.aspect, grade_id, Span(earlier[0].start, end)), aspect.target)
             )
-    return [item for item in found if item]
+    return [item for item in found if item is not None]
 
 
 def _may_match(pattern: re.Pattern, text: str, folded: str) -> bool:
@@ -398,9 +395,11 @@ def _previous_grade_regex() -> re.Pattern:
 
 def _only_grade(match: re.Match) -> re.Match:
     """The first grade of a match that holds one (a pattern's own grade group, else a search in it)."""
-    return grade_regex().search(
+    grade = grade_regex().search(
         match.string, match.start("grade") if "grade" in match.re.groupindex else match.start(), match.end()
     )
+    assert grade is not None  # the match holds a grade
+    return grade
 
 
 def _listed_aspects(clean: str, offset: int, end: int) -> list[tuple[_Aspect, Span]]:

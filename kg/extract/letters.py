@@ -21,13 +21,14 @@ usual class (the inspectorate most named, for inspectors).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
-from ..resources import load_json
 from ..spans import SpansInOrder
 from ..text import Segment, lines
+from ..vocab import INSPECTORATE, LOCAL_AUTHORITY
 from .names import Name, label, looks_like_person, name_at, post_nominals_end
 
 # The last word of a role written in a layout's own place (a label, an address line).
@@ -160,8 +161,8 @@ def _names_in_list(clean: str, start: int, end: int) -> list[tuple[Name, str | N
     return names
 
 
-def _abbreviations() -> dict[str, str]:
-    return load_json("roles.json")["abbreviations"]
+def _abbreviations() -> Mapping[str, str]:
+    return datafiles.roles().abbreviations
 
 
 def _short_role(clean: str, end: int, limit: int) -> str | None:
@@ -352,7 +353,7 @@ def _lone_addressee(clean, name: Name, below: list[Segment], organisations, reso
         organisation = (
             organisation
             or _role_organisation(role, organisations, resolved, clean, None)
-            or _most_named(organisations, "LocalAuthority")
+            or _most_named(organisations, LOCAL_AUTHORITY)
         )
         if (
             organisation and organisations[organisation].unit_of in organisations
@@ -477,7 +478,7 @@ def _usual_class(title: str) -> str | None:
     for known, role in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if re.search(rf"\b{re.escape(known)}s?\b", lowered):
             return role.organisation_class
-    return "Inspectorate" if re.search(r"\binspectors?\b", lowered) else None
+    return INSPECTORATE if re.search(r"\binspectors?\b", lowered) else None
 
 
 def _of_class(organisations: dict[str, Organisation], cls: str) -> list[str]:

@@ -15,9 +15,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Span
-from ..resources import load_json
 
 _APOSTROPHES = "'’"
 # One word of a name: "Reed", "McAvoy", "O'Neill", "O’Kane", "Hale-Ashby", "Hale-\nAshby".
@@ -36,17 +35,17 @@ class Name:
 
 @cache
 def _not_name_words() -> frozenset[str]:
-    return frozenset(w.lower() for w in load_json("roles.json")["not_name_words"])
+    return frozenset(w.lower() for w in datafiles.roles().not_name_words)
 
 
 @cache
 def _modifiers() -> frozenset[str]:
-    return frozenset(load_json("roles.json")["modifiers"])
+    return frozenset(datafiles.roles().modifiers)
 
 
 @cache
 def post_nominals() -> frozenset[str]:
-    return frozenset(load_json("roles.json")["post_nominals"])
+    return frozenset(datafiles.roles().post_nominals)
 
 
 @cache

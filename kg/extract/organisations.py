@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Span
+from ..datafiles import AreaAcronym, Service
+from ..vocab import LOCAL_AUTHORITY
 
 _WORD = r"(?:[A-Z][\w'-]*|&)"
 _CONNECTOR = r"(?:of|for|and|&|upon)"
@@ -26,9 +28,6 @@ _TOKEN = re.compile(r"[^ ]+")
 # NHS bodies named after several areas keep their commas: "NHS Shropshire, Telford and Wrekin Integrated Care Board".
 _NHS_LISTED = re.compile(
     r"\bNHS (?:[A-Z][\w'-]*,? (?:and |& |of |the )?){1,8}?(?:Integrated Care Board|Clinical Commissioning Group|(?:NHS )?(?:Foundation )?Trust)\b"
-)
-_JOB_WORD = re.compile(
-    r" (?:Inspector|Manager|Officer|Director|Lead|Nurse|Adviser|Advisor|Worker|Practitioner)s?\b"
 )
 _ACRONYM_AFTER = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z&]*[A-Z])\)")
 _ORGANISATION_WORDS = frozenset(
@@ -101,6 +100,12 @@ def _national_mentions(clean: str) -> list[OrganisationMention]:
 
 
 @cache
+def _job_word() -> re.Pattern:
+    """A job word after a name ("Inspector"): the name is part of a job title."""
+    return re.compile(r" (?:" + "|".join(map(re.escape, datafiles.roles().job_words)) + r")s?\b")
+
+
+@cache
 def _departments() -> tuple[re.Pattern, re.Pattern]:
     """ "Herefordshire children's services" and "children's services in Dorset", in any case."""
     area = lexicon.area_regex().pattern
@@ -119,9 +124,7 @@ def _department_mentions(clean: str) -> list[OrganisationMention]:
 
 @cache
 def _appositions() -> tuple[tuple[re.Pattern, str], ...]:
-    return tuple(
-        (re.compile(rule["pattern"]), rule["class"]) for rule in lexicon.organisation_rules()["apposition"]
-    )
+    return tuple((re.compile(rule.pattern), rule.cls) for rule in lexicon.organisation_rules().apposition)
 
 
 def _apposition_mentions(clean: str) -> list[OrganisationMention]:
@@ -132,7 +135,7 @@ def _apposition_mentions(clean: str) -> list[OrganisationMention]:
             name = match.group("name")
             words = name.split()
             while words and (
-                words[0] in lexicon.organisation_rules()["stop_words"]
+                words[0] in lexicon.organisation_rules().stop_words
                 or lexicon.role_regex().fullmatch(words[0])
             ):
                 words = words[1:]
@@ -148,15 +151,13 @@ def _apposition_mentions(clean: str) -> list[OrganisationMention]:
 @cache
 def _council_prefix_regex() -> re.Pattern:
     """ "London Borough of Bexley", "Metropolitan Borough of Rotherham" (and a trailing "Council")."""
-    prefixes = lexicon.alternation(
-        lexicon.organisation_rules()["council_prefixes"], flexible_apostrophe=False
-    )
+    prefixes = lexicon.alternation(lexicon.organisation_rules().council_prefixes, flexible_apostrophe=False)
     return re.compile(rf"(?:{prefixes})\s+(?:the\s+)?(?:{lexicon.area_regex().pattern})(?:\s+Council\b)?")
 
 
 def _council_prefix_mentions(clean: str) -> list[OrganisationMention]:
     return [
-        OrganisationMention(Span(m.start(), m.end()), m.group(), cls="LocalAuthority")
+        OrganisationMention(Span(m.start(), m.end()), m.group(), cls=LOCAL_AUTHORITY)
         for m in _council_prefix_regex().finditer(clean)
     ]
 
@@ -165,9 +166,9 @@ _LONGER_NAME_BEFORE = re.compile(r"(?:\b[A-Z][\w'-]*|\band|&),? $")
 
 
 @cache
-def _area_acronym_regex() -> tuple[re.Pattern, dict[str, dict]]:
+def _area_acronym_regex() -> tuple[re.Pattern, dict[str, AreaAcronym]]:
     """ "Croydon CCG": an area and a health body's acronym."""
-    rules = {rule["acronym"]: rule for rule in lexicon.organisation_rules()["area_acronyms"]}
+    rules = {rule.acronym: rule for rule in lexicon.organisation_rules().area_acronyms}
     acronyms = "|".join(sorted(map(re.escape, rules), key=len, reverse=True))
     return re.compile(rf"(?P<area>{lexicon.area_regex().pattern})\s+(?P<acronym>{acronyms})\b"), rules
 
@@ -179,12 +180,12 @@ def _area_acronym_mentions(clean: str) -> list[OrganisationMention]:
         if _LONGER_NAME_BEFORE.search(clean, max(0, match.start() - 40), match.start()):
             continue  # "NHS Nottingham and Nottinghamshire ICB": the end of a longer name
         rule = rules[match.group("acronym")]
-        name = f"{lexicon.canonical_area(match.group('area'))} {rule['head']}"
+        name = f"{lexicon.canonical_area(match.group('area'))} {rule.head}"
         found.append(
             OrganisationMention(
                 Span(match.start(), match.end()),
                 name,
-                cls=rule["class"],
+                cls=rule.cls,
                 alt_labels=(re.sub(r"\s+", " ", match.group()),),
             )
         )
@@ -192,12 +193,12 @@ def _area_acronym_mentions(clean: str) -> list[OrganisationMention]:
 
 
 @cache
-def _service_regexes() -> tuple[tuple[re.Pattern, dict], ...]:
+def _service_regexes() -> tuple[tuple[re.Pattern, Service], ...]:
     found = []
-    for service in lexicon.organisation_rules()["services"]:
-        names = [service["pattern"]] + [re.escape(acronym) for acronym in service["acronyms"]]
+    for service in lexicon.organisation_rules().services:
+        names = [service.pattern] + [re.escape(acronym) for acronym in service.acronyms]
         acronyms = "".join(f"|{name}" for name in names[1:])
-        found.append((re.compile(rf"(?<![\w'])(?:(?i:{service['pattern']}){acronyms})(?![\w'])"), service))
+        found.append((re.compile(rf"(?<![\w'])(?:(?i:{service.pattern}){acronyms})(?![\w'])"), service))
     return tuple(found)
 
 
@@ -206,11 +207,11 @@ def _service_mentions(clean: str) -> list[OrganisationMention]:
     return [
         OrganisationMention(
             Span(m.start(), m.end()),
-            service["label"],
-            cls=service["class"],
+            service.label,
+            cls=service.cls,
             generic=True,
-            refers_to_named=service.get("refers_to_named", False),
-            alt_labels=(service["label"], *service["acronyms"]),
+            refers_to_named=service.refers_to_named,
+            alt_labels=(service.label, *service.acronyms),
         )
         for (_, service), matches in zip(_service_regexes(), _service_patterns().finditer_each(clean))
         for m in matches
@@ -251,7 +252,7 @@ def _names_in_chunk(clean: str, words: list[tuple[str, int, int]]) -> list[Organ
         if last is None:
             break
         start_index = _name_start(clean, words, first, last)
-        if _JOB_WORD.match(clean, end):
+        if _job_word().match(clean, end):
             start_index = None  # "a Children's Services Inspector": part of a job title
         if start_index is not None:
             start = words[start_index][1]
@@ -311,7 +312,7 @@ def _name_start(clean: str, words, first: int, last: int) -> int | None:
         if role_match and role_match.end() >= name_end - 2:
             return None  # "Director of Children's Services" is a role, not an organisation
         if (
-            word in rules["stop_words"]
+            word in rules.stop_words
             or word in lexicon.honorifics()
             or word.lower() in {"of", "for", "and", "&", "upon"}
         ):

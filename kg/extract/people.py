@@ -17,21 +17,21 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
 from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment
+from ..vocab import INSPECTORATE
 from .letters import find_letter_people
-from .names import LabelWords, is_plain_name
-from .quotes import find_quoted_people
+from .names import LabelWords, is_plain_name, looks_like_person, post_nominals
+from .quotes import find_quoted_people, national_body
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
 _NAME = re.compile(rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? {_SURNAME})")
 _GAP_AFTER_ROLE = re.compile(r"[ ,]*\n?(?:(?:at|of|for|with|in)(?: the)? |\()?\Z")
 _AND_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
 _BRACKET_JOIN = re.compile(r"\s*\([^)\n]{1,40}\)\s*")
-_SUB_GROUP = re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:sub-group|subgroup|sub group|group|committee|panel)\b")
 
 
 @dataclass(frozen=True)
@@ -96,6 +96,7 @@ def find_memberships(
     """Every (person, role, organisation) the text states, each with the span that says it."""
     resolved = SpansInOrder(resolved)
     memberships: dict[tuple[str, str, str], Membership] = {}
+    full_names = _full_names(clean)
     for index, sentence in enumerate(sentences):
         if sentence.boilerplate:
             continue
@@ -104,7 +105,7 @@ def find_memberships(
         ):
             memberships.setdefault((membership.person, membership.role, membership.organisation), membership)
         for name, name_span, roles in _people_in(
-            clean, sentence, sentences[index - 1] if index else None, resolved
+            clean, sentence, sentences[index - 1] if index else None, resolved, full_names
         ):
             for role in _with_organisations(
                 clean, sentence, roles, organisations, resolved, publisher, name_span
@@ -146,7 +147,7 @@ _PLURAL_ROLE = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?
 
 def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> list[Membership]:
     """ "His Majesty's Inspectors for this visit were A and B": one membership each."""
-    found = []
+    found: list[Membership] = []
     if not re.search(r" (?:were|are) ", sentence.text):
         return found
     for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
@@ -156,6 +157,8 @@ def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> lis
         if link is None:
             continue
         title = _role_title(clean[match.start() : match.end()])
+        if title is None:
+            continue
         usual, fallback = _usual_class(title)
         organisation = _usual_organisation(usual, organisations) or _usual_organisation(
             fallback, organisations
@@ -197,11 +200,14 @@ def _passive_roles(clean: str, sentence: Segment, organisations, resolved) -> li
     return found
 
 
-def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved):
+def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved, full_names):
     """(name, span, roles) for each person named next to a role in the sentence."""
     roles = _roles_in(clean, sentence, resolved)
     people = []
     used: set[int] = set()
+    subject = _referred_subject(clean, sentence, full_names) if roles else None
+    if subject is not None:  # "Samuel is Chair of X and was previously Chair of Y."
+        return [(subject[0], subject[1], chain) for chain in _chains(clean, roles, resolved)]
     for chain in _chains(clean, roles, resolved):
         first, last = chain[0], chain[-1]
         after = _name_after(clean, last.span.end, sentence.end)
@@ -235,9 +241,10 @@ def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
                 clean.rfind(" for ", start, inner[0].start + 1),
             )
             end = cut if cut > start else end
-            group = _SUB_GROUP.match(clean, inner[0].end, sentence.end)
+            group = _sub_group().match(clean, inner[0].end, sentence.end)
             suffix = " of the" + group.group() if group else ""
-        title = _role_title(clean[start:end]) + suffix if _role_title(clean[start:end]) else None
+        base = _role_title(clean[start:end])
+        title = base + suffix if base else None
         if title:
             roles.append(_Role(title, Span(start, end), None))
     return roles
@@ -297,7 +304,7 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
     window_start = sentence.start
     text = clean[window_start:role_start]
     match = re.search(
-        rf"{_NAME.pattern}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains) (?:the |our |its )?)$",
+        rf"{_NAME.pattern}{_post_nominals()}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains) (?:the |our |its )?)$",
         text,
     )
     if match is None and previous is not None and text.strip() == "":
@@ -315,12 +322,46 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
     return None
 
 
+@cache
+def _post_nominals() -> str:
+    """Honours between a name and its role: "Name OBE, former President of ..."."""
+    return rf"(?:,? (?:{'|'.join(sorted(post_nominals()))}))*"
+
+
+_FIRST_NAME_SUBJECT = re.compile(
+    r"(?P<name>[A-Z][a-z]+) (?:is|was|has been|had been|became|remains)"
+    r"(?: (?:also|previously|formerly|now|currently|then|until recently))? "
+)
+
+
+def _full_names(clean: str) -> list[tuple[int, str]]:
+    """(offset, name) of every full name of a person in the text, in order."""
+    return [
+        (match.start(), match.group("name"))
+        for match in _NAME.finditer(clean)
+        if looks_like_person(match.group("name"))
+    ]
+
+
+def _referred_subject(clean: str, sentence: Segment, full_names: list[tuple[int, str]]):
+    """A biography sentence about someone named in full before, by first name only: "Mark is
+    Chair of ..." after "Mark Ellery and ...". The full name and the first name's span, or None."""
+    match = _FIRST_NAME_SUBJECT.match(clean, sentence.start)
+    if match is None or match.group("name") not in lexicon.given_names():
+        return None
+    before = [name for start, name in full_names if start < sentence.start]
+    same = [name for name in before if name.split()[0] == match.group("name")]
+    if not same or len(set(same)) > 1:
+        return None
+    return same[-1], Span(match.start("name"), match.end("name"))
+
+
 _LINK_TO_NAME = re.compile(r"(?::|,)? ?(?:(?:this|last|next) year )?(?:(?:is|was|has been|will be) )?")
 
 
 def _lines_above(clean: str, start: int, count: int) -> list[tuple[int, int]]:
     """The (start, end) of up to ``count`` non-blank lines above ``start``, nearest first."""
-    found = []
+    found: list[tuple[int, int]] = []
     end = start
     while len(found) < count and end > 0:
         line_end = clean.rfind("\n", 0, end)
@@ -335,7 +376,8 @@ def _lines_above(clean: str, start: int, count: int) -> list[tuple[int, int]]:
 
 def _name_after(clean: str, role_end: int, limit: int):
     """ "Role: Name", "Role, Name", "Role Name", "Role this year was [Role] [Honorific] Name"."""
-    position = _LINK_TO_NAME.match(clean, role_end, limit).end()
+    link = _LINK_TO_NAME.match(clean, role_end, limit)  # matches everywhere, perhaps nothing
+    position = link.end() if link else role_end
     role = lexicon.role_regex().match(clean, position, limit)
     if role and position > role_end:
         position = role.end() + 1
@@ -470,6 +512,7 @@ def _with_organisations(clean, sentence, chain, organisations, resolved, publish
             organisation
             or _usual_organisation(usual, organisations)
             or _usual_organisation(fallback, organisations)
+            or national_body(role.title, organisations)
         )
         following = organisation
         result.append(_Role(role.title, role.span, organisation))
@@ -504,7 +547,7 @@ def _nearest_in_sentence(
     inside = [
         (abs(span.start - role_span.start), key)
         for span, key in resolved.starting(sentence.start, sentence.end)
-        if organisations[key].cls != "Inspectorate"
+        if organisations[key].cls != INSPECTORATE
         and (usual is None or organisations[key].cls == usual)
         and not (name_span.start <= span.start < name_span.end)
     ]
@@ -527,6 +570,8 @@ def _its(clean: str, role_start: int, resolved) -> str | None:
 
 def _usual_class(title: str) -> tuple[str | None, str | None]:
     """The class of organisation a role usually belongs to, and the one it answers to failing that."""
+    if re.search(r"\b(?:council|authority)'s\b", title.lower()):  # "chair of the council's ... committee"
+        return "LocalAuthority", None
     for known, role in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if known in title.lower():
             return role.organisation_class, role.fallback_class
@@ -536,5 +581,12 @@ def _usual_class(title: str) -> tuple[str | None, str | None]:
 def _usual_organisation(usual: str | None, organisations: dict[str, Organisation]) -> str | None:
     if usual is None:
         return None
-    matching = [k for k, o in organisations.items() if o.cls == usual and o.spans]
+    matching = [k for k, o in organisations.items() if o.cls == usual and o.spans and o.unit_of is None]
     return matching[0] if len(matching) == 1 else None
+
+
+@cache
+def _sub_group() -> re.Pattern:
+    """A sub-group's name after an organisation's: "Neglect sub-group"."""
+    words = "|".join(map(re.escape, datafiles.roles().group_words))
+    return re.compile(r"(?:\s+[A-Z][\w-]*)*\s+(?:" + words + r")\b")

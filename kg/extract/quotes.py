@@ -24,11 +24,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .. import lexicon
+from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
-from ..resources import load_json
 from ..spans import SpansInOrder
 from ..text import Segment, lines
+from ..vocab import LOCAL_AUTHORITY
 from .names import LabelWords, Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
 
 _HEADS = re.compile(
@@ -82,7 +82,10 @@ def find_quoted_people(
                 people.setdefault(
                     name.text, PersonMention(name.text, name.span)
                 )  # a speaker, whatever their role
-            for role, organisation, span in _roles_of(clean, sentence, name, organisations, resolved):
+            roles = _roles_of(clean, sentence, name, organisations, resolved)
+            if not roles and _by_verb(clean, sentence, name):  # "the inquiry, chaired by Name"
+                people.setdefault(name.text, PersonMention(name.text, name.span))
+            for role, organisation, span in roles:
                 if organisation:
                     memberships.setdefault(
                         (name.text, role, organisation), Membership(name.text, role, organisation, span)
@@ -140,8 +143,8 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
     before = _role_before(clean, sentence, name)
     if before:
         roles.append(before)
-    verb = _BY_VERB.search(clean, max(sentence.start, name.span.start - 30), name.span.start)
-    if verb and verb.end() == name.span.start:
+    verb = _by_verb(clean, sentence, name)
+    if verb and not _of_an_assessment(clean, max(sentence.start, verb.start() - 80), verb.start(), resolved):
         roles.append((_VERB_ROLES[verb.group("verb")], Span(verb.start(), name.span.end), None))
     result = []
     for role, span, named in roles:
@@ -150,7 +153,9 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
         possessive = (
             re.match(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?", clean[opening.end : span.end]) if opening else None
         )
-        if possessive:  # "Cumbria County Council's chief executive", "the X Partnership's (XSCP) chair"
+        if (
+            opening and possessive
+        ):  # "Cumbria County Council's chief executive", "the X Partnership's (XSCP) chair"
             role = _tidy(clean[opening.end + possessive.end() : span.end])
         result.append(
             (
@@ -244,6 +249,25 @@ def _canonical(clean: str, role: str, span: Span, resolved: SpansInOrder) -> str
     return role
 
 
+def _by_verb(clean: str, sentence: Segment, name: Name) -> re.Match | None:
+    """ "chaired by Name", "authored by Dr Name": the verb right before the name."""
+    verb = _BY_VERB.search(clean, max(sentence.start, name.span.start - 30), name.span.start)
+    return verb if verb and verb.end() == name.span.start else None
+
+
+_ASSESSMENT_NOUN = re.compile(
+    r"\b(?:inquiry|review|commission|report|investigation|audit|inspection|visit|hearing)s?\b", re.IGNORECASE
+)
+
+
+def _of_an_assessment(clean: str, start: int, verb_start: int, resolved) -> bool:
+    """ "The inquiry, chaired by Name": the chair of an inquiry or a review, which is no organisation."""
+    nouns = list(_ASSESSMENT_NOUN.finditer(clean, start, verb_start))
+    if not nouns:
+        return False
+    return not any(nouns[-1].end() <= span.start < verb_start for span in resolved)
+
+
 def _tidy(text: str) -> str:
     text = label(text).strip(" ,")
     return re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
@@ -268,26 +292,41 @@ def _organisation_of(
     matching = [k for k, o in organisations.items() if o.cls == usual and o.spans and o.unit_of is None]
     if usual and len(matching) == 1:
         return matching[0]
-    return _national_body(role, organisations)
+    return national_body(role, organisations)
+
+
+_PORTFOLIO = re.compile(
+    r"\b(?:Secretary of State|Minister(?: of State)?) for (?P<portfolio>[A-Z][\w ,'&]+?)\s*$"
+)
 
 
 def _usual_class(role: str) -> str | None:
     lowered = role.lower()
     if re.search(r"\bcouncil(?:'s|’s)?\b", lowered):  # "chair of the council's committee"
-        return "LocalAuthority"
+        return LOCAL_AUTHORITY
     for known, title in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if title.organisation_class and re.search(rf"\b{re.escape(known)}s?\b", lowered):
             return title.organisation_class
-    return "LocalAuthority" if re.search(r"\b(?:council|children'?s services|cabinet)\b", lowered) else None
+    return LOCAL_AUTHORITY if re.search(r"\b(?:council|children'?s services|cabinet)\b", lowered) else None
 
 
-def _national_body(role: str, organisations: dict[str, Organisation]) -> str | None:
+def national_body(role: str, organisations: dict[str, Organisation]) -> str | None:
+    """The national body a national role belongs to: from the titles of roles.json, else the
+    department its portfolio names ("Secretary of State for Communities and Local Government")."""
     lowered = role.lower()
-    for body in load_json("roles.json").get("national_bodies", []):
-        if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body["titles"]):
-            if body["label"] not in organisations:
-                organisations[body["label"]] = Organisation(body["label"], body["organisation_class"])
-            return body["label"]
+    for body in datafiles.roles().national_bodies:
+        if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body.titles):
+            if body.label not in organisations:
+                organisations[body.label] = Organisation(body.label, body.organisation_class)
+            return body.label
+    portfolio = _PORTFOLIO.search(role)
+    if portfolio is None:
+        return None
+    for department in ("Department for ", "Department of ", "Ministry of "):
+        found = lexicon.national_by_name().get(lexicon.fold(department + portfolio.group("portfolio")))
+        if found is not None:
+            organisations.setdefault(found.label, Organisation(found.label, found.cls))
+            return found.label
     return None
 
 

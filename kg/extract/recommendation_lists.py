@@ -25,10 +25,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
+from .. import datafiles
 from ..claims import Assessment, Organisation, Recommendation, Span
-from ..resources import load_json
 from ..text import Segment, lines, starts_bullet_item
+from ..vocab import INSPECTORATE, LOCAL_AUTHORITY, SAFEGUARDING_PARTNERSHIP
+
+if TYPE_CHECKING:
+    from .recommendations import _Assessments  # for annotations only: recommendations imports this module
 
 _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
 _DASH = re.compile(r"^-\s+")
@@ -41,24 +46,22 @@ _JOINT_NAMED = 3
 
 @cache
 def _rules() -> dict[str, re.Pattern]:
-    data = load_json("recommendations.json")["lists"]
-    patterns = {
-        key: re.compile(data[key], re.IGNORECASE)
-        for key in (
-            "section",
-            "board_section",
-            "council_section",
-            "end",
-            "interruption",
-            "no_items",
-            "lead",
-            "board_scope",
-            "announces",
-            "modal",
-        )
+    data = datafiles.recommendations().lists
+    case_blind = {
+        "section": data.section,
+        "board_section": data.board_section,
+        "council_section": data.council_section,
+        "end": data.end,
+        "interruption": data.interruption,
+        "no_items": data.no_items,
+        "lead": data.lead,
+        "board_scope": data.board_scope,
+        "announces": data.announces,
+        "modal": data.modal,
     }
-    patterns["end_sentence"] = re.compile(data["end_sentence"])
-    verbs = "|".join(data["instruction_verbs"])
+    patterns = {key: re.compile(pattern, re.IGNORECASE) for key, pattern in case_blind.items()}
+    patterns["end_sentence"] = re.compile(data.end_sentence)
+    verbs = "|".join(data.instruction_verbs)
     patterns["instruction"] = re.compile(
         rf"^(?:(?:\w+ly|further|also|then),?\s+)?(?:{verbs})\b", re.IGNORECASE
     )
@@ -78,7 +81,7 @@ class _Context:
     clean: str
     organisations: dict[str, Organisation]
     resolved: dict[Span, str]
-    assessments: list[Assessment]
+    assessments: _Assessments
     council: list[str]
     board: list[str]
     joint: bool
@@ -88,7 +91,7 @@ def find_list_recommendations(
     clean: str,
     organisations: dict[str, Organisation],
     resolved: dict[Span, str],
-    assessments: list[Assessment],
+    assessments: _Assessments,
     main_area: str | None,
 ) -> tuple[list[Recommendation], list[Span]]:
     """Every item of the report's recommendation lists, in text order, and the spans of the
@@ -175,7 +178,8 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
             continue
         numbered = _NUMBERED.match(text)
         bullet = starts_bullet_item(clean, line)
-        body_offset = numbered.end() if numbered else (_DASH.match(text).end() if _DASH.match(text) else 0)
+        dash = _DASH.match(text)
+        body_offset = numbered.end() if numbered else (dash.end() if dash else 0)
         body = text[body_offset:]
         if _rules()["no_items"].match(body):  # "There are no priority actions.", bulleted or not
             current = None
@@ -302,7 +306,7 @@ def _recommendation(context: _Context, item: _Item, addressees: list[str] | None
         named = [
             key
             for span, key in sorted(context.resolved.items())
-            if item.start <= span.start < item.end and context.organisations[key].cls != "Inspectorate"
+            if item.start <= span.start < item.end and context.organisations[key].cls != INSPECTORATE
         ]
         addressees = _addressees(
             context.clean, item.start, item.end, context.organisations, context.resolved
@@ -320,10 +324,10 @@ def _recommendation(context: _Context, item: _Item, addressees: list[str] | None
 def _agencies_by_kind(context: _Context, statement: str) -> list[str]:
     """ "the police", "probation staff", "children's social care": the one organisation of that kind named."""
     found = []
-    for cls, pattern in load_json("recommendations.json")["lists"]["agency_words"].items():
+    for cls, pattern in datafiles.recommendations().lists.agency_words.items():
         if not re.search(pattern, statement, re.IGNORECASE):
             continue
-        if cls == "LocalAuthority":
+        if cls == LOCAL_AUTHORITY:
             found.extend(context.council)
             continue
         candidates = [
@@ -338,10 +342,8 @@ def _council(
     organisations: dict[str, Organisation], assessments: list[Assessment], main_area: str | None
 ) -> list[str]:
     """The council the report inspects: the local authority its assessment assesses, else the area's."""
-    councils = [key for key, o in organisations.items() if o.cls == "LocalAuthority" and o.unit_of is None]
-    councils = [
-        key for key in councils if re.search(load_json("recommendations.json")["lists"]["council_name"], key)
-    ]
+    councils = [key for key, o in organisations.items() if o.cls == LOCAL_AUTHORITY and o.unit_of is None]
+    councils = [key for key in councils if re.search(datafiles.recommendations().lists.council_name, key)]
     assessed = [key for a in assessments[:1] for key in a.assesses if key in councils]
     if assessed:
         return assessed[:1]
@@ -352,7 +354,7 @@ def _council(
 
 def _board(organisations: dict[str, Organisation], main_area: str | None) -> list[str]:
     boards = [
-        key for key, o in organisations.items() if o.cls == "SafeguardingPartnership" and o.unit_of is None
+        key for key, o in organisations.items() if o.cls == SAFEGUARDING_PARTNERSHIP and o.unit_of is None
     ]
     local = [key for key in boards if organisations[key].area == main_area and main_area]
     ranked = sorted(local or boards, key=lambda key: (-len(organisations[key].spans), key))
@@ -362,7 +364,7 @@ def _board(organisations: dict[str, Organisation], main_area: str | None) -> lis
 def _joint(organisations: dict[str, Organisation], assessments: list[Assessment]) -> bool:
     """A joint inspection, whose lists address each partner in turn: two or more inspectorates
     conducted the report's assessment, or three or more are named (one more may be named in passing)."""
-    inspectorates = {key for key, o in organisations.items() if o.cls == "Inspectorate" and o.spans}
+    inspectorates = {key for key, o in organisations.items() if o.cls == INSPECTORATE and o.spans}
     conductors = {key for a in assessments[:1] for key in a.conducted_by} & inspectorates
     return len(conductors) >= _JOINT_CONDUCTORS or len(inspectorates) >= _JOINT_NAMED
 
@@ -371,7 +373,7 @@ def find_announced_items(
     clean: str,
     organisations: dict[str, Organisation],
     resolved: dict[Span, str],
-    assessments: list[Assessment],
+    assessments: _Assessments,
     taken: list[Span],
 ) -> list[Recommendation]:
     """Bulleted or numbered items after a sentence that announces recommendations ("Recommendations
@@ -386,7 +388,7 @@ def find_announced_items(
         lead = [
             key
             for span, key in sorted(resolved.items())
-            if line.start <= span.start < line.end and organisations[key].cls != "Inspectorate"
+            if line.start <= span.start < line.end and organisations[key].cls != INSPECTORATE
         ]
         for item in _announced_items(clean, document, index + 1):
             if any(s.start <= item.start < s.end for s in taken) or not _rules()["modal"].search(
@@ -407,11 +409,8 @@ def _announced_items(clean: str, document: list[Segment], index: int) -> list[_I
     for line in document[index:]:
         numbered = _NUMBERED.match(line.text)
         if numbered or starts_bullet_item(clean, line):
-            offset = (
-                numbered.end()
-                if numbered
-                else (_DASH.match(line.text).end() if _DASH.match(line.text) else 0)
-            )
+            dash = _DASH.match(line.text)
+            offset = numbered.end() if numbered else (dash.end() if dash else 0)
             items.append(
                 _Item(
                     int(numbered.group(1)) if numbered else None,

@@ -15,9 +15,9 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from .. import datafiles
 from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
 from ..resolve import resolve_reference
-from ..resources import load_json
 from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
@@ -27,31 +27,28 @@ from .responses import find_reactions
 
 @cache
 def _patterns() -> dict[str, re.Pattern]:
-    data = load_json("recommendations.json")
-    return {
-        name: re.compile(
-            data[name],
-            re.IGNORECASE
-            if name in ("numbered", "in_sentence", "announces_list", "blanket_acceptance")
-            else 0,
-        )
-        for name in (
-            "numbered",
-            "heading",
-            "list_item",
-            "response",
-            "addressee_end",
-            "document_response",
-            "in_sentence",
-            "announces_list",
-            "blanket_acceptance",
-        )
+    data = datafiles.recommendations()
+    case_blind = {
+        "numbered": data.numbered,
+        "in_sentence": data.in_sentence,
+        "announces_list": data.announces_list,
+        "blanket_acceptance": data.blanket_acceptance,
+    }
+    exact = {
+        "heading": data.heading,
+        "list_item": data.list_item,
+        "response": data.response,
+        "addressee_end": data.addressee_end,
+        "document_response": data.document_response,
+    }
+    return {name: re.compile(pattern, re.IGNORECASE) for name, pattern in case_blind.items()} | {
+        name: re.compile(pattern) for name, pattern in exact.items()
     }
 
 
 @cache
 def _imperative_split() -> re.Pattern:
-    verbs = "|".join(load_json("recommendations.json")["imperatives"])
+    verbs = "|".join(datafiles.recommendations().imperatives)
     return re.compile(rf"(?:(?<=^)|(?<=[a-z)\d] ))(?:{verbs})\b(?= [a-z])")
 
 
@@ -89,6 +86,7 @@ def find_recommendations(
     return sorted(listed + reader.found + announced, key=lambda r: r.span.start)
 
 
+_OPENING_THE = re.compile(r"\s*(?:the\s+)?", re.IGNORECASE)
 _MODAL = re.compile(r"\b(?:should|must|needs? to|are asked to|is asked to)\b")
 _TABLE_COLUMNS = (
     ("number", re.compile(r"^(?:no\.?|#|number|ref\.?|rec\.?)$", re.IGNORECASE)),
@@ -113,7 +111,7 @@ class _LineReader:
     def read(self, line: Segment) -> None:
         text = line.text
         if self.columns is not None and "|" in text:
-            self._table_row(line)
+            self._table_row(line, self.columns)
             return
         self.columns = None
         if (
@@ -137,7 +135,7 @@ class _LineReader:
         elif numbered or item:
             self._open(line, numbered or item)
         elif response and self.current and self.current.response_start is None:
-            self._response(line, response)
+            self._response(self.current, line, response)
         elif self.current and self.current.response_start is not None and _is_prose(text):
             self.current.response_end = line.end
         elif _patterns()["heading"].fullmatch(text) or _is_run_on_heading(text):
@@ -165,11 +163,11 @@ class _LineReader:
         self.current.awaiting_body = len(line.text[body:].split()) < 3
         self.found.append(recommendation)
 
-    def _response(self, line: Segment, response: re.Match) -> None:
+    def _response(self, current: _Open, line: Segment, response: re.Match) -> None:
         who = response.span("named") if response.group("named") else response.span("who")
-        self.current.response_start = line.start + response.end() if response.end() < len(line.text) else -1
-        self.current.response_end = line.end
-        self.current.response_who = (line.start + who[0], line.start + who[1])
+        current.response_start = line.start + response.end() if response.end() < len(line.text) else -1
+        current.response_end = line.end
+        current.response_who = (line.start + who[0], line.start + who[1])
 
     def _heading(self, line: Segment) -> None:
         """A list of recommendations follows; "I recommend that the partnership:" names whom for all."""
@@ -194,10 +192,9 @@ class _LineReader:
         if "recommendation" not in self.columns:
             self.columns = None
 
-    def _table_row(self, line: Segment) -> None:
+    def _table_row(self, line: Segment, column: dict[str, int]) -> None:
         """One recommendation a row: number, text, the agencies that lead, their response."""
         cells = _cells(line)
-        column = self.columns
         if len(cells) <= column["recommendation"]:
             return
         start, end = cells[column["recommendation"]]
@@ -254,7 +251,7 @@ def _number(match: re.Match) -> int | None:
     value = groups.get("number") or groups.get("number2")
     if not value:
         return None
-    return int(value) if value.isdigit() else load_json("recommendations.json")["number_words"][value.lower()]
+    return int(value) if value.isdigit() else datafiles.recommendations().number_words[value.lower()]
 
 
 def find_sentence_recommendations(
@@ -262,7 +259,7 @@ def find_sentence_recommendations(
 ) -> list[Recommendation]:
     """Recommendations in running text: "The review recommends that X should ...", and an announced
     list ("makes three recommendations") continued by "First, ... Second, ..."."""
-    ordinals = load_json("recommendations.json")["ordinals"]
+    ordinals = datafiles.recommendations().ordinals
     found: list[Recommendation] = []
     listing = False
     claimed = SpanSet(taken)
@@ -273,7 +270,7 @@ def find_sentence_recommendations(
         text = clean[sentence.start : sentence.end]
         first_word = re.match(r"(\w+),?\s+", text)
         ordinal = ordinals.get(first_word.group(1).lower()) if first_word else None
-        if listing and ordinal:
+        if listing and ordinal and first_word:
             found.append(
                 _recommendation(
                     clean, sentence, first_word.end(), ordinal, organisations, resolved, assessments
@@ -371,8 +368,9 @@ def _addressees(
         return list(dict.fromkeys(keys)) or ([reference] if reference else [])
     boundary = _patterns()["addressee_end"].search(clean, start, end)
     if boundary is None:
-        opening = re.match(r"\s*(?:the\s+)?", clean[start:end], re.IGNORECASE).end()
-        return [key for _, key in resolved.starting(start + opening, start + opening + 1)][:1]
+        opening = _OPENING_THE.match(clean, start, end)  # always matches, perhaps nothing
+        skip = opening.end() - start if opening else 0
+        return [key for _, key in resolved.starting(start + skip, start + skip + 1)][:1]
     keys = [key for _, key in resolved.starting(start, boundary.start())]
     if not keys:
         reference = resolve_reference(clean[start : boundary.start()], organisations)
@@ -400,6 +398,7 @@ def _assessment_before(offset: int, assessments: _Assessments) -> Assessment | N
 def _close(clean, current: _Open | None, organisations, resolved, publisher) -> None:
     if current is None or current.response_start is None or current.response_start < 0:
         return None
+    assert current.response_end is not None  # set with the start
     start, end = current.response_start, current.response_end
     respondent = _respondent(clean, current.response_who, organisations, resolved, publisher)
     current.recommendation.response = Response(

@@ -17,19 +17,27 @@ import heapq
 import re
 from bisect import bisect_right
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
-from ..claims import Assessment, DocumentResponse, Organisation, Response, Span
+from .. import datafiles
+from ..claims import DocumentResponse, Organisation, Response, Span
 from ..resolve import resolve_reference
-from ..resources import load_json
 from ..spans import SpanSet, SpansInOrder
 from ..text import Segment, lines
+from ..vocab import INSPECTORATE
 from .dates import first_date
+
+if TYPE_CHECKING:
+    from .recommendations import _Assessments  # for annotations only: recommendations imports this module
 
 
 @cache
 def _rules() -> dict[str, re.Pattern]:
-    data = load_json("recommendations.json")["reactions"]
-    return {key: re.compile(data[key], re.IGNORECASE) for key in ("reaction", "announces_quote")}
+    data = datafiles.recommendations().reactions
+    return {
+        "reaction": re.compile(data.reaction, re.IGNORECASE),
+        "announces_quote": re.compile(data.announces_quote, re.IGNORECASE),
+    }
 
 
 def find_reactions(
@@ -37,7 +45,7 @@ def find_reactions(
     sentences: list[Segment],
     organisations: dict[str, Organisation],
     resolved: SpansInOrder,
-    assessments: list[Assessment],
+    assessments: _Assessments,
     publisher: str | None,
     taken: list[Span],
 ) -> list[DocumentResponse]:
@@ -66,7 +74,7 @@ def find_reactions(
         named = [
             key
             for _, key in resolved.starting(sentence.start, sentence.end)
-            if key not in conductors and organisations[key].cls != "Inspectorate"
+            if key not in conductors and organisations[key].cls != INSPECTORATE
         ]
         respondent = named[0] if named else (resolve_reference(sentence.text, organisations) or publisher)
         if re.search(r"apolog", clean[span.start : span.end], re.IGNORECASE):

@@ -19,7 +19,7 @@ from . import Extracted, Unreadable
 from .dates import normalise_date
 
 # Style ids, not names: ``paragraph.style`` resolves the name by scanning every style of
-# the document, which made a 2,000-paragraph file take 17 s.
+# the document, slow on long files (figures: docs/benchmarks.md).
 _TITLE_STYLES = ("Title", "Heading1")
 # A .docx is a zip. Its parts are inflated here, counting the bytes as they come (the
 # sizes the archive states can lie), and the document refused once they pass these: all

@@ -16,7 +16,7 @@ from functools import cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ..resources import load_json
+from .. import datafiles
 from . import Extracted, Unreadable
 from .dates import normalise_date
 from .text import decode_text, reject_binary
@@ -89,7 +89,7 @@ _CELLS = frozenset({"td", "th"})
 _MAX_BOILERPLATE_SHARE = 0.5
 # Elements nested deeper than this are flattened before parsing: the HTML parser's scope
 # checks and the text of every nested node make the work grow with the square of the
-# depth (27,000 nested <div> in 300 KB took 70 s). Real pages nest a few dozen deep.
+# depth (figures: docs/benchmarks.md). Real pages nest a few dozen deep.
 MAX_NESTING = 200
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)\b[^>]*?(/?)>")
 # Elements that never hold others, or whose end tag the parser implies (a <p> or <li> left
@@ -135,8 +135,8 @@ _NO_DEPTH = frozenset(
 
 
 @cache
-def _rules() -> dict:
-    return load_json("html-boilerplate.json")
+def _rules() -> datafiles.HtmlBoilerplate:
+    return datafiles.html_boilerplate()
 
 
 def read_html(raw: bytes) -> Extracted:
@@ -249,7 +249,7 @@ def _date(tree: LexborHTMLParser) -> str | None:
         content = meta.attributes.get("content")
         if key and content:
             stated.setdefault(key.strip().lower(), content)
-    for key in _rules()["date_meta"]:
+    for key in _rules().date_meta:
         date = normalise_date(stated[key]) if key in stated else None
         if date:
             return date
@@ -283,13 +283,14 @@ def _json_ld_date(source: str) -> str | None:
 
 
 def _main_root(tree: LexborHTMLParser) -> LexborNode | None:
+    node: LexborNode | None
     for node in tree.css("script, style, noscript, template"):
         node.decompose()
     body = tree.body
     if body is None:
         return None
     body_length = len(body.text(deep=True).strip())
-    for selector in _rules()["main_selectors"]:
+    for selector in _rules().main_selectors:
         node = tree.css_first(selector)
         # A <main> that holds a sliver of the page is a misuse; the body is the safer root.
         if node is not None and len(node.text(deep=True).strip()) * 4 >= body_length:
@@ -299,22 +300,20 @@ def _main_root(tree: LexborHTMLParser) -> LexborNode | None:
 
 def _drop_boilerplate(root: LexborNode, *, inside_article: bool) -> None:
     rules = _rules()
-    tags = rules["drop_tags"] + (
-        rules["drop_inside_article"] if inside_article else rules["drop_outside_article"]
-    )
+    tags = rules.drop_tags + (rules.drop_inside_article if inside_article else rules.drop_outside_article)
     for node in root.css(", ".join(tags) + ', [hidden], [aria-hidden="true"]'):
         node.decompose()
     root_length = max(1, len(root.text(deep=True)))
-    roles = set(rules["drop_roles"])
-    tokens = set(rules["drop_tokens"])
+    roles = set(rules.drop_roles)
+    tokens = set(rules.drop_tokens)
     for node in root.css("[class], [id], [role]"):
         if node.parent is None or not _is_furniture(node, roles, tokens):
             continue
         if len(node.text(deep=True)) <= root_length * _MAX_BOILERPLATE_SHARE:
             node.decompose()
-    texts = set(rules["drop_texts"])
-    prefixes = tuple(rules["drop_text_prefixes"])
-    longest = rules["drop_prefixed_text_max_length"]
+    texts = set(rules.drop_texts)
+    prefixes = rules.drop_text_prefixes
+    longest = rules.drop_prefixed_text_max_length
     for node in root.css("a, p, li, span, div, strong, h2, h3, h4"):
         if node.parent is None:
             continue

@@ -71,7 +71,7 @@ _TYPOGRAPHY = str.maketrans(
         "\x83": "•",
         "\x95": "•",
         "\u2500": "\u2013",
-        **{code: "•" for code in range(0xF000, 0xF100)},
+        **{chr(code): "•" for code in range(0xF000, 0xF100)},
     }
 )
 _BULLET_SPACE = re.compile(r"•(?=\S)")
@@ -91,8 +91,8 @@ _LONG_LINE_PERCENTILE = 0.9
 _ENDS_IN_WORD = re.compile(r"(?:^|\s)[a-z][\w'’-]*,?$")
 _DIGITS = re.compile(r"\d+")
 # A PDF bomb: a small file whose compressed streams inflate to gigabytes. PDFium inflates and
-# parses them whole (a 0.6 MB file inflating to 200 MB took 2.7 GB), so the streams are
-# inflated first, with a cap: the 24 real reports' largest stream is 0.3 MB, all of theirs 23 MB.
+# parses them whole, so the streams are inflated first, with a cap far above real reports'
+# streams (figures: docs/benchmarks.md).
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 _MAX_STREAM_BYTES = 32 << 20
 _MAX_INFLATED_BYTES = 256 << 20
@@ -220,7 +220,8 @@ def _rejoin_hyphens(parts: list[str]) -> str:
     joined = [parts[0]]
     for part in parts[1:]:
         part = part.lstrip()
-        word = _WORD_END.search(joined[-1][-_TAIL:])[0]
+        end = _WORD_END.search(joined[-1][-_TAIL:])  # matches every text, at worst the empty word
+        word = end[0] if end else ""
         joined.append(("-" if _keeps_hyphen(word, part[:1]) else "") + part)
     return "".join(joined)
 
