@@ -22,8 +22,8 @@ from .datafiles import Organisations, RoleTitle
 from .resources import load_lines, ontology_graph
 from .vocab import THEME
 
-# re's own parser, for what a pattern's matches must start with or hold: re._parser since
-# Python 3.11, sre_parse before.
+# re's own parser, for what a pattern's matches must start with or hold (figures:
+# docs/benchmarks.md): re._parser since Python 3.11, sre_parse before.
 _sre_parser = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
 
 
