@@ -7,7 +7,9 @@ document.
 
 from __future__ import annotations
 
+import importlib
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -19,6 +21,10 @@ from . import datafiles
 from .datafiles import Organisations, RoleTitle
 from .resources import load_lines, ontology_graph
 from .vocab import THEME
+
+# re's own parser, for what a pattern's matches must start with or hold (figures:
+# docs/benchmarks.md): re._parser since Python 3.11, sre_parse before.
+_sre_parser = importlib.import_module("re._parser" if sys.version_info >= (3, 11) else "sre_parse")
 
 
 def alternation(
@@ -82,20 +88,140 @@ class PatternSet:
     A lookahead alternation of all the patterns finds, in one pass, every position where one
     of them matches; each pattern is then tried only at those positions. Scanning a text once
     instead of once per pattern is what makes it cheaper. The patterns must share their flags
-    and have no groups (an alternation of them would renumber groups and clash on names).
+    and have no groups (an alternation of them would renumber groups and clash on names),
+    unless ``starts`` is given: a pattern that matches (empty) at every position where one of
+    the patterns can match, and maybe others, in one scan cheaper than theirs.
     """
 
-    def __init__(self, patterns: Sequence[re.Pattern]):
+    def __init__(self, patterns: Sequence[re.Pattern], starts: re.Pattern | None = None):
+        self.patterns = tuple(patterns)
+        if starts is not None:
+            self._starts = starts
+            return
         if len({pattern.flags for pattern in patterns}) > 1 or any(pattern.groups for pattern in patterns):
             raise ValueError("a PatternSet needs patterns with the same flags and no groups")
-        self.patterns = tuple(patterns)
-        starts = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
-        self._starts = re.compile(f"(?=(?:{starts}))", patterns[0].flags if patterns else 0)
+        alternation = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+        # Most positions hold no character any pattern starts with: a lookahead on those
+        # characters turns them down before the alternation is tried.
+        firsts = first_characters(patterns)
+        initial = f"(?={firsts})" if firsts else ""
+        self._starts = re.compile(f"{initial}(?=(?:{alternation}))", patterns[0].flags if patterns else 0)
 
     def finditer_each(self, text: str) -> list[list[re.Match]]:
         """For each pattern, in order, ``list(pattern.finditer(text))``."""
         positions = [start.start() for start in self._starts.finditer(text)]
         return [_matches_at(pattern, text, positions) for pattern in self.patterns]
+
+
+class _Unknown(Exception):
+    """A part of a pattern whose first characters ``first_characters`` does not work out."""
+
+
+def first_characters(patterns: Sequence[re.Pattern]) -> str | None:
+    """A regex of one character that every non-empty match of each of ``patterns`` starts
+    with, as character classes with the case-sensitivity of the patterns' parts ("(?i:[i])" for
+    ``(?i:i)``); None when a pattern can match the empty string or holds something before its
+    first character this does not read (a back reference, a class like ``\\w``, other flags)."""
+    ranges: list[tuple[int, int, bool]] = []
+    for pattern in patterns:
+        try:
+            found, empty = _firsts(
+                _sre_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.I)
+            )
+        except _Unknown:
+            return None
+        if empty or not found:
+            return None
+        ranges += found
+    classes = []
+    for ignore_case in (False, True):
+        chosen = sorted({(low, high) for low, high, case in ranges if case == ignore_case})
+        if chosen:
+            body = "".join(
+                re.escape(chr(low)) if low == high else f"{re.escape(chr(low))}-{re.escape(chr(high))}"
+                for low, high in chosen
+            )
+            classes.append(f"(?{'i' if ignore_case else '-i'}:[{body}])")
+    return "|".join(classes)
+
+
+def _firsts(items, ignore_case: bool) -> tuple[list[tuple[int, int, bool]], bool]:
+    """The (low, high, ignore case) character ranges a parsed sequence can start with, and
+    whether it can match the empty string."""
+    ranges: list[tuple[int, int, bool]] = []
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL":
+            return ranges + [(value, value, ignore_case)], False
+        if name == "IN":
+            for item, item_value in value:
+                if str(item) == "LITERAL":
+                    ranges.append((item_value, item_value, ignore_case))
+                elif str(item) == "RANGE":
+                    ranges.append((*item_value, ignore_case))
+                else:
+                    raise _Unknown
+            return ranges, False
+        if name in ("AT", "ASSERT", "ASSERT_NOT"):  # zero-width: the character after decides
+            continue
+        if name == "SUBPATTERN":
+            _, added, removed, body = value
+            if (added | removed) & ~re.I:
+                raise _Unknown
+            found, empty = _firsts(body, bool(added & re.I) or (ignore_case and not removed & re.I))
+        elif name == "ATOMIC_GROUP":
+            found, empty = _firsts(value, ignore_case)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            least, _, body = value
+            found, empty = _firsts(body, ignore_case)
+            empty = empty or least == 0
+        elif name == "BRANCH":
+            found, empty = [], False
+            for alternative in value[1]:
+                more, alternative_empty = _firsts(alternative, ignore_case)
+                found += more
+                empty = empty or alternative_empty
+        else:
+            raise _Unknown
+        ranges += found
+        if not empty:
+            return ranges, False
+    return ranges, True
+
+
+def required_literal(pattern: re.Pattern) -> tuple[str, bool] | None:
+    """The longest run of ASCII characters every match of ``pattern`` holds, and whether it
+    matches in any case (then given in lower case); None when there is none. A text that lacks
+    it holds no match: in an ASCII text, ``run in text.lower()`` (or ``run in text``) tells."""
+    runs: list[tuple[str, bool]] = []
+    try:
+        _runs(_sre_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.I), runs)
+    except _Unknown:
+        return None
+    runs = [(run.lower() if fold else run, fold) for run, fold in runs if run.isascii()]
+    return max(runs, key=lambda item: len(item[0]), default=None)
+
+
+def _runs(items, ignore_case: bool, runs: list[tuple[str, bool]]) -> None:
+    """Add to ``runs`` the runs of literal characters the parsed sequence always matches."""
+    current: list[str] = []
+    for op, value in list(items) + [(None, None)]:
+        name = str(op)
+        if name == "LITERAL":
+            current.append(chr(value))
+            continue
+        if current:
+            runs.append(("".join(current), ignore_case))
+            current = []
+        if name == "SUBPATTERN":
+            _, added, removed, body = value
+            if (added | removed) & ~re.I:
+                raise _Unknown
+            _runs(body, bool(added & re.I) or (ignore_case and not removed & re.I), runs)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
+            _runs(value[2], ignore_case, runs)
+        elif name == "ATOMIC_GROUP":
+            _runs(value, ignore_case, runs)
 
 
 def _matches_at(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:

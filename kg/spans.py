@@ -44,8 +44,12 @@ class SpansInOrder(dict):
         super().__init__(sorted(resolved.items()))
         self._in_order = list(self.items())
         self._starts = [span.start for span in self]
+        self._reach = list(accumulate((span.end for span in self), max))
         self._by_end = sorted(self._in_order, key=lambda item: item[0].end)
         self._ends = [span.end for span, _ in self._by_end]
+        self._first_at: dict[int, Span] = {}
+        for span in resolved:
+            self._first_at.setdefault(span.start, span)
 
     def starting(self, low: int, high: int) -> list[tuple[Span, str]]:
         """(span, key) of the spans with ``low <= start < high``, in text order."""
@@ -54,6 +58,16 @@ class SpansInOrder(dict):
     def ending(self, low: int, high: int) -> list[tuple[Span, str]]:
         """(span, key) of the spans with ``low <= end < high``."""
         return self._by_end[bisect_left(self._ends, low) : bisect_left(self._ends, high)]
+
+    def covers(self, offset: int) -> bool:
+        """Whether some span has ``start <= offset < end``."""
+        last = bisect_right(self._starts, offset) - 1
+        return last >= 0 and self._reach[last] > offset
+
+    def first_at(self, offset: int) -> Span | None:
+        """The span that starts at ``offset``, the first given of several (the order of the
+        dict this was made from)."""
+        return self._first_at.get(offset)
 
 
 class LastNamed:

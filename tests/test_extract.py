@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from kg import lexicon
 from kg.extract import extract
+from kg.extract.names import LabelWords
 from kg.ingest import SourceDocument
 from kg.text import clean_view
 from kg.vocab import mint, slugify
@@ -58,6 +59,59 @@ def test_a_pattern_set_finds_what_each_pattern_finds_alone(text):
     assert [[m.span() for m in matches] for matches in found] == [
         [m.span() for m in p.finditer(text)] for p in patterns
     ]
+
+
+_FIRST_CHARACTERS_ALPHABET = "aAbBkKsS\u017f\u212a'\n. 1"
+
+
+@given(st.text(alphabet=_FIRST_CHARACTERS_ALPHABET, max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_a_pattern_set_of_patterns_that_never_match_empty_still_finds_each_patterns_matches(text):
+    """The lookahead on the characters the patterns start with (``lexicon.first_characters``)
+    turns down no position a pattern matches at: optional and alternative starts, lookbehinds,
+    boundaries, case folding in part of a pattern ("\u017f" is an "s", the Kelvin sign a "k")."""
+    for flags in (0, re.IGNORECASE):
+        patterns = [
+            re.compile(p, flags)
+            for p in (r"\bk+a", r"(?:s )?b|(?i:a)'?B", r"(?<![\w'])(?:(?i:sa)|K)(?!\w)", r"[0-9A-B]+\.?")
+        ]
+        assert lexicon.first_characters(patterns)
+        found = lexicon.PatternSet(patterns).finditer_each(text)
+        assert [[m.span() for m in matches] for matches in found] == [
+            [m.span() for m in p.finditer(text)] for p in patterns
+        ]
+
+
+@given(st.text(alphabet="aAbBcC -'", max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_text_without_a_patterns_required_literal_holds_no_match_of_it(text):
+    """``lexicon.required_literal``: optional parts, alternatives, groups and case folding in
+    part of a pattern; a text that lacks the literal (in its case, or in lower case) has no match."""
+    for flags in (0, re.IGNORECASE):
+        for source in (r"\b(?:a )?(?P<x>bc+a)(?:-b|c)", r"(?i:Ab)'?c", r"a(?:b|c)B{2}", r"(?<=a)cc(?!b)"):
+            pattern = re.compile(source, flags)
+            literal, folded = lexicon.required_literal(pattern)
+            if pattern.search(text):
+                assert literal in (text.lower() if folded else text)
+
+
+_LABEL_WORDS = st.text(alphabet="AaBb -'\u00e9", max_size=12)
+
+
+@given(st.lists(_LABEL_WORDS, max_size=6), _LABEL_WORDS.filter(str.strip))
+@settings(max_examples=300, deadline=None)
+def test_label_words_hold_a_name_exactly_when_a_label_holds_it_as_whole_words(labels, name):
+    """``LabelWords`` searches only the labels holding the name's first word: the same answer as
+    a search of every label."""
+    assert LabelWords(labels).hold(name) == any(
+        re.search(rf"(?<!\w){re.escape(name)}(?!\w)", label) for label in labels
+    )
+
+
+def test_first_characters_gives_up_where_it_cannot_tell():
+    """An empty match, a class of a category, a back reference or a dot: no lookahead, the plain scan."""
+    for pattern in (r"a*", r"\w+b", r"(a)?\1b", r"(?s:.)a"):
+        assert lexicon.first_characters([re.compile(pattern)]) is None
 
 
 def test_first_letter_lookaheads_admit_what_the_letters_admit():

@@ -57,8 +57,12 @@ from .generations import (
 )
 from .outputs import GraphFiles, UnionSummary, splice_union_turtle, write_graph_files, write_html, write_trig
 
-# Documents per task sent to a worker process: large enough to amortise the round trip.
+# Documents per task sent to a worker process: at most enough to amortise the round trip, and
+# few enough that every worker gets several tasks (a few large documents in one task left the
+# other workers idle); documents in flight at once, to bound the finished results held.
 _CHUNK = 16
+_TASKS_PER_JOB = 8
+_IN_FLIGHT = 4 * _CHUNK
 
 Progress = Callable[[str, int, int], None]
 
@@ -307,13 +311,16 @@ def _lookup(cache: DocumentCache, path: Path) -> Entry | None:
 def _map_all(paths: list[Path], cache: DocumentCache, jobs: int) -> Iterator[Entry]:
     """Map ``paths``, yielding in their order: in this process for one job, else on a process pool.
 
-    Chunks of documents go to the workers; at most two chunks per worker are in flight,
-    so finished results never pile up in memory.
+    Chunks of documents go to the workers, at least ``_TASKS_PER_JOB`` per worker when there
+    are documents enough; two chunks per worker or ``_IN_FLIGHT`` documents, whichever is more, are in
+    flight, so finished results never pile up in memory.
     """
     if jobs == 1 or len(paths) <= 1:
         yield from map(cache.map_file, paths)
         return
-    chunks = [paths[start : start + _CHUNK] for start in range(0, len(paths), _CHUNK)]
+    size = max(1, min(_CHUNK, len(paths) // (_TASKS_PER_JOB * jobs)))
+    chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
+    in_flight = max(2 * jobs, _IN_FLIGHT // size)
     # forkserver: workers never inherit the caller's threads (a progress bar's) or their locks.
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
@@ -321,7 +328,7 @@ def _map_all(paths: list[Path], cache: DocumentCache, jobs: int) -> Iterator[Ent
         try:
             for chunk in chunks:
                 window.append(pool.submit(_map_chunk, cache, chunk))
-                if len(window) >= 2 * jobs:
+                if len(window) >= in_flight:
                     yield from window.popleft().result()
             while window:
                 yield from window.popleft().result()

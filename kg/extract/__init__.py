@@ -14,6 +14,7 @@ from .. import lexicon
 from ..claims import Extraction, Organisation, Span
 from ..ingest import SourceDocument
 from ..resolve import area_of_file_name, areas_about, main_area, resolve_organisations
+from ..spans import SpansInOrder
 from ..text import Segment, clean_view, is_colophon, lines, segment
 from ..vocab import HEALTH_BODY, INSPECTORATE, LOCAL_AUTHORITY, POLICE_FORCE, SAFEGUARDING_PARTNERSHIP
 from .assessments import assessment_name_spans, find_assessments, find_subject_child, link_assessments
@@ -179,6 +180,7 @@ def _stated_partners(clean: str, sentences: list[Segment], organisations, resolv
     "... shared by the three safeguarding partners:"."""
     cue = re.compile(lexicon.organisation_rules().partner_cues, re.IGNORECASE)
     partnerships = [k for k, o in organisations.items() if o.cls == SAFEGUARDING_PARTNERSHIP]
+    in_order = SpansInOrder(resolved)
     pairs = []
     for index, sentence in enumerate(sentences):
         if sentence.boilerplate or not cue.search(clean, sentence.start, sentence.end):
@@ -189,7 +191,7 @@ def _stated_partners(clean: str, sentences: list[Segment], organisations, resolv
                 if not _MEMBER_LINE.match(clean, following.line_start):
                     break
                 end = following.end
-        named = [key for span, key in sorted(resolved.items()) if sentence.start <= span.start < end]
+        named = [key for _, key in in_order.starting(sentence.start, end)]
         owner = next(
             (k for k in named if k in partnerships), partnerships[0] if len(partnerships) == 1 else None
         )

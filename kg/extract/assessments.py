@@ -318,7 +318,13 @@ def _previous_sentences(sentences, previous_spans, assessments, own) -> set[int]
         span for a in assessments if a is not own and a.year and _kind(a.kind).graded for span in a.spans
     ]
     spans = [span for span, _ in previous_spans] + earlier
-    return {s.start for s in sentences if any(s.start <= span.start < s.end for span in spans)}
+    starts = [sentence.start for sentence in sentences]  # in order, and sentences never overlap
+    found = set()
+    for span in spans:
+        index = bisect_right(starts, span.start) - 1
+        if index >= 0 and span.start < sentences[index].end:
+            found.add(sentences[index].start)
+    return found
 
 
 def _attach_previous(

@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .. import datafiles
+from .. import datafiles, lexicon
 from ..claims import Judgement, Span
 from ..text import Segment
 
@@ -113,6 +113,19 @@ def _name_line_patterns() -> tuple[tuple[_Aspect, re.Pattern], ...]:
     )
 
 
+@cache
+def _table_patterns() -> tuple[lexicon.PatternSet, lexicon.PatternSet]:
+    """The row and the name line patterns, each found by trying them only where a line starts
+    with an aspect's name (after a row number): most lines do not, and a scan of the text per
+    pattern, each turning down every position, cost more than the rest of the judgements."""
+    names = "|".join(f"(?:{_wrapping(name)})" for aspect in _aspects() for name in aspect.names)
+    starts = re.compile(rf"(?:^|(?<=\n))(?=[ \t]*(?:\d+(?:\.\d+)*\.?[ \t]+)?(?:{names}))", re.IGNORECASE)
+    return (
+        lexicon.PatternSet([pattern for _, pattern in _row_patterns()], starts),
+        lexicon.PatternSet([pattern for _, pattern in _name_line_patterns()], starts),
+    )
+
+
 def find_table_judgements(clean: str) -> list[FoundJudgement]:
     """Judgement table rows, in text order, the first row of each aspect only."""
     found: dict[tuple[str | None, str], FoundJudgement] = {}
@@ -120,8 +133,8 @@ def find_table_judgements(clean: str) -> list[FoundJudgement]:
     matches = sorted(
         (
             (match.start("aspect"), -match.end("aspect"), aspect, match)
-            for aspect, pattern in _row_patterns()
-            for match in pattern.finditer(clean)
+            for (aspect, _), found in zip(_row_patterns(), _table_patterns()[0].finditer_each(clean))
+            for match in found
         ),
         key=lambda item: item[:2],
     )
@@ -144,8 +157,8 @@ def _column_judgements(clean: str, taken: list[tuple[int, int]]) -> list[FoundJu
     """A table read column by column: N aspect names, each alone on its line(s), then N grades."""
     names = sorted(
         (match.start(), match.end(), aspect)
-        for aspect, pattern in _name_line_patterns()
-        for match in pattern.finditer(clean)
+        for (aspect, _), found in zip(_name_line_patterns(), _table_patterns()[1].finditer_each(clean))
+        for match in found
         if not any(s <= match.start() < e for s, e in taken)
     )
     names = [item for index, item in enumerate(names) if not index or item[0] >= names[index - 1][1]]
@@ -193,6 +206,7 @@ _LINK = (
     r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"]))" + _QUOTE + r"(?:now\s+)?"
 )
 _RATED = r"\b(?:rated|judged|graded|assessed|found)\s+"
+_RATED_ANYWHERE = re.compile(_RATED, re.IGNORECASE)
 _PREVIOUS_GRADE = (
     r"[\s'\"]*[\[(,]?\s*(?:(?:up|down|improved|moving|a rise|a fall)\s+)?from\s+(?:a\s+previous\s+|its\s+previous\s+)?"
     + _QUOTE
@@ -305,7 +319,14 @@ def _sentence_judgements(
     found: list[FoundJudgement | None] = []
     start, end = sentence.start, sentence.end
     by_grade: dict[int, tuple[int, FoundJudgement | None]] = {}
-    for aspect, pattern in _aspect_then_grade(formal_only) + _rated_aspect_as(formal_only):
+    patterns = _aspect_then_grade(formal_only)
+    if _RATED_ANYWHERE.search(clean, start, end):  # every "rated ... as" pattern starts with it
+        patterns += _rated_aspect_as(formal_only)
+    text = clean[start:end]
+    folded = text.lower() if text.isascii() else None
+    for aspect, pattern in patterns:
+        if folded is not None and not _may_match(pattern, text, folded):
+            continue
         for match in pattern.finditer(clean, start, end):
             # Of the aspects ending at one grade, the longest: "children in care and care
             # leavers: inadequate" is not also a grade of "care leavers".
@@ -340,6 +361,19 @@ def _sentence_judgements(
                 FoundJudgement(Judgement(aspect.aspect, grade_id, Span(earlier[0].start, end)), aspect.target)
             )
     return [item for item in found if item is not None]
+
+
+def _may_match(pattern: re.Pattern, text: str, folded: str) -> bool:
+    """False when the ASCII ``text`` (``folded``: in lower case) lacks words every match of
+    ``pattern`` holds: most sentences name no aspect, and a check of words is cheaper than a
+    search with each aspect's pattern."""
+    required = _required(pattern)
+    return required is None or required[0] in (folded if required[1] else text)
+
+
+@cache
+def _required(pattern: re.Pattern) -> tuple[str, bool] | None:
+    return lexicon.required_literal(pattern)
 
 
 def _found(clean: str, aspect: _Aspect, match: re.Match, start: int, end: int) -> FoundJudgement | None:

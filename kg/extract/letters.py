@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
+from ..spans import SpansInOrder
 from ..text import Segment, lines
 from ..vocab import INSPECTORATE, LOCAL_AUTHORITY
 from .names import Name, label, looks_like_person, name_at, post_nominals_end
@@ -76,14 +77,13 @@ def find_letter_people(
 def _labelled_lines(clean, document_lines: list[Segment], organisations, resolved, found: _Found) -> None:
     """ "Lead inspector: Name", "Team inspectors: Name, Name, ..." and the role line after a lone name."""
     block_organisation: str | None = None
+    in_order = SpansInOrder(resolved)
     for index, line in enumerate(document_lines):
         match = _LABEL.match(clean, line.start, line.end)
         if match is None or not _ROLE_HEADS.search(match.group("label").split()[-1]):
             continue
         role = _singular(match.group("label"))
-        named = [
-            key for span, key in sorted(resolved.items()) if line.start <= span.start < match.end("label")
-        ]
+        named = [key for _, key in in_order.starting(line.start, match.end("label"))]
         if named:  # "HSCP Chair: Name"
             role = _singular(_without_organisations(clean, line.start, match.end("label"), resolved))
         end = line.end

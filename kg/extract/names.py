@@ -11,6 +11,7 @@ given name, no organisation, area or role word).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -53,14 +54,38 @@ def _honorific_regex() -> re.Pattern:
     return re.compile(r"(?:(?:" + "|".join(re.escape(w) for w in words) + r")\.?[ \t]+)+")
 
 
+@cache
+def _honorific_end_regex() -> re.Pattern:
+    return re.compile(r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in lexicon.honorifics()) + r")\.?[ \t]+$")
+
+
 def honorific_before(clean: str, start: int) -> bool:
     """Whether an honorific ends right before ``start`` ("Dr ", "Councillor ")."""
-    before = clean[max(0, start - 40) : start]
-    return bool(
-        re.search(
-            r"(?:^|\s)(?:" + "|".join(re.escape(w) for w in lexicon.honorifics()) + r")\.?[ \t]+$", before
+    return bool(_honorific_end_regex().search(clean[max(0, start - 40) : start]))
+
+
+class LabelWords:
+    """Organisation labels, asked whether a name is whole words of one ("Thames Valley" of
+    "Thames Valley Police"). Only the labels holding the name's first word are searched: a scan
+    of them all for each name grew with the square of a long text's length."""
+
+    def __init__(self, labels: Iterable[str]) -> None:
+        self._labels = list(labels)
+        self._by_word: dict[str, list[int]] = {}
+        for index, text in enumerate(self._labels):
+            for word in dict.fromkeys(re.findall(r"\w+", text)):
+                self._by_word.setdefault(word, []).append(index)
+
+    def hold(self, name: str) -> bool:
+        """Whether ``name`` stands in a label with no word character either side."""
+        first = re.match(r"\w+", name)
+        candidates = (
+            self._labels
+            if first is None
+            else [self._labels[index] for index in self._by_word.get(first.group(), ())]
         )
-    )
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        return any(pattern.search(text) for text in candidates)
 
 
 def skip_honorifics(clean: str, position: int, limit: int) -> int:

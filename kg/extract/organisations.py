@@ -213,9 +213,14 @@ def _service_mentions(clean: str) -> list[OrganisationMention]:
             refers_to_named=service.refers_to_named,
             alt_labels=(service.label, *service.acronyms),
         )
-        for pattern, service in _service_regexes()
-        for m in pattern.finditer(clean)
+        for (_, service), matches in zip(_service_regexes(), _service_patterns().finditer_each(clean))
+        for m in matches
     ]
+
+
+@cache
+def _service_patterns() -> lexicon.PatternSet:
+    return lexicon.PatternSet([pattern for pattern, _ in _service_regexes()])
 
 
 def _local_mentions(clean: str) -> list[OrganisationMention]:

@@ -24,7 +24,7 @@ from ..spans import SpansInOrder
 from ..text import Segment
 from ..vocab import INSPECTORATE
 from .letters import find_letter_people
-from .names import is_plain_name, post_nominals
+from .names import LabelWords, is_plain_name, post_nominals
 from .quotes import find_quoted_people, national_body
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
@@ -56,11 +56,11 @@ def find_people(
     """
     memberships, people = find_letter_people(clean, organisations, resolved)
     quoted, mentioned = find_quoted_people(clean, sentences, organisations, resolved)
-    labels = [o.label for o in organisations.values()]
+    labels = LabelWords(o.label for o in organisations.values())
     for membership in quoted + find_memberships(clean, sentences, organisations, resolved, publisher):
         if (
             not _said_already(membership, memberships)
-            and not _names_organisation(membership.person, labels)
+            and not labels.hold(membership.person)
             and is_plain_name(membership.person)
         ):
             memberships.append(membership)
@@ -73,11 +73,6 @@ def find_people(
             named.add(person.name)
             kept.append(person)
     return memberships, kept
-
-
-def _names_organisation(person: str, labels: list[str]) -> bool:
-    """ "Thames Valley" of "Thames Valley Police": part of an organisation's name, not a person."""
-    return any(re.search(rf"(?<!\w){re.escape(person)}(?!\w)", label) for label in labels)
 
 
 def _said_already(membership: Membership, found: list[Membership]) -> bool:

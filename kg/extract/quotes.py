@@ -26,9 +26,10 @@ from functools import cache
 
 from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
+from ..spans import SpansInOrder
 from ..text import Segment, lines
 from ..vocab import LOCAL_AUTHORITY
-from .names import Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
+from .names import LabelWords, Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
 
 _HEADS = re.compile(
     r"(?i)\b(?:chair|chairs|chairman|chairwoman|chairperson|scrutineer|director|executive|ceo|officer|manager|"
@@ -71,7 +72,8 @@ def find_quoted_people(
     """Memberships and role-less people of journalistic forms, each with its span."""
     memberships: dict[tuple[str, str, str], Membership] = {}
     people: dict[str, PersonMention] = {}
-    labels = [o.label for o in organisations.values()]
+    resolved = SpansInOrder(resolved)
+    labels = LabelWords(o.label for o in organisations.values())
     named: set[str] = set()  # every full name, for the first names and surnames that refer back
     for sentence in sentences:
         if sentence.boilerplate:
@@ -100,7 +102,7 @@ def find_quoted_people(
     return list(memberships.values()), list(people.values())
 
 
-def _names_in(clean: str, sentence: Segment, resolved, labels: list[str]) -> list[Name]:
+def _names_in(clean: str, sentence: Segment, resolved: SpansInOrder, labels: LabelWords) -> list[Name]:
     found, position = [], sentence.start
     for word in re.finditer(r"(?<![\w'’-])[A-Z][a-z'’]+", clean[sentence.start : sentence.end]):
         start = sentence.start + word.start()
@@ -116,12 +118,14 @@ def _names_in(clean: str, sentence: Segment, resolved, labels: list[str]) -> lis
     return found
 
 
-def _acceptable(name: Name, resolved, labels: list[str]) -> bool:
+def _acceptable(name: Name, resolved: SpansInOrder, labels: LabelWords) -> bool:
+    """A plain name, inside no organisation's name in the text, and no whole words of an
+    organisation's label."""
     if not is_plain_name(name.text):
         return False
-    if any(span.start <= name.span.start < span.end for span in resolved):
+    if resolved.covers(name.span.start):
         return False
-    return not any(re.search(rf"(?<!\w){re.escape(name.text)}(?!\w)", label_) for label_ in labels)
+    return not labels.hold(name.text)
 
 
 def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved):
@@ -149,7 +153,7 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
     result = []
     for role, span, named in roles:
         organisation = named or _organisation_of(clean, role, span, sentence, organisations, resolved, name)
-        opening = next((s for s in resolved if s.start == span.start), None)
+        opening = resolved.first_at(span.start)
         possessive = (
             re.match(r"['’]s?\s+(?:\([A-Z]{2,}\)\s+)?", clean[opening.end : span.end]) if opening else None
         )
@@ -200,12 +204,16 @@ def _apposition(clean: str, start: int, limit: int):
     return _tidy(text), Span(role_start, role_end), None
 
 
+@cache
+def _honorific_at_end() -> re.Pattern:
+    return re.compile(
+        r"(?:(?<=\s)|^)(?:" + "|".join(re.escape(h) for h in lexicon.honorifics()) + r")\.?\s+$"
+    )
+
+
 def _role_before(clean: str, sentence: Segment, name: Name):
     """ "Role, Name, said", "Org's chief executive, Name", "Education Secretary Name said"."""
-    head = clean[sentence.start : name.span.start]
-    head = re.sub(
-        r"(?:(?<=\s)|^)(?:" + "|".join(re.escape(h) for h in lexicon.honorifics()) + r")\.?\s+$", "", head
-    )
+    head = _honorific_at_end().sub("", clean[sentence.start : name.span.start])
     comma = re.search(r"(?:^|[.;:“\"‘(–—]\s*|\b(?:said|says)\s+)(?P<role>[^,.;:“\"‘(–—]{2,120}?),\s*$", head)
     if comma:
         role = comma.group("role")
@@ -220,10 +228,10 @@ def _role_before(clean: str, sentence: Segment, name: Name):
     return None
 
 
-def _canonical(clean: str, role: str, span: Span, resolved) -> str:
+def _canonical(clean: str, role: str, span: Span, resolved: SpansInOrder) -> str:
     """A known title as the gazetteer writes it when the role's words are that title and its
     organisation ("chief executive of Barnardo's" -> "Chief Executive"); else the text's words."""
-    inside = sorted(s.start for s in resolved if span.start < s.start < span.end)
+    inside = [s.start for s, _ in resolved.starting(span.start + 1, span.end)]
     text = role
     if inside:
         head = clean[span.start : inside[0]]
@@ -272,17 +280,15 @@ def _tidy(text: str) -> str:
 def _organisation_of(
     clean: str, role: str, span: Span, sentence: Segment, organisations, resolved, name: Name
 ) -> str | None:
-    inside = [key for s, key in sorted(resolved.items()) if span.start <= s.start < span.end]
+    inside = [key for _, key in resolved.starting(span.start, span.end)]
     if inside:
         return inside[-1]
     if re.match(r"(?:[Oo]ur|[Tt]heir)\s", clean[span.start : span.end]):
         return None  # the publisher's own role: the prose finder knows the publisher
     before = [
         key
-        for s, key in sorted(resolved.items())
-        if sentence.start <= s.start
-        and s.end <= span.start
-        and re.fullmatch(r"(?:['’]s?)?[ \t]*", clean[s.end : span.start])
+        for s, key in resolved.starting(sentence.start, span.start)
+        if s.end <= span.start and re.fullmatch(r"(?:['’]s?)?[ \t]*", clean[s.end : span.start])
     ]
     if before:
         return before[-1]
@@ -328,7 +334,7 @@ def national_body(role: str, organisations: dict[str, Organisation]) -> str | No
     return None
 
 
-def _bylines(clean: str, resolved, labels: list[str]) -> list[Name]:
+def _bylines(clean: str, resolved: SpansInOrder, labels: LabelWords) -> list[Name]:
     """A name alone at the top, before a date or after "By": the author, with no role."""
     found = []
     for line in [line for line in lines(clean) if not line.boilerplate][:6]:
@@ -366,7 +372,7 @@ def _first_names(clean: str, people, memberships) -> list[Name]:
 
 
 def _titled_surnames(
-    clean: str, sentences: list[Segment], resolved, labels: list[str], people, memberships, named: set[str]
+    clean: str, sentences: list[Segment], resolved, labels: LabelWords, people, memberships, named: set[str]
 ) -> list[Name]:
     """ "Professor Jay's report", "Lord Laming said": a person named by title and surname alone,
     where no full name of the text has that surname."""

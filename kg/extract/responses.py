@@ -13,13 +13,16 @@ assessment, else the one its words refer to ("the council"), else the document's
 
 from __future__ import annotations
 
+import heapq
 import re
-from functools import cache
+from bisect import bisect_right
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .. import datafiles
 from ..claims import DocumentResponse, Organisation, Response, Span
 from ..resolve import resolve_reference
+from ..spans import SpanSet, SpansInOrder
 from ..text import Segment, lines
 from ..vocab import INSPECTORATE
 from .dates import first_date
@@ -41,21 +44,27 @@ def find_reactions(
     clean: str,
     sentences: list[Segment],
     organisations: dict[str, Organisation],
-    resolved: dict[Span, str],
+    resolved: SpansInOrder,
     assessments: _Assessments,
     publisher: str | None,
     taken: list[Span],
 ) -> list[DocumentResponse]:
-    """Responses to the assessment stated in running text, in text order, outside the ``taken`` spans."""
+    """Responses to the assessment stated in running text, in text order, outside the ``taken``
+    spans and those of the responses found before (``sentences`` in text order)."""
     from .recommendations import _assessment_before, _tidy
 
     conductors = {key for a in assessments for key in a.conducted_by}
     found: list[DocumentResponse] = []
     apologies: set[str | None] = set()
+    claimed = SpanSet(taken)
+    reaching: list[tuple[int, int]] = []  # (end, start) of the responses found, that may cover what follows
     for sentence in sentences:
+        while reaching and reaching[0][0] <= sentence.start:
+            heapq.heappop(reaching)
         if (
             sentence.boilerplate
-            or any(s.start <= sentence.start < s.end for s in taken)
+            or claimed.covers(sentence.start)
+            or any(start <= sentence.start for _, start in reaching)
             or _is_headline(clean, sentence)
         ):
             continue
@@ -64,10 +73,8 @@ def find_reactions(
             continue
         named = [
             key
-            for s, key in sorted(resolved.items())
-            if sentence.start <= s.start < sentence.end
-            and key not in conductors
-            and organisations[key].cls != INSPECTORATE
+            for _, key in resolved.starting(sentence.start, sentence.end)
+            if key not in conductors and organisations[key].cls != INSPECTORATE
         ]
         respondent = named[0] if named else (resolve_reference(sentence.text, organisations) or publisher)
         if re.search(r"apolog", clean[span.start : span.end], re.IGNORECASE):
@@ -78,7 +85,7 @@ def find_reactions(
             _tidy(clean[span.start : span.end]), span, respondent, first_date(clean, span.start, span.end)
         )
         found.append(DocumentResponse(response, _assessment_before(sentence.end, assessments)))
-        taken = taken + [span]
+        heapq.heappush(reaching, (span.end, span.start))
     return found
 
 
@@ -93,13 +100,19 @@ def _reaction_span(clean: str, sentence: Segment) -> Span | None:
     """The sentence, if it responds; the paragraph after it, if it announces the quote that responds."""
     text = clean[sentence.start : sentence.end]
     if _rules()["announces_quote"].search(text) and text.rstrip().endswith(":"):
-        following = next(
-            (line for line in lines(clean) if line.start > sentence.end and not line.boilerplate), None
-        )
+        document_lines = lines(clean)
+        after = bisect_right(_line_starts(clean), sentence.end)
+        following = next((line for line in document_lines[after:] if not line.boilerplate), None)
         return Span(following.start, following.end) if following else None
     if _rules()["reaction"].search(text):
         return _whole_sentence(clean, sentence)
     return None
+
+
+@lru_cache(maxsize=4)
+def _line_starts(clean: str) -> list[int]:
+    """Where each of ``lines(clean)`` starts, in order: the line after an offset by bisection."""
+    return [line.start for line in lines(clean)]
 
 
 def _whole_sentence(clean: str, sentence: Segment) -> Span:
