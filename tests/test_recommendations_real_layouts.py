@@ -326,3 +326,28 @@ def test_an_apology_in_a_statement_from_a_named_body_is_its_response_to_the_revi
     assert answer.response.respondent == "Bolton Council"
     assert answer.response.statement.startswith("We apologise")
     assert answer.assessment is not None and answer.assessment.kind == "serious-case-review"
+
+
+_REVIEW_NEWS = (
+    "The Bolton Safeguarding Children Partnership published the local child safeguarding practice "
+    "review on Tuesday.\n\n"
+    "The review makes eight recommendations, including that Greater Manchester Police should review "
+    "its policy on searching children.\n\n"
+    "In a statement, Greater Manchester Police said it accepted all of the recommendations.\n\n"
+    "Bolton Council's children's services were rated good by Ofsted in 2019.\n"
+)
+
+
+def test_a_recommendation_given_with_the_count_in_news():
+    result = _extract(_REVIEW_NEWS)
+    [recommendation] = result.recommendations
+    assert "should review its policy on searching children" in recommendation.statement
+    assert recommendation.addressed_to == ["Greater Manchester Police"]
+
+
+def test_a_statement_answers_the_review_named_before_it_not_an_inspection_named_after():
+    result = _extract(_REVIEW_NEWS)
+    [recommendation] = result.recommendations
+    assert recommendation.response is not None
+    assert recommendation.response.respondent == "Greater Manchester Police"
+    assert [(d.assessment.kind if d.assessment else None) for d in result.document_responses] == ["lcspr"]

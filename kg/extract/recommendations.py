@@ -277,9 +277,12 @@ def find_sentence_recommendations(
                 )
             )
             continue
-        listing = bool(_patterns()["announces_list"].search(text))
+        announced = _patterns()["announces_list"].search(text)
+        listing = announced is not None
         cue = _patterns()["in_sentence"].search(text)
-        if cue and not listing and not text.rstrip().endswith(("?", ":")):
+        # "makes eight recommendations, including that X should ...": one given with the count
+        given = cue is not None and (announced is None or cue.end() > announced.end())
+        if cue and given and not text.rstrip().endswith(("?", ":")):
             recommendation = _recommendation(
                 clean, sentence, cue.end(), None, organisations, resolved, assessments
             )
@@ -385,11 +388,15 @@ class _Assessments(list):
     def __init__(self, assessments: list[Assessment]) -> None:
         super().__init__(assessments)
         self.named_twice = LastNamed([a.spans if len(a.spans) >= 2 else [] for a in assessments])
+        self.named = LastNamed([a.spans for a in assessments])
 
 
 def _assessment_before(offset: int, assessments: _Assessments) -> Assessment | None:
-    """The nearest assessment named (at least twice) before ``offset``, else the main one."""
+    """The nearest assessment named (at least twice) before ``offset``, else the nearest named
+    once before it (a statement answers what it has just named), else the main one."""
     index = assessments.named_twice.at(offset)
+    if index is None:
+        index = assessments.named.at(offset)
     if index is not None:
         return assessments[index]
     return assessments[0] if assessments else None
