@@ -310,3 +310,22 @@ def test_a_person_named_by_title_and_surname_alone():
 )
 def test_an_appointment_names_the_person_as_the_role(text, expected):
     assert expected in _memberships(text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Statement from the Rochdale Safeguarding Children Partnership\n\n"
+            "Hamish Tolland, the partnership's independent scrutineer, said the review was thorough.\n",
+            ("Hamish Tolland", "Independent Scrutineer", "Rochdale Safeguarding Children Partnership"),
+        ),
+        (
+            "Rochdale Borough Council responds to Ofsted\n\n"
+            "Nadia Kerrigan, the council's director of children's services, said lessons were learned.\n",
+            ("Nadia Kerrigan", "Director of Children's Services", "Rochdale Borough Council"),
+        ),
+    ],
+)
+def test_the_organisation_s_role_in_an_apposition_belongs_to_the_one_organisation_named(text, expected):
+    assert expected in _memberships(text)

@@ -26,6 +26,7 @@ from functools import cache
 
 from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
+from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment, lines
 from ..vocab import LOCAL_AUTHORITY
@@ -228,9 +229,16 @@ def _role_before(clean: str, sentence: Segment, name: Name):
     return None
 
 
+_REFERENCE_OWNER = re.compile(
+    r"(?:[Tt]he\s+)?(?P<owner>[Pp]artnership|[Cc]ouncil|[Bb]oard|[Aa]uthority|[Ll]ocal [Aa]uthority)['’]s\s+"
+)
+
+
 def _canonical(clean: str, role: str, span: Span, resolved: SpansInOrder) -> str:
     """A known title as the gazetteer writes it when the role's words are that title and its
-    organisation ("chief executive of Barnardo's" -> "Chief Executive"); else the text's words."""
+    organisation ("chief executive of Barnardo's" -> "Chief Executive"); else the text's words,
+    without an owner referred to ("the council's")."""
+    role = _REFERENCE_OWNER.sub("", role, count=1) if _REFERENCE_OWNER.match(role) else role
     inside = [s.start for s, _ in resolved.starting(span.start + 1, span.end)]
     text = role
     if inside:
@@ -285,6 +293,9 @@ def _organisation_of(
         return inside[-1]
     if re.match(r"(?:[Oo]ur|[Tt]heir)\s", clean[span.start : span.end]):
         return None  # the publisher's own role: the prose finder knows the publisher
+    reference = _REFERENCE_OWNER.match(clean, span.start, span.end)
+    if reference:  # "the partnership's independent chair": the one partnership the text names
+        return resolve_reference("the " + reference.group("owner"), organisations)
     before = [
         key
         for s, key in resolved.starting(sentence.start, span.start)
