@@ -121,7 +121,7 @@ class Answer:
         if self.boolean is not None:
             raise QueryError(f"an ASK answer has no {fmt} form: use --format json or table")
         parsed = parse_query_results(data, format=QueryResultsFormat.JSON)
-        return parsed.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+        return (parsed.serialize(format=_RESULT_FORMATS[fmt]) or b"").decode("utf-8")  # bytes: no output file
 
 
 def library() -> list[Query]:
