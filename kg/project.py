@@ -256,9 +256,9 @@ class _Reader:
 class _Index:
     """The union of a dataset's graphs, indexed for the few lookups the projection makes.
 
-    Filled in one pass over the quads. rdflib's in-memory Graph took ten times the memory
-    and time on a national corpus (a million triples), and oxrdflib makes an rdflib Graph
-    for every quad it hands over, so an Oxigraph-backed dataset is read from its
+    Filled in one pass over the quads. rdflib's in-memory Graph was many times slower and
+    larger on a national corpus (figures: docs/benchmarks.md), and oxrdflib makes an rdflib
+    Graph for every quad it hands over, so an Oxigraph-backed dataset is read from its
     pyoxigraph store directly. Where a property has several values, ``value`` returns the
     least, so the answer never depends on the order of the store.
     """

@@ -304,7 +304,8 @@ def _syntax_message(query: Query, message: str) -> str:
 
     pyoxigraph reports where its parser gave up, often the end of the text; rdflib's
     parser points at the offending token, so its position is preferred when it also fails.
-    It is imported here, on the error path only: loading it costs every ``kg query`` 0.2 s.
+    It is imported here, on the error path only: loading it slows every ``kg query`` start-up
+    (figures: docs/benchmarks.md).
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery

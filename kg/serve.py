@@ -28,7 +28,7 @@ the answer is a 500 naming the signal, and the worker is replaced. Since replaci
 worker means loading the graph again, a crash or a timeout also puts the pool on guard
 for ISOLATION_SECONDS: meanwhile each query runs in a child its worker forked ahead
 (``kg.isolation``), so a flood of crashing or runaway queries costs forks, never the
-workers (each such query costs 15-30 ms more; see docs/security.md).
+workers (each such query costs a fork more; figures: docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -218,8 +218,8 @@ def _answers_in_their_own_mappings() -> None:
 
     By default glibc raises its mmap threshold to the size of the largest block freed,
     so answers of a few MB end up in the threads' heaps and stay counted against the
-    process after they are sent (20 slow readers of 8 MB answers: 379 MB held). A fixed
-    threshold (M_MMAP_THRESHOLD) keeps them out. Does nothing outside glibc.
+    process after they are sent (figures: docs/benchmarks.md). A fixed threshold
+    (M_MMAP_THRESHOLD) keeps them out. Does nothing outside glibc.
     """
     mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
     if mallopt is not None:
