@@ -222,15 +222,18 @@ def _build_progress():
 
 def _plain_progress() -> Callable[[str, int, int], None]:
     started = time.monotonic()
-    last = {"stage": None, "at": started, "done": 0}
+    last_stage: str | None = None  # the last line printed: its stage, time and count
+    last_at = started
+    last_done = 0
 
     def progress(stage: str, done: int, total: int) -> None:
+        nonlocal last_stage, last_at, last_done
         now = time.monotonic()
         many = total >= _PLAIN_PROGRESS_ITEMS
         if not many and now - started < _PLAIN_PROGRESS_SECONDS:
             return
-        due = stage != last["stage"] or done == total or now - last["at"] >= _PLAIN_PROGRESS_SECONDS
-        if due or (many and done // _PLAIN_PROGRESS_ITEMS != last["done"] // _PLAIN_PROGRESS_ITEMS):
+        due = stage != last_stage or done == total or now - last_at >= _PLAIN_PROGRESS_SECONDS
+        if due or (many and done // _PLAIN_PROGRESS_ITEMS != last_done // _PLAIN_PROGRESS_ITEMS):
             label = _PROGRESS_LABELS.get(stage, stage)
             err_console.print(
                 f"{label}: {done}/{total} ({now - started:.0f} s)",
@@ -238,7 +241,7 @@ def _plain_progress() -> Callable[[str, int, int], None]:
                 highlight=False,
                 soft_wrap=True,
             )
-            last.update(stage=stage, at=now, done=done)
+            last_stage, last_at, last_done = stage, now, done
 
     return progress
 
@@ -310,16 +313,16 @@ def stats(
     from .build.pipeline import refresh_statistics
     from .stats import read_stats
 
-    if (csv_file is None) == (remove is None):
-        raise InputError("give either FILE.csv or --remove NAME")
-    if remove is not None:
+    if csv_file is not None and remove is None:
+        imported = read_stats(csv_file, name)
+        statistics.save(out, imported)
+        _print_stats_import(imported)
+    elif remove is not None and csv_file is None:
         if not statistics.remove(out, remove):
             raise InputError(f"no statistics graph named {remove!r} in {out}")
         console.print(f"Removed the statistics graph {remove}.", markup=False, highlight=False)
     else:
-        imported = read_stats(csv_file, name)
-        statistics.save(out, imported)
-        _print_stats_import(imported)
+        raise InputError("give either FILE.csv or --remove NAME")
     report = refresh_statistics(out, compact=compact)
     if report is None:
         console.print(

@@ -107,10 +107,15 @@ def serialize_sorted(statements: list[Triple] | list[Quad], rdf_format: RdfForma
 
     pyoxigraph writes prefixes in hash order, which changes from run to run.
     """
-    lines = serialize(statements, format=rdf_format, prefixes=TURTLE_PREFIXES).split(b"\n")
+    lines = _serialized(statements, rdf_format).split(b"\n")
     header = [line for line in lines if line.startswith(b"@prefix ")]
     body = [line for line in lines if not line.startswith(b"@prefix ")]
     return b"\n".join(sorted(header) + body)
+
+
+def _serialized(statements: list[Triple] | list[Quad], rdf_format: RdfFormat) -> bytes:
+    """pyoxigraph's ``serialize`` with the contract's prefixes (but ``id``), without an output file."""
+    return serialize(statements, format=rdf_format, prefixes=TURTLE_PREFIXES) or b""  # None only with a file
 
 
 def export_graph(store: Store, format_name: str) -> bytes:
@@ -123,7 +128,7 @@ def export_graph(store: Store, format_name: str) -> bytes:
     if format_name not in FORMATS:
         raise InputError(f"unknown export format {format_name!r}; choose one of: {', '.join(FORMATS)}")
     export_format = FORMATS[format_name]
-    if format_name == "graphml":
+    if export_format.rdf_format is None:  # graphml, the one format pyoxigraph does not write
         return graphml_bytes(union_triples(store))
     statements = named_quads(store) if export_format.quads else union_triples(store)
     data = serialize_sorted(statements, export_format.rdf_format)
@@ -187,7 +192,7 @@ def graphml_bytes(triples: list[Triple]) -> bytes:
     for triple in triples:
         subject = _node_id(triple.subject)
         graph.add_node(subject)
-        if triple.predicate.value == RDF_TYPE:
+        if triple.predicate.value == RDF_TYPE and not isinstance(triple.object, Triple):
             classes.setdefault(subject, []).append(compact_iri(triple.object.value))
         elif triple.predicate == RDFS_LABEL and isinstance(triple.object, Literal):
             labels.setdefault(subject, triple.object.value)
@@ -203,8 +208,12 @@ def graphml_bytes(triples: list[Triple]) -> bytes:
     return "\n".join(nx.generate_graphml(graph, encoding="utf-8")).encode("utf-8") + b"\n"
 
 
-def _node_id(term: NamedNode | BlankNode) -> str:
-    return term.value if isinstance(term, NamedNode) else f"_:{term.value}"
+def _node_id(term: NamedNode | BlankNode | Triple) -> str:
+    if isinstance(term, NamedNode):
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return f"<<( {term} )>>"  # an RDF 1.2 triple term (an RDF file may hold one), as N-Triples writes it
 
 
 def export_ontology(out_dir: Path) -> list[Path]:
@@ -237,7 +246,8 @@ def ontology_triples() -> list[Triple]:
 
 def rdfxml_sorted(triples: list[Triple]) -> bytes:
     """RDF/XML with the contract's prefixes (but ``id``), namespace declarations in alphabetical order."""
-    data = serialize(triples, format=RdfFormat.RDF_XML, prefixes=TURTLE_PREFIXES)
+    data = _serialized(triples, RdfFormat.RDF_XML)
     root = re.search(rb"<rdf:RDF( [^>]*)>", data)
+    assert root is not None  # pyoxigraph always writes the root with its namespaces, even for no triples
     declarations = sorted(re.findall(rb' xmlns:[\w.-]+="[^"]*"', root.group(1)))
     return data[: root.start(1)] + b"".join(declarations) + data[root.end(1) :]

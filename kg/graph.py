@@ -13,8 +13,8 @@ triple once, as the store a build writes holds it: plain queries see the whole g
 ``GRAPH ?g { ... }`` still reaches each document's own graph (a Turtle or N-Triples file
 has the default graph only). A store is opened read-only (many readers at once, even while
 a build runs) and never parsed again; a file is loaded into memory. Do not pass
-``use_default_graph_as_union=True`` to a query: in pyoxigraph it is about 100 times slower
-on this data and repeats a triple once per graph that holds it.
+``use_default_graph_as_union=True`` to a query: in pyoxigraph it is much slower on this
+data (figures: docs/benchmarks.md) and repeats a triple once per graph that holds it.
 
 Raises GraphNotFound (exit 3) when there is nothing to read at the path, InputError (exit 2)
 when a file's suffix names no RDF syntax or its content does not parse.

@@ -12,6 +12,7 @@ this process, unprotected.
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import pickle
 import select
@@ -180,6 +181,9 @@ def _child(call, timeout, memory_mb, answer_write: int, error_write: int) -> Non
     """The forked child: run ``call``, write the pickled outcome, and exit without returning."""
     status = 1
     try:
+        # The parent tells how the child died. faulthandler's trace of a crash (on under pytest,
+        # -X dev or -X faulthandler) would only repeat it, over forty lines, or fill ``errors``.
+        faulthandler.disable()
         os.dup2(error_write, 2)
         if timeout is not None:
             signal.alarm(int(timeout) + 2)  # ends the child even should its parent be killed first

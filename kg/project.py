@@ -38,10 +38,22 @@ _NOT_FACTS = frozenset({RDF.type, RDFS.label, SG.evidence})
 
 @dataclass(frozen=True)
 class View:
-    """What to draw: ``kind`` is one of VIEW_KINDS; ``target`` names the area or node."""
+    """What to draw: ``kind`` is one of VIEW_KINDS; ``target`` names the area or node.
+
+    Raises InputError for an unknown kind or a missing or unexpected target.
+    """
 
     kind: str = "full"
     target: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in VIEW_KINDS:
+            raise InputError(f"unknown view {self.kind!r}: use one of {', '.join(VIEW_KINDS)}")
+        named = self.kind in ("area", "node")
+        if named and self.target is None:
+            raise InputError(f'view {self.kind!r} takes a name: --view "{self.kind} NAME"')
+        if not named and self.target is not None:
+            raise InputError(f"view {self.kind!r} takes no name")
 
     @classmethod
     def parse(cls, text: str) -> View:
@@ -50,15 +62,7 @@ class View:
         Raises InputError for an unknown kind or a missing or unexpected target.
         """
         kind, _, target = text.strip().partition(" ")
-        target = target.strip() or None
-        if kind not in VIEW_KINDS:
-            raise InputError(f"unknown view {kind!r}: use one of {', '.join(VIEW_KINDS)}")
-        named = kind in ("area", "node")
-        if named and target is None:
-            raise InputError(f'view {kind!r} takes a name: --view "{kind} NAME"')
-        if not named and target is not None:
-            raise InputError(f"view {kind!r} takes no name")
-        return cls(kind, target)
+        return cls(kind, target.strip() or None)
 
     def __str__(self) -> str:
         return self.kind if self.target is None else f"{self.kind} {self.target}"
@@ -89,14 +93,20 @@ def class_styles() -> tuple[ClassStyle, ...]:
     """The drawn classes, most specific first (``kg/data/viz/classes.json``)."""
     return tuple(
         ClassStyle(item["class"], item["label"], item["color"], item["shape"], item.get("key", False))
-        for item in load_json("viz/classes.json")["classes"]
+        for item in _classes_file()["classes"]
     )
 
 
 @cache
 def grade_colours() -> dict[str, tuple[str, str]]:
     """Grade id -> (label, colour)."""
-    return {item["grade"]: (item["label"], item["color"]) for item in load_json("viz/classes.json")["grades"]}
+    return {item["grade"]: (item["label"], item["color"]) for item in _classes_file()["grades"]}
+
+
+def _classes_file() -> dict:
+    data = load_json("viz/classes.json")
+    assert isinstance(data, dict)  # {"classes": [...], "grades": [...]}
+    return data
 
 
 def _short(iri: URIRef) -> str:
@@ -123,10 +133,14 @@ def project(dataset: Dataset, view: View = View()) -> nx.DiGraph:
         drawn = _partners_failings(reader)
     else:
         drawn = _full(reader, links_drawn=view.kind == "full")
-    if view.kind == "area":
-        drawn = _area_view(drawn, reader.find(view.target, drawn, kind="area"))
-    if view.kind == "node":
-        drawn = _restricted(drawn, _with_neighbours(drawn, {reader.find(view.target, drawn, kind="node")}))
+    if view.kind in ("area", "node"):
+        assert view.target is not None  # View checks that these two kinds, and only they, have one
+        found = reader.find(view.target, drawn, kind=view.kind)
+        drawn = (
+            _area_view(drawn, found)
+            if view.kind == "area"
+            else _restricted(drawn, _with_neighbours(drawn, {found}))
+        )
     _add_dates(drawn, reader)
     if view.kind == "full":
         drawn.graph["overview"] = _overview(reader, drawn)
@@ -242,9 +256,9 @@ class _Reader:
 class _Index:
     """The union of a dataset's graphs, indexed for the few lookups the projection makes.
 
-    Filled in one pass over the quads. rdflib's in-memory Graph took ten times the memory
-    and time on a national corpus (a million triples), and oxrdflib makes an rdflib Graph
-    for every quad it hands over, so an Oxigraph-backed dataset is read from its
+    Filled in one pass over the quads. rdflib's in-memory Graph was many times slower and
+    larger on a national corpus (figures: docs/benchmarks.md), and oxrdflib makes an rdflib
+    Graph for every quad it hands over, so an Oxigraph-backed dataset is read from its
     pyoxigraph store directly. Where a property has several values, ``value`` returns the
     least, so the answer never depends on the order of the store.
     """
@@ -540,17 +554,17 @@ def _overview(reader: _Reader, drawn: nx.DiGraph) -> nx.DiGraph:
         counts[node].update(found)
         counts[theme].update(found)
     ranked = sorted({partner for partner, _ in by_partner}, key=lambda node: (-len(counts[node]), str(node)))
-    partners = set(ranked[:OVERVIEW_PARTNERS])
+    shown_partners = set(ranked[:OVERVIEW_PARTNERS])
     areas = {node for node, cls in drawn.nodes(data="cls") if cls == "sg:Area"}
     overview = nx.DiGraph()
     for node in sorted(
-        areas | partners | {theme for _, theme in by_area} | {theme for _, theme in by_partner}
+        areas | shown_partners | {theme for _, theme in by_area} | {theme for _, theme in by_partner}
     ):
         overview.add_node(node, value=max(len(counts[node]), 1), grade=None, date=None)
     for area in sorted(areas):
         overview.nodes[area].update(_latest_grade(reader, drawn, area))
     for ties in (by_area, by_partner):
-        for (node, theme), found in _strongest(ties, areas | partners):
+        for (node, theme), found in _strongest(ties, areas | shown_partners):
             count = len(found)
             overview.add_edge(
                 node,
@@ -559,7 +573,7 @@ def _overview(reader: _Reader, drawn: nx.DiGraph) -> nx.DiGraph:
                 relations=[f"{count} failing{'s' if count != 1 else ''}"],
                 failings=found,
             )
-    for partner in sorted(partners):
+    for partner in sorted(shown_partners):
         for area in sorted(reader.graph.objects(partner, SG.area)):
             if area in overview:
                 overview.add_edge(partner, area, weight=1, relations=["sg:area"], failings=[])
@@ -584,7 +598,7 @@ def _strongest(ties: dict, owners: set) -> list:
     for (owner, theme), found in ties.items():
         if owner in owners:
             by_owner[owner].append((theme, found))
-    kept = []
+    kept: list = []
     for owner, found_ties in sorted(by_owner.items()):
         found_ties.sort(key=lambda tie: (-len(tie[1]), str(tie[0])))
         kept.extend(((owner, theme), found) for theme, found in found_ties[:OVERVIEW_THEMES_PER_NODE])
@@ -596,7 +610,7 @@ def _latest_grade(reader: _Reader, drawn: nx.DiGraph, area: URIRef) -> dict:
     graded = []
     for assessment in reader.graph.subjects(SG.area, area):
         date = drawn.nodes[assessment]["date"] if assessment in drawn else None
-        grades = {}
+        grades: dict[str, str] = {}  # aspect -> its worst grade
         for judgement in reader.graph.objects(assessment, SG.hasJudgement):
             grade = reader.grade(judgement)
             if grade in _GRADE_ORDER:

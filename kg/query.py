@@ -121,7 +121,7 @@ class Answer:
         if self.boolean is not None:
             raise QueryError(f"an ASK answer has no {fmt} form: use --format json or table")
         parsed = parse_query_results(data, format=QueryResultsFormat.JSON)
-        return parsed.serialize(format=_RESULT_FORMATS[fmt]).decode("utf-8")
+        return (parsed.serialize(format=_RESULT_FORMATS[fmt]) or b"").decode("utf-8")  # bytes: no output file
 
 
 def library() -> list[Query]:
@@ -304,7 +304,8 @@ def _syntax_message(query: Query, message: str) -> str:
 
     pyoxigraph reports where its parser gave up, often the end of the text; rdflib's
     parser points at the offending token, so its position is preferred when it also fails.
-    It is imported here, on the error path only: loading it costs every ``kg query`` 0.2 s.
+    It is imported here, on the error path only: loading it slows every ``kg query`` start-up
+    (figures: docs/benchmarks.md).
     """
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery

@@ -28,7 +28,7 @@ the answer is a 500 naming the signal, and the worker is replaced. Since replaci
 worker means loading the graph again, a crash or a timeout also puts the pool on guard
 for ISOLATION_SECONDS: meanwhile each query runs in a child its worker forked ahead
 (``kg.isolation``), so a flood of crashing or runaway queries costs forks, never the
-workers (each such query costs 15-30 ms more; see docs/security.md).
+workers (each such query costs a fork more; figures: docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -218,8 +218,8 @@ def _answers_in_their_own_mappings() -> None:
 
     By default glibc raises its mmap threshold to the size of the largest block freed,
     so answers of a few MB end up in the threads' heaps and stay counted against the
-    process after they are sent (20 slow readers of 8 MB answers: 379 MB held). A fixed
-    threshold (M_MMAP_THRESHOLD) keeps them out. Does nothing outside glibc.
+    process after they are sent (figures: docs/benchmarks.md). A fixed threshold
+    (M_MMAP_THRESHOLD) keeps them out. Does nothing outside glibc.
     """
     mallopt = getattr(ctypes.CDLL(None), "mallopt", None)
     if mallopt is not None:
@@ -268,6 +268,7 @@ class SparqlServer(ThreadingHTTPServer):
     @property
     def url(self) -> str:
         host, port = self.server_address[:2]
+        assert isinstance(host, str)  # as the socket gives it for AF_INET and AF_INET6 (bytes for AF_UNIX)
         return f"http://{host}:{port}/sparql"
 
     def close(self) -> None:
@@ -652,7 +653,7 @@ def _worker_main(connection, options: ServeOptions) -> None:
 def query_runner(store: Store, options: ServeOptions) -> ForkedRunner:
     """Runs ``(query, accepted)`` requests on ``store``, each in a child forked ahead of it."""
     return ForkedRunner(
-        lambda request: _capped(answer_query(store, *request, options.row_limit)),
+        lambda request: _capped(answer_query(store, request[0], request[1], options.row_limit)),
         timeout=options.timeout,
         memory_mb=options.memory_mb,
     )
@@ -704,9 +705,8 @@ def answer_query(store: Store, query: str, accepted: list[str], row_limit: int) 
         result = store.query(query, prefixes=PREFIXES)
         if isinstance(result, QueryBoolean):
             media_type = _choose(accepted, SOLUTION_FORMATS)
-            return _serialized(
-                media_type, result.serialize(format=SOLUTION_FORMATS[media_type]) if media_type else b""
-            )
+            body = result.serialize(format=SOLUTION_FORMATS[media_type]) if media_type else b""
+            return _serialized(media_type, body or b"")  # bytes: no output file given
         if isinstance(result, QueryTriples):
             return _graph_answer(result, accepted, row_limit)
         return _solutions_answer(result, accepted, row_limit)
@@ -774,7 +774,7 @@ def _solutions_answer(solutions, accepted: list[str], row_limit: int) -> Reply:
         "results": {"bindings": [_binding(row, names) for row in rows[:row_limit]]},
     }
     kept = parse_query_results(json.dumps(document), format=QueryResultsFormat.JSON)
-    body = kept.serialize(format=SOLUTION_FORMATS[media_type])
+    body = kept.serialize(format=SOLUTION_FORMATS[media_type]) or b""  # bytes: no output file given
     return _serialized(media_type, body, truncated=len(rows) > row_limit)
 
 

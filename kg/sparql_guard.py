@@ -24,7 +24,7 @@ import re
 from .errors import QueryError
 
 # Deeper than any query a person writes (the library's deepest is 4), far short of the
-# depth that overflows pyoxigraph's parser (about 3,000 on an 8 MB stack).
+# depth that overflows pyoxigraph's parser (figures: docs/benchmarks.md).
 MAX_NESTING = 200
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")

@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
-from rdflib.term import Node
+from rdflib.term import IdentifiedNode, Node
 
 from .errors import KgError
 from .graph import graph_source, open_graph
@@ -204,10 +204,10 @@ class _DocumentFinder:
     def _graph_name(self, graph: Node) -> str:
         """A named graph's name: the file name of the document it holds, else its id."""
         if graph not in self._names:
-            documents = sorted(
+            documents = sorted(  # of IRIs and blank nodes, the subjects rdflib can order
                 document
                 for document in self.union.subjects(RDF.type, SG.SourceDocument)
-                if graph in self._graphs_of.get(document, ())
+                if isinstance(document, IdentifiedNode) and graph in self._graphs_of.get(document, ())
             )
             self._names[graph] = (
                 self._document_name(documents[0]) if documents else str(graph).removeprefix(str(GRAPH))

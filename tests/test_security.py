@@ -324,6 +324,28 @@ def test_kg_query_reports_an_engine_crash_as_a_query_error(monkeypatch):
     assert "crashed" in result.output and "SIGSEGV" in result.output
 
 
+def test_an_engine_crash_is_one_line_even_with_faulthandler_on():
+    """Under ``-X faulthandler`` (or ``-X dev``) the forked child's crash trace filled the error
+    line ("crashed ... (signal SIGSEGV): Fatal Python error: Segmentation fault Current thread
+    ..."); under pytest it printed forty lines into the test output. The child turns it off."""
+    script = (
+        "import sys, kg.sparql_guard\n"
+        "kg.sparql_guard.MAX_NESTING = 10**6\n"
+        "from kg.cli import main\n"
+        "sys.argv = ['kg', 'query', '--graph', sys.argv[1], '-e', sys.argv[2]]\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", script, str(FIXTURE), NESTED],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 4, done.stderr
+    assert done.stderr.strip().endswith("crashed on this query (signal SIGSEGV)"), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
 def test_kg_query_still_answers_and_raises_its_own_errors():
     result = CliRunner().invoke(
         app, ["query", "--graph", str(FIXTURE), "-e", "ASK { ?s ?p ?o }", "-f", "json"]

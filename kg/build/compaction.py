@@ -1,9 +1,9 @@
 """Background compaction: the store a build leaves is compacted after the build has returned.
 
 A bulk-loaded or patched store is several sorted runs per index, and every look-up reads
-them all; one compacted run answers the library queries 20-35% faster (``kg.build.generations``).
-Compacting takes 3-4 s at 2,000 documents and 15-21 s at 20,000: several times a one-file
-rebuild. So ``kg build`` publishes its store as it is, then ``start`` hands it to a
+them all; one compacted run answers the library queries faster (``kg.build.generations``),
+but compacting takes several times as long as a one-file rebuild (figures:
+docs/benchmarks.md). So ``kg build`` publishes its store as it is, then ``start`` hands it to a
 compactor process of its own session, which publishes a compacted copy in its place
 (``kg.build.generations.compact_live``) while readers go on using the one they opened.
 

@@ -14,10 +14,10 @@ few graphs changed, a build works out the change to the union from the live stor
 the live one, removing and loading only what changed (``patch_generation``).
 
 A store is left as several sorted runs per index: one per bulk load, and small files of
-its own for each patch. Every look-up reads them all: queries ran 20-30% slower after one
-patch and 50% slower after seven. ``compact_live`` merges them into one sorted run
-(``Store.optimize``: 4 s at 2,000 documents), which answers 20-35% faster than a fresh bulk
-load; ``kg.build.compaction`` runs it in a process of its own after the build has returned.
+its own for each patch. Every look-up reads them all, so queries slow down with each patch.
+``compact_live`` merges them into one sorted run (``Store.optimize``), which answers faster
+than even a fresh bulk load but takes seconds (figures: docs/benchmarks.md);
+``kg.build.compaction`` runs it in a process of its own after the build has returned.
 Should four patches in a row find no compaction done between them (builds faster than
 compactions), the fourth compacts inline.
 """
@@ -264,11 +264,10 @@ def _bulk_load(
     """One pyoxigraph bulk load of the byte ranges of files, read one after the other as a stream.
 
     Parts of about 256 MB: every bulk load ends by merging its sorted files into the
-    store, which costs more as the store grows, so few large parts beat many small ones
-    (20,000 documents: 199 s in parts of this size, 285 s in 32 MB parts); a part's
-    memory grows with its size up to pyoxigraph's own batches (1.3 GB in these parts,
-    1.9 GB for everything in one load). ``lenient`` skips checking the IRIs again: the
-    lines were written by pyoxigraph from terms it had checked.
+    store, which costs more as the store grows, so few large parts beat many small ones;
+    a part's memory grows with its size up to pyoxigraph's own batches (figures:
+    docs/benchmarks.md). ``lenient`` skips checking the IRIs again: the lines were
+    written by pyoxigraph from terms it had checked.
     """
     with io.BufferedReader(_Ranges(ranges, cancelled), buffer_size=1 << 20) as stream:
         store.bulk_load(stream, format=rdf_format, lenient=True)

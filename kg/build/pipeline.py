@@ -224,8 +224,8 @@ def _write_all(
     (pyoxigraph loads without the GIL, so the two share the cores), then the union
     that writing the Turtle produced. The same thread loads both, so the union's load
     reuses the memory the graphs' load freed (glibc gives each thread a heap of its
-    own), and the heaps' free memory goes back to the system in between: 2,000
-    documents peak at 1,122 MB, not 1,442 MB.
+    own), and the heaps' free memory goes back to the system in between (figures:
+    docs/benchmarks.md).
     """
     generation = new_generation(staging)
     union_file = staging / "union.nt"
