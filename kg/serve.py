@@ -250,9 +250,11 @@ class SparqlServer(ThreadingHTTPServer):
             return
         try:
             super().process_request(request, client_address)
-        except BaseException:
+        except Exception:  # no thread started (none to release the slot)
             self._slots.release()
             raise
+        # Not on Ctrl-C: it can land while start() waits for a thread that has already
+        # started (and will release the slot); it must reach serve_forever's caller.
 
     def handle_error(self, request, client_address) -> None:
         """A client that resets, stalls or goes away is no error of the server's: nothing printed."""

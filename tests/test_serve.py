@@ -300,6 +300,33 @@ def test_every_library_query_over_the_seed_graph_matches_the_embedded_answer(see
         thread.join(timeout=10)
 
 
+def test_ctrl_c_while_a_request_s_thread_starts_stops_the_server(monkeypatch):
+    """Ctrl-C can land in start() after the handler thread has begun: it must stop serving,
+    not be lost to a second release of the thread's connection slot."""
+    server = make_server(ServeOptions(graph=FIXTURE, port=0, timeout=TIMEOUT))
+    start = threading.Thread.start
+
+    def started_then_interrupted(thread):
+        start(thread)
+        if getattr(thread, "_target", None) == server.process_request_thread:
+            thread.join(10)  # the request answered and its slot released, as under load
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(threading.Thread, "start", started_then_interrupted)
+    client = threading.Thread(
+        target=lambda: urllib.request.urlopen(server.url + "?query=ASK%7B%7D", timeout=10).read(), daemon=True
+    )
+    watchdog = threading.Timer(20, server.shutdown)  # a lost Ctrl-C fails the test, not hangs it
+    try:
+        client.start()
+        watchdog.start()
+        with pytest.raises(KeyboardInterrupt):
+            server.serve_forever()
+    finally:
+        watchdog.cancel()
+        server.close()
+
+
 def test_cli_serve_says_where_it_serves_and_stops_on_ctrl_c():
     port = free_port()
     command = [
