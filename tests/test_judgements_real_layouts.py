@@ -148,6 +148,28 @@ def _prose(text: str, framework: tuple[str, ...] = ()) -> dict[tuple[str | None,
             "Ofsted judged Barnsley's children's services 'good'.",
             {(None, "overall effectiveness"): "good"},
         ),
+        (
+            "Inspectors judged the impact of leaders on social work practice, the experiences and progress "
+            "of children who need help and protection, and the experiences and progress of children in care "
+            "and care leavers to be outstanding.",
+            {(None, LEADERS): "outstanding", (None, HELP): "outstanding", (None, CARE): "outstanding"},
+        ),
+        (
+            "Inspectors found the help and protection of children and children in care to be good.",
+            {(None, HELP): "good", (None, "the experiences and progress of children in care"): "good"},
+        ),
+        (
+            "Leadership and help and protection were both judged good, but care leavers require improvement.",
+            {
+                (None, LEADERS): "good",
+                (None, HELP): "good",
+                (None, "the experiences and progress of care leavers"): "requires-improvement",
+            },
+        ),
+        (
+            "Children's services in Sefton require improvement to be good.",
+            {(None, "overall effectiveness"): "requires-improvement"},
+        ),
     ],
 )
 def test_prose_forms(text, expected):
@@ -348,3 +370,17 @@ def test_an_inspection_named_in_passing_takes_the_year_its_sentence_gives():
         "2019",
         [("overall effectiveness", "good")],
     )
+
+
+def test_in_all_areas_with_no_date_takes_the_latest_framework():
+    text = "Ofsted inspection of Northumberland children's services\n\nInspectors judged the service outstanding in all areas."
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Northumberland", None)
+    assert {j.aspect for j in own.judgements} == {
+        "overall effectiveness",
+        LEADERS,
+        HELP,
+        "the experiences and progress of children in care",
+        "the experiences and progress of care leavers",
+    }
+    assert {j.grade for j in own.judgements} == {"outstanding"}

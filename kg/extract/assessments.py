@@ -458,9 +458,11 @@ def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
 
 
 def _framework_aspects(own_date: str | None) -> tuple[str, ...]:
-    """The aspects the framework of the document's year judges ("inadequate across the board")."""
-    year = int(own_date[:4]) if own_date else 2100
-    for framework in datafiles.judgements().frameworks:
+    """The aspects the framework of the document's year judges ("inadequate across the board");
+    the latest framework's when the document gives no year."""
+    frameworks = datafiles.judgements().frameworks
+    year = int(own_date[:4]) if own_date else max(high for _, high in (f.years for f in frameworks))
+    for framework in frameworks:
         low, high = framework.years
         if low <= year <= high:
             return framework.aspects

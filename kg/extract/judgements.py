@@ -199,11 +199,14 @@ def _grade_lines(clean: str, offset: int, wanted: int) -> list[re.Match]:
 
 _QUOTE = r"['\"]?"
 # Aspect to grade: a verb within a few words ("is judged", "have been rated"), a colon or dash,
-# "require(s)" a few words on ("in Sefton require improvement"), or a quoted grade right after.
+# "require(s)" a few words on ("in Sefton require improvement"), a quoted grade right after, or
+# "to be" right after ("judged A and B to be good").
 _LINK = (
     r"(?:[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
     r"(?:(?:now|also|still|again|both|all|overall|consistently)\s+)*(?:judged|rated|found|graded|assessed)?\s*"
-    r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"]))" + _QUOTE + r"(?:now\s+)?"
+    r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"])|\s+to\s+be\s+)"
+    + _QUOTE
+    + r"(?:now\s+)?"
 )
 _RATED = r"\b(?:rated|judged|graded|assessed|found)\s+"
 _RATED_ANYWHERE = re.compile(_RATED, re.IGNORECASE)
@@ -318,7 +321,7 @@ def _sentence_judgements(
 ) -> list[FoundJudgement]:
     found: list[FoundJudgement | None] = []
     start, end = sentence.start, sentence.end
-    by_grade: dict[int, tuple[int, FoundJudgement | None]] = {}
+    by_grade: dict[int, tuple[tuple[int, int], int, FoundJudgement | None]] = {}
     patterns = _aspect_then_grade(formal_only)
     if _RATED_ANYWHERE.search(clean, start, end):  # every "rated ... as" pattern starts with it
         patterns += _rated_aspect_as(formal_only)
@@ -328,14 +331,20 @@ def _sentence_judgements(
         if folded is not None and not _may_match(pattern, text, folded):
             continue
         for match in pattern.finditer(clean, start, end):
-            # Of the aspects ending at one grade, the longest: "children in care and care
-            # leavers: inadequate" is not also a grade of "care leavers".
-            if match.start("aspect") < by_grade.get(match.end(), (end + 1, None))[0]:
+            # Of the aspects ending at one grade, the nearest to it, then the longest: "children
+            # in care and care leavers: inadequate" is not also a grade of "care leavers", and
+            # in "help and protection, and children in care to be good" the grade is care's.
+            nearest = (match.end() - match.end("aspect"), match.start("aspect"))
+            if nearest < by_grade.get(match.end(), ((end, end), 0, None))[0]:
                 by_grade[match.end()] = (
+                    nearest,
                     match.start("aspect"),
                     _found(clean, aspect, match, match.start("aspect"), match.end()),
                 )
-    found.extend(item for _, item in by_grade.values())
+    for _, aspect_start, item in list(by_grade.values()):
+        if item is not None:  # "A, B and C were judged good": A and B as well
+            found.extend(_listed_before(clean, start, aspect_start, item))
+    found.extend(item for _, _, item in by_grade.values())
     if formal_only:  # (a grade of an old scale gives None: "judged adequate" in a report with a table)
         return [item for item in found if item is not None]
     for match in _grade_for().finditer(clean, start, end):
@@ -431,14 +440,45 @@ def _longest_at(clean: str, offset: int, end: int) -> tuple[_Aspect, Span] | Non
 def mentioned_aspects(clean: str, start: int, end: int) -> list[tuple[_Aspect, int]]:
     """The aspects named in ``clean[start:end]`` (framework names and paraphrases), the longest
     at each place, with where each starts."""
+    return [(aspect, span.start) for aspect, span in _aspect_spans(clean, start, end)]
+
+
+def _aspect_spans(clean: str, start: int, end: int) -> list[tuple[_Aspect, Span]]:
+    """The aspects named in ``clean[start:end]``, the longest at each place, each with its span
+    (from any "the" before it)."""
     found = []
     for aspect, pattern in _aspect_start(False):
         for match in pattern.finditer(clean, start, end):
             found.append((match.start(), -match.end(), aspect))
     found.sort(key=lambda item: item[:2])
-    kept, last_end = [], -1
+    kept: list[tuple[_Aspect, Span]] = []
+    last_end = -1
     for position, negative_end, aspect in found:
         if position >= last_end:
-            kept.append((aspect, position))
+            kept.append((aspect, Span(position, -negative_end)))
             last_end = -negative_end
     return kept
+
+
+_LIST_JOINT = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)")
+_ARTICLES_BEFORE = re.compile(r"(?:(?:the|both|its)\s+)*$", re.IGNORECASE)
+
+
+def _listed_before(clean: str, start: int, aspect_start: int, item: FoundJudgement) -> list[FoundJudgement]:
+    """The judgements of the aspects coordinated before the graded one starting at
+    ``aspect_start`` ("A, B and C to be good": A and B), with its grade."""
+    articles = _ARTICLES_BEFORE.search(clean, max(start, aspect_start - 20), aspect_start)
+    boundary = articles.start() if articles else aspect_start
+    listed = []
+    for aspect, span in reversed(_aspect_spans(clean, start, boundary)):
+        if not _LIST_JOINT.fullmatch(clean, span.end, boundary):
+            break
+        listed.append(
+            FoundJudgement(
+                Judgement(aspect.aspect, item.judgement.grade, Span(span.start, item.judgement.span.end)),
+                aspect.target,
+                item.previous_grade,
+            )
+        )
+        boundary = span.start
+    return listed[::-1]
