@@ -90,3 +90,13 @@ def test_a_local_service_followed_by_its_area_takes_that_area_not_the_document_s
     )
     assert "LSCB for Devon" in found["Devon Local Safeguarding Children Board"][1]
     assert "Dorset Local Safeguarding Children Board" not in found
+
+
+def test_a_children_s_services_trust_is_the_area_s_children_s_services_not_a_charity():
+    found = _organisations(
+        "Sandwell Children's Trust runs children's social care for the council. "
+        "Doncaster Children's Services Trust welcomed the findings. The Lowther Trust funds play schemes."
+    )
+    assert found["Sandwell Children's Trust"][0] == "LocalAuthority"
+    assert found["Doncaster Children's Services Trust"][0] == "LocalAuthority"
+    assert found["Lowther Trust"][0] == "Charity"
