@@ -384,3 +384,13 @@ def test_in_all_areas_with_no_date_takes_the_latest_framework():
         "the experiences and progress of care leavers",
     }
     assert {j.grade for j in own.judgements} == {"outstanding"}
+
+
+def test_a_review_named_before_its_child_is_that_child_s_review():
+    text = (
+        "Serious case review published\n\nThe serious case review was published today. "
+        "The serious case review following the death of Baby Peter found that agencies missed chances."
+    )
+    clean = clean_view(text)
+    reviews = find_assessments(clean, segment(clean), "Haringey", "2009-05-01")
+    assert [(a.kind, a.subject_child) for a in reviews] == [("serious-case-review", "Baby Peter")]

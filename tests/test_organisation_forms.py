@@ -100,3 +100,13 @@ def test_a_children_s_services_trust_is_the_area_s_children_s_services_not_a_cha
     assert found["Sandwell Children's Trust"][0] == "LocalAuthority"
     assert found["Doncaster Children's Services Trust"][0] == "LocalAuthority"
     assert found["Lowther Trust"][0] == "Charity"
+
+
+def test_a_partnership_for_vulnerable_people_or_children_and_adults_but_not_an_adults_board():
+    found = _organisations(
+        "The Wiltshire Safeguarding Vulnerable People Partnership and the Leeds Safeguarding Children and "
+        "Adults Partnership met. The Wiltshire Safeguarding Adults Board did not."
+    )
+    assert found["Wiltshire Safeguarding Vulnerable People Partnership"][0] == "SafeguardingPartnership"
+    assert found["Leeds Safeguarding Children and Adults Partnership"][0] == "SafeguardingPartnership"
+    assert found["Wiltshire Safeguarding Adults Board"][0] != "SafeguardingPartnership"

@@ -351,3 +351,35 @@ def test_a_statement_answers_the_review_named_before_it_not_an_inspection_named_
     assert recommendation.response is not None
     assert recommendation.response.respondent == "Greater Manchester Police"
     assert [(d.assessment.kind if d.assessment else None) for d in result.document_responses] == ["lcspr"]
+
+
+_SPOKEN_ACCEPTANCE = (
+    "Child safeguarding practice review: Baby Tobias\n\n"
+    "The Dorset Safeguarding Vulnerable People Partnership has published a child safeguarding practice "
+    "review following the death of a baby known as Tobias.\n\n"
+    "The review makes two recommendations. They include:\n"
+    "- the partnership should check that midwives ask about every adult in the household;\n"
+    "- Dorset Police should share domestic abuse notifications with health visitors.\n\n"
+    'Independent Scrutineer Joan Ferrars said: "We accept all of the recommendations."\n\n'
+    "Arthur Pengelly, Chief Executive of Dorset Council, apologised to the family.\n"
+)
+
+
+def test_a_speaker_s_acceptance_in_the_present_is_their_organisation_s_response_to_each_recommendation():
+    result = _extract(_SPOKEN_ACCEPTANCE)
+    assert [r.addressed_to for r in result.recommendations] == [
+        ["Dorset Safeguarding Vulnerable People Partnership"],
+        ["Dorset Police"],
+    ]
+    assert [(r.response.respondent, r.response.answers) for r in result.recommendations if r.response] == [
+        ("Dorset Safeguarding Vulnerable People Partnership", 1),
+        ("Dorset Safeguarding Vulnerable People Partnership", 2),
+    ]
+
+
+def test_an_apology_without_have_is_a_response_to_the_review_of_the_child_it_names():
+    result = _extract(_SPOKEN_ACCEPTANCE)
+    [review] = result.assessments
+    assert (review.kind, review.subject_child) == ("lcspr", "Baby Tobias")
+    apologies = [d for d in result.document_responses if "apologised" in d.response.statement]
+    assert [(d.response.respondent, d.assessment is review) for d in apologies] == [("Dorset Council", True)]

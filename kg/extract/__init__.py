@@ -73,7 +73,13 @@ def extract(document: SourceDocument) -> Extraction:
     if not all(r.response for r in result.recommendations) or not result.recommendations:
         # Point-by-point responses answer the whole review; else look for a response to all of it.
         responses = find_document_responses(
-            clean, sentences, result.organisations, resolved, result.assessments, result.publisher
+            clean,
+            sentences,
+            result.organisations,
+            resolved,
+            result.assessments,
+            result.publisher,
+            result.memberships,
         )
         result.document_responses = answer_unanswered(clean, result.recommendations, responses)
     result.findings = find_findings(

@@ -224,10 +224,14 @@ def _add_mention(
         else None
     )
     if child:
-        # Reviews of different children are different reviews, whatever their dates.
-        assessment = next(
-            (a for (k, ar, _, c), a in found.items() if k == kind.kind and ar == area and c == child), None
+        # Reviews of different children are different reviews, whatever their dates; a review
+        # named before without its child is this child's.
+        same_kind = [a for (k, ar, _, _), a in found.items() if k == kind.kind and ar == area]
+        assessment = next((a for a in same_kind if a.subject_child == child), None) or next(
+            (a for a in same_kind if a.subject_child is None), None
         )
+        if assessment is not None:
+            assessment.subject_child = child
     elif year is None:
         # Undated, or dated in the document's own year: the one assessment of this kind there.
         assessment = found.get((kind.kind, area, None, None)) or next(
@@ -254,11 +258,18 @@ def _review_subject_re() -> re.Pattern:
 
 
 def _review_subject(clean: str, start: int, end: int) -> str | None:
-    """The child a review names right after it: "Child B", "the death of Jane Doe"."""
+    """The child a review names right after it: "Child B" (also for "Baby B"), "the death of Jane
+    Doe", "Baby Leo" (also for "a baby known as Leo"), "Ava" ("a child known as Ava")."""
     match = _review_subject_re().match(clean, start, end)
     if match is None:
         return None
-    return f"Child {match.group('code')}" if match.group("code") else match.group("name")
+    if match.group("code"):
+        return f"Child {match.group('code')}"
+    if match.group("baby"):
+        return f"Baby {match.group('baby')}"
+    if match.group("known"):
+        return ("Baby " if match.group("noun") == "baby" else "") + match.group("known")
+    return match.group("name")
 
 
 _DATE_LINK = re.compile(

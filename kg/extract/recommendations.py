@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from .. import datafiles
-from ..claims import Assessment, DocumentResponse, Organisation, Recommendation, Response, Span
+from ..claims import Assessment, DocumentResponse, Membership, Organisation, Recommendation, Response, Span
 from ..resolve import resolve_reference
 from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
@@ -430,9 +430,12 @@ def find_document_responses(
     resolved: dict[Span, str],
     assessments: list[Assessment],
     publisher: str | None,
+    memberships: list[Membership],
 ) -> list[DocumentResponse]:
     """Responses to a whole assessment: a partnership's statement, a government response (one per
-    respondent), then the apologies, commitments and directions of ``responses.find_reactions``."""
+    respondent), then the apologies, commitments and directions of ``responses.find_reactions``.
+    A response that names no organisation is its speaker's ("Role Name said: 'We accept ...'"),
+    else the one a reference names, else the publisher's."""
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
     resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
@@ -442,9 +445,12 @@ def find_document_responses(
         ):
             continue
         inside = [key for _, key in resolved.starting(sentence.start, sentence.end) if key not in conductors]
+        speakers = [m.organisation for m in memberships if sentence.start <= m.span.start < sentence.end]
         respondent = (
             inside[0]
             if inside
+            else speakers[0]
+            if speakers
             else (resolve_reference(clean[sentence.start : sentence.end], organisations) or publisher)
         )
         if respondent is None or respondent in found:
