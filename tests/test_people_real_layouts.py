@@ -329,3 +329,10 @@ def test_an_appointment_names_the_person_as_the_role(text, expected):
 )
 def test_the_organisation_s_role_in_an_apposition_belongs_to_the_one_organisation_named(text, expected):
     assert expected in _memberships(text)
+
+
+def test_a_byline_with_a_job_title_is_the_author():
+    result = _extract(
+        "Council rated good\n\nBy Helen Quayle, Local Democracy Reporter\n\nOfsted rated Calderdale Council good.\n"
+    )
+    assert "Helen Quayle" in {p.name for p in result.people}

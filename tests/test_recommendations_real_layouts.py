@@ -383,3 +383,22 @@ def test_an_apology_without_have_is_a_response_to_the_review_of_the_child_it_nam
     assert (review.kind, review.subject_child) == ("lcspr", "Baby Tobias")
     apologies = [d for d in result.document_responses if "apologised" in d.response.statement]
     assert [(d.response.respondent, d.assessment is review) for d in apologies] == [("Dorset Council", True)]
+
+
+_INADEQUATE_NEWS = (
+    "Council's children's services rated inadequate\n\n"
+    "Children's services at Calderdale Council have been rated inadequate by Ofsted.\n\n"
+    "Education Secretary Ruth Kelham has appointed a children's commissioner to review the service.\n\n"
+    'Olwen Marsh, the leader of Calderdale Council, said: "We accept the findings in full and we are sorry."\n'
+)
+
+
+def test_a_minister_s_direction_and_a_leader_s_acceptance_are_their_organisations_responses():
+    result = _extract(_INADEQUATE_NEWS)
+    assert [
+        (d.response.respondent, d.assessment.kind if d.assessment else None)
+        for d in result.document_responses
+    ] == [
+        ("Department for Education", "ilacs"),
+        ("Calderdale Council", "ilacs"),
+    ]

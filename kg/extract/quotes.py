@@ -55,6 +55,7 @@ _VERB_ROLES = {
     "conducted": "Reviewer",
 }
 _BYLINE = re.compile(r"(?:By|Written by)\s+")
+_BYLINE_ROLE = re.compile(r"\s*(?:[,|–-]\s*[A-Za-z' ]{0,60})?\s*")  # "By Name, Local Democracy Reporter"
 _DATE_AFTER = re.compile(r"\s*,?\s*(?:\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4})\s*$")
 _DEAR_FIRST = re.compile(r"^Dear\s+(?P<first>[A-Z][a-z]+),?\s*$")
 _ROLE_WORDS = 16
@@ -346,7 +347,8 @@ def national_body(role: str, organisations: dict[str, Organisation]) -> str | No
 
 
 def _bylines(clean: str, resolved: SpansInOrder, labels: LabelWords) -> list[Name]:
-    """A name alone at the top, before a date or after "By": the author, with no role."""
+    """A name alone at the top, before a date or after "By" (perhaps with a job title): the
+    author, with no role."""
     found = []
     for line in [line for line in lines(clean) if not line.boilerplate][:6]:
         start = line.start
@@ -361,7 +363,7 @@ def _bylines(clean: str, resolved: SpansInOrder, labels: LabelWords) -> list[Nam
         ):
             continue
         rest = clean[name.span.end : line.end]
-        if (by and not rest.strip()) or _DATE_AFTER.fullmatch(rest):
+        if (by and _BYLINE_ROLE.fullmatch(rest)) or _DATE_AFTER.fullmatch(rest):
             found.append(name)
     return found
 

@@ -22,7 +22,7 @@ from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
 from .recommendation_lists import find_announced_items, find_list_recommendations
-from .responses import find_reactions
+from .responses import find_reactions, speaker_organisation
 
 
 @cache
@@ -445,13 +445,12 @@ def find_document_responses(
         ):
             continue
         inside = [key for _, key in resolved.starting(sentence.start, sentence.end) if key not in conductors]
-        speakers = [m.organisation for m in memberships if sentence.start <= m.span.start < sentence.end]
         respondent = (
             inside[0]
             if inside
-            else speakers[0]
-            if speakers
-            else (resolve_reference(clean[sentence.start : sentence.end], organisations) or publisher)
+            else speaker_organisation(sentence, memberships, organisations)
+            or resolve_reference(clean[sentence.start : sentence.end], organisations)
+            or publisher
         )
         if respondent is None or respondent in found:
             continue
@@ -463,7 +462,9 @@ def find_document_responses(
         )
         found[respondent] = DocumentResponse(response, _assessment_before(sentence.end, assessments))
     taken = [r.response.span for r in found.values()]
-    reactions = find_reactions(clean, sentences, organisations, resolved, assessments, publisher, taken)
+    reactions = find_reactions(
+        clean, sentences, organisations, resolved, assessments, publisher, memberships, taken
+    )
     return sorted([*found.values(), *reactions], key=lambda r: r.response.span.start)
 
 

@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from .. import datafiles
-from ..claims import DocumentResponse, Organisation, Response, Span
+from ..claims import DocumentResponse, Membership, Organisation, Response, Span
 from ..resolve import resolve_reference
 from ..spans import SpanSet, SpansInOrder
 from ..text import Segment, lines
@@ -47,6 +47,7 @@ def find_reactions(
     resolved: SpansInOrder,
     assessments: _Assessments,
     publisher: str | None,
+    memberships: list[Membership],
     taken: list[Span],
 ) -> list[DocumentResponse]:
     """Responses to the assessment stated in running text, in text order, outside the ``taken``
@@ -76,7 +77,13 @@ def find_reactions(
             for _, key in resolved.starting(sentence.start, sentence.end)
             if key not in conductors and organisations[key].cls != INSPECTORATE
         ]
-        respondent = named[0] if named else (resolve_reference(sentence.text, organisations) or publisher)
+        respondent = (
+            named[0]
+            if named
+            else speaker_organisation(sentence, memberships, organisations)
+            or resolve_reference(sentence.text, organisations)
+            or publisher
+        )
         if re.search(r"apolog", clean[span.start : span.end], re.IGNORECASE):
             if respondent in apologies:
                 continue  # the council's apology, then its director's words "we apologise"
@@ -87,6 +94,26 @@ def find_reactions(
         found.append(DocumentResponse(response, _assessment_before(sentence.end, assessments)))
         heapq.heappush(reaching, (span.end, span.start))
     return found
+
+
+def speaker_organisation(
+    sentence: Segment,
+    memberships: list[Membership],
+    organisations: dict[str, Organisation],
+) -> str | None:
+    """The organisation of the first person the sentence names with a role ("Education Secretary
+    Name has appointed ...", "Role Name said: 'We accept ...'"), not an inspectorate's (a
+    partnership answers the review it conducted)."""
+    return next(
+        (
+            m.organisation
+            for m in sorted(memberships, key=lambda m: m.span.start)
+            if sentence.start <= m.span.start < sentence.end
+            and m.organisation in organisations
+            and organisations[m.organisation].cls != INSPECTORATE
+        ),
+        None,
+    )
 
 
 def _is_headline(clean: str, sentence: Segment) -> bool:
