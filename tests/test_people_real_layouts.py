@@ -336,3 +336,10 @@ def test_a_byline_with_a_job_title_is_the_author():
         "Council rated good\n\nBy Helen Quayle, Local Democracy Reporter\n\nOfsted rated Calderdale Council good.\n"
     )
     assert "Helen Quayle" in {p.name for p in result.people}
+
+
+def test_two_people_named_by_one_verb():
+    result = _extract(
+        "The review, led by Tobias Wren CBE and Gary Holloway, found that the police failed children."
+    )
+    assert {"Tobias Wren", "Gary Holloway"} <= {p.name for p in result.people}

@@ -80,6 +80,7 @@ def find_quoted_people(
     for sentence in sentences:
         if sentence.boilerplate:
             continue
+        by_end = -1  # where the last "chaired by Name [CBE]" ends: "and Name" after it is by the verb too
         for name in _names_in(clean, sentence, resolved, labels):
             if len(name.text.split()) >= 2 and name.text.split()[0] in lexicon.given_names():
                 named.add(name.text)
@@ -88,8 +89,12 @@ def find_quoted_people(
                     name.text, PersonMention(name.text, name.span)
                 )  # a speaker, whatever their role
             roles = _roles_of(clean, sentence, name, organisations, resolved)
-            if not roles and _by_verb(clean, sentence, name):  # "the inquiry, chaired by Name"
+            if not roles and (
+                _by_verb(clean, sentence, name)
+                or (by_end >= 0 and _AND_NAME.fullmatch(clean, by_end, name.span.start))
+            ):  # "the inquiry, chaired by Name (and Name)"
                 people.setdefault(name.text, PersonMention(name.text, name.span))
+                by_end = post_nominals_end(clean, name.span.end, sentence.end)
             for role, organisation, span in roles:
                 if organisation:
                     memberships.setdefault(
@@ -268,6 +273,7 @@ def _by_verb(clean: str, sentence: Segment, name: Name) -> re.Match | None:
     return verb if verb and verb.end() == name.span.start else None
 
 
+_AND_NAME = re.compile(r",?\s+(?:and|&)\s+")
 _ASSESSMENT_NOUN = re.compile(
     r"\b(?:inquiry|review|commission|report|investigation|audit|inspection|visit|hearing)s?\b", re.IGNORECASE
 )
