@@ -214,6 +214,19 @@ def test_a_grade_of_the_present_inspection_is_not_an_earlier_one():
     assert own.previous == []
 
 
+def test_the_grade_after_the_earlier_inspection_s_mention_is_its_grade():
+    text = (
+        "Sunderland's children's services have been rated good by Ofsted, two grades higher than at "
+        "the last full inspection in 2015, when they were judged inadequate."
+    )
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Sunderland", "2018-07-01")
+    assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "good")]
+    assert [(a.year, [(j.aspect, j.grade) for j in a.judgements]) for a in own.previous] == [
+        ("2015", [("overall effectiveness", "inadequate")])
+    ]
+
+
 def test_adequate_of_the_old_scale_is_not_inadequate():
     assert _prose("Children's services were judged adequate.") == {}
 

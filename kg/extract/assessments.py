@@ -385,7 +385,12 @@ def _grade_previous(clean: str, sentences: list[Segment], assessment: Assessment
                 v[:4] != assessment.year for _, _, v in find_dates(clean, sentence.start, sentence.end)
             ):
                 break
-            for judged in _JUDGED.finditer(clean, sentence.start, sentence.end):
+            judgeds = list(_JUDGED.finditer(clean, sentence.start, sentence.end))
+            if sentence is sentences[index] and any(j.start() >= span.start for j in judgeds):
+                # "rated good, two grades higher than at the last inspection in 2015, when
+                # they were judged inadequate": the grade after the mention is the earlier one's
+                judgeds = [j for j in judgeds if j.start() >= span.start]
+            for judged in judgeds:
                 grade = grade_regex().match(clean, judged.end())
                 grade_id = grade_of(grade) if grade else None
                 if grade_id:
