@@ -216,6 +216,7 @@ def test_a_grade_of_the_present_inspection_is_not_an_earlier_one():
 
 def test_the_grade_after_the_earlier_inspection_s_mention_is_its_grade():
     text = (
+        "Sunderland children's services rated good\n\n"
         "Sunderland's children's services have been rated good by Ofsted, two grades higher than at "
         "the last full inspection in 2015, when they were judged inadequate."
     )

@@ -199,12 +199,12 @@ def _grade_lines(clean: str, offset: int, wanted: int) -> list[re.Match]:
 
 _QUOTE = r"['\"]?"
 # Aspect to grade: a verb within a few words ("is judged", "have been rated"), a colon or dash,
-# "require(s)" a few words on ("in Sefton require improvement"), a quoted grade right after, or
-# "to be" right after ("judged A and B to be good").
+# "require(s)" a few words on ("in Sefton require improvement"), a quoted grade right after,
+# "to be" right after ("judged A and B to be good"), or a headline's "rated" ("services rated good").
 _LINK = (
     r"(?:[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
     r"(?:(?:now|also|still|again|both|all|overall|consistently)\s+)*(?:judged|rated|found|graded|assessed)?\s*"
-    r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"])|\s+to\s+be\s+)"
+    r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"])|\s+to\s+be\s+|\s+(?:rated|judged)\s+(?:as\s+)?)"
     + _QUOTE
     + r"(?:now\s+)?"
 )
