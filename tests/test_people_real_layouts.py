@@ -343,3 +343,11 @@ def test_two_people_named_by_one_verb():
         "The review, led by Tobias Wren CBE and Gary Holloway, found that the police failed children."
     )
     assert {"Tobias Wren", "Gary Holloway"} <= {p.name for p in result.people}
+
+
+def test_a_role_after_an_indefinite_article_is_only_the_role():
+    found = _memberships(
+        "Tower Hamlets Council\n\nThe direction requires the council to work with a children's services "
+        "commissioner, Edith Crane, who will report within three months.\n"
+    )
+    assert found == {("Edith Crane", "Children's Services Commissioner", "Department for Education")}

@@ -402,3 +402,17 @@ def test_a_minister_s_direction_and_a_leader_s_acceptance_are_their_organisation
         ("Department for Education", "ilacs"),
         ("Calderdale Council", "ilacs"),
     ]
+
+
+def test_a_minister_who_is_the_subject_responds_for_the_department_not_the_council_addressed():
+    result = _extract(
+        "Government intervenes in Tower Hamlets children's services\n\n"
+        "The Secretary of State for Education has issued a statutory direction to Tower Hamlets Council "
+        "after Ofsted judged its services for children inadequate.\n"
+    )
+    [direction] = result.document_responses
+    assert direction.response.respondent == "Department for Education"
+    assert direction.assessment is not None
+    assert [(j.aspect, j.grade) for j in direction.assessment.judgements] == [
+        ("overall effectiveness", "inadequate")
+    ]

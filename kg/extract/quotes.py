@@ -223,9 +223,11 @@ def _role_before(clean: str, sentence: Segment, name: Name):
     head = _honorific_at_end().sub("", clean[sentence.start : name.span.start])
     comma = re.search(r"(?:^|[.;:“\"‘(–—]\s*|\b(?:said|says)\s+)(?P<role>[^,.;:“\"‘(–—]{2,120}?),\s*$", head)
     if comma:
-        role = comma.group("role")
+        role, start = comma.group("role"), sentence.start + comma.start("role")
+        article = list(_INDEFINITE.finditer(role))
+        if article:  # "... to work with a children's services commissioner, Name": the role is after "a"
+            role, start = role[article[-1].end() :], start + article[-1].end()
         if len(role.split()) <= _ROLE_WORDS and _HEADS.search(role.split()[-1]):
-            start = sentence.start + comma.start("role")
             return _tidy(role), Span(start, start + len(role)), None
         return None
     run = re.search(r"(?P<role>(?:[A-Z][\w'’-]*\s+){1,4})$", head)
@@ -235,6 +237,7 @@ def _role_before(clean: str, sentence: Segment, name: Name):
     return None
 
 
+_INDEFINITE = re.compile(r"\b(?:a|an)\s+")
 _REFERENCE_OWNER = re.compile(
     r"(?:[Tt]he\s+)?(?P<owner>[Pp]artnership|[Cc]ouncil|[Bb]oard|[Aa]uthority|[Ll]ocal [Aa]uthority)['’]s\s+"
 )

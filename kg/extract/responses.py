@@ -26,6 +26,7 @@ from ..spans import SpanSet, SpansInOrder
 from ..text import Segment, lines
 from ..vocab import INSPECTORATE
 from .dates import first_date
+from .quotes import national_body
 
 if TYPE_CHECKING:
     from .recommendations import _Assessments  # for annotations only: recommendations imports this module
@@ -78,9 +79,9 @@ def find_reactions(
             if key not in conductors and organisations[key].cls != INSPECTORATE
         ]
         respondent = (
-            named[0]
-            if named
-            else speaker_organisation(sentence, memberships, organisations)
+            _national_subject(clean, sentence, organisations)
+            or (named[0] if named else None)
+            or speaker_organisation(sentence, memberships, organisations)
             or resolve_reference(sentence.text, organisations)
             or publisher
         )
@@ -94,6 +95,28 @@ def find_reactions(
         found.append(DocumentResponse(response, _assessment_before(sentence.end, assessments)))
         heapq.heappush(reaching, (span.end, span.start))
     return found
+
+
+def _national_subject(clean: str, sentence: Segment, organisations: dict[str, Organisation]) -> str | None:
+    """The national body of a minister who is the sentence's subject ("The Secretary of State for
+    Education has issued a statutory direction to X Council": the department, not the council)."""
+    match = _national_title_at_start().match(clean, sentence.start, sentence.end)
+    return national_body(match.group("title"), organisations) if match else None
+
+
+@cache
+def _national_title_at_start() -> re.Pattern:
+    titles = sorted(
+        (t for body in datafiles.roles().national_bodies for t in body.titles), key=len, reverse=True
+    )
+    return re.compile(
+        r"\s*(?:the\s+)?(?P<title>"
+        + "|".join(re.escape(title) for title in titles)
+        + r"|(?:Secretary of State|Minister) (?:for|of) [A-Z][\w,' ]+?)"
+        + r"(?:,\s*[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+)+,?)?"  # "The Education Secretary, Name, has ..."
+        + r"\s+(?:has|have|had|is|was|will|today|announced|issued|ordered|appointed|directed|wrote|said)\b",
+        re.IGNORECASE,
+    )
 
 
 def speaker_organisation(
