@@ -416,3 +416,20 @@ def test_a_minister_who_is_the_subject_responds_for_the_department_not_the_counc
     assert [(j.aspect, j.grade) for j in direction.assessment.judgements] == [
         ("overall effectiveness", "inadequate")
     ]
+
+
+def test_the_trust_s_acceptance_and_the_partnership_s_determination_are_responses():
+    result = _extract(
+        "Review finds missed chances\n\n"
+        "The Liverpool Safeguarding Children Partnership published a serious case review into Child D. "
+        "It found that Merseyside Police and Alder Hey Children's NHS Foundation Trust missed chances.\n\n"
+        "Assistant Chief Constable Nell Quarry said Merseyside Police had already changed the way it "
+        "responds to missing children.\n\n"
+        "A spokesperson for Alder Hey said the trust accepted the findings.\n\n"
+        'The partnership\'s independent scrutineer, Ivy Marchant, said: "We are determined that the lessons are learned."\n'
+    )
+    assert [d.response.respondent for d in result.document_responses] == [
+        "Merseyside Police",
+        "Alder Hey Children's NHS Foundation Trust",
+        "Liverpool Safeguarding Children Partnership",
+    ]
