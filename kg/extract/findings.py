@@ -137,17 +137,31 @@ def _kind(text: str, section: str | None) -> str | None:
 _BELOW_GOOD = frozenset({"requires-improvement", "inadequate"})
 
 
-_GRADED = re.compile(r"\b(?:rated|judged|graded)\s+(?:as\s+|to\s+be\s+)?['\"‘]?", re.IGNORECASE)
+_GRADED = re.compile(r"\b(?:rated|judged|graded)\s+", re.IGNORECASE)
+_GRADE_LEAD = re.compile(r"(?:as\s+|to\s+be\s+)?['\"‘]?")
+_SUBJECT_WORD = re.compile(r"[\w'’-]+\s+")
+_SUBJECT_WORDS = 8  # "rated Essex County Council's children's services good"
 
 
 def _grades_services(text: str) -> bool:
     """ "Children's services rated good": a judgement, not a finding (unless the grade is an
     earlier inspection's, told beside what changed since)."""
-    graded = any(
-        (grade := grade_regex().match(text, verb.end())) and grade_of(grade)
-        for verb in _GRADED.finditer(text)
-    )
+    graded = any(_grade_after(text, verb.end()) for verb in _GRADED.finditer(text))
     return graded and not _rules().earlier_grade.search(text)
+
+
+def _grade_after(text: str, position: int) -> bool:
+    """A grade of the present scale right after ``position`` or a few words (the subject) on."""
+    for _ in range(_SUBJECT_WORDS + 1):
+        lead = _GRADE_LEAD.match(text, position)
+        grade = grade_regex().match(text, lead.end() if lead else position)
+        if grade and grade_of(grade):
+            return True
+        word = _SUBJECT_WORD.match(text, position)
+        if word is None:
+            return False
+        position = word.end()
+    return False
 
 
 def _grade_below_good(text: str) -> bool:
