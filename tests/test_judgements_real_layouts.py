@@ -408,3 +408,19 @@ def test_a_review_named_before_its_child_is_that_child_s_review():
     clean = clean_view(text)
     reviews = find_assessments(clean, segment(clean), "Haringey", "2009-05-01")
     assert [(a.kind, a.subject_child) for a in reviews] == [("serious-case-review", "Baby Peter")]
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("The partnership has published a child safeguarding practice review today.", "lcspr"),
+        ("Child Safeguarding Practice Review: Baby Tam\n\nThe partnership published it today.", "lcspr"),
+        (
+            "The government responded to recommendations made by the Child Safeguarding Practice Review in April 2023.",
+            "national-review",
+        ),
+    ],
+)
+def test_a_child_safeguarding_practice_review_is_local_unless_it_is_the_national_panel_s(text, kind):
+    clean = clean_view(text)
+    assert [a.kind for a in find_assessments(clean, segment(clean), "Doncaster", "2023-12-18")] == [kind]
