@@ -290,6 +290,8 @@ def role_regex() -> re.Pattern:
     portfolios = alternation(data.portfolios)
     continuation = (
         r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*"
+        # a list of briefs: "for Children, Young People and Education" (not "of X, Name, said")
+        r"(?:(?:,\s+[A-Z][\w']*(?:\s+[A-Z][\w']*)*)+,?\s+(?:and|&)\s+[A-Z][\w']*(?:\s+[A-Z][\w']*)*)?"
         rf"|\s+for\s+(?i:{portfolios})"
         r"|\s+of\s+the\s+(?:council|authority)'?s\s+[\w ,'-]{1,60}?\s+(?:committee|board|panel))?"
     )

@@ -351,3 +351,20 @@ def test_a_role_after_an_indefinite_article_is_only_the_role():
         "commissioner, Edith Crane, who will report within three months.\n"
     )
     assert found == {("Edith Crane", "Children's Services Commissioner", "Department for Education")}
+
+
+def test_a_brief_that_lists_several_areas_is_one_role():
+    found = _memberships(
+        "Kent County Council\n\nHelen Marsh, Corporate Director for Children, Young People and Education, "
+        "thanked social workers.\n"
+    )
+    assert found == {
+        ("Helen Marsh", "Corporate Director for Children, Young People and Education", "Kent County Council")
+    }
+
+
+def test_an_area_s_role_then_a_name_in_commas_is_neither_an_organisation_nor_a_list_of_briefs():
+    found = _memberships(
+        "Kent County Council\n\nKent's Director of Children's Services, Helen Marsh, said so.\n"
+    )
+    assert found == {("Helen Marsh", "Director of Children's Services", "Kent County Council")}

@@ -311,6 +311,10 @@ def _name_start(clean: str, words, first: int, last: int) -> int | None:
         role_match = lexicon.role_regex().match(clean, words[index][1])
         if role_match and role_match.end() >= name_end - 2:
             return None  # "Director of Children's Services" is a role, not an organisation
+        if word.endswith(("'s", "’s")) and index < last:
+            owned = lexicon.role_regex().match(clean, words[index + 1][1])
+            if owned and owned.end() >= name_end - 2:
+                return None  # "Kent's Director of Children's Services": the area's role
         if (
             word in rules.stop_words
             or word in lexicon.honorifics()

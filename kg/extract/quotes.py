@@ -203,6 +203,9 @@ def _apposition(clean: str, start: int, limit: int):
     role_start = start + opening.end()
     end_match = _APPOSITION_END.search(clean, role_start, limit)
     role_end = end_match.start() if end_match else limit
+    title = lexicon.role_regex().match(clean, role_start, limit)
+    if title and title.end() > role_end:  # "Corporate Director for Children, Young People and Education"
+        role_end = title.end()
     text = clean[role_start:role_end]
     if not text.strip() or len(text.split()) > _ROLE_WORDS or not _HEADS.search(text):
         return None
