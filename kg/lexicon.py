@@ -324,7 +324,10 @@ def national_bodies() -> tuple[NationalBody, ...]:
 @cache
 def national_name_regex() -> re.Pattern:
     names = [name for body in national_bodies() for name in body.names]
-    return re.compile(alternation(names))
+    # A proper name also before "'s" ("Ofsted's report"); not "the Government's guide".
+    proper = [name for name in names if not name.lower().startswith("the ")]
+    common = [name for name in names if name.lower().startswith("the ")]
+    return re.compile(alternation(proper, possessive=True) + "|" + alternation(common))
 
 
 @cache

@@ -368,3 +368,28 @@ def test_an_area_s_role_then_a_name_in_commas_is_neither_an_organisation_nor_a_l
         "Kent County Council\n\nKent's Director of Children's Services, Helen Marsh, said so.\n"
     )
     assert found == {("Helen Marsh", "Director of Children's Services", "Kent County Council")}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Lena Voss, Barnardo's chief executive, said the figures were shocking.",
+            ("Lena Voss", "Chief Executive", "Barnardo's"),
+        ),
+        (
+            "Joanna Royle, Ofsted's National Director for Social Care, said the report was clear.",
+            ("Joanna Royle", "National Director for Social Care", "Ofsted"),
+        ),
+    ],
+)
+def test_a_role_of_a_named_body_in_the_possessive(text, expected):
+    assert _memberships(f"Statement\n\n{text}\n") == {expected}
+
+
+def test_a_clause_ending_in_a_plural_title_is_not_a_role():
+    found = _memberships(
+        "Statement from the Child Safeguarding Practice Review Panel\n\n"
+        "Dale will be supported by Panel Members, Mark Tilley and Karen Ossett.\n"
+    )
+    assert {role for _, role, _ in found} == {"Panel Member"}

@@ -433,3 +433,12 @@ def test_the_trust_s_acceptance_and_the_partnership_s_determination_are_response
         "Alder Hey Children's NHS Foundation Trust",
         "Liverpool Safeguarding Children Partnership",
     ]
+
+
+def test_urging_others_to_accept_the_recommendations_is_no_acceptance():
+    result = _extract(
+        "Statement from the NSPCC on the national review\n\n"
+        "The Child Safeguarding Practice Review Panel published its review of infant deaths.\n\n"
+        "We urge the Department for Education to accept these recommendations in full.\n"
+    )
+    assert result.document_responses == []
