@@ -386,10 +386,10 @@ def test_an_inspection_named_in_passing_takes_the_year_its_sentence_gives():
     )
 
 
-def test_in_all_areas_with_no_date_takes_the_latest_framework():
+def test_in_all_areas_takes_the_aspects_of_the_framework_of_the_year():
     text = "Ofsted inspection of Northumberland children's services\n\nInspectors judged the service outstanding in all areas."
     clean = clean_view(text)
-    [own] = find_assessments(clean, segment(clean), "Northumberland", None)
+    [own] = find_assessments(clean, segment(clean), "Northumberland", "2024-03-01")
     assert {j.aspect for j in own.judgements} == {
         "overall effectiveness",
         LEADERS,
@@ -424,3 +424,10 @@ def test_a_review_named_before_its_child_is_that_child_s_review():
 def test_a_child_safeguarding_practice_review_is_local_unless_it_is_the_national_panel_s(text, kind):
     clean = clean_view(text)
     assert [a.kind for a in find_assessments(clean, segment(clean), "Doncaster", "2023-12-18")] == [kind]
+
+
+def test_in_all_areas_with_no_year_known_is_the_overall_grade_only():
+    text = "Ofsted inspection of Northumberland children's services\n\nInspectors judged the service outstanding in all areas."
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Northumberland", None)
+    assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "outstanding")]

@@ -307,8 +307,9 @@ def test_ctrl_c_while_a_request_s_thread_starts_stops_the_server(monkeypatch):
     start = threading.Thread.start
 
     def started_then_interrupted(thread):
+        target = getattr(thread, "_target", None)  # (a thread that has run has none)
         start(thread)
-        if getattr(thread, "_target", None) == server.process_request_thread:
+        if target == server.process_request_thread:
             thread.join(10)  # the request answered and its slot released, as under load
             raise KeyboardInterrupt
 

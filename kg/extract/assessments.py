@@ -475,10 +475,11 @@ def _previous_of(own: Assessment, assessments: list[Assessment]) -> Assessment:
 
 def _framework_aspects(own_date: str | None) -> tuple[str, ...]:
     """The aspects the framework of the document's year judges ("inadequate across the board");
-    the latest framework's when the document gives no year."""
-    frameworks = datafiles.judgements().frameworks
-    year = int(own_date[:4]) if own_date else max(high for _, high in (f.years for f in frameworks))
-    for framework in frameworks:
+    none when the document gives no year (which framework is unknown: the overall grade only)."""
+    if own_date is None:
+        return ()
+    year = int(own_date[:4])
+    for framework in datafiles.judgements().frameworks:
         low, high = framework.years
         if low <= year <= high:
             return framework.aspects
