@@ -115,8 +115,11 @@ MAX_CONNECTIONS = 64
 _CHUNK = 64 * 1024
 _M_MMAP_THRESHOLD = -3  # glibc's malloc.h
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
-# Grace past the query time limit before the pool gives up on a worker and kills it.
+# Grace past the query time limit before the pool gives up on a worker and kills it: on guard,
+# for the worker to report its child's own timeout; otherwise the worker runs the query itself
+# and cannot stop it, so it is killed just past the limit.
 _WORKER_GRACE = 5.0
+_KILL_MARGIN = 0.5
 # How long after a worker crashed or ran out of time the queries run in forked children.
 ISOLATION_SECONDS = 300.0
 
@@ -546,7 +549,8 @@ class QueryPool:
         except queue.Empty:
             return _text(503, f"busy: no query worker was free within {self.options.timeout:g} s; try again")
         isolated = time.monotonic() < self._isolated_until
-        answer = worker.run(query, accepted, isolated, self.options.timeout + _WORKER_GRACE)
+        grace = _WORKER_GRACE if isolated else _KILL_MARGIN
+        answer = worker.run(query, accepted, isolated, self.options.timeout + grace)
         if isinstance(answer, Reply):
             self._idle.put(worker)
             return answer

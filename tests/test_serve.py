@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -224,6 +225,19 @@ def test_a_runaway_query_gets_503_and_the_server_keeps_serving(endpoint, embedde
     for _ in range(3):  # more queries than workers: the killed worker was replaced
         document = _client(endpoint, LABELS, JSON).queryAndConvert()
         assert len(document["results"]["bindings"]) == len(_expected_rows(embedded, LABELS))
+
+
+def test_a_runaway_query_is_cancelled_near_the_time_limit_not_seconds_after():
+    server, thread = _running(ServeOptions(graph=FIXTURE, port=0, timeout=0.5))
+    try:
+        started = time.monotonic()
+        status, body = _status(server.url + "?" + urllib.parse.urlencode({"query": RUNAWAY}))
+        elapsed = time.monotonic() - started
+        assert status == 503 and "time limit of 0.5 s" in body
+        assert elapsed < 3.0, f"503 after {elapsed:.1f} s for a 0.5 s limit"
+    finally:
+        server.close()
+        thread.join(timeout=10)
 
 
 def test_home_page_has_a_query_box_and_every_library_query(endpoint):
