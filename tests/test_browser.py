@@ -61,6 +61,15 @@ def click_node(browser: Browser, node_id: int) -> None:
     browser.click(x, y)
 
 
+def clickable(browser: Browser, node_id: int) -> bool:
+    """Brought into view, is the node the one under its own centre (no other drawn over it)?"""
+    browser.evaluate(f"kgNetwork.focus({node_id}, {{scale: 1.5, animation: false}})")
+    under = browser.evaluate(
+        f"kgNetwork.getNodeAt(kgNetwork.canvasToDOM(kgNetwork.getPositions([{node_id}])[{node_id}]))"
+    )
+    return under == node_id
+
+
 def assert_quiet(browser: Browser, url: str) -> None:
     """No console errors and no request other than the page itself (the exports' blob: URLs
     are the page's own memory, not requests)."""
@@ -166,7 +175,9 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
 
     # Click: another node with evidence; the panel shows its quote and file name.
     other = next(
-        number for number, detail in enumerate(data["details"]) if detail["evidence"] and number != selected
+        number
+        for number, detail in enumerate(data["details"])
+        if detail["evidence"] and number != selected and clickable(browser, number)
     )
     click_node(browser, other)
     browser.wait_for(f"document.body.dataset.selected === '{other}'", timeout=5)
