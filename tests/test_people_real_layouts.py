@@ -393,3 +393,29 @@ def test_a_clause_ending_in_a_plural_title_is_not_a_role():
         "Dale will be supported by Panel Members, Mark Tilley and Karen Ossett.\n"
     )
     assert {role for _, role, _ in found} == {"Panel Member"}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Jane Okoro (pictured), director of children's services at Bury Council, said the work continues.",
+            ("Jane Okoro", "Director of Children's Services", "Bury Council"),
+        ),
+        (
+            "Cllr Tessa Ward, portfolio holder for children's services at Bury Council, said she was pleased.",
+            ("Tessa Ward", "Portfolio Holder for Children's Services", "Bury Council"),
+        ),
+        (
+            "Bury Council's executive director of children and young people, Jeanette Richards, said so.",
+            ("Jeanette Richards", "executive director of children and young people", "Bury Council"),
+        ),
+    ],
+)
+def test_news_forms_of_a_council_officer_or_member(text, expected):
+    assert expected in _memberships(f"Bury Council\n\n{text}\n")
+
+
+def test_a_speaker_set_off_by_where_they_are_from_is_a_person():
+    result = _extract("Statement\n\nJane Okoro, from the NSPCC, said children must be heard.\n")
+    assert "Jane Okoro" in {p.name for p in result.people}

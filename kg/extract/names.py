@@ -130,10 +130,18 @@ def _is_name_word(word: str) -> bool:
     return not lexicon.role_regex().fullmatch(plain)
 
 
+_CAPTION = re.compile(r"\s*\((?:pictured|left|right|above|below|inset|centre|center)\b[^()\n]{0,30}\)")
+
+
 def post_nominals_end(clean: str, end: int, limit: int) -> int:
-    """The offset after any post-nominals that follow a name ("Name QPM, ...", "Name, CBE is")."""
+    """The offset after any post-nominals (or a photo caption's "(pictured)") that follow a name
+    ("Name QPM, ...", "Name, CBE is", "Name (pictured), role")."""
     pattern = re.compile(r",?[ \t]*\n?[ \t]*(?<=[\s,])(?P<word>[A-Z][A-Za-z]{1,5})\b")
     while True:
+        caption = _CAPTION.match(clean, end, limit)  # "Name (pictured), role"
+        if caption:
+            end = caption.end()
+            continue
         match = pattern.match(clean, end, limit)
         if match is None or match.group("word") not in post_nominals():
             return end

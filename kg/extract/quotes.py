@@ -59,7 +59,7 @@ _BYLINE_ROLE = re.compile(r"\s*(?:[,|–-]\s*[A-Za-z' ]{0,60})?\s*")  # "By Name
 _DATE_AFTER = re.compile(r"\s*,?\s*(?:\d{1,2}\s+[A-Z][a-z]+\s+\d{4}|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4})\s*$")
 _DEAR_FIRST = re.compile(r"^Dear\s+(?P<first>[A-Z][a-z]+),?\s*$")
 _ROLE_WORDS = 16
-_SPEAKS = re.compile(r",?\s+(?:said|says|added|told|explained|commented|wrote)\b")
+_SPEAKS = re.compile(r"(?:,[^,.;:\n]{1,80},)?,?\s+(?:said|says|added|told|explained|commented|wrote)\b")
 _NEXT_ROLE = re.compile(
     r"\s*(?:,|and)\s*(?:(?:and\s+)?(?:is|was|has been)\s+)?(?:(?:now|formerly|previously)\s+)?(?:the\s+)?"
 )
@@ -230,7 +230,7 @@ def _role_before(clean: str, sentence: Segment, name: Name):
         article = list(_INDEFINITE.finditer(role))
         if article:  # "... to work with a children's services commissioner, Name": the role is after "a"
             role, start = role[article[-1].end() :], start + article[-1].end()
-        if len(role.split()) <= _ROLE_WORDS and _HEADS.search(role.split()[-1]):
+        if len(role.split()) <= _ROLE_WORDS and (_HEADS.search(role.split()[-1]) or _unknown_brief(role)):
             return _tidy(role), Span(start, start + len(role)), None
         return None
     run = re.search(r"(?P<role>(?:[A-Z][\w'’-]*\s+){1,4})$", head)
@@ -238,6 +238,21 @@ def _role_before(clean: str, sentence: Segment, name: Name):
         start = sentence.start + run.start("role")
         return _tidy(run.group("role")), Span(start, start + len(run.group("role").rstrip())), None
     return None
+
+
+# A job word and its brief in lower case: "executive director of children and young people, Name,".
+_HEAD_THEN_BRIEF = re.compile(
+    r"(?i:\b(?:director|manager|head|lead|member|officer|executive|commissioner|holder))\s+(?:of|for)\s+"
+    r"(?:[a-z'’&-]+,?\s+){0,5}[a-z'’&-]+$"
+)
+
+
+def _unknown_brief(role: str) -> bool:
+    """A job word and a lower-case brief the gazetteer does not know as one title (a known one,
+    "cabinet member for children", is read by the title's own form)."""
+    if not _HEAD_THEN_BRIEF.search(role):
+        return False
+    return not any(match.end() == len(role) for match in lexicon.role_regex().finditer(role))
 
 
 _INDEFINITE = re.compile(r"\b(?:a|an)\s+")
