@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kg.extract import extract
 from kg.ingest import SourceDocument
 
@@ -440,5 +442,36 @@ def test_urging_others_to_accept_the_recommendations_is_no_acceptance():
         "Statement from the NSPCC on the national review\n\n"
         "The Child Safeguarding Practice Review Panel published its review of infant deaths.\n\n"
         "We urge the Department for Education to accept these recommendations in full.\n"
+    )
+    assert result.document_responses == []
+
+
+_RATED_NEWS = (
+    "Bury children's services rated inadequate\n\n"
+    "Ofsted rated Bury Council's children's services inadequate in a report published on Tuesday.\n\n"
+)
+
+
+@pytest.mark.parametrize(
+    "sentence, respondent",
+    [
+        ("The council said it would implement all the recommendations.", "Bury Council"),
+        ("Bury Council said it had made significant progress since the inspection.", "Bury Council"),
+        ("Greater Manchester Police said lessons had been learned.", "Greater Manchester Police"),
+        ("In response, the council said it was already working to improve.", "Bury Council"),
+        (
+            'A council spokesperson said: "We welcome the report and will act on its findings."',
+            "Bury Council",
+        ),
+    ],
+)
+def test_a_response_in_news_words(sentence, respondent):
+    result = _extract(_RATED_NEWS + sentence + "\n")
+    assert [d.response.respondent for d in result.document_responses] == [respondent]
+
+
+def test_an_action_plan_a_report_describes_is_a_finding_not_a_response():
+    result = _extract(
+        _RATED_NEWS + "The local authority has developed an action plan to address the deficits.\n"
     )
     assert result.document_responses == []
