@@ -419,3 +419,20 @@ def test_news_forms_of_a_council_officer_or_member(text, expected):
 def test_a_speaker_set_off_by_where_they_are_from_is_a_person():
     result = _extract("Statement\n\nJane Okoro, from the NSPCC, said children must be heard.\n")
     assert "Jane Okoro" in {p.name for p in result.people}
+
+
+@pytest.mark.parametrize(
+    "text, role",
+    [
+        (
+            "Dr Moira Atwell, the former Children's Commissioner, said the council had failed.",
+            "Former Children's Commissioner",
+        ),
+        (
+            "Anne Lowfield, the Children's Commissioner for England, said the report was damning.",
+            "Children's Commissioner for England",
+        ),
+    ],
+)
+def test_one_role_by_its_fullest_title(text, role):
+    assert {r for _, r, _ in _memberships(f"Statement\n\n{text}\n")} == {role}

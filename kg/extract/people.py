@@ -63,6 +63,7 @@ def find_people(
             and not labels.hold(membership.person)
             and is_plain_name(membership.person)
         ):
+            memberships = [m for m in memberships if not _fuller_title(membership, m)]
             memberships.append(membership)
     with_role = {m.person for m in memberships}
     firsts = {name.split()[0] for name in with_role | {p.name for p in people + mentioned} if " " in name}
@@ -83,6 +84,22 @@ def _said_already(membership: Membership, found: list[Membership]) -> bool:
         and m.organisation == membership.organisation
         and re.search(rf"\b{re.escape(role)}", m.role.lower())
         for m in found
+    )
+
+
+_FULLER_TITLE_WORDS = 6
+
+
+def _fuller_title(membership: Membership, other: Membership) -> bool:
+    """The same person's same role in the same organisation, ``membership`` by a fuller title
+    that ends with ``other``'s ("Former Children's Commissioner" for "Commissioner"); a long
+    clause is no fuller title ("will be supported by Panel Members")."""
+    words, others = membership.role.lower().split(), other.role.lower().removesuffix("s").split()
+    return (
+        membership.person == other.person
+        and membership.organisation == other.organisation
+        and len(others) < len(words) <= _FULLER_TITLE_WORDS
+        and [w.removesuffix("s") for w in words[-len(others) :]] == [w.removesuffix("s") for w in others]
     )
 
 
