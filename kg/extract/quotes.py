@@ -32,12 +32,13 @@ from ..text import Segment, lines
 from ..vocab import LOCAL_AUTHORITY
 from .names import LabelWords, Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
 
-_HEADS = re.compile(
-    r"(?i)\b(?:chair|chairs|chairman|chairwoman|chairperson|scrutineer|director|executive|ceo|officer|manager|"
+_JOB_WORDS = (
+    r"(?:chair|chairs|chairman|chairwoman|chairperson|scrutineer|director|executive|ceo|officer|manager|"
     r"councillor|member|leader|secretary|minister|commissioner|president|inspector|constable|superintendent|"
     r"head|lead|nurse|doctor|worker|author|reviewer|barrister|spokesperson|spokesman|spokeswoman|founder|"
-    r"trustee|mayor|principal|headteacher|adviser|advisor|coordinator|chief)\b"
+    r"trustee|mayor|principal|headteacher|adviser|advisor|coordinator|chief)"
 )
+_HEADS = re.compile(rf"(?i)\b{_JOB_WORDS}\b")
 _APPOSITION = re.compile(r",?\s*[–—-]?\s*,\s*|,\s*")
 _APPOSITION_END = re.compile(r",|\s+(?:said|says|added|told|explained|commented)\b|[.;:!?\n]|[–—]")
 _BEFORE = re.compile(
@@ -241,10 +242,7 @@ def _role_before(clean: str, sentence: Segment, name: Name):
 
 
 # A job word and its brief in lower case: "executive director of children and young people, Name,".
-_HEAD_THEN_BRIEF = re.compile(
-    r"(?i:\b(?:director|manager|head|lead|member|officer|executive|commissioner|holder))\s+(?:of|for)\s+"
-    r"(?:[a-z'’&-]+,?\s+){0,5}[a-z'’&-]+$"
-)
+_HEAD_THEN_BRIEF = re.compile(rf"(?i:\b{_JOB_WORDS})\s+(?:of|for)\s+(?:[a-z'’&-]+,?\s+){{0,5}}[a-z'’&-]+$")
 
 
 def _unknown_brief(role: str) -> bool:
