@@ -24,7 +24,6 @@ from kg.vocab import ID, SG
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "fixtures" / "viz" / "graph.trig"
 DRAWN = "document.body.dataset.drawn === 'true'"
 HOSTILE_LABEL = '<script>window.pwned = "label"</script><img src=x onerror="window.pwned = \'img\'">'
@@ -123,7 +122,7 @@ def write_page(tmp_path: Path, view: str = "full", name: str = "graph.html") -> 
     return page
 
 
-def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_build):
+def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_build, tmp_path):
     out_dir, _ = seed_build
     url = browser.open(out_dir / "graph.html")
     browser.wait_for(DRAWN, timeout=15)
@@ -185,7 +184,7 @@ def test_seed_graph_draws_searches_filters_and_shows_evidence(browser, seed_buil
     assert quote in panel_text(browser)
     assert data["documents"][document] in panel_text(browser)
 
-    browser.screenshot(ROOT / "out" / "browser-seed.png")
+    browser.screenshot(tmp_path / "browser-seed.png")  # not in out/: `make run` builds there
     assert_quiet(browser, url)
 
 
