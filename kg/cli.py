@@ -1,17 +1,21 @@
 """The ``kg`` command line: thin commands that parse, call one library function and print.
 
 Each command maps the KgError family to one line on stderr and the exit code listed
-in README.md ("Exit codes"); the library itself never prints or exits.
+in README.md ("Exit codes"); the library itself never prints or exits. When the reader of
+standard output goes before kg has said everything (``kg build ... | head -1``), kg ends
+quietly with exit 141, as Unix tools do.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -36,11 +40,11 @@ class _OneLineGroup(TyperGroup):
     Help asked for by giving no arguments at all is still help."""
 
     def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
-        with _usage_errors_on_one_line():
+        with _usage_errors_on_one_line(), _quiet_when_the_reader_goes():
             return super().make_context(info_name, args, parent=parent, **extra)
 
     def invoke(self, ctx: Any) -> Any:
-        with _usage_errors_on_one_line():
+        with _usage_errors_on_one_line(), _quiet_when_the_reader_goes():
             return super().invoke(ctx)
 
 
@@ -57,6 +61,41 @@ def _usage_errors_on_one_line() -> Iterator[None]:
         raise typer.Exit(InputError.exit_code) from None
 
 
+# `kg query --list | head -1`: the status a shell gives a tool that SIGPIPE ended (128 + 13),
+# as `cat` or `yes` would end there.
+READER_GONE_EXIT = 141
+
+
+@contextlib.contextmanager
+def _quiet_when_the_reader_goes() -> Iterator[None]:
+    """End quietly, exit 141, when standard output is a pipe whose reader has gone (no traceback,
+    no message, as Unix tools do). What is still buffered is flushed here, where its failure
+    is caught, rather than at Python's exit, which would print "Exception ignored"."""
+    try:
+        yield
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone()
+
+
+def _reader_gone() -> NoReturn:
+    # Python's recipe ("Note on SIGPIPE" in the signal module's documentation): standard output
+    # to devnull, so that nothing more fails as the interpreter ends. SIGPIPE itself stays ignored,
+    # so a peer of `kg serve` or `kg push` hanging up does not kill kg.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(READER_GONE_EXIT)
+
+
+class _Console(Console):
+    """rich's console, which ends kg as any other write to a pipe whose reader has gone does
+    (rich's own ends with exit 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        _reader_gone()
+
+
 app = typer.Typer(
     name="kg",
     help=(
@@ -69,8 +108,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-console = Console()
-err_console = Console(stderr=True)
+console = _Console()
+err_console = _Console(stderr=True)
 
 
 def _say_error(message: str) -> None:
@@ -92,7 +131,7 @@ def handles_errors(command: Callable) -> Callable:
             _say_error(str(error))
             raise typer.Exit(error.exit_code) from None
         except BrokenPipeError:
-            raise  # `kg query ... | head`: typer ends quietly
+            raise  # `kg query ... | head`: the group ends quietly (_quiet_when_the_reader_goes)
         except OSError as error:
             if error.filename is None:
                 _say_error(error.strerror or str(error))
@@ -316,14 +355,17 @@ def stats(
     if csv_file is not None and remove is None:
         imported = read_stats(csv_file, name)
         statistics.save(out, imported)
-        _print_stats_import(imported)
     elif remove is not None and csv_file is None:
         if not statistics.remove(out, remove):
             raise InputError(f"no statistics graph named {remove!r} in {out}")
-        console.print(f"Removed the statistics graph {remove}.", markup=False, highlight=False)
     else:
         raise InputError("give either FILE.csv or --remove NAME")
+    # Published before anything is said: a reader gone early (`| head -1`) ends kg at its first line.
     report = refresh_statistics(out, compact=compact)
+    if remove is None:
+        _print_stats_import(imported)
+    else:
+        console.print(f"Removed the statistics graph {remove}.", markup=False, highlight=False)
     if report is None:
         console.print(
             f"No build in {out} to add it to: the next `kg build --out {out}` will.",
@@ -427,8 +469,6 @@ def export(
 
     Example: kg export --format graphml --out out/graph.graphml
     """
-    import sys
-
     from .exporters import export_graph, export_ontology
     from .files import check_out_file, create_out_folder, write_atomically
     from .graph import open_graph
@@ -575,8 +615,6 @@ def query(
 
     Example: kg query roles --param person="Grace Okafor" --format csv
     """
-    import sys
-
     from .query import QueryRequest, answer_request, library_listing
 
     if list_library:
