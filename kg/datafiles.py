@@ -24,7 +24,6 @@ from typing import NoReturn
 from .errors import KgError
 from .prefixes import PREFIXES
 from .resources import load_json, ontology_graph
-from .vocab import GRADE, ORGANIZATION, OWL, RDF
 
 
 class DataFileError(KgError):
@@ -33,12 +32,18 @@ class DataFileError(KgError):
 
 @cache
 def _ontology_classes() -> frozenset[str]:
+    # kg.vocab (rdflib) only when a file is checked against the ontology: `kg query`, which
+    # reads query-parameters.json, starts faster without rdflib (kg.resources.ontology_graph).
+    from .vocab import OWL, RDF
+
     return frozenset(str(node) for node in ontology_graph().subjects(RDF.type, OWL.Class))
 
 
 @cache
 def _ontology_grades() -> frozenset[str]:
-    return frozenset(str(node) for node in ontology_graph().subjects() if str(node).startswith(str(GRADE)))
+    return frozenset(
+        str(node) for node in ontology_graph().subjects() if str(node).startswith(PREFIXES["grade"])
+    )
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,8 @@ class _Node:
     def ontology_class(self) -> str:
         """The local name of a class of ``ontology/sgkg.ttl``: "LocalAuthority", or "Organization"
         (``org:Organization``, the class of an organisation of no narrower kind)."""
+        from .vocab import ORGANIZATION
+
         name = self.text()
         iri = PREFIXES["org"] + name if name == ORGANIZATION else PREFIXES["sg"] + name
         if iri not in _ontology_classes():
@@ -140,11 +147,22 @@ class _Node:
             self.fail(f"{self.text()!r} is no class of ontology/sgkg.ttl")
         return self.text()
 
+    def iri(self) -> str:
+        """An IRI written with a prefix of ``kg/prefixes.py`` ("sg:Area", "theme:") or whole in
+        angle brackets ("<http://purl.org/linked-data/cube#MeasureProperty>")."""
+        text = self.text()
+        if text.startswith("<") and text.endswith(">"):
+            return text[1:-1]
+        prefix, colon, local = text.partition(":")
+        if not colon or prefix not in PREFIXES:
+            self.fail(f"{text!r} is neither prefix:name with a prefix of kg/prefixes.py nor <IRI>")
+        return PREFIXES[prefix] + local
+
     def grade(self) -> str | None:
         """A grade id of the ontology's grade scheme ("requires-improvement"), or null."""
         if self.value is None:
             return None
-        if str(GRADE) + self.text() not in _ontology_grades():
+        if PREFIXES["grade"] + self.text() not in _ontology_grades():
             self.fail(f"{self.text()!r} is no grade of ontology/sgkg.ttl")
         return self.text()
 
@@ -809,6 +827,51 @@ def _viz_classes(data: _Node) -> VizClasses:
     )
 
 
+# query-parameters.json
+
+
+@dataclass(frozen=True)
+class ParameterKind:
+    """What a query parameter names: the classes of those things, the namespace their IRIs
+    share (or ""), and the noun messages call one of them."""
+
+    noun: str
+    classes: tuple[str, ...]  # IRIs
+    namespace: str = ""
+
+
+@dataclass(frozen=True)
+class QueryParameters:
+    kinds: Mapping[str, ParameterKind]
+    parameters: Mapping[str, ParameterKind]  # a parameter's name -> the kind it names
+
+
+@cache
+def query_parameters() -> QueryParameters:
+    """``query-parameters.json``: what each ``--param`` of a query names, for resolving a typed name."""
+    return _query_parameters(_read("query-parameters.json"))
+
+
+def _query_parameters(data: _Node) -> QueryParameters:
+    # The classes are not looked up in the ontology here, which would load rdflib into every
+    # `kg query`; tests/test_datafiles.py checks that they are the ontology's.
+    kinds = {}
+    for key, entry in data.key("kinds").entries().items():
+        entry.allow("noun", "classes", "namespace")
+        namespace = entry.optional("namespace")
+        kinds[key] = ParameterKind(
+            noun=entry.key("noun").text(),
+            classes=tuple(item.iri() for item in entry.key("classes").items()),
+            namespace="" if namespace is None else namespace.iri(),
+        )
+    parameters = {}
+    for name, kind in data.key("parameters").entries().items():
+        if kind.text() not in kinds:
+            kind.fail(f"{kind.text()!r} is no kind of 'kinds'")
+        parameters[name] = kinds[kind.text()]
+    return QueryParameters(kinds, parameters)
+
+
 _PARSERS = {
     "roles.json": _roles,
     "organisations.json": _organisations,
@@ -818,6 +881,7 @@ _PARSERS = {
     "recommendations.json": _recommendations,
     "html-boilerplate.json": _html_boilerplate,
     "viz/classes.json": _viz_classes,
+    "query-parameters.json": _query_parameters,
 }
 
 
@@ -838,6 +902,7 @@ def check_all() -> None:
         recommendations,
         html_boilerplate,
         viz_classes,
+        query_parameters,
     )
     for loader in loaders:
         loader()

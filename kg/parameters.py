@@ -33,13 +33,13 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
 from pyoxigraph import DefaultGraph, Literal, NamedNode, Store, Variable
 
+from . import datafiles
+from .datafiles import ParameterKind
 from .errors import QueryError
 from .prefixes import PREFIXES
-from .resources import load_json
 
 _LABEL_PROPERTIES = (
     PREFIXES["rdfs"] + "label",
@@ -57,16 +57,6 @@ _SMALL_WORDS = frozenset({"of", "and", "the", "for", "in", "on", "at", "to", "&"
 _LISTED = 6  # things named in one message, before "and N more"
 _SUGGESTED = 3
 _CLOSE = 0.75  # difflib ratio a suggested label must reach
-
-
-@dataclass(frozen=True)
-class Kind:
-    """What a parameter names: the classes of those things, the namespace their IRIs
-    share (or ""), and the noun messages call one of them."""
-
-    noun: str
-    classes: tuple[str, ...]
-    namespace: str = ""
 
 
 @dataclass
@@ -102,14 +92,14 @@ def resolve(
         for name in declared
         if (kind := parameter_kind(name)) is not None and _is_plain(terms.get(name))
     }
-    unmatched: dict[str, Kind] = {}
+    unmatched: dict[str, ParameterKind] = {}
     for name, kind in sorted(wanted.items()):
         exact = _looked_up(store, terms[name].value, kind)
         if exact:
             _bind_exact(resolution, name, terms[name].value, kind, exact)
         else:
             unmatched[name] = kind
-    scans: dict[Kind, list[_Thing]] = {}
+    scans: dict[ParameterKind, list[_Thing]] = {}
     for name, kind in unmatched.items():
         if kind not in scans:
             scans[kind] = _scanned(store, kind)
@@ -117,7 +107,9 @@ def resolve(
     return resolution
 
 
-def _bind_exact(resolution: Resolution, name: str, value: str, kind: Kind, exact: list[_Thing]) -> None:
+def _bind_exact(
+    resolution: Resolution, name: str, value: str, kind: ParameterKind, exact: list[_Thing]
+) -> None:
     if len(exact) == 1:
         resolution.terms[name] = NamedNode(exact[0].iri)
         return
@@ -128,7 +120,7 @@ def _bind_exact(resolution: Resolution, name: str, value: str, kind: Kind, exact
 
 
 def _resolve_by_labels(
-    resolution: Resolution, name: str, value: str, kind: Kind, things: list[_Thing]
+    resolution: Resolution, name: str, value: str, kind: ParameterKind, things: list[_Thing]
 ) -> None:
     typed = _key(value)
     exact = [thing for thing in things if any(_key(label) == typed for label in thing.labels)]
@@ -151,40 +143,16 @@ def _resolve_by_labels(
     resolution.if_empty.append(f"no {kind.noun} is called {value!r}, so no rows{hint}")
 
 
-@cache
-def _kinds() -> tuple[dict[str, Kind], dict[str, str]]:
-    data = load_json("query-parameters.json")
-    assert isinstance(data, dict)
-    kinds = {
-        key: Kind(
-            noun=entry["noun"],
-            classes=tuple(_expand(name) for name in entry["classes"]),
-            namespace=_expand(entry.get("namespace", "")),
-        )
-        for key, entry in data["kinds"].items()
-    }
-    return kinds, dict(data["parameters"])
-
-
-def parameter_kind(name: str) -> Kind | None:
+def parameter_kind(name: str) -> ParameterKind | None:
     """The kind of thing a parameter of this name names, or None when it names no kind."""
-    kinds, parameters = _kinds()
-    kind = parameters.get(name)
-    return kinds[kind] if kind is not None else None
-
-
-def _expand(name: str) -> str:
-    if name.startswith("<") and name.endswith(">"):
-        return name[1:-1]
-    prefix, colon, local = name.partition(":")
-    return PREFIXES[prefix] + local if colon else name
+    return datafiles.query_parameters().parameters.get(name)
 
 
 def _is_plain(term: NamedNode | Literal | None) -> bool:
     return isinstance(term, Literal) and term.datatype.value == PREFIXES["xsd"] + "string"
 
 
-def _looked_up(store: Store, value: str, kind: Kind) -> list[_Thing]:
+def _looked_up(store: Store, value: str, kind: ParameterKind) -> list[_Thing]:
     """The things of ``kind`` with a label that is ``value`` as typed, or in lower, upper,
     title or sentence case, or with its apostrophes straight or curly, or (for a kind whose
     IRIs share a namespace) that is the thing's id: found through the
@@ -211,7 +179,7 @@ def _looked_up(store: Store, value: str, kind: Kind) -> list[_Thing]:
     return sorted(things, key=lambda thing: (thing.name, thing.iri))
 
 
-def _is_a(store: Store, thing: NamedNode, kind: Kind) -> bool:
+def _is_a(store: Store, thing: NamedNode, kind: ParameterKind) -> bool:
     return any(
         next(store.quads_for_pattern(thing, _TYPE, NamedNode(cls), _DEFAULT), None) is not None
         for cls in kind.classes
@@ -234,7 +202,7 @@ def _name(store: Store, thing: NamedNode) -> str:
 _SCAN_NAMES = ("label", "pref", "alt", "name")  # a variable per property of _LABEL_PROPERTIES
 
 
-def _scanned(store: Store, kind: Kind) -> list[_Thing]:
+def _scanned(store: Store, kind: ParameterKind) -> list[_Thing]:
     """Every thing of ``kind`` with its labels, read in one query, sorted by name and IRI.
 
     The kind's classes come from the data file, never from the user, and are written into

@@ -10,7 +10,8 @@ import pytest
 
 from kg import datafiles, lexicon
 from kg.datafiles import DataFileError
-from kg.resources import data_path
+from kg.resources import data_path, ontology_graph
+from kg.vocab import OWL, RDF
 
 
 def test_every_shipped_data_file_loads_and_passes_its_checks():
@@ -20,6 +21,14 @@ def test_every_shipped_data_file_loads_and_passes_its_checks():
     assert any(title.fallback_class == "SafeguardingPartnership" for title in datafiles.roles().titles)
     assert datafiles.judgements().grades[-1].id is None  # "adequate": a grade of an old scale
     assert data_path("areas.txt").exists() and len(lexicon.areas()) > 150
+
+
+def test_the_classes_query_parameters_name_are_the_ontologys():
+    """Checked here, not as the file loads: that would load rdflib into every ``kg query``."""
+    declared = {str(cls) for cls in ontology_graph().subjects(RDF.type, OWL.Class)}
+    kinds = datafiles.query_parameters().kinds.values()
+    assert {cls for kind in kinds for cls in kind.classes} <= declared
+    assert datafiles.query_parameters().parameters["assessor"].noun == "organisation"
 
 
 def _shipped(name: str) -> dict:
@@ -119,6 +128,24 @@ BROKEN = [
         "drop_prefixed_text_max_length: expected a whole number, not '40'",
     ),
     ("viz/classes.json", ("classes", 0, "class"), "sg:Nothing", "classes[0].class: 'sg:Nothing' is no class"),
+    (
+        "query-parameters.json",
+        ("kinds", "area", "classes", 0),
+        "Area",
+        "kg/data/query-parameters.json: kinds.area.classes[0]: 'Area' is neither prefix:name",
+    ),
+    (
+        "query-parameters.json",
+        ("kinds", "theme", "namespace"),
+        "themes:",
+        "kinds.theme.namespace: 'themes:' is neither prefix:name with a prefix of kg/prefixes.py nor <IRI>",
+    ),
+    (
+        "query-parameters.json",
+        ("parameters", "assessor"),
+        "organization",
+        "kg/data/query-parameters.json: parameters.assessor: 'organization' is no kind of 'kinds'",
+    ),
 ]
 
 
