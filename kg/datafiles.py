@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import cache
 from typing import NoReturn
 
@@ -519,7 +519,6 @@ class Findings:
     negators: tuple[str, ...]
     speech_verbs: tuple[str, ...]
     not_findings: tuple[str, ...]
-    reporting_cues: tuple[str, ...]  # read by no extractor (yet)
     implicate_cues: tuple[ClassRule, ...]
     response_lead_ins: str
     finding_sections: str
@@ -535,13 +534,13 @@ def findings() -> Findings:
 
 
 def _findings(data: _Node) -> Findings:
+    data.allow(*(field.name for field in fields(Findings)))  # a key no extractor reads is refused
     return Findings(
         failing=data.key("failing").texts(),
         strength=data.key("strength").texts(),
         negators=data.key("negators").texts(),
         speech_verbs=data.key("speech_verbs").texts(),
         not_findings=data.key("not_findings").patterns(re.IGNORECASE),
-        reporting_cues=data.key("reporting_cues").texts(),
         implicate_cues=_class_rules(data.key("implicate_cues"), re.IGNORECASE),
         response_lead_ins=data.key("response_lead_ins").pattern(re.IGNORECASE),
         finding_sections=data.key("finding_sections").pattern(re.IGNORECASE),

@@ -73,6 +73,12 @@ BROKEN = [
         "kg/data/findings.json: not_findings[1]: not a regular expression: missing ), unterminated subpattern",
     ),
     (
+        "findings.json",
+        ("reporting_cues",),
+        ["found", "judged"],
+        "kg/data/findings.json: (top level): unknown key(s) 'reporting_cues'; expected some of failing",
+    ),
+    (
         "organisations.json",
         ("heads",),
         _DELETE,
