@@ -436,3 +436,27 @@ def test_a_speaker_set_off_by_where_they_are_from_is_a_person():
 )
 def test_one_role_by_its_fullest_title(text, role):
     assert {r for _, r, _ in _memberships(f"Statement\n\n{text}\n")} == {role}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "The Director of Children's Services at Bury Council, Orla Penrose, said the work continues.",
+            ("Orla Penrose", "Director of Children's Services", "Bury Council"),
+        ),
+        (
+            "The Chief Executive of Action for Children, Idris Vane, said every child deserves a home.",
+            ("Idris Vane", "Chief Executive", "Action for Children"),
+        ),
+        (
+            "The chair of the Bury Safeguarding Children Partnership, Maeve Corrin, said partners would act.",
+            ("Maeve Corrin", "Chair", "Bury Safeguarding Children Partnership"),
+        ),
+    ],
+)
+def test_a_role_of_a_named_organisation_before_the_name(text, expected):
+    """ "The Role of/at Organisation, Name, said": the role's words end with the organisation
+    (missed before: only a role ending in a job word counted before a name)."""
+    assert _memberships(f"Bury Council\n\n{text}\n") == {expected}
+

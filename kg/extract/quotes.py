@@ -152,7 +152,7 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
         )
         if adjacent:  # "Name Minister for Faith" (a caption, a slide)
             roles.append((_tidy(adjacent.group()), Span(adjacent.start(), adjacent.end()), None))
-    before = _role_before(clean, sentence, name)
+    before = _role_before(clean, sentence, name, resolved)
     if before:
         roles.append(before)
     verb = _by_verb(clean, sentence, name)
@@ -222,8 +222,9 @@ def _honorific_at_end() -> re.Pattern:
     )
 
 
-def _role_before(clean: str, sentence: Segment, name: Name):
-    """ "Role, Name, said", "Org's chief executive, Name", "Education Secretary Name said"."""
+def _role_before(clean: str, sentence: Segment, name: Name, resolved: SpansInOrder):
+    """ "Role, Name, said", "Org's chief executive, Name", "The Chief Executive of Org, Name,",
+    "Education Secretary Name said"."""
     head = _honorific_at_end().sub("", clean[sentence.start : name.span.start])
     comma = re.search(r"(?:^|[.;:“\"‘(–—]\s*|\b(?:said|says)\s+)(?P<role>[^,.;:“\"‘(–—]{2,120}?),\s*$", head)
     if comma:
@@ -233,11 +234,29 @@ def _role_before(clean: str, sentence: Segment, name: Name):
             role, start = role[article[-1].end() :], start + article[-1].end()
         if len(role.split()) <= _ROLE_WORDS and (_HEADS.search(role.split()[-1]) or _unknown_brief(role)):
             return _tidy(role), Span(start, start + len(role)), None
-        return None
+        return _role_of_organisation(clean, Span(start, start + len(role)), resolved)
     run = re.search(r"(?P<role>(?:[A-Z][\w'’-]*\s+){1,4})$", head)
     if run and _HEADS.search(run.group("role").split()[-1]):
         start = sentence.start + run.start("role")
         return _tidy(run.group("role")), Span(start, start + len(run.group("role").rstrip())), None
+    return None
+
+
+_TO_ORGANISATION = re.compile(r"\s+(?:of|at|for|with|from)\s+(?:the\s+)?$")
+
+
+def _role_of_organisation(clean: str, span: Span, resolved: SpansInOrder):
+    """ "The Director of Children's Services at Kirklees Council, Name,": a role whose words
+    end with the organisation it is held in, after "of", "at", "for", "with" or "from"."""
+    for named, key in resolved.ending(span.end, span.end + 1):
+        link = _TO_ORGANISATION.search(clean, span.start, named.start) if span.start < named.start else None
+        if link is None:
+            continue
+        head = clean[span.start : link.start()]
+        if len(head.split()) <= _ROLE_WORDS and (
+            _HEADS.search(head.split()[-1]) or lexicon.role_regex().fullmatch(_tidy(head))
+        ):
+            return _tidy(clean[span.start : span.end]), span, key
     return None
 
 
