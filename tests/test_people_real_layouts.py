@@ -460,3 +460,11 @@ def test_a_role_of_a_named_organisation_before_the_name(text, expected):
     (missed before: only a role ending in a job word counted before a name)."""
     assert _memberships(f"Bury Council\n\n{text}\n") == {expected}
 
+
+def test_a_verb_of_saying_after_the_name_opens_no_role():
+    """ "Role, Name, said the government would appoint a commissioner": the words after "said"
+    were read as an apposition ending in a job word, a role "said the government would ..."."""
+    found = _memberships(
+        "Statement\n\nThe children's minister, Maria Ambrose, said the government would appoint a commissioner.\n"
+    )
+    assert found and all(not role.startswith("said") for _, role, _ in found)

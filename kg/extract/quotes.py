@@ -40,7 +40,8 @@ _JOB_WORDS = (
 )
 _HEADS = re.compile(rf"(?i)\b{_JOB_WORDS}\b")
 _APPOSITION = re.compile(r",?\s*[–—-]?\s*,\s*|,\s*")
-_APPOSITION_END = re.compile(r",|\s+(?:said|says|added|told|explained|commented)\b|[.;:!?\n]|[–—]")
+_SAYING = r"(?:said|says|added|adds|told|explained|commented|wrote|warned|stated|insisted|admitted)"
+_APPOSITION_END = re.compile(rf",|\s+{_SAYING}\b|[.;:!?\n]|[–—]")
 _BEFORE = re.compile(
     r"(?:^|[.,;:“\"'‘]\s*|\b(?:said|says)\s+)(?P<role>(?:[Tt]he\s+|[Oo]ur\s+|[Ii]ts\s+)?[^,.;:“\"]{2,90}?)(?:,\s*|\s+)$"
 )
@@ -210,7 +211,7 @@ def _apposition(clean: str, start: int, limit: int):
     text = clean[role_start:role_end]
     if not text.strip() or len(text.split()) > _ROLE_WORDS or not _HEADS.search(text):
         return None
-    if re.match(r"(?:who|which|and|but|as|when)\b", text):
+    if re.match(rf"(?:who|which|and|but|as|when|{_SAYING})\b", text):  # "Name, said the ..." is no role
         return None
     return _tidy(text), Span(role_start, role_end), None
 
