@@ -468,3 +468,22 @@ def test_a_verb_of_saying_after_the_name_opens_no_role():
         "Statement\n\nThe children's minister, Maria Ambrose, said the government would appoint a commissioner.\n"
     )
     assert found and all(not role.startswith("said") for _, role, _ in found)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "NSPCC spokesperson Rhian Tovey said the case was heartbreaking.",
+            ("Rhian Tovey", "spokesperson", "NSPCC"),
+        ),
+        (
+            "Bury Council's safeguarding lead Aled Morrow said lessons had been learned.",
+            ("Aled Morrow", "Safeguarding Lead", "Bury Council"),
+        ),
+    ],
+)
+def test_a_lower_case_job_right_after_an_organisation_and_before_the_name(text, expected):
+    """ "NSPCC spokesperson Name said": a job in lower case between the organisation and the
+    name, with no comma (the speaker was a person with no role)."""
+    assert expected in _memberships(f"Bury Council\n\n{text}\n")

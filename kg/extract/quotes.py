@@ -225,7 +225,7 @@ def _honorific_at_end() -> re.Pattern:
 
 def _role_before(clean: str, sentence: Segment, name: Name, resolved: SpansInOrder):
     """ "Role, Name, said", "Org's chief executive, Name", "The Chief Executive of Org, Name,",
-    "Education Secretary Name said"."""
+    "Education Secretary Name said", "NSPCC spokesperson Name said"."""
     head = _honorific_at_end().sub("", clean[sentence.start : name.span.start])
     comma = re.search(r"(?:^|[.;:“\"‘(–—]\s*|\b(?:said|says)\s+)(?P<role>[^,.;:“\"‘(–—]{2,120}?),\s*$", head)
     if comma:
@@ -240,6 +240,22 @@ def _role_before(clean: str, sentence: Segment, name: Name, resolved: SpansInOrd
     if run and _HEADS.search(run.group("role").split()[-1]):
         start = sentence.start + run.start("role")
         return _tidy(run.group("role")), Span(start, start + len(run.group("role").rstrip())), None
+    return _lower_case_role_of(clean, sentence.start, head, resolved)
+
+
+_LOWER_CASE_ROLE = re.compile(rf"(?P<role>(?:[a-z][\w'’-]*\s+){{0,3}}{_JOB_WORDS}\s+)$")
+
+
+def _lower_case_role_of(clean: str, offset: int, head: str, resolved: SpansInOrder):
+    """ "NSPCC spokesperson Name", "the county council's safeguarding lead Name": a job in lower
+    case right after an organisation's name (or its possessive) and right before the name."""
+    run = _LOWER_CASE_ROLE.search(head)
+    if run is None:
+        return None
+    start = offset + run.start("role")
+    for named, key in resolved.ending(start - 4, start):
+        if re.fullmatch(r"(?:['’]s?)?\s+", clean[named.end : start]):
+            return _tidy(run.group("role")), Span(start, start + len(run.group("role").rstrip())), key
     return None
 
 
