@@ -453,6 +453,10 @@ def test_one_role_by_its_fullest_title(text, role):
             "The chair of the Bury Safeguarding Children Partnership, Maeve Corrin, said partners would act.",
             ("Maeve Corrin", "Chair", "Bury Safeguarding Children Partnership"),
         ),
+        (
+            "The head of children's services at Bury Council, Ffion Lacey, told the BBC it was fair.",
+            ("Ffion Lacey", "head of children's services", "Bury Council"),
+        ),
     ],
 )
 def test_a_role_of_a_named_organisation_before_the_name(text, expected):
@@ -487,3 +491,10 @@ def test_a_lower_case_job_right_after_an_organisation_and_before_the_name(text, 
     """ "NSPCC spokesperson Name said": a job in lower case between the organisation and the
     name, with no comma (the speaker was a person with no role)."""
     assert expected in _memberships(f"Bury Council\n\n{text}\n")
+
+
+def test_an_indefinite_article_is_not_part_of_the_role():
+    found = _memberships(
+        "Statement\n\nTara Quill, a spokesperson for the NSPCC, said children were failed.\n"
+    )
+    assert found == {("Tara Quill", "spokesperson", "NSPCC")}

@@ -271,7 +271,9 @@ def _role_of_organisation(clean: str, span: Span, resolved: SpansInOrder):
             continue
         head = clean[span.start : link.start()]
         if len(head.split()) <= _ROLE_WORDS and (
-            _HEADS.search(head.split()[-1]) or lexicon.role_regex().fullmatch(_tidy(head))
+            _HEADS.search(head.split()[-1])
+            or lexicon.role_regex().fullmatch(_tidy(head))
+            or _HEAD_THEN_BRIEF.search(head)  # "head of children's services at X"
         ):
             return _tidy(clean[span.start : span.end]), span, key
     return None
@@ -298,14 +300,15 @@ _REFERENCE_OWNER = re.compile(
 def _canonical(clean: str, role: str, span: Span, resolved: SpansInOrder) -> str:
     """A known title as the gazetteer writes it when the role's words are that title and its
     organisation ("chief executive of Barnardo's" -> "Chief Executive"); else the text's words,
-    without an owner referred to ("the council's")."""
+    without an owner referred to ("the council's") or the organisation they end with ("head of
+    children's services at X Council" -> "head of children's services")."""
     role = _REFERENCE_OWNER.sub("", role, count=1) if _REFERENCE_OWNER.match(role) else role
-    inside = [s.start for s, _ in resolved.starting(span.start + 1, span.end)]
+    inside = [s for s, _ in resolved.starting(span.start + 1, span.end)]
     text = role
     if inside:
-        head = clean[span.start : inside[0]]
+        head = clean[span.start : inside[0].start]
         text = re.sub(r"\s+(?:of|for|at|with|in)(?:\s+the)?\s*$", "", head).strip(" ,") or role
-        text = re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
+        text = _tidy(text)
     known = lexicon.role_titles().get(label(text).lower())
     if known:
         return known.title
@@ -319,6 +322,8 @@ def _canonical(clean: str, role: str, span: Span, resolved: SpansInOrder) -> str
     if title and re.match(r"\s+(?:at|in|with)\b", role[title.end() :]):  # "Director of Nursing at NHS X"
         known = lexicon.role_titles().get(title.group().lower())
         return known.title if known else title.group()
+    if inside and inside[0].end >= span.end and _TO_ORGANISATION.search(clean, span.start, inside[0].start):
+        return label(text)  # "head of children's services at X Council": the words before the organisation
     return role
 
 
@@ -344,7 +349,7 @@ def _of_an_assessment(clean: str, start: int, verb_start: int, resolved) -> bool
 
 def _tidy(text: str) -> str:
     text = label(text).strip(" ,")
-    return re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
+    return re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts|an?)\s+", "", text)  # "Name, a spokesperson for X"
 
 
 def _organisation_of(
