@@ -493,6 +493,16 @@ def test_a_lower_case_job_right_after_an_organisation_and_before_the_name(text, 
     assert expected in _memberships(f"Bury Council\n\n{text}\n")
 
 
+def test_a_title_inside_an_organisation_s_name_is_no_role():
+    """ "former President of the Association of Directors of Children's Services": the title
+    inside the association's name made a second role, "Directors of Children's Services"."""
+    found = _memberships(
+        "Review published\n\nThe review was written by Hilda Marsh CBE, former President of the "
+        "Association of Directors of Children's Services.\n"
+    )
+    assert found == {("Hilda Marsh", "former President", "Association of Directors of Children's Services")}
+
+
 def test_an_indefinite_article_is_not_part_of_the_role():
     found = _memberships(
         "Statement\n\nTara Quill, a spokesperson for the NSPCC, said children were failed.\n"

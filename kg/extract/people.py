@@ -246,6 +246,8 @@ def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
     roles = []
     for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
         start, end = match.span()
+        if resolved.covers(start) and resolved.first_at(start) is None:
+            continue  # inside an organisation's name: "Association of Directors of Children's Services"
         suffix = ""
         inner = [span for span, _ in resolved.starting(start + 1, end)]
         if inner:  # "Chair of the HSCP Neglect sub-group": the role stops before the organisation
