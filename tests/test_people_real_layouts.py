@@ -508,3 +508,10 @@ def test_an_indefinite_article_is_not_part_of_the_role():
         "Statement\n\nTara Quill, a spokesperson for the NSPCC, said children were failed.\n"
     )
     assert found == {("Tara Quill", "spokesperson", "NSPCC")}
+
+
+def test_a_title_of_a_police_force_named_after_no_council_area():
+    found = _memberships(
+        "Statement\n\nDeputy Chief Constable of Thames Valley Police, Owen Ferry, said so.\n"
+    )
+    assert found == {("Owen Ferry", "Deputy Chief Constable", "Thames Valley Police")}
