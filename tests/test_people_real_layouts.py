@@ -408,7 +408,7 @@ def test_a_clause_ending_in_a_plural_title_is_not_a_role():
         ),
         (
             "Bury Council's executive director of children and young people, Jeanette Richards, said so.",
-            ("Jeanette Richards", "executive director of children and young people", "Bury Council"),
+            ("Jeanette Richards", "Executive Director of Children and Young People", "Bury Council"),
         ),
     ],
 )
@@ -515,3 +515,12 @@ def test_a_title_of_a_police_force_named_after_no_council_area():
         "Statement\n\nDeputy Chief Constable of Thames Valley Police, Owen Ferry, said so.\n"
     )
     assert found == {("Owen Ferry", "Deputy Chief Constable", "Thames Valley Police")}
+
+
+def test_a_title_with_a_lower_case_brief_of_children_right_before_the_name_is_the_council_s():
+    """ "praised director of children's social care Name": a title continued by "of" and a
+    council's brief, right before the name, belongs to the one council (no organisation before)."""
+    found = _memberships(
+        "Norfolk County Council\n\nInspectors praised director of children's social care Anita Bhatt for her work.\n"
+    )
+    assert found == {("Anita Bhatt", "Director of Children's Social Care", "Norfolk County Council")}

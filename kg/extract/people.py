@@ -22,7 +22,7 @@ from ..claims import Membership, Organisation, PersonMention, Span
 from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment
-from ..vocab import INSPECTORATE
+from ..vocab import INSPECTORATE, LOCAL_AUTHORITY
 from .letters import find_letter_people
 from .names import LabelWords, is_plain_name, post_nominals
 from .quotes import find_quoted_people, national_body
@@ -561,8 +561,16 @@ def _usual_class(title: str) -> tuple[str | None, str | None]:
         return "LocalAuthority", None
     for known, role in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if known in title.lower():
+            if role.organisation_class is None and _COUNCIL_BRIEF.search(title):
+                return LOCAL_AUTHORITY, None  # "director of children's social care"
             return role.organisation_class, role.fallback_class
     return None, None
+
+
+# A brief a council's officers and members hold: "director of children's social care".
+_COUNCIL_BRIEF = re.compile(
+    r"(?i)\b(?:for|of)\s+(?:children|young people|families|education|schools|early years|children'?s social care)\b"
+)
 
 
 def _usual_organisation(usual: str | None, organisations: dict[str, Organisation]) -> str | None:
