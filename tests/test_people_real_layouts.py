@@ -524,3 +524,15 @@ def test_a_title_with_a_lower_case_brief_of_children_right_before_the_name_is_th
         "Norfolk County Council\n\nInspectors praised director of children's social care Anita Bhatt for her work.\n"
     )
     assert found == {("Anita Bhatt", "Director of Children's Social Care", "Norfolk County Council")}
+
+
+def test_two_people_of_one_organisation_listed_with_and_keep_their_own_roles():
+    """ "Name, chief executive of X Council, and Councillor Name, leader of the council": the
+    second person took the first one's role too, read as a slide line's roles after an organisation."""
+    found = _memberships(
+        "Wirral Council\n\nIn a joint statement, Paul Osei, chief executive of Wirral Council, and "
+        "Councillor Yvette Noon, leader of the council, said they were pleased.\n"
+    )
+    assert ("Yvette Noon", "Chief Executive", "Wirral Council") not in found
+    assert ("Paul Osei", "Chief Executive", "Wirral Council") in found
+    assert ("Yvette Noon", "Leader of the Council", "Wirral Council") in found

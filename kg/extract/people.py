@@ -306,10 +306,12 @@ def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
 
 
 def _is_organisation_gap(between: str, start: int, resolved) -> bool:
-    """A slide line lists roles after their organisations: "Chair, X Partnership Corporate Director ..."."""
+    """A slide line lists roles after their organisations: "Chair, X Partnership Corporate Director ...";
+    ", and" before the next role lists another person ("Name, chief executive of X, and Councillor Name")."""
     names_organisation = bool(resolved.starting(start, start + len(between)))
     return (
         names_organisation
+        and not re.search(r",\s*(?:and|&)\s*$", between)
         and len(between) < 80
         and bool(re.fullmatch(r",? ?(?:(?:[A-Z][\w'&-]*|of|for|and|&|the),? ?)+", between))
     )
