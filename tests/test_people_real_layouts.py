@@ -536,3 +536,12 @@ def test_two_people_of_one_organisation_listed_with_and_keep_their_own_roles():
     assert ("Yvette Noon", "Chief Executive", "Wirral Council") not in found
     assert ("Paul Osei", "Chief Executive", "Wirral Council") in found
     assert ("Yvette Noon", "Leader of the Council", "Wirral Council") in found
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2014", "-"])
+def test_a_role_set_off_by_dashes_after_the_name(dash):
+    """ "Name – the council's director of children's services – said": only commas opened an apposition."""
+    found = _memberships(
+        f"Wirral Council\n\nSimone Wray {dash} the council's director of children's services {dash} said it was fair.\n"
+    )
+    assert found == {("Simone Wray", "Director of Children's Services", "Wirral Council")}

@@ -41,7 +41,7 @@ _JOB_WORDS = (
 _HEADS = re.compile(rf"(?i)\b{_JOB_WORDS}\b")
 _APPOSITION = re.compile(r",?\s*[–—-]?\s*,\s*|,\s*")
 _SAYING = r"(?:said|says|added|adds|told|explained|commented|wrote|warned|stated|insisted|admitted)"
-_APPOSITION_END = re.compile(rf",|\s+{_SAYING}\b|[.;:!?\n]|[–—]")
+_APPOSITION_END = re.compile(rf",|\s+{_SAYING}\b|[.;:!?\n]|[–—]|\s-\s")
 _BEFORE = re.compile(
     r"(?:^|[.,;:“\"'‘]\s*|\b(?:said|says)\s+)(?P<role>(?:[Tt]he\s+|[Oo]ur\s+|[Ii]ts\s+)?[^,.;:“\"]{2,90}?)(?:,\s*|\s+)$"
 )
@@ -198,8 +198,9 @@ def _copula_roles(clean: str, start: int, limit: int) -> list:
 
 
 def _apposition(clean: str, start: int, limit: int):
-    """ ", Role, said" after a name: the role's words up to the next comma or verb of saying."""
-    opening = re.match(r"\s*,\s*(?:(?:the|our|its)\s+)?", clean[start:limit])
+    """ ", Role, said" (or " – Role – said") after a name: the role's words up to the next comma,
+    dash or verb of saying."""
+    opening = re.match(r"\s*(?:,|\s[–—-](?=\s))\s*(?:(?:the|our|its)\s+)?", clean[start:limit])
     if opening is None:
         return None
     role_start = start + opening.end()
