@@ -545,3 +545,12 @@ def test_a_role_set_off_by_dashes_after_the_name(dash):
         f"Wirral Council\n\nSimone Wray {dash} the council's director of children's services {dash} said it was fair.\n"
     )
     assert found == {("Simone Wray", "Director of Children's Services", "Wirral Council")}
+
+
+def test_a_clause_after_a_name_with_an_honorific_gives_the_role():
+    """ "Dr Name, who was appointed Role of X, said": the honorific hid the name opening the clause."""
+    found = _memberships(
+        "Statement\n\nDr Grace Adeyemi, who was appointed independent scrutineer of the Wirral "
+        "Safeguarding Children Partnership in 2022, said the partnership was stronger.\n"
+    )
+    assert found == {("Grace Adeyemi", "Independent Scrutineer", "Wirral Safeguarding Children Partnership")}

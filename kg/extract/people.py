@@ -386,9 +386,10 @@ def _honorific() -> re.Pattern:
 
 
 def _name_in_clause(clean: str, sentence: Segment, role_start: int):
-    """ "Name, who represents ... and Role at X": the name opens the sentence's clause."""
+    """ "Name, who represents ... and Role at X", "Dr Name, who was appointed Role of X": the name
+    (after any honorific) opens the sentence's clause."""
     text = clean[sentence.start : role_start]
-    match = re.match(rf"\s*{_NAME.pattern}, who\b", text)
+    match = re.match(rf"\s*(?:{_honorific().pattern})*{_NAME.pattern}, who\b", text)
     if match and _is_person(clean, sentence.start + match.start("name"), match.group("name")):
         start = sentence.start + match.start("name")
         return match.group("name"), Span(start, start + len(match.group("name")))
