@@ -281,7 +281,8 @@ def role_titles() -> dict[str, RoleTitle]:
 @cache
 def role_regex() -> re.Pattern:
     """A role title, optionally after modifiers, optionally continued by 'for/of <Capitalised words>'
-    or 'for <a portfolio>' ("cabinet member for children") or 'of the council's <...> committee'."""
+    or 'for/of <a portfolio>' ("cabinet member for children", "director of children's social care")
+    or 'of the council's <...> committee'."""
     data = datafiles.roles()
     modifiers = (
         initial_lookahead(data.modifiers) + "(?:" + "|".join(re.escape(m) for m in data.modifiers) + ")"
@@ -292,7 +293,7 @@ def role_regex() -> re.Pattern:
         r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*"
         # a list of briefs: "for Children, Young People and Education" (not "of X, Name, said")
         r"(?:(?:,\s+[A-Z][\w']*(?:\s+[A-Z][\w']*)*)+,?\s+(?:and|&)\s+[A-Z][\w']*(?:\s+[A-Z][\w']*)*)?"
-        rf"|\s+for\s+(?i:{portfolios})"
+        rf"|\s+(?:for|of)\s+(?i:{portfolios})"
         r"|\s+of\s+the\s+(?:council|authority)'?s\s+[\w ,'-]{1,60}?\s+(?:committee|board|panel))?"
     )
     heads = "|".join(re.escape(h) for h in data.title_heads)

@@ -110,3 +110,16 @@ def test_a_partnership_for_vulnerable_people_or_children_and_adults_but_not_an_a
     assert found["Wiltshire Safeguarding Vulnerable People Partnership"][0] == "SafeguardingPartnership"
     assert found["Leeds Safeguarding Children and Adults Partnership"][0] == "SafeguardingPartnership"
     assert found["Wiltshire Safeguarding Adults Board"][0] != "SafeguardingPartnership"
+
+
+def test_a_title_running_into_a_force_or_trust_named_after_no_council_area():
+    """ "Deputy Chief Constable of South Yorkshire Police, Name,": the title's "of" ran into the
+    force's name and the whole run was taken for a role; a council's service stays a brief."""
+    found = _organisations(
+        "Deputy Chief Constable of South Yorkshire Police, Owen Ferry, said so. "
+        "Chief Nurse of Sherwood Forest Hospitals NHS Foundation Trust, Ida Crane, agreed. "
+        "The Director of Children's Services, Ewan Platt, welcomed it."
+    )
+    assert found["South Yorkshire Police"][0] == "PoliceForce"
+    assert found["Sherwood Forest Hospitals NHS Foundation Trust"][0] == "HealthBody"
+    assert not any("Children's Services" in label for label in found)

@@ -408,7 +408,7 @@ def test_a_clause_ending_in_a_plural_title_is_not_a_role():
         ),
         (
             "Bury Council's executive director of children and young people, Jeanette Richards, said so.",
-            ("Jeanette Richards", "executive director of children and young people", "Bury Council"),
+            ("Jeanette Richards", "Executive Director of Children and Young People", "Bury Council"),
         ),
     ],
 )
@@ -436,3 +436,121 @@ def test_a_speaker_set_off_by_where_they_are_from_is_a_person():
 )
 def test_one_role_by_its_fullest_title(text, role):
     assert {r for _, r, _ in _memberships(f"Statement\n\n{text}\n")} == {role}
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "The Director of Children's Services at Bury Council, Orla Penrose, said the work continues.",
+            ("Orla Penrose", "Director of Children's Services", "Bury Council"),
+        ),
+        (
+            "The Chief Executive of Action for Children, Idris Vane, said every child deserves a home.",
+            ("Idris Vane", "Chief Executive", "Action for Children"),
+        ),
+        (
+            "The chair of the Bury Safeguarding Children Partnership, Maeve Corrin, said partners would act.",
+            ("Maeve Corrin", "Chair", "Bury Safeguarding Children Partnership"),
+        ),
+        (
+            "The head of children's services at Bury Council, Ffion Lacey, told the BBC it was fair.",
+            ("Ffion Lacey", "head of children's services", "Bury Council"),
+        ),
+    ],
+)
+def test_a_role_of_a_named_organisation_before_the_name(text, expected):
+    """ "The Role of/at Organisation, Name, said": the role's words end with the organisation
+    (missed before: only a role ending in a job word counted before a name)."""
+    assert _memberships(f"Bury Council\n\n{text}\n") == {expected}
+
+
+def test_a_verb_of_saying_after_the_name_opens_no_role():
+    """ "Role, Name, said the government would appoint a commissioner": the words after "said"
+    were read as an apposition ending in a job word, a role "said the government would ..."."""
+    found = _memberships(
+        "Statement\n\nThe children's minister, Maria Ambrose, said the government would appoint a commissioner.\n"
+    )
+    assert found and all(not role.startswith("said") for _, role, _ in found)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "NSPCC spokesperson Rhian Tovey said the case was heartbreaking.",
+            ("Rhian Tovey", "spokesperson", "NSPCC"),
+        ),
+        (
+            "Bury Council's safeguarding lead Aled Morrow said lessons had been learned.",
+            ("Aled Morrow", "Safeguarding Lead", "Bury Council"),
+        ),
+    ],
+)
+def test_a_lower_case_job_right_after_an_organisation_and_before_the_name(text, expected):
+    """ "NSPCC spokesperson Name said": a job in lower case between the organisation and the
+    name, with no comma (the speaker was a person with no role)."""
+    assert expected in _memberships(f"Bury Council\n\n{text}\n")
+
+
+def test_a_title_inside_an_organisation_s_name_is_no_role():
+    """ "former President of the Association of Directors of Children's Services": the title
+    inside the association's name made a second role, "Directors of Children's Services"."""
+    found = _memberships(
+        "Review published\n\nThe review was written by Hilda Marsh CBE, former President of the "
+        "Association of Directors of Children's Services.\n"
+    )
+    assert found == {("Hilda Marsh", "former President", "Association of Directors of Children's Services")}
+
+
+def test_an_indefinite_article_is_not_part_of_the_role():
+    found = _memberships(
+        "Statement\n\nTara Quill, a spokesperson for the NSPCC, said children were failed.\n"
+    )
+    assert found == {("Tara Quill", "spokesperson", "NSPCC")}
+
+
+def test_a_title_of_a_police_force_named_after_no_council_area():
+    found = _memberships(
+        "Statement\n\nDeputy Chief Constable of Thames Valley Police, Owen Ferry, said so.\n"
+    )
+    assert found == {("Owen Ferry", "Deputy Chief Constable", "Thames Valley Police")}
+
+
+def test_a_title_with_a_lower_case_brief_of_children_right_before_the_name_is_the_council_s():
+    """ "praised director of children's social care Name": a title continued by "of" and a
+    council's brief, right before the name, belongs to the one council (no organisation before)."""
+    found = _memberships(
+        "Norfolk County Council\n\nInspectors praised director of children's social care Anita Bhatt for her work.\n"
+    )
+    assert found == {("Anita Bhatt", "Director of Children's Social Care", "Norfolk County Council")}
+
+
+def test_two_people_of_one_organisation_listed_with_and_keep_their_own_roles():
+    """ "Name, chief executive of X Council, and Councillor Name, leader of the council": the
+    second person took the first one's role too, read as a slide line's roles after an organisation."""
+    found = _memberships(
+        "Wirral Council\n\nIn a joint statement, Paul Osei, chief executive of Wirral Council, and "
+        "Councillor Yvette Noon, leader of the council, said they were pleased.\n"
+    )
+    assert ("Yvette Noon", "Chief Executive", "Wirral Council") not in found
+    assert ("Paul Osei", "Chief Executive", "Wirral Council") in found
+    assert ("Yvette Noon", "Leader of the Council", "Wirral Council") in found
+
+
+@pytest.mark.parametrize("dash", ["\u2013", "\u2014", "-"])
+def test_a_role_set_off_by_dashes_after_the_name(dash):
+    """ "Name – the council's director of children's services – said": only commas opened an apposition."""
+    found = _memberships(
+        f"Wirral Council\n\nSimone Wray {dash} the council's director of children's services {dash} said it was fair.\n"
+    )
+    assert found == {("Simone Wray", "Director of Children's Services", "Wirral Council")}
+
+
+def test_a_clause_after_a_name_with_an_honorific_gives_the_role():
+    """ "Dr Name, who was appointed Role of X, said": the honorific hid the name opening the clause."""
+    found = _memberships(
+        "Statement\n\nDr Grace Adeyemi, who was appointed independent scrutineer of the Wirral "
+        "Safeguarding Children Partnership in 2022, said the partnership was stronger.\n"
+    )
+    assert found == {("Grace Adeyemi", "Independent Scrutineer", "Wirral Safeguarding Children Partnership")}

@@ -310,7 +310,11 @@ def _name_start(clean: str, words, first: int, last: int) -> int | None:
         word = words[index][0]
         role_match = lexicon.role_regex().match(clean, words[index][1])
         if role_match and role_match.end() >= name_end - 2:
-            return None  # "Director of Children's Services" is a role, not an organisation
+            owner = _owner_after_title(role_match.group())
+            if owner is None:
+                return None  # "Director of Children's Services" is a role, not an organisation
+            index = _index_after(words, role_match.start() + owner, index)
+            continue
         if word.endswith(("'s", "’s")) and index < last:
             owned = lexicon.role_regex().match(clean, words[index + 1][1])
             if owned and owned.end() >= name_end - 2:
@@ -327,6 +331,30 @@ def _name_start(clean: str, words, first: int, last: int) -> int | None:
             index += 2  # a person's name before an organisation's
         else:
             return index
+    return None
+
+
+# Bodies named after no local authority area, whose name a title's "of" may run into.
+_OWNER_CLASSES = frozenset({"PoliceForce", "HealthBody", "ProbationService", "Charity"})
+_TITLE_OF = re.compile(r"\s+(?:of|at)\s+(?:the\s+)?")
+
+
+def _owner_after_title(role: str) -> int | None:
+    """Where the organisation starts in a role that runs into it ("Deputy Chief Constable of
+    South Yorkshire Police"): after a known title and "of" or "at", when the rest ends like a
+    police force, a health body, a probation service or a charity; else None (a title's brief:
+    "Director of Children's Services")."""
+    if lexicon.role_titles().get(role.lower()):
+        return None
+    for link in _TITLE_OF.finditer(role):
+        title, rest = role[: link.start()], role[link.end() :]
+        if not lexicon.role_regex().fullmatch(title):
+            continue
+        if any(
+            cls in _OWNER_CLASSES and pattern.search(rest) for pattern, cls in lexicon.organisation_heads()
+        ):
+            return link.end()
+        return None
     return None
 
 

@@ -22,7 +22,7 @@ from ..claims import Membership, Organisation, PersonMention, Span
 from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment
-from ..vocab import INSPECTORATE
+from ..vocab import INSPECTORATE, LOCAL_AUTHORITY
 from .letters import find_letter_people
 from .names import LabelWords, is_plain_name, post_nominals
 from .quotes import find_quoted_people, national_body
@@ -246,6 +246,8 @@ def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
     roles = []
     for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
         start, end = match.span()
+        if resolved.covers(start) and resolved.first_at(start) is None:
+            continue  # inside an organisation's name: "Association of Directors of Children's Services"
         suffix = ""
         inner = [span for span, _ in resolved.starting(start + 1, end)]
         if inner:  # "Chair of the HSCP Neglect sub-group": the role stops before the organisation
@@ -304,10 +306,12 @@ def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
 
 
 def _is_organisation_gap(between: str, start: int, resolved) -> bool:
-    """A slide line lists roles after their organisations: "Chair, X Partnership Corporate Director ..."."""
+    """A slide line lists roles after their organisations: "Chair, X Partnership Corporate Director ...";
+    ", and" before the next role lists another person ("Name, chief executive of X, and Councillor Name")."""
     names_organisation = bool(resolved.starting(start, start + len(between)))
     return (
         names_organisation
+        and not re.search(r",\s*(?:and|&)\s*$", between)
         and len(between) < 80
         and bool(re.fullmatch(r",? ?(?:(?:[A-Z][\w'&-]*|of|for|and|&|the),? ?)+", between))
     )
@@ -382,9 +386,10 @@ def _honorific() -> re.Pattern:
 
 
 def _name_in_clause(clean: str, sentence: Segment, role_start: int):
-    """ "Name, who represents ... and Role at X": the name opens the sentence's clause."""
+    """ "Name, who represents ... and Role at X", "Dr Name, who was appointed Role of X": the name
+    (after any honorific) opens the sentence's clause."""
     text = clean[sentence.start : role_start]
-    match = re.match(rf"\s*{_NAME.pattern}, who\b", text)
+    match = re.match(rf"\s*(?:{_honorific().pattern})*{_NAME.pattern}, who\b", text)
     if match and _is_person(clean, sentence.start + match.start("name"), match.group("name")):
         start = sentence.start + match.start("name")
         return match.group("name"), Span(start, start + len(match.group("name")))
@@ -559,8 +564,16 @@ def _usual_class(title: str) -> tuple[str | None, str | None]:
         return "LocalAuthority", None
     for known, role in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if known in title.lower():
+            if role.organisation_class is None and _COUNCIL_BRIEF.search(title):
+                return LOCAL_AUTHORITY, None  # "director of children's social care"
             return role.organisation_class, role.fallback_class
     return None, None
+
+
+# A brief a council's officers and members hold: "director of children's social care".
+_COUNCIL_BRIEF = re.compile(
+    r"(?i)\b(?:for|of)\s+(?:children|young people|families|education|schools|early years|children'?s social care)\b"
+)
 
 
 def _usual_organisation(usual: str | None, organisations: dict[str, Organisation]) -> str | None:

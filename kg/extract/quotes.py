@@ -40,7 +40,8 @@ _JOB_WORDS = (
 )
 _HEADS = re.compile(rf"(?i)\b{_JOB_WORDS}\b")
 _APPOSITION = re.compile(r",?\s*[–—-]?\s*,\s*|,\s*")
-_APPOSITION_END = re.compile(r",|\s+(?:said|says|added|told|explained|commented)\b|[.;:!?\n]|[–—]")
+_SAYING = r"(?:said|says|added|adds|told|explained|commented|wrote|warned|stated|insisted|admitted)"
+_APPOSITION_END = re.compile(rf",|\s+{_SAYING}\b|[.;:!?\n]|[–—]|\s-\s")
 _BEFORE = re.compile(
     r"(?:^|[.,;:“\"'‘]\s*|\b(?:said|says)\s+)(?P<role>(?:[Tt]he\s+|[Oo]ur\s+|[Ii]ts\s+)?[^,.;:“\"]{2,90}?)(?:,\s*|\s+)$"
 )
@@ -152,7 +153,7 @@ def _roles_of(clean: str, sentence: Segment, name: Name, organisations, resolved
         )
         if adjacent:  # "Name Minister for Faith" (a caption, a slide)
             roles.append((_tidy(adjacent.group()), Span(adjacent.start(), adjacent.end()), None))
-    before = _role_before(clean, sentence, name)
+    before = _role_before(clean, sentence, name, resolved)
     if before:
         roles.append(before)
     verb = _by_verb(clean, sentence, name)
@@ -197,8 +198,9 @@ def _copula_roles(clean: str, start: int, limit: int) -> list:
 
 
 def _apposition(clean: str, start: int, limit: int):
-    """ ", Role, said" after a name: the role's words up to the next comma or verb of saying."""
-    opening = re.match(r"\s*,\s*(?:(?:the|our|its)\s+)?", clean[start:limit])
+    """ ", Role, said" (or " – Role – said") after a name: the role's words up to the next comma,
+    dash or verb of saying."""
+    opening = re.match(r"\s*(?:,|\s[–—-](?=\s))\s*(?:(?:the|our|its)\s+)?", clean[start:limit])
     if opening is None:
         return None
     role_start = start + opening.end()
@@ -210,7 +212,7 @@ def _apposition(clean: str, start: int, limit: int):
     text = clean[role_start:role_end]
     if not text.strip() or len(text.split()) > _ROLE_WORDS or not _HEADS.search(text):
         return None
-    if re.match(r"(?:who|which|and|but|as|when)\b", text):
+    if re.match(rf"(?:who|which|and|but|as|when|{_SAYING})\b", text):  # "Name, said the ..." is no role
         return None
     return _tidy(text), Span(role_start, role_end), None
 
@@ -222,8 +224,9 @@ def _honorific_at_end() -> re.Pattern:
     )
 
 
-def _role_before(clean: str, sentence: Segment, name: Name):
-    """ "Role, Name, said", "Org's chief executive, Name", "Education Secretary Name said"."""
+def _role_before(clean: str, sentence: Segment, name: Name, resolved: SpansInOrder):
+    """ "Role, Name, said", "Org's chief executive, Name", "The Chief Executive of Org, Name,",
+    "Education Secretary Name said", "NSPCC spokesperson Name said"."""
     head = _honorific_at_end().sub("", clean[sentence.start : name.span.start])
     comma = re.search(r"(?:^|[.;:“\"‘(–—]\s*|\b(?:said|says)\s+)(?P<role>[^,.;:“\"‘(–—]{2,120}?),\s*$", head)
     if comma:
@@ -233,11 +236,47 @@ def _role_before(clean: str, sentence: Segment, name: Name):
             role, start = role[article[-1].end() :], start + article[-1].end()
         if len(role.split()) <= _ROLE_WORDS and (_HEADS.search(role.split()[-1]) or _unknown_brief(role)):
             return _tidy(role), Span(start, start + len(role)), None
-        return None
+        return _role_of_organisation(clean, Span(start, start + len(role)), resolved)
     run = re.search(r"(?P<role>(?:[A-Z][\w'’-]*\s+){1,4})$", head)
     if run and _HEADS.search(run.group("role").split()[-1]):
         start = sentence.start + run.start("role")
         return _tidy(run.group("role")), Span(start, start + len(run.group("role").rstrip())), None
+    return _lower_case_role_of(clean, sentence.start, head, resolved)
+
+
+_LOWER_CASE_ROLE = re.compile(rf"(?P<role>(?:[a-z][\w'’-]*\s+){{0,3}}{_JOB_WORDS}\s+)$")
+
+
+def _lower_case_role_of(clean: str, offset: int, head: str, resolved: SpansInOrder):
+    """ "NSPCC spokesperson Name", "the county council's safeguarding lead Name": a job in lower
+    case right after an organisation's name (or its possessive) and right before the name."""
+    run = _LOWER_CASE_ROLE.search(head)
+    if run is None:
+        return None
+    start = offset + run.start("role")
+    for named, key in resolved.ending(start - 4, start):
+        if re.fullmatch(r"(?:['’]s?)?\s+", clean[named.end : start]):
+            return _tidy(run.group("role")), Span(start, start + len(run.group("role").rstrip())), key
+    return None
+
+
+_TO_ORGANISATION = re.compile(r"\s+(?:of|at|for|with|from)\s+(?:the\s+)?$")
+
+
+def _role_of_organisation(clean: str, span: Span, resolved: SpansInOrder):
+    """ "The Director of Children's Services at Kirklees Council, Name,": a role whose words
+    end with the organisation it is held in, after "of", "at", "for", "with" or "from"."""
+    for named, key in resolved.ending(span.end, span.end + 1):
+        link = _TO_ORGANISATION.search(clean, span.start, named.start) if span.start < named.start else None
+        if link is None:
+            continue
+        head = clean[span.start : link.start()]
+        if len(head.split()) <= _ROLE_WORDS and (
+            _HEADS.search(head.split()[-1])
+            or lexicon.role_regex().fullmatch(_tidy(head))
+            or _HEAD_THEN_BRIEF.search(head)  # "head of children's services at X"
+        ):
+            return _tidy(clean[span.start : span.end]), span, key
     return None
 
 
@@ -262,14 +301,15 @@ _REFERENCE_OWNER = re.compile(
 def _canonical(clean: str, role: str, span: Span, resolved: SpansInOrder) -> str:
     """A known title as the gazetteer writes it when the role's words are that title and its
     organisation ("chief executive of Barnardo's" -> "Chief Executive"); else the text's words,
-    without an owner referred to ("the council's")."""
+    without an owner referred to ("the council's") or the organisation they end with ("head of
+    children's services at X Council" -> "head of children's services")."""
     role = _REFERENCE_OWNER.sub("", role, count=1) if _REFERENCE_OWNER.match(role) else role
-    inside = [s.start for s, _ in resolved.starting(span.start + 1, span.end)]
+    inside = [s for s, _ in resolved.starting(span.start + 1, span.end)]
     text = role
     if inside:
-        head = clean[span.start : inside[0]]
+        head = clean[span.start : inside[0].start]
         text = re.sub(r"\s+(?:of|for|at|with|in)(?:\s+the)?\s*$", "", head).strip(" ,") or role
-        text = re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
+        text = _tidy(text)
     known = lexicon.role_titles().get(label(text).lower())
     if known:
         return known.title
@@ -283,6 +323,8 @@ def _canonical(clean: str, role: str, span: Span, resolved: SpansInOrder) -> str
     if title and re.match(r"\s+(?:at|in|with)\b", role[title.end() :]):  # "Director of Nursing at NHS X"
         known = lexicon.role_titles().get(title.group().lower())
         return known.title if known else title.group()
+    if inside and inside[0].end >= span.end and _TO_ORGANISATION.search(clean, span.start, inside[0].start):
+        return label(text)  # "head of children's services at X Council": the words before the organisation
     return role
 
 
@@ -308,7 +350,7 @@ def _of_an_assessment(clean: str, start: int, verb_start: int, resolved) -> bool
 
 def _tidy(text: str) -> str:
     text = label(text).strip(" ,")
-    return re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts)\s+", "", text)
+    return re.sub(r"^(?:[Tt]he|[Oo]ur|[Ii]ts|an?)\s+", "", text)  # "Name, a spokesperson for X"
 
 
 def _organisation_of(
