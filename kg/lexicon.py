@@ -105,12 +105,22 @@ class PatternSet:
         # characters turns them down before the alternation is tried.
         firsts = first_characters(patterns)
         initial = f"(?={firsts})" if firsts else ""
+        # When every pattern starts at a word boundary, so does the scan: one test turns down the
+        # positions inside words.
+        if patterns and all(_starts_at_boundary(pattern) for pattern in patterns):
+            initial = r"\b" + initial
         self._starts = re.compile(f"{initial}(?=(?:{alternation}))", patterns[0].flags if patterns else 0)
 
     def finditer_each(self, text: str) -> list[list[re.Match]]:
         """For each pattern, in order, ``list(pattern.finditer(text))``."""
         positions = [start.start() for start in self._starts.finditer(text)]
         return [_matches_at(pattern, text, positions) for pattern in self.patterns]
+
+
+def _starts_at_boundary(pattern: re.Pattern) -> bool:
+    """Does every match of ``pattern`` start at a word boundary (it opens with ``\\b``)?"""
+    items = _sre_parser.parse(pattern.pattern, pattern.flags)
+    return len(items) > 0 and str(items[0][0]) == "AT" and str(items[0][1]) == "AT_BOUNDARY"
 
 
 class _Unknown(Exception):
@@ -297,7 +307,9 @@ def role_regex() -> re.Pattern:
     )
     heads = "|".join(re.escape(h) for h in data.title_heads)
     other_titles = rf"(?<=, )(?:[A-Z][\w'-]+ ){{1,4}}(?:{heads})(?=,)"
-    return re.compile(rf"(?P<role>(?i:(?:{modifiers}\s+)*{titles}){continuation}|{other_titles})")
+    # A role starts a word (not "vice Chair" inside "Service Chair"); the boundary first also
+    # turns down most positions before the modifiers and titles are tried (docs/benchmarks.md).
+    return re.compile(rf"\b(?P<role>(?i:(?:{modifiers}\s+)*{titles}){continuation}|{other_titles})")
 
 
 @cache

@@ -61,6 +61,17 @@ def test_a_pattern_set_finds_what_each_pattern_finds_alone(text):
     ]
 
 
+@given(st.text(alphabet=_PATTERN_SET_ALPHABET, max_size=80))
+@settings(max_examples=300, deadline=None)
+def test_a_pattern_set_of_patterns_that_start_at_a_boundary_finds_each_patterns_matches(text):
+    """Patterns that all open with a word boundary are scanned from boundaries only."""
+    patterns = [re.compile(p, re.IGNORECASE) for p in (r"\ba+b", r"\b(?:b a|s)'?", r"\bb*", r"\b(?=a)")]
+    found = lexicon.PatternSet(patterns).finditer_each(text)
+    assert [[m.span() for m in matches] for matches in found] == [
+        [m.span() for m in p.finditer(text)] for p in patterns
+    ]
+
+
 _FIRST_CHARACTERS_ALPHABET = "aAbBkKsS\u017f\u212a'\n. 1"
 
 
@@ -179,6 +190,14 @@ def test_role_before_and_after_names():
         "Independent Scrutineer",
         "Wigan Safeguarding Children Partnership",
     ) in memberships
+
+
+def test_a_role_starts_a_word():
+    # The modifier "Vice" is not read inside "Service".
+    roles = [
+        m.group() for m in lexicon.role_regex().finditer("The Youth Service Chair and the Vice Chair met.")
+    ]
+    assert roles == ["Chair", "Vice Chair"]
 
 
 def test_numbered_recommendations_with_responses_in_brackets():
