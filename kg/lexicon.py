@@ -199,21 +199,26 @@ def _firsts(items, ignore_case: bool) -> tuple[list[tuple[int, int, bool]], bool
     return ranges, True
 
 
-def required_literal(pattern: re.Pattern) -> tuple[str, bool] | None:
-    """The longest run of ASCII characters every match of ``pattern`` holds, and whether it
-    matches in any case (then given in lower case); None when there is none. A text that lacks
-    it holds no match: in an ASCII text, ``run in text.lower()`` (or ``run in text``) tells."""
-    runs: list[tuple[str, bool]] = []
+def required_literals(pattern: re.Pattern) -> tuple[tuple[str, bool], ...] | None:
+    """Runs of ASCII characters of which every match of ``pattern`` holds at least one, each
+    with whether it matches in any case (then given in lower case); None when there are none.
+    For "a(?:bc|de)" that is ("bc", "de") or ("a",), whichever is the more telling (the one
+    whose shortest run is longest). A text that lacks them all holds no match: ``may_match``."""
     try:
-        _runs(_sre_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.I), runs)
+        found = _requirement(_sre_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.I))
     except _Unknown:
         return None
-    runs = [(run.lower() if fold else run, fold) for run, fold in runs if run.isascii()]
-    return max(runs, key=lambda item: len(item[0]), default=None)
+    return tuple(found) if found else None
 
 
-def _runs(items, ignore_case: bool, runs: list[tuple[str, bool]]) -> None:
-    """Add to ``runs`` the runs of literal characters the parsed sequence always matches."""
+_Requirement = list[tuple[str, bool]]  # literals, one of which every match holds
+
+
+def _requirement(items, ignore_case: bool) -> _Requirement | None:
+    """The most telling requirement of a parsed sequence: one of its runs of literal
+    characters, or the requirement of a part it always matches (a group, a repeat at least
+    once, an alternation whose every alternative has one)."""
+    candidates: list[_Requirement] = []
     current: list[str] = []
     for op, value in list(items) + [(None, None)]:
         name = str(op)
@@ -221,17 +226,66 @@ def _runs(items, ignore_case: bool, runs: list[tuple[str, bool]]) -> None:
             current.append(chr(value))
             continue
         if current:
-            runs.append(("".join(current), ignore_case))
+            run = "".join(current)
+            if run.isascii():
+                candidates.append([(run.lower() if ignore_case else run, ignore_case)])
             current = []
+        part = None
         if name == "SUBPATTERN":
             _, added, removed, body = value
             if (added | removed) & ~re.I:
                 raise _Unknown
-            _runs(body, bool(added & re.I) or (ignore_case and not removed & re.I), runs)
+            part = _requirement(body, bool(added & re.I) or (ignore_case and not removed & re.I))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
-            _runs(value[2], ignore_case, runs)
+            part = _requirement(value[2], ignore_case)
         elif name == "ATOMIC_GROUP":
-            _runs(value, ignore_case, runs)
+            part = _requirement(value, ignore_case)
+        elif name == "BRANCH":
+            alternatives = [_requirement(alternative, ignore_case) for alternative in value[1]]
+            if all(alternatives):
+                part = sorted(
+                    {literal for alternative in alternatives if alternative for literal in alternative}
+                )
+        if part:
+            candidates.append(part)
+    return max(candidates, key=lambda c: (min(len(run) for run, _ in c), -len(c)), default=None)
+
+
+def may_match(pattern: re.Pattern, text: str, folded: str | None = None) -> bool:
+    """False when ``text`` (or any slice of a text searched within it) cannot hold a match of
+    ``pattern``: it lacks every literal ``required_literals`` gives. Far cheaper than a search
+    with a long pattern that most sentences do not match. ``folded`` is ``ascii_folded(text)``,
+    when the caller has it."""
+    literals = _required_literals(pattern)
+    if literals is None:
+        return True
+    if folded is None:
+        folded = ascii_folded(text) if any(fold for _, fold in literals) else text
+    return any(run in (folded if fold else text) for run, fold in literals)
+
+
+@cache  # patterns are compiled once, and a handful are filtered
+def _required_literals(pattern: re.Pattern) -> tuple[tuple[str, bool], ...] | None:
+    return required_literals(pattern)
+
+
+@lru_cache(maxsize=256)  # a sentence is tried with several patterns in a row
+def ascii_folded(text: str) -> str:
+    """``text`` in lower case, each character that re's IGNORECASE takes for an ASCII letter
+    written as that letter ("\u017f" as "s", the Kelvin sign as "k"): an ASCII run a pattern
+    matches in any case is in it wherever the pattern matches in ``text``."""
+    if text.isascii():
+        return text.lower()
+    twins = {ord(c): twin for c in set(text) if not c.isascii() and (twin := _ascii_twin(c))}
+    return (text.translate(twins) if twins else text).lower()
+
+
+@lru_cache(maxsize=4096)
+def _ascii_twin(character: str) -> str | None:
+    return next((letter for letter, pattern in _ASCII_LETTERS if pattern.fullmatch(character)), None)
+
+
+_ASCII_LETTERS = [(letter, re.compile(letter, re.IGNORECASE)) for letter in "abcdefghijklmnopqrstuvwxyz"]
 
 
 def _matches_at(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
