@@ -256,17 +256,38 @@ def may_match(pattern: re.Pattern, text: str, folded: str | None = None) -> bool
     ``pattern``: it lacks every literal ``required_literals`` gives. Far cheaper than a search
     with a long pattern that most sentences do not match. ``folded`` is ``ascii_folded(text)``,
     when the caller has it."""
-    literals = _required_literals(pattern)
-    if literals is None:
+    _, exact, in_any_case = _literal_filter(pattern)
+    if not exact and not in_any_case:
         return True
-    if folded is None:
-        folded = ascii_folded(text) if any(fold for _, fold in literals) else text
-    return any(run in (folded if fold else text) for run, fold in literals)
+    for run in exact:
+        if run in text:
+            return True
+    if in_any_case:
+        folded = ascii_folded(text) if folded is None else folded
+        for run in in_any_case:
+            if run in folded:
+                return True
+    return False
 
 
-@cache  # patterns are compiled once, and a handful are filtered
-def _required_literals(pattern: re.Pattern) -> tuple[tuple[str, bool], ...] | None:
-    return required_literals(pattern)
+# The filters of the patterns asked about, by the pattern's id: hashing a long compiled pattern
+# costs more than the check itself. Each entry holds its pattern, so no id is reused; the
+# patterns asked about are the extractors' compiled ones, a few hundred at most.
+_FILTERS: dict[int, tuple[re.Pattern, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _literal_filter(pattern: re.Pattern) -> tuple[re.Pattern, tuple[str, ...], tuple[str, ...]]:
+    """(pattern, runs to find as they are, runs to find in the folded text)."""
+    entry = _FILTERS.get(id(pattern))
+    if entry is None or entry[0] is not pattern:
+        literals = required_literals(pattern) or ()
+        entry = (
+            pattern,
+            tuple(run for run, fold in literals if not fold),
+            tuple(run for run, fold in literals if fold),
+        )
+        _FILTERS[id(pattern)] = entry
+    return entry
 
 
 @lru_cache(maxsize=256)  # a sentence is tried with several patterns in a row
@@ -437,14 +458,16 @@ class CueIndex:
     """
 
     def __init__(self, phrases: list[tuple[str, str]]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[bool, ...], str, int]]] = {}
+        # By the key of the first word: (the keys of all the words, the positions of the words
+        # whose form is checked, tag, number of words as written), longest first.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[int, ...], str, int]]] = {}
         for phrase, tag in phrases:
             words = [w.group() for w in _CUE_TOKEN.finditer(phrase)]
             if not words:
                 continue
             keys = tuple(_word_key(w) for w in words)
             # "SEND" only in capitals; "families'" only with its possessive apostrophe.
-            exact = tuple((len(w) > 1 and w.isupper()) or w.endswith("'") for w in words)
+            exact = tuple(k for k, w in enumerate(words) if (len(w) > 1 and w.isupper()) or w.endswith("'"))
             self._by_first.setdefault(keys[0], []).append((keys, exact, tag, len(phrase.split())))
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))
@@ -452,14 +475,16 @@ class CueIndex:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, int]]:
         """The hits in ``text[start:end]`` (``start`` >= 0), with offsets into ``text``."""
         tokens, keys = _words(text[start:end] if start or end is not None else text)
+        by_first = self._by_first
         hits = []
-        for index in [index for index, key in enumerate(keys) if key in self._by_first]:
-            for words, exact, tag, written_words in self._by_first[keys[index]]:
+        for index in [index for index, key in enumerate(keys) if key in by_first]:
+            for words, exact, tag, written_words in by_first[keys[index]]:
                 stop = index + len(words)
-                if keys[index:stop] == words and all(
-                    not must or _same_form(tokens[index + k][2]) for k, must in enumerate(exact)
-                ):
-                    hits.append((start + tokens[index][0], start + tokens[stop - 1][1], tag, written_words))
+                if len(words) > 1 and keys[index:stop] != words:
+                    continue
+                if exact and not all(_same_form(tokens[index + k][2]) for k in exact):
+                    continue
+                hits.append((start + tokens[index][0], start + tokens[stop - 1][1], tag, written_words))
         return hits
 
     def tags(self, text: str) -> set[str]:
@@ -475,7 +500,7 @@ def _words(text: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[str, ...]
     words of a slice are the words of the text inside it.)
     """
     tokens = tuple((m.start(), m.end(), m.group()) for m in _CUE_TOKEN.finditer(text))
-    return tokens, tuple(_word_key(word) for _, _, word in tokens)
+    return tokens, tuple(word.lower().replace("'", "") for _, _, word in tokens)  # as _word_key
 
 
 def _same_form(token: str) -> bool:
