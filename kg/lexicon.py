@@ -105,12 +105,22 @@ class PatternSet:
         # characters turns them down before the alternation is tried.
         firsts = first_characters(patterns)
         initial = f"(?={firsts})" if firsts else ""
+        # When every pattern starts at a word boundary, so does the scan: one test turns down the
+        # positions inside words.
+        if patterns and all(_starts_at_boundary(pattern) for pattern in patterns):
+            initial = r"\b" + initial
         self._starts = re.compile(f"{initial}(?=(?:{alternation}))", patterns[0].flags if patterns else 0)
 
     def finditer_each(self, text: str) -> list[list[re.Match]]:
         """For each pattern, in order, ``list(pattern.finditer(text))``."""
         positions = [start.start() for start in self._starts.finditer(text)]
         return [_matches_at(pattern, text, positions) for pattern in self.patterns]
+
+
+def _starts_at_boundary(pattern: re.Pattern) -> bool:
+    """Does every match of ``pattern`` start at a word boundary (it opens with ``\\b``)?"""
+    items = _sre_parser.parse(pattern.pattern, pattern.flags)
+    return len(items) > 0 and str(items[0][0]) == "AT" and str(items[0][1]) == "AT_BOUNDARY"
 
 
 class _Unknown(Exception):
@@ -189,21 +199,26 @@ def _firsts(items, ignore_case: bool) -> tuple[list[tuple[int, int, bool]], bool
     return ranges, True
 
 
-def required_literal(pattern: re.Pattern) -> tuple[str, bool] | None:
-    """The longest run of ASCII characters every match of ``pattern`` holds, and whether it
-    matches in any case (then given in lower case); None when there is none. A text that lacks
-    it holds no match: in an ASCII text, ``run in text.lower()`` (or ``run in text``) tells."""
-    runs: list[tuple[str, bool]] = []
+def required_literals(pattern: re.Pattern) -> tuple[tuple[str, bool], ...] | None:
+    """Runs of ASCII characters of which every match of ``pattern`` holds at least one, each
+    with whether it matches in any case (then given in lower case); None when there are none.
+    For "a(?:bc|de)" that is ("bc", "de") or ("a",), whichever is the more telling (the one
+    whose shortest run is longest). A text that lacks them all holds no match: ``may_match``."""
     try:
-        _runs(_sre_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.I), runs)
+        found = _requirement(_sre_parser.parse(pattern.pattern, pattern.flags), bool(pattern.flags & re.I))
     except _Unknown:
         return None
-    runs = [(run.lower() if fold else run, fold) for run, fold in runs if run.isascii()]
-    return max(runs, key=lambda item: len(item[0]), default=None)
+    return tuple(found) if found else None
 
 
-def _runs(items, ignore_case: bool, runs: list[tuple[str, bool]]) -> None:
-    """Add to ``runs`` the runs of literal characters the parsed sequence always matches."""
+_Requirement = list[tuple[str, bool]]  # literals, one of which every match holds
+
+
+def _requirement(items, ignore_case: bool) -> _Requirement | None:
+    """The most telling requirement of a parsed sequence: one of its runs of literal
+    characters, or the requirement of a part it always matches (a group, a repeat at least
+    once, an alternation whose every alternative has one)."""
+    candidates: list[_Requirement] = []
     current: list[str] = []
     for op, value in list(items) + [(None, None)]:
         name = str(op)
@@ -211,17 +226,87 @@ def _runs(items, ignore_case: bool, runs: list[tuple[str, bool]]) -> None:
             current.append(chr(value))
             continue
         if current:
-            runs.append(("".join(current), ignore_case))
+            run = "".join(current)
+            if run.isascii():
+                candidates.append([(run.lower() if ignore_case else run, ignore_case)])
             current = []
+        part = None
         if name == "SUBPATTERN":
             _, added, removed, body = value
             if (added | removed) & ~re.I:
                 raise _Unknown
-            _runs(body, bool(added & re.I) or (ignore_case and not removed & re.I), runs)
+            part = _requirement(body, bool(added & re.I) or (ignore_case and not removed & re.I))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and value[0] >= 1:
-            _runs(value[2], ignore_case, runs)
+            part = _requirement(value[2], ignore_case)
         elif name == "ATOMIC_GROUP":
-            _runs(value, ignore_case, runs)
+            part = _requirement(value, ignore_case)
+        elif name == "BRANCH":
+            alternatives = [_requirement(alternative, ignore_case) for alternative in value[1]]
+            if all(alternatives):
+                part = sorted(
+                    {literal for alternative in alternatives if alternative for literal in alternative}
+                )
+        if part:
+            candidates.append(part)
+    return max(candidates, key=lambda c: (min(len(run) for run, _ in c), -len(c)), default=None)
+
+
+def may_match(pattern: re.Pattern, text: str, folded: str | None = None) -> bool:
+    """False when ``text`` (or any slice of a text searched within it) cannot hold a match of
+    ``pattern``: it lacks every literal ``required_literals`` gives. Far cheaper than a search
+    with a long pattern that most sentences do not match. ``folded`` is ``ascii_folded(text)``,
+    when the caller has it."""
+    _, exact, in_any_case = _literal_filter(pattern)
+    if not exact and not in_any_case:
+        return True
+    for run in exact:
+        if run in text:
+            return True
+    if in_any_case:
+        folded = ascii_folded(text) if folded is None else folded
+        for run in in_any_case:
+            if run in folded:
+                return True
+    return False
+
+
+# The filters of the patterns asked about, by the pattern's id: hashing a long compiled pattern
+# costs more than the check itself. Each entry holds its pattern, so no id is reused; the
+# patterns asked about are the extractors' compiled ones, a few hundred at most.
+_FILTERS: dict[int, tuple[re.Pattern, tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _literal_filter(pattern: re.Pattern) -> tuple[re.Pattern, tuple[str, ...], tuple[str, ...]]:
+    """(pattern, runs to find as they are, runs to find in the folded text)."""
+    entry = _FILTERS.get(id(pattern))
+    if entry is None or entry[0] is not pattern:
+        literals = required_literals(pattern) or ()
+        entry = (
+            pattern,
+            tuple(run for run, fold in literals if not fold),
+            tuple(run for run, fold in literals if fold),
+        )
+        _FILTERS[id(pattern)] = entry
+    return entry
+
+
+@lru_cache(maxsize=256)  # a sentence is tried with several patterns in a row
+def ascii_folded(text: str) -> str:
+    """``text`` in lower case, each character that re's IGNORECASE takes for an ASCII letter
+    written as that letter ("\u017f" as "s", the Kelvin sign as "k"): an ASCII run a pattern
+    matches in any case is in it wherever the pattern matches in ``text``."""
+    if text.isascii():
+        return text.lower()
+    twins = {ord(c): twin for c in set(text) if not c.isascii() and (twin := _ascii_twin(c))}
+    return (text.translate(twins) if twins else text).lower()
+
+
+@lru_cache(maxsize=4096)
+def _ascii_twin(character: str) -> str | None:
+    return next((letter for letter, pattern in _ASCII_LETTERS if pattern.fullmatch(character)), None)
+
+
+_ASCII_LETTERS = [(letter, re.compile(letter, re.IGNORECASE)) for letter in "abcdefghijklmnopqrstuvwxyz"]
 
 
 def _matches_at(pattern: re.Pattern, text: str, positions: list[int]) -> list[re.Match]:
@@ -298,7 +383,9 @@ def role_regex() -> re.Pattern:
     )
     heads = "|".join(re.escape(h) for h in data.title_heads)
     other_titles = rf"(?<=, )(?:[A-Z][\w'-]+ ){{1,4}}(?:{heads})(?=,)"
-    return re.compile(rf"(?P<role>(?i:(?:{modifiers}\s+)*{titles}){continuation}|{other_titles})")
+    # A role starts a word (not "vice Chair" inside "Service Chair"); the boundary first also
+    # turns down most positions before the modifiers and titles are tried (docs/benchmarks.md).
+    return re.compile(rf"\b(?P<role>(?i:(?:{modifiers}\s+)*{titles}){continuation}|{other_titles})")
 
 
 @cache
@@ -372,14 +459,16 @@ class CueIndex:
     """
 
     def __init__(self, phrases: list[tuple[str, str]]):
-        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[bool, ...], str, int]]] = {}
+        # By the key of the first word: (the keys of all the words, the positions of the words
+        # whose form is checked, tag, number of words as written), longest first.
+        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[int, ...], str, int]]] = {}
         for phrase, tag in phrases:
             words = [w.group() for w in _CUE_TOKEN.finditer(phrase)]
             if not words:
                 continue
             keys = tuple(_word_key(w) for w in words)
             # "SEND" only in capitals; "families'" only with its possessive apostrophe.
-            exact = tuple((len(w) > 1 and w.isupper()) or w.endswith("'") for w in words)
+            exact = tuple(k for k, w in enumerate(words) if (len(w) > 1 and w.isupper()) or w.endswith("'"))
             self._by_first.setdefault(keys[0], []).append((keys, exact, tag, len(phrase.split())))
         for entries in self._by_first.values():
             entries.sort(key=lambda entry: -len(entry[0]))
@@ -387,14 +476,16 @@ class CueIndex:
     def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str, int]]:
         """The hits in ``text[start:end]`` (``start`` >= 0), with offsets into ``text``."""
         tokens, keys = _words(text[start:end] if start or end is not None else text)
+        by_first = self._by_first
         hits = []
-        for index in [index for index, key in enumerate(keys) if key in self._by_first]:
-            for words, exact, tag, written_words in self._by_first[keys[index]]:
+        for index in [index for index, key in enumerate(keys) if key in by_first]:
+            for words, exact, tag, written_words in by_first[keys[index]]:
                 stop = index + len(words)
-                if keys[index:stop] == words and all(
-                    not must or _same_form(tokens[index + k][2]) for k, must in enumerate(exact)
-                ):
-                    hits.append((start + tokens[index][0], start + tokens[stop - 1][1], tag, written_words))
+                if len(words) > 1 and keys[index:stop] != words:
+                    continue
+                if exact and not all(_same_form(tokens[index + k][2]) for k in exact):
+                    continue
+                hits.append((start + tokens[index][0], start + tokens[stop - 1][1], tag, written_words))
         return hits
 
     def tags(self, text: str) -> set[str]:
@@ -410,7 +501,7 @@ def _words(text: str) -> tuple[tuple[tuple[int, int, str], ...], tuple[str, ...]
     words of a slice are the words of the text inside it.)
     """
     tokens = tuple((m.start(), m.end(), m.group()) for m in _CUE_TOKEN.finditer(text))
-    return tokens, tuple(_word_key(word) for _, _, word in tokens)
+    return tokens, tuple(word.lower().replace("'", "") for _, _, word in tokens)  # as _word_key
 
 
 def _same_form(token: str) -> bool:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -239,6 +239,7 @@ def _internal_body() -> re.Pattern:
     return re.compile(lexicon.organisation_rules().internal_bodies)
 
 
+@lru_cache(maxsize=4096)  # a long document names the same organisations again and again
 def canonical_name(surface: str) -> str:
     """The label for a local organisation name as written: typography normalised."""
     name = re.sub(r"\s+", " ", surface.replace("\u2019", "'")).strip()
@@ -249,6 +250,7 @@ def canonical_name(surface: str) -> str:
     return name
 
 
+@lru_cache(maxsize=4096)
 def classify(name: str) -> str:
     """The most specific contract class for an organisation name, from the head rules."""
     for pattern, cls in lexicon.organisation_heads():

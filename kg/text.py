@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from . import lexicon
 from .resources import load_lines
 
 # One character in, one character out: curly quotes straightened, dashes unified,
@@ -192,11 +193,13 @@ def _line_patterns(file_name: str) -> tuple[re.Pattern, ...]:
 
 def is_colophon(line: str) -> bool:
     """A line of a publisher's colophon (``kg/data/colophon.txt``): furniture that names no organisation of the document."""
-    return any(pattern.search(line) for pattern in _line_patterns("colophon.txt"))
+    return any(lexicon.may_match(p, line) and p.search(line) for p in _line_patterns("colophon.txt"))
 
 
 def is_boilerplate(line: str) -> bool:
-    return any(pattern.search(line) for pattern in _line_patterns("boilerplate.txt")) or is_colophon(line)
+    return any(lexicon.may_match(p, line) and p.search(line) for p in _line_patterns("boilerplate.txt")) or (
+        is_colophon(line)
+    )
 
 
 def starts_bullet_item(clean: str, line: Segment) -> bool:

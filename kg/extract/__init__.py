@@ -189,7 +189,11 @@ def _stated_partners(clean: str, sentences: list[Segment], organisations, resolv
     in_order = SpansInOrder(resolved)
     pairs = []
     for index, sentence in enumerate(sentences):
-        if sentence.boilerplate or not cue.search(clean, sentence.start, sentence.end):
+        if (
+            sentence.boilerplate
+            or not lexicon.may_match(cue, sentence.text)
+            or not cue.search(clean, sentence.start, sentence.end)
+        ):
             continue
         end = sentence.end
         if sentence.text.rstrip().endswith(":"):  # the members follow as list lines

@@ -116,7 +116,8 @@ def _skip(sentence: Segment, claimed: SpanSet, speech_paragraphs: set[int]) -> b
     if claimed.covers(sentence.start) or claimed.starts_in(sentence.start, sentence.end):
         return True
     return _grades_services(sentence.text) or any(
-        pattern.search(sentence.text) for pattern in _rules().not_findings
+        lexicon.may_match(pattern, sentence.text) and pattern.search(sentence.text)
+        for pattern in _rules().not_findings
     )
 
 

@@ -326,9 +326,9 @@ def _sentence_judgements(
     if _RATED_ANYWHERE.search(clean, start, end):  # every "rated ... as" pattern starts with it
         patterns += _rated_aspect_as(formal_only)
     text = clean[start:end]
-    folded = text.lower() if text.isascii() else None
+    folded = lexicon.ascii_folded(text)
     for aspect, pattern in patterns:
-        if folded is not None and not _may_match(pattern, text, folded):
+        if not lexicon.may_match(pattern, text, folded):  # most sentences name no aspect
             continue
         for match in pattern.finditer(clean, start, end):
             # Of the aspects ending at one grade, the nearest to it, then the longest: "children
@@ -370,19 +370,6 @@ def _sentence_judgements(
                 FoundJudgement(Judgement(aspect.aspect, grade_id, Span(earlier[0].start, end)), aspect.target)
             )
     return [item for item in found if item is not None]
-
-
-def _may_match(pattern: re.Pattern, text: str, folded: str) -> bool:
-    """False when the ASCII ``text`` (``folded``: in lower case) lacks words every match of
-    ``pattern`` holds: most sentences name no aspect, and a check of words is cheaper than a
-    search with each aspect's pattern."""
-    required = _required(pattern)
-    return required is None or required[0] in (folded if required[1] else text)
-
-
-@cache
-def _required(pattern: re.Pattern) -> tuple[str, bool] | None:
-    return lexicon.required_literal(pattern)
 
 
 def _found(clean: str, aspect: _Aspect, match: re.Match, start: int, end: int) -> FoundJudgement | None:

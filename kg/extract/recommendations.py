@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from .. import datafiles
+from .. import datafiles, lexicon
 from ..claims import Assessment, DocumentResponse, Membership, Organisation, Recommendation, Response, Span
 from ..resolve import resolve_reference
 from ..spans import LastNamed, SpanSet, SpansInOrder
@@ -277,9 +277,10 @@ def find_sentence_recommendations(
                 )
             )
             continue
-        announced = _patterns()["announces_list"].search(text)
+        announces, in_sentence = _patterns()["announces_list"], _patterns()["in_sentence"]
+        announced = announces.search(text) if lexicon.may_match(announces, text) else None
         listing = announced is not None
-        cue = _patterns()["in_sentence"].search(text)
+        cue = in_sentence.search(text) if lexicon.may_match(in_sentence, text) else None
         # "makes eight recommendations, including that X should ...": one given with the count
         given = cue is not None and (announced is None or cue.end() > announced.end())
         if cue and given and not text.rstrip().endswith(("?", ":")):
@@ -439,9 +440,12 @@ def find_document_responses(
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
     resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
+    response_cue = _patterns()["document_response"]
     for sentence in sentences:
-        if sentence.boilerplate or not _patterns()["document_response"].search(
-            clean, sentence.start, sentence.end
+        if (
+            sentence.boilerplate
+            or not lexicon.may_match(response_cue, sentence.text)
+            or not response_cue.search(clean, sentence.start, sentence.end)
         ):
             continue
         inside = [key for _, key in resolved.starting(sentence.start, sentence.end) if key not in conductors]

@@ -19,7 +19,7 @@ from bisect import bisect_right
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from .. import datafiles
+from .. import datafiles, lexicon
 from ..claims import DocumentResponse, Membership, Organisation, Response, Span
 from ..resolve import resolve_reference
 from ..spans import SpanSet, SpansInOrder
@@ -149,12 +149,13 @@ def _is_headline(clean: str, sentence: Segment) -> bool:
 def _reaction_span(clean: str, sentence: Segment) -> Span | None:
     """The sentence, if it responds; the paragraph after it, if it announces the quote that responds."""
     text = clean[sentence.start : sentence.end]
-    if _rules()["announces_quote"].search(text) and text.rstrip().endswith(":"):
+    announces, reaction = _rules()["announces_quote"], _rules()["reaction"]
+    if text.rstrip().endswith(":") and lexicon.may_match(announces, text) and announces.search(text):
         document_lines = lines(clean)
         after = bisect_right(_line_starts(clean), sentence.end)
         following = next((line for line in document_lines[after:] if not line.boilerplate), None)
         return Span(following.start, following.end) if following else None
-    if _rules()["reaction"].search(text):
+    if lexicon.may_match(reaction, text) and reaction.search(text):
         return _whole_sentence(clean, sentence)
     return None
 
