@@ -91,30 +91,66 @@ class PatternSet:
     and have no groups (an alternation of them would renumber groups and clash on names),
     unless ``starts`` is given: a pattern that matches (empty) at every position where one of
     the patterns can match, and maybe others, in one scan cheaper than theirs.
+
+    A long text is scanned only for the patterns it may match (``may_match``): of the 51 kinds
+    of assessment, a long document holds the words of a dozen or so.
     """
 
     def __init__(self, patterns: Sequence[re.Pattern], starts: re.Pattern | None = None):
         self.patterns = tuple(patterns)
-        if starts is not None:
-            self._starts = starts
-            return
-        if len({pattern.flags for pattern in patterns}) > 1 or any(pattern.groups for pattern in patterns):
-            raise ValueError("a PatternSet needs patterns with the same flags and no groups")
-        alternation = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
-        # Most positions hold no character any pattern starts with: a lookahead on those
-        # characters turns them down before the alternation is tried.
-        firsts = first_characters(patterns)
-        initial = f"(?={firsts})" if firsts else ""
-        # When every pattern starts at a word boundary, so does the scan: one test turns down the
-        # positions inside words.
-        if patterns and all(_starts_at_boundary(pattern) for pattern in patterns):
-            initial = r"\b" + initial
-        self._starts = re.compile(f"{initial}(?=(?:{alternation}))", patterns[0].flags if patterns else 0)
+        self._given_starts = starts is not None
+        if starts is None:
+            if len({pattern.flags for pattern in patterns}) > 1 or any(
+                pattern.groups for pattern in patterns
+            ):
+                raise ValueError("a PatternSet needs patterns with the same flags and no groups")
+            starts = _scan(self.patterns)
+        self._starts = starts
+        self._subset_starts: dict[tuple[int, ...], re.Pattern] = {}
 
     def finditer_each(self, text: str) -> list[list[re.Match]]:
         """For each pattern, in order, ``list(pattern.finditer(text))``."""
-        positions = [start.start() for start in self._starts.finditer(text)]
-        return [_matches_at(pattern, text, positions) for pattern in self.patterns]
+        present = tuple(range(len(self.patterns)))
+        starts = self._starts
+        if len(text) >= SUBSET_MIN_CHARACTERS:
+            folded = ascii_folded(text)
+            present = tuple(i for i in present if may_match(self.patterns[i], text, folded))
+            if not self._given_starts and len(present) < len(self.patterns):
+                starts = self._starts_of(present)
+        found: list[list[re.Match]] = [[] for _ in self.patterns]
+        if present:
+            positions = [start.start() for start in starts.finditer(text)]
+            for index in present:
+                found[index] = _matches_at(self.patterns[index], text, positions)
+        return found
+
+    def _starts_of(self, subset: tuple[int, ...]) -> re.Pattern:
+        if subset not in self._subset_starts:
+            if len(self._subset_starts) >= _SUBSETS_KEPT:
+                self._subset_starts.clear()
+            self._subset_starts[subset] = _scan([self.patterns[index] for index in subset])
+        return self._subset_starts[subset]
+
+
+# From this length on, a PatternSet scans a text only for the patterns it may match: compiling
+# the scan of a subset (about 3 ms) then costs less than scanning for all of them saves
+# (docs/benchmarks.md). The scans of the last subsets are kept.
+SUBSET_MIN_CHARACTERS = 100_000
+_SUBSETS_KEPT = 32
+
+
+def _scan(patterns: Sequence[re.Pattern]) -> re.Pattern:
+    """A pattern that matches, empty, where one of ``patterns`` matches (see PatternSet)."""
+    alternation = "|".join(f"(?:{pattern.pattern})" for pattern in patterns)
+    # Most positions hold no character any pattern starts with: a lookahead on those
+    # characters turns them down before the alternation is tried.
+    firsts = first_characters(patterns)
+    initial = f"(?={firsts})" if firsts else ""
+    # When every pattern starts at a word boundary, so does the scan: one test turns down the
+    # positions inside words.
+    if patterns and all(_starts_at_boundary(pattern) for pattern in patterns):
+        initial = r"\b" + initial
+    return re.compile(f"{initial}(?=(?:{alternation}))", patterns[0].flags if patterns else 0)
 
 
 def _starts_at_boundary(pattern: re.Pattern) -> bool:

@@ -6,6 +6,7 @@ import re
 import string
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import given, settings
@@ -44,6 +45,19 @@ def test_extract_never_fails_on_arbitrary_text(text):
     _extract(text)
 
 
+def _each_both_ways(patterns: list[re.Pattern], text: str) -> list[list[re.Match]]:
+    """``PatternSet.finditer_each``, as for a short text and as for a long one (scanned only for
+    the patterns whose literals it holds); the two must agree."""
+    pattern_set = lexicon.PatternSet(patterns)
+    short = pattern_set.finditer_each(text)
+    with mock.patch.object(lexicon, "SUBSET_MIN_CHARACTERS", 0):
+        long = pattern_set.finditer_each(text)
+    assert [[m.span() for m in matches] for matches in long] == [
+        [m.span() for m in matches] for matches in short
+    ]
+    return short
+
+
 _PATTERN_SET_ALPHABET = "aAbB sS\u017f'\n."
 
 
@@ -55,7 +69,7 @@ def test_a_pattern_set_finds_what_each_pattern_finds_alone(text):
         re.compile(p, re.IGNORECASE)
         for p in (r"\ba+b", r"ab|b a", r"(?<!s )b+\b", r"s[^.\n]*?(?=\.|$)", r"(?:a|s)'?b?", r"a*")
     ]
-    found = lexicon.PatternSet(patterns).finditer_each(text)
+    found = _each_both_ways(patterns, text)
     assert [[m.span() for m in matches] for matches in found] == [
         [m.span() for m in p.finditer(text)] for p in patterns
     ]
@@ -66,7 +80,7 @@ def test_a_pattern_set_finds_what_each_pattern_finds_alone(text):
 def test_a_pattern_set_of_patterns_that_start_at_a_boundary_finds_each_patterns_matches(text):
     """Patterns that all open with a word boundary are scanned from boundaries only."""
     patterns = [re.compile(p, re.IGNORECASE) for p in (r"\ba+b", r"\b(?:b a|s)'?", r"\bb*", r"\b(?=a)")]
-    found = lexicon.PatternSet(patterns).finditer_each(text)
+    found = _each_both_ways(patterns, text)
     assert [[m.span() for m in matches] for matches in found] == [
         [m.span() for m in p.finditer(text)] for p in patterns
     ]
@@ -87,7 +101,7 @@ def test_a_pattern_set_of_patterns_that_never_match_empty_still_finds_each_patte
             for p in (r"\bk+a", r"(?:s )?b|(?i:a)'?B", r"(?<![\w'])(?:(?i:sa)|K)(?!\w)", r"[0-9A-B]+\.?")
         ]
         assert lexicon.first_characters(patterns)
-        found = lexicon.PatternSet(patterns).finditer_each(text)
+        found = _each_both_ways(patterns, text)
         assert [[m.span() for m in matches] for matches in found] == [
             [m.span() for m in p.finditer(text)] for p in patterns
         ]
