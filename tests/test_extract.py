@@ -228,6 +228,25 @@ def test_role_before_and_after_names():
     ) in memberships
 
 
+def test_a_minister_named_in_brackets_after_the_office_as_parliament_records_them():
+    text = (
+        "Written statement to Parliament\n\n"
+        "The Secretary of State for Education (Gavin Hartwell): Today I publish the commissioner's report.\n\n"
+        "The Parliamentary Under-Secretary of State for Children and Families (Mrs Ivy Fordham): "
+        "The Government accepts the recommendations.\n\n"
+        "The Director (Children's Services) agreed.\n"
+    )
+    memberships = {(m.person, m.role, m.organisation) for m in _extract(text).memberships}
+    assert memberships == {
+        ("Gavin Hartwell", "Secretary of State for Education", "Department for Education"),
+        (
+            "Ivy Fordham",
+            "Parliamentary Under-Secretary of State for Children and Families",
+            "Department for Education",
+        ),
+    }
+
+
 def test_a_role_starts_a_word():
     # The modifier "Vice" is not read inside "Service".
     roles = [

@@ -364,7 +364,10 @@ def _lines_above(clean: str, start: int, count: int) -> list[tuple[int, int]]:
 
 
 def _name_after(clean: str, role_end: int, limit: int):
-    """ "Role: Name", "Role, Name", "Role Name", "Role this year was [Role] [Honorific] Name"."""
+    """ "Role: Name", "Role, Name", "Role Name", "Role this year was [Role] [Honorific] Name",
+    "Role ([Honorific] Name)"."""
+    if clean.startswith(" (", role_end):
+        return _name_in_brackets(clean, role_end + 2, limit)
     link = _LINK_TO_NAME.match(clean, role_end, limit)  # matches everywhere, perhaps nothing
     position = link.end() if link else role_end
     role = lexicon.role_regex().match(clean, position, limit)
@@ -375,6 +378,19 @@ def _name_after(clean: str, role_end: int, limit: int):
         position += honorific.end()
     match = _NAME.match(clean, position, limit)
     if match and _is_person(clean, match.start("name"), match.group("name")):
+        return match.group("name"), Span(match.start("name"), match.end("name"))
+    return None
+
+
+def _name_in_brackets(clean: str, position: int, limit: int):
+    """ "The Secretary of State for Education (Mrs Name):", as parliamentary records name a minister."""
+    honorific = _honorific().match(clean, position, limit)
+    match = _NAME.match(clean, honorific.end() if honorific else position, limit)
+    if (
+        match
+        and clean.startswith(")", match.end())
+        and _is_person(clean, match.start("name"), match.group("name"))
+    ):
         return match.group("name"), Span(match.start("name"), match.end("name"))
     return None
 
