@@ -3,11 +3,15 @@ documents of our own writing in the layouts real reports and news use (issues 15
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from kg.extract import extract
 from kg.extract.assessments import find_assessments
 from kg.extract.dates import date_ranges, inspection_dates, relative_dates
 from kg.extract.judgements import find_prose_judgements, find_table_judgements
+from kg.ingest import SourceDocument
 from kg.text import clean_view, segment
 
 HELP = "the experiences and progress of children who need help and protection"
@@ -431,3 +435,27 @@ def test_in_all_areas_with_no_year_known_is_the_overall_grade_only():
     clean = clean_view(text)
     [own] = find_assessments(clean, segment(clean), "Northumberland", None)
     assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "outstanding")]
+
+
+MONITORING_VISIT = """Monitoring visit to Rochdale children's services
+
+This letter summarises the findings of the monitoring visit to Rochdale children's services on 18 and 19 February 2025. This was the third monitoring visit since the local authority was judged inadequate in October 2023.
+
+Headline findings
+Leaders have made steady progress in improving the front door. However, the quality of assessments remains too variable and some children wait too long for a strategy meeting.
+"""
+
+
+def test_a_monitoring_visit_letter_names_the_inspection_that_judged_the_council_inadequate():
+    """The date in "the third monitoring visit since ... was judged inadequate in October 2023" is
+    the earlier inspection's, which gave the grade; the sentence is no failing of the practice found."""
+    result = extract(SourceDocument("t", Path("t.txt"), MONITORING_VISIT, "0"))
+    own = result.assessments[0]
+    assert (own.kind, own.date) == ("monitoring-visit", "2025-02-18")
+    assert [(p.kind, p.date, [(j.aspect, j.grade) for j in p.judgements]) for p in own.previous] == [
+        ("ilacs", "2023-10", [("overall effectiveness", "inadequate")])
+    ]
+    assert [(f.kind, f.statement[:20]) for f in result.findings] == [
+        ("Strength", "Leaders have made st"),
+        ("Failing", "However, the quality"),
+    ]

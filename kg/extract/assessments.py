@@ -129,6 +129,12 @@ def find_assessments(
             p
             for p in positions
             if sentence.start <= p[0] < sentence.end and p != (match.start(), match.end())
+        ] + [
+            # "the third monitoring visit since the council was judged inadequate in October
+            # 2023": the date is the earlier inspection's, not this mention's
+            (span.start, span.end)
+            for span, _ in previous_spans
+            if sentence.start <= span.start < sentence.end and not span.start <= match.start() < span.end
         ]
         _add_mention(found, kind, clean, sentence, match, main_area, own_date, document_date, others)
     assessments = sorted(
@@ -354,7 +360,8 @@ def _attach_previous(
     for span, date in previous_spans:
         if not date or (own.year and date[:4] >= own.year):
             continue
-        earlier = next((a for a in own.previous if a.year == date[:4]), None)
+        # A grade was given by a graded assessment, not a visit of that year
+        earlier = next((a for a in own.previous if a.year == date[:4] and _kind(a.kind).graded), None)
         if earlier is None:
             kind = _kind(own.kind if own.kind in ("ilacs",) else datafiles.assessments().previous_kind)
             earlier = Assessment(kind.kind, kind.cls, kind.label, own.area, date[:4], date)

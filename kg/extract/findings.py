@@ -124,7 +124,7 @@ def _skip(sentence: Segment, claimed: SpanSet, speech_paragraphs: set[int]) -> b
 def _kind(text: str, section: str | None) -> str | None:
     """Failing, Strength or None; ``section`` is the heading the sentence stands under, if a findings one."""
     rules = _rules()
-    kinds = rules.cues.tags(text)
+    kinds = rules.cues.tags(_without_earlier_grades(text))
     if FAILING in kinds or (STRENGTH in kinds and (rules.negated.search(text) or _grade_below_good(text))):
         return FAILING
     if section is not None:
@@ -163,6 +163,19 @@ def _grade_after(text: str, position: int) -> bool:
             return False
         position = word.end()
     return False
+
+
+def _without_earlier_grades(text: str) -> str:
+    """The text without the grades it gives an earlier inspection ("the third visit since the
+    council was judged inadequate"): they judge what was, not the practice the sentence finds."""
+    if not _rules().earlier_grade.search(text):
+        return text
+    return _graded_as().sub(" ", text)
+
+
+@cache
+def _graded_as() -> re.Pattern:
+    return re.compile(_GRADED.pattern + _GRADE_LEAD.pattern + f"(?:{grade_regex().pattern})", re.IGNORECASE)
 
 
 def _grade_below_good(text: str) -> bool:
