@@ -247,6 +247,25 @@ def test_a_minister_named_in_brackets_after_the_office_as_parliament_records_the
     }
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "His Majesty's Inspectors Priya Anand and Tom Kelsall carried out this visit.",
+        "The visit was carried out by His Majesty's Inspectors Priya Anand and Tom Kelsall.",
+        "His Majesty's Inspectors for children's social care, Priya Anand and Tom Kelsall, carried out this visit.",
+    ],
+)
+def test_inspectors_listed_after_their_plural_title_are_ofsteds_though_ofsted_is_never_named(sentence):
+    text = f"Monitoring visit to Rochdale children's services\n\nThis letter gives the findings of the visit. {sentence}\n"
+    memberships = {(m.person, m.organisation) for m in _extract(text).memberships}
+    assert memberships == {("Priya Anand", "Ofsted"), ("Tom Kelsall", "Ofsted")}
+
+
+def test_another_inspectorates_inspector_is_not_ofsteds():
+    text = "Joint inspection of Rochdale\n\nPriya Anand, His Majesty's Inspector of Constabulary, joined the visit.\n"
+    assert all(m.organisation != "Ofsted" for m in _extract(text).memberships)
+
+
 def test_a_role_starts_a_word():
     # The modifier "Vice" is not read inside "Service".
     roles = [

@@ -158,40 +158,58 @@ _VERB_ROLES = {
 }
 
 
+_BRIEF = re.compile(r"\s+(?:for|of)\s+")
 _PLURAL_ROLE = re.compile(r"(?:\s+(?:for|on|during|of|at)\s+(?:this|the)\s+\w+)?\s+(?:were|are)\s+")
 
 
 def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> list[Membership]:
-    """ "His Majesty's Inspectors for this visit were A and B": one membership each."""
+    """ "His Majesty's Inspectors for this visit were A and B", "His Majesty's Inspectors A and B
+    carried out the visit": one membership each."""
     found: list[Membership] = []
-    if not re.search(r" (?:were|are) ", sentence.text):
-        return found
     for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
-        if not match.group().endswith("s") or lexicon.role_titles().get(match.group().lower()):
+        head = _BRIEF.split(match.group(), maxsplit=1)[0]  # "Inspectors" of "Inspectors for social care"
+        if not head.endswith("s") or lexicon.role_titles().get(head.lower()):
             continue
         link = _PLURAL_ROLE.match(clean, match.end(), sentence.end)
-        if link is None:
-            continue
-        title = _role_title(clean[match.start() : match.end()])
+        title = _role_title(head[:-1] + match.group()[len(head) :])  # each holds the role in the singular
         if title is None:
             continue
         usual, fallback = _usual_class(title)
-        organisation = _usual_organisation(usual, organisations) or _usual_organisation(
-            fallback, organisations
+        organisation = (
+            _usual_organisation(usual, organisations)
+            or _usual_organisation(fallback, organisations)
+            or national_body(title, organisations)
         )
-        names = re.finditer(rf"{_NAME.pattern}", clean[link.end() : sentence.end])
-        for name in names:
-            start = link.end() + name.start("name")
-            if organisation and _is_person(clean, start, name.group("name")):
-                found.append(
-                    Membership(
-                        name.group("name"),
-                        title,
-                        organisation,
-                        Span(match.start(), start + len(name.group("name"))),
-                    )
-                )
+        if organisation is None:
+            continue
+        if link is not None:
+            names = [
+                (link.end() + name.start("name"), name.group("name"))
+                for name in _NAME.finditer(clean[link.end() : sentence.end])
+            ]
+        else:
+            names = _listed_names(clean, match.end(), sentence.end)
+        for start, name in names:
+            if _is_person(clean, start, name):
+                found.append(Membership(name, title, organisation, Span(match.start(), start + len(name))))
     return found
+
+
+_FIRST_GAP = re.compile(r",?\s+")
+_NEXT_GAP = re.compile(r",\s+(?:and\s+)?|\s+and\s+")
+
+
+def _listed_names(clean: str, position: int, end: int) -> list[tuple[int, str]]:
+    """The names listed right after a plural role ("Inspectors A, B and C"), at least two."""
+    names: list[tuple[int, str]] = []
+    gap = _FIRST_GAP.match(clean, position, end)
+    while gap is not None:
+        name = _NAME.match(clean, gap.end(), end)
+        if name is None:
+            break
+        names.append((name.start("name"), name.group("name")))
+        gap = _NEXT_GAP.match(clean, name.end("name"), end)
+    return names if len(names) >= 2 else []
 
 
 def _passive_roles(clean: str, sentence: Segment, organisations, resolved) -> list[Membership]:

@@ -398,7 +398,8 @@ def national_body(role: str, organisations: dict[str, Organisation]) -> str | No
     department its portfolio names ("Secretary of State for Communities and Local Government")."""
     lowered = role.lower()
     for body in datafiles.roles().national_bodies:
-        if any(re.search(rf"\b{re.escape(title.lower())}\b", lowered) for title in body.titles):
+        # (not "His Majesty's Inspector of Constabulary": another inspectorate's)
+        if any(re.search(rf"\b{re.escape(title.lower())}\b(?! of\b)", lowered) for title in body.titles):
             if body.label not in organisations:
                 organisations[body.label] = Organisation(body.label, body.organisation_class)
             return body.label
