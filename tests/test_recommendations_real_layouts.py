@@ -509,3 +509,12 @@ def test_a_pledge_a_disappointment_or_work_under_way_is_a_response_in_news(sente
     speaker's response to the inspection the news reports."""
     result = _extract(_RATED_NEWS + sentence + "\n")
     assert [d.response.respondent for d in result.document_responses] == [respondent]
+
+
+def test_a_speaker_named_again_by_title_and_surname_answers_for_the_organisation_given_before():
+    result = _extract(
+        _RATED_NEWS
+        + "Ann Hale, chief executive of Bury Council, met families on Wednesday.\n\n"
+        + 'Ms Hale said: "We fully accept the report and we are sorry."\n'
+    )
+    assert [d.response.respondent for d in result.document_responses] == ["Bury Council"]
