@@ -431,3 +431,13 @@ def test_in_all_areas_with_no_year_known_is_the_overall_grade_only():
     clean = clean_view(text)
     [own] = find_assessments(clean, segment(clean), "Northumberland", None)
     assert [(j.aspect, j.grade) for j in own.judgements] == [("overall effectiveness", "outstanding")]
+
+
+def test_an_acronym_in_brackets_after_the_name_is_the_same_assessment():
+    """Regression: "a joint targeted area inspection (JTAI) ... in May 2023" read the acronym as a
+    second mention that took the date: an undated JTAI with a dated earlier JTAI as its previous."""
+    text = "A joint targeted area inspection (JTAI) of the response to exploitation in Sefton took place in May 2023."
+    clean = clean_view(text)
+    assert [
+        (a.kind, a.date, a.previous) for a in find_assessments(clean, segment(clean), "Sefton", None)
+    ] == [("jtai", "2023-05", [])]

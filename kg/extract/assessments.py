@@ -113,7 +113,9 @@ def find_assessments(
     previous_spans = _previous_mentions(clean)
     found: dict[tuple[str, str | None, str | None, str | None], Assessment] = {}
     starts = [s.start for s in sentences]
-    mentions = [(start, kind, match) for start, _, kind, match in _kind_mentions(clean)]
+    mentions = _without_echoes(
+        clean, [(start, kind, match) for start, _, kind, match in _kind_mentions(clean)]
+    )
     positions = [(match.start(), match.end()) for _, _, match in mentions]
     for start, kind, match in mentions:
         index = bisect_right(starts, start) - 1
@@ -167,6 +169,25 @@ def find_assessments(
             # Reported in this document without a date of its own: no later than the document.
             assessment.date = assessment.year = document_date[:4]
     return assessments
+
+
+_ECHO_GAP = re.compile(r"\s*\(\s*")
+
+
+def _without_echoes(
+    clean: str, mentions: list[tuple[int, AssessmentKind, re.Match]]
+) -> list[tuple[int, AssessmentKind, re.Match]]:
+    """The mentions less each that only repeats the one before it in brackets ("a joint targeted
+    area inspection (JTAI) ... in May 2023"): read as a second mention, it took the date as its
+    own and made an undated assessment and a dated earlier one of the same event."""
+    kept: list[tuple[int, AssessmentKind, re.Match]] = []
+    for mention in mentions:
+        if kept:
+            _, kind, match = kept[-1]
+            if kind is mention[1] and _ECHO_GAP.fullmatch(clean, match.end(), mention[2].start()):
+                continue
+        kept.append(mention)
+    return kept
 
 
 @cache
