@@ -441,3 +441,14 @@ def test_an_acronym_in_brackets_after_the_name_is_the_same_assessment():
     assert [
         (a.kind, a.date, a.previous) for a in find_assessments(clean, segment(clean), "Sefton", None)
     ] == [("jtai", "2023-05", [])]
+
+
+def test_a_grade_given_in_last_year_s_inspection_takes_the_year_before_the_document_s():
+    text = "Sefton's children's services were rated requires improvement in last year's inspection."
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Sefton", "2024-05-04")
+    assert (own.kind, own.date, [j.grade for j in own.judgements]) == (
+        "ilacs",
+        "2023",
+        ["requires-improvement"],
+    )

@@ -454,7 +454,7 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         own = Assessment(kind.kind, kind.cls, kind.label, main_area)
         own.spans.append(min(item.judgement.span for item in found.values()))
         said = _sentence_at(sentences, own.spans[0].start)
-        dates = find_dates(clean, said.start, said.end) if said else []
+        dates = _dates_of(clean, said, own_date) if said else []
         if dates and (own_date is None or dates[0][2] < own_date):  # "... rated good by Ofsted in 2019."
             own.date, own.year = dates[0][2], dates[0][2][:4]
         assessments.insert(0, own)
@@ -476,6 +476,15 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         for item in sorted(found.values(), key=lambda item: item.judgement.span)
         if item.previous_grade
     ]
+
+
+def _dates_of(clean: str, sentence: Segment, own_date: str | None) -> list[tuple[int, int, str]]:
+    """The dates a sentence gives, in text order, those relative to the document's ("rated
+    requires improvement in last year's inspection") included."""
+    return sorted(
+        find_dates(clean, sentence.start, sentence.end)
+        + relative_dates(clean, own_date, sentence.start, sentence.end)
+    )
 
 
 def _sentence_at(sentences: list[Segment], offset: int) -> Segment | None:
