@@ -518,3 +518,14 @@ def test_a_speaker_named_again_by_title_and_surname_answers_for_the_organisation
         + 'Ms Hale said: "We fully accept the report and we are sorry."\n'
     )
     assert [d.response.respondent for d in result.document_responses] == ["Bury Council"]
+
+
+def test_accepting_a_point_inside_a_speaker_s_quote_is_no_second_response():
+    """Regression: "we accept it" as a response also took "We accept that there is more to do"
+    inside a quote whose first sentence had already answered the report."""
+    result = _extract(
+        _RATED_NEWS
+        + 'Council leader Ann Hale said: "We are disappointed with the report. '
+        + 'We accept that there is more to do for children in care."\n'
+    )
+    assert [d.response.respondent for d in result.document_responses] == ["Bury Council"]
