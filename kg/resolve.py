@@ -35,6 +35,9 @@ _ACRONYM_TOKEN = re.compile(r"(?<![\w-])(?:[A-Z]{2,}[a-z]?[A-Z]*|[A-Z][a-z][A-Z]
 _FILE_NAME_WORDS = re.compile(r"[^a-z0-9]+")
 _AREA_MAX_WORDS = 5  # "Bournemouth, Christchurch and Poole" is the longest area name in words
 _AREA_AFTER = re.compile(r" (?:for|in) (?:the )?")
+_DATELINE = re.compile(
+    r"[ ]*(?P<place>[A-Z][A-Z'.&-]*(?:[ ][A-Z][A-Z'.&-]*){0,4})[ ]*(?:-|,[ ]*(?:\d|[A-Z][a-z]+[ ]\d))"
+)
 _INITIAL_SKIP = {"and", "&"}
 _INITIAL_SKIP_SMALL = {"and", "&", "of", "for", "the", "upon"}
 
@@ -51,6 +54,11 @@ def main_area(clean: str) -> str | None:
             area = lexicon.canonical_area(match.group())
             counts[area] += 1
             first_seen.setdefault(area, match.start())
+        dateline = _DATELINE.match(clean, line.start, line.end)
+        placed = lexicon.areas_by_fold().get(lexicon.fold(dateline.group("place"))) if dateline else None
+        if dateline and placed:  # "LEEDS - The council has ...": a news dateline names its place in capitals
+            counts[placed] += 1
+            first_seen.setdefault(placed, dateline.start("place"))
     if not counts:
         return None
     return max(

@@ -105,3 +105,23 @@ def test_an_area_only_the_file_name_gives_is_not_said_to_be_mentioned_in_the_doc
     assert areas, "the assessment keeps its area"
     assert not [t for t in graph.triples if t[1] == SG.mentionedIn and t[0] in areas]
     assert all(isinstance(area, URIRef) for area in areas)
+
+
+_DATELINED_NEWS = (
+    "Children's services told to improve\n\n"
+    "WOLVERHAMPTON - The council's services for children require improvement, inspectors said.\n"
+    "The city council said it accepted the findings.\n"
+)
+
+
+def test_a_news_dateline_in_capitals_names_the_area():
+    result = _extract(_DATELINED_NEWS)
+    assert result.main_area == "Wolverhampton"
+    assert result.areas == ["Wolverhampton"]
+
+
+def test_a_heading_in_capitals_is_no_dateline():
+    assert (
+        _extract("FURTHER READING - the report\nThe council said it accepted the findings.\n").main_area
+        is None
+    )

@@ -459,3 +459,24 @@ def test_a_monitoring_visit_letter_names_the_inspection_that_judged_the_council_
         ("Strength", "Leaders have made st"),
         ("Failing", "However, the quality"),
     ]
+
+
+def test_an_acronym_in_brackets_after_the_name_is_the_same_assessment():
+    """Regression: "a joint targeted area inspection (JTAI) ... in May 2023" read the acronym as a
+    second mention that took the date: an undated JTAI with a dated earlier JTAI as its previous."""
+    text = "A joint targeted area inspection (JTAI) of the response to exploitation in Sefton took place in May 2023."
+    clean = clean_view(text)
+    assert [
+        (a.kind, a.date, a.previous) for a in find_assessments(clean, segment(clean), "Sefton", None)
+    ] == [("jtai", "2023-05", [])]
+
+
+def test_a_grade_given_in_last_year_s_inspection_takes_the_year_before_the_document_s():
+    text = "Sefton's children's services were rated requires improvement in last year's inspection."
+    clean = clean_view(text)
+    [own] = find_assessments(clean, segment(clean), "Sefton", "2024-05-04")
+    assert (own.kind, own.date, [j.grade for j in own.judgements]) == (
+        "ilacs",
+        "2023",
+        ["requires-improvement"],
+    )

@@ -475,3 +475,57 @@ def test_an_action_plan_a_report_describes_is_a_finding_not_a_response():
         _RATED_NEWS + "The local authority has developed an action plan to address the deficits.\n"
     )
     assert result.document_responses == []
+
+
+@pytest.mark.parametrize(
+    "sentence, respondent",
+    [
+        (
+            "Responding to the report, the Department for Education said it would monitor progress.",
+            "Department for Education",
+        ),
+        ("Bury Council has pledged to recruit more social workers.", "Bury Council"),
+        ("The council has vowed to turn its children's services around.", "Bury Council"),
+        (
+            'A spokesperson for Bury Council said the authority was "disappointed" but would act quickly.',
+            "Bury Council",
+        ),
+        ("The council said it had already taken steps to address the concerns raised.", "Bury Council"),
+        ("Bury Council said work was already under way to address the issues.", "Bury Council"),
+        (
+            '"We recognise the issues this report raises and will put them right," a council spokesperson said.',
+            "Bury Council",
+        ),
+        (
+            'Council leader Ann Hale said: "This is not the result we wanted, but we accept it."',
+            "Bury Council",
+        ),
+        ('The council said it would "learn from the report".', "Bury Council"),
+    ],
+)
+def test_a_pledge_a_disappointment_or_work_under_way_is_a_response_in_news(sentence, respondent):
+    """Commitments ("has pledged to"), a disappointment, steps already taken, a quote about the
+    report attributed after it, and a sentence-initial "Responding to the report" are each the
+    speaker's response to the inspection the news reports."""
+    result = _extract(_RATED_NEWS + sentence + "\n")
+    assert [d.response.respondent for d in result.document_responses] == [respondent]
+
+
+def test_a_speaker_named_again_by_title_and_surname_answers_for_the_organisation_given_before():
+    result = _extract(
+        _RATED_NEWS
+        + "Ann Hale, chief executive of Bury Council, met families on Wednesday.\n\n"
+        + 'Ms Hale said: "We fully accept the report and we are sorry."\n'
+    )
+    assert [d.response.respondent for d in result.document_responses] == ["Bury Council"]
+
+
+def test_accepting_a_point_inside_a_speaker_s_quote_is_no_second_response():
+    """Regression: "we accept it" as a response also took "We accept that there is more to do"
+    inside a quote whose first sentence had already answered the report."""
+    result = _extract(
+        _RATED_NEWS
+        + 'Council leader Ann Hale said: "We are disappointed with the report. '
+        + 'We accept that there is more to do for children in care."\n'
+    )
+    assert [d.response.respondent for d in result.document_responses] == ["Bury Council"]

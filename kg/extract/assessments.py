@@ -113,7 +113,9 @@ def find_assessments(
     previous_spans = _previous_mentions(clean)
     found: dict[tuple[str, str | None, str | None, str | None], Assessment] = {}
     starts = [s.start for s in sentences]
-    mentions = [(start, kind, match) for start, _, kind, match in _kind_mentions(clean)]
+    mentions = _without_echoes(
+        clean, [(start, kind, match) for start, _, kind, match in _kind_mentions(clean)]
+    )
     positions = [(match.start(), match.end()) for _, _, match in mentions]
     for start, kind, match in mentions:
         index = bisect_right(starts, start) - 1
@@ -173,6 +175,25 @@ def find_assessments(
             # Reported in this document without a date of its own: no later than the document.
             assessment.date = assessment.year = document_date[:4]
     return assessments
+
+
+_ECHO_GAP = re.compile(r"\s*\(\s*")
+
+
+def _without_echoes(
+    clean: str, mentions: list[tuple[int, AssessmentKind, re.Match]]
+) -> list[tuple[int, AssessmentKind, re.Match]]:
+    """The mentions less each that only repeats the one before it in brackets ("a joint targeted
+    area inspection (JTAI) ... in May 2023"): read as a second mention, it took the date as its
+    own and made an undated assessment and a dated earlier one of the same event."""
+    kept: list[tuple[int, AssessmentKind, re.Match]] = []
+    for mention in mentions:
+        if kept:
+            _, kind, match = kept[-1]
+            if kind is mention[1] and _ECHO_GAP.fullmatch(clean, match.end(), mention[2].start()):
+                continue
+        kept.append(mention)
+    return kept
 
 
 @cache
@@ -440,7 +461,7 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         own = Assessment(kind.kind, kind.cls, kind.label, main_area)
         own.spans.append(min(item.judgement.span for item in found.values()))
         said = _sentence_at(sentences, own.spans[0].start)
-        dates = find_dates(clean, said.start, said.end) if said else []
+        dates = _dates_of(clean, said, own_date) if said else []
         if dates and (own_date is None or dates[0][2] < own_date):  # "... rated good by Ofsted in 2019."
             own.date, own.year = dates[0][2], dates[0][2][:4]
         assessments.insert(0, own)
@@ -462,6 +483,15 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         for item in sorted(found.values(), key=lambda item: item.judgement.span)
         if item.previous_grade
     ]
+
+
+def _dates_of(clean: str, sentence: Segment, own_date: str | None) -> list[tuple[int, int, str]]:
+    """The dates a sentence gives, in text order, those relative to the document's ("rated
+    requires improvement in last year's inspection") included."""
+    return sorted(
+        find_dates(clean, sentence.start, sentence.end)
+        + relative_dates(clean, own_date, sentence.start, sentence.end)
+    )
 
 
 def _sentence_at(sentences: list[Segment], offset: int) -> Segment | None:

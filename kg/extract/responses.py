@@ -1,14 +1,18 @@
 """Responses to a whole assessment in the language of statements and news (ONTOLOGY.md,
 sg:Response answering an assessment by sg:hasResponse): an apology ("the council has
-apologised for ..."), a commitment ("said it was determined to improve"), recommendations taken
-forward ("have continued to progress the recommendations"), action taken before a review ended,
-a minister's statement to the House or statutory direction ("order a statutory inspection"), an
-official's quoted reaction to the report ("X said: 'The report acknowledges ...'"), and the quote
-announced by "Following the publication of the review, X has stated that ...:".
+apologised for ..."), a commitment ("said it was determined to improve", "has pledged to"), a
+disappointment ("said it was 'disappointed'"), steps already taken or work already under way,
+recommendations taken forward ("have continued to progress the recommendations"), action taken
+before a review ended, a quote about the report attributed after it ("'... this report ...,' a
+council spokesperson said"), a minister's statement to the House or statutory direction ("order
+a statutory inspection"), an official's quoted reaction to the report ("X said: 'The report
+acknowledges ...'"), and the quote announced by "Following the publication of the review, X has
+stated that ...:".
 
 Patterns are in ``kg/data/recommendations.json`` (key ``reactions``). Each sentence gives at most
 one response; its respondent is the first organisation it names that did not conduct the
-assessment, else the one its words refer to ("the council"), else the document's publisher, else none.
+assessment, else the organisation of the person it names with a role (there or earlier: "Ms Bell
+said ..."), else the one its words refer to ("the council"), else the document's publisher, else none.
 """
 
 from __future__ import annotations
@@ -125,18 +129,33 @@ def speaker_organisation(
     organisations: dict[str, Organisation],
 ) -> str | None:
     """The organisation of the first person the sentence names with a role ("Education Secretary
-    Name has appointed ...", "Role Name said: 'We accept ...'"), not an inspectorate's (a
-    partnership answers the review it conducted)."""
+    Name has appointed ...", "Role Name said: 'We accept ...'"), else of one named with a role
+    earlier and now by name or title and surname alone ("Ms Bell said: 'We accept ...'"); never an
+    inspectorate's (a partnership answers the review it conducted)."""
+    answering = [
+        m
+        for m in sorted(memberships, key=lambda m: m.span.start)
+        if m.organisation in organisations and organisations[m.organisation].cls != INSPECTORATE
+    ]
     return next(
+        (m.organisation for m in answering if sentence.start <= m.span.start < sentence.end),
+        None,
+    ) or next(
         (
             m.organisation
-            for m in sorted(memberships, key=lambda m: m.span.start)
-            if sentence.start <= m.span.start < sentence.end
-            and m.organisation in organisations
-            and organisations[m.organisation].cls != INSPECTORATE
+            for m in answering
+            if m.span.start < sentence.start and _named_again(m.person).search(sentence.text)
         ),
         None,
     )
+
+
+@lru_cache(maxsize=256)
+def _named_again(person: str) -> re.Pattern:
+    """A person's full name, or a title and their surname ("Ms Bell", "Councillor Hart")."""
+    titles = "|".join(re.escape(title) for title in lexicon.honorifics())
+    surname = re.escape(person.split()[-1])
+    return re.compile(rf"\b(?:{re.escape(person)}|(?:{titles})\.? {surname})\b")
 
 
 def _is_headline(clean: str, sentence: Segment) -> bool:
