@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 import kg.build.generations
 import kg.build.outputs
-from kg.build.pipeline import BuildOptions, build
+import kg.datafiles
+from kg.build.pipeline import BuildOptions, _workers, build
 from kg.cli import app
 from kg.errors import BuildLocked
 from kg.graph import open_graph
@@ -80,6 +81,20 @@ def test_the_store_is_the_same_when_loaded_in_many_parts(corpus, tmp_path, monke
     dump = {out_dir: open_graph(out_dir).dump(format=RdfFormat.N_QUADS) for out_dir in (whole, parts)}
     assert dump[whole] == dump[parts] and len(dump[whole]) > 100_000
     assert_store_matches_files(parts)
+
+
+def _warm_before_its_first_task() -> bool:
+    return "kg.build.warm" in sys.modules and all(
+        loader.cache_info().currsize == 1
+        for loader in (kg.datafiles.judgements, kg.datafiles.organisations, kg.datafiles.recommendations)
+    )
+
+
+def test_a_mapping_worker_starts_with_the_mapper_warm():
+    """The forkserver maps a text of kg.build.warm before it forks the workers: a worker's first
+    task finds the data files loaded (each worker loaded them, and compiled their patterns, itself)."""
+    with _workers(1) as pool:
+        assert pool.submit(_warm_before_its_first_task).result()
 
 
 def test_seed_outputs_are_identical_fresh_incremental_and_parallel(tmp_path):

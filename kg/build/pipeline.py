@@ -321,9 +321,7 @@ def _map_all(paths: list[Path], cache: DocumentCache, jobs: int) -> Iterator[Ent
     size = max(1, min(_CHUNK, len(paths) // (_TASKS_PER_JOB * jobs)))
     chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
     in_flight = max(2 * jobs, _IN_FLIGHT // size)
-    # forkserver: workers never inherit the caller's threads (a progress bar's) or their locks.
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
+    with _workers(min(jobs, len(chunks))) as pool:
         window: deque = deque()
         try:
             for chunk in chunks:
@@ -335,6 +333,20 @@ def _map_all(paths: list[Path], cache: DocumentCache, jobs: int) -> Iterator[Ent
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise
+
+
+def _workers(count: int) -> ProcessPoolExecutor:
+    """A pool of ``count`` mapping workers, forked by this process's forkserver.
+
+    forkserver: workers never inherit the caller's threads (a progress bar's) or their locks.
+    The forkserver starts with the first pool and serves every later one until this process
+    ends. Started here, it imports ``kg.build.warm`` first, so every worker starts with the
+    mapper imported and warm (this replaces a forkserver preload the caller set); one another
+    part of the program started before forks cold workers, which map the same.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["__main__", "kg.build.warm"])  # "__main__": the default
+    return ProcessPoolExecutor(max_workers=count, mp_context=context)
 
 
 def _map_chunk(cache: DocumentCache, paths: list[Path]) -> list[Entry]:
