@@ -266,6 +266,19 @@ def test_another_inspectorates_inspector_is_not_ofsteds():
     assert all(m.organisation != "Ofsted" for m in _extract(text).memberships)
 
 
+@pytest.mark.parametrize("offset", [19_980, 19_990, 19_995, 19_999, 20_000, 20_001, 39_995])
+def test_the_first_full_date_of_a_long_text_wherever_it_falls(offset):
+    """The document's date when no "Published:" line gives it: the first date given to the day,
+    read a window at a time (a date across a window's end is still read whole)."""
+    text = (
+        "Notes of the partnership meeting\n"
+        + ("word " * 10_000)[: offset - 33]
+        + " 12 March 2024, then 5 May 2023."
+    )
+    assert text.index("12 March") == offset + 1
+    assert _extract(text).date == "2024-03-12"
+
+
 def test_a_role_starts_a_word():
     # The modifier "Vice" is not read inside "Service".
     roles = [

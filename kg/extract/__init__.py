@@ -113,7 +113,19 @@ def _date(clean: str) -> str | None:
         dates = find_dates(clean, label.end(), clean.find("\n", label.end()) % (len(clean) + 1))
         if dates and dates[0][0] == label.end():
             return dates[0][2]
-    return next((value for _, _, value in find_dates(clean) if len(value) == 10), None)
+    # Read a window at a time: the first date of a long document is near its top. A date that
+    # starts in a window ends in its margin, and is read as a scan of the whole text reads it.
+    for start in range(0, len(clean), _DATE_WINDOW):
+        stop = start + _DATE_WINDOW
+        dates = find_dates(clean, start, min(len(clean), stop + _DATE_MARGIN))
+        value = next((value for at, _, value in dates if len(value) == 10 and at < stop), None)
+        if value:
+            return value
+    return None
+
+
+_DATE_WINDOW = 20_000
+_DATE_MARGIN = 100  # more than the longest date ("Wednesday 31st of September, 2025")
 
 
 _HEADING_FROM = re.compile(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from .. import datafiles, lexicon
 from ..claims import Membership, Organisation, PersonMention, Span
@@ -166,11 +166,20 @@ def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> lis
     """ "His Majesty's Inspectors for this visit were A and B", "His Majesty's Inspectors A and B
     carried out the visit": one membership each."""
     found: list[Membership] = []
-    for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
+    for match in _role_matches(clean, sentence.start, sentence.end):
         head = _BRIEF.split(match.group(), maxsplit=1)[0]  # "Inspectors" of "Inspectors for social care"
         if not head.endswith("s") or lexicon.role_titles().get(head.lower()):
             continue
         link = _PLURAL_ROLE.match(clean, match.end(), sentence.end)
+        if link is not None:
+            names = [
+                (link.end() + name.start("name"), name.group("name"))
+                for name in _NAME.finditer(clean[link.end() : sentence.end])
+            ]
+        else:
+            names = _listed_names(clean, match.end(), sentence.end)
+        if not names:
+            continue
         title = _role_title(head[:-1] + match.group()[len(head) :])  # each holds the role in the singular
         if title is None:
             continue
@@ -180,19 +189,15 @@ def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> lis
             or _usual_organisation(fallback, organisations)
             or national_body(title, organisations)
         )
-        if organisation is None:
-            continue
-        if link is not None:
-            names = [
-                (link.end() + name.start("name"), name.group("name"))
-                for name in _NAME.finditer(clean[link.end() : sentence.end])
-            ]
-        else:
-            names = _listed_names(clean, match.end(), sentence.end)
         for start, name in names:
-            if _is_person(clean, start, name):
+            if organisation and _is_person(clean, start, name):
                 found.append(Membership(name, title, organisation, Span(match.start(), start + len(name))))
     return found
+
+
+@lru_cache(maxsize=4)  # a sentence's roles are asked for twice: plural roles, then people
+def _role_matches(clean: str, start: int, end: int) -> tuple[re.Match, ...]:
+    return tuple(lexicon.role_regex().finditer(clean, start, end))
 
 
 _FIRST_GAP = re.compile(r",?\s+")
@@ -262,7 +267,7 @@ def _people_in(clean: str, sentence: Segment, previous: Segment | None, resolved
 
 def _roles_in(clean: str, sentence: Segment, resolved) -> list[_Role]:
     roles = []
-    for match in lexicon.role_regex().finditer(clean, sentence.start, sentence.end):
+    for match in _role_matches(clean, sentence.start, sentence.end):
         start, end = match.span()
         if resolved.covers(start) and resolved.first_at(start) is None:
             continue  # inside an organisation's name: "Association of Directors of Children's Services"
@@ -592,6 +597,7 @@ def _its(clean: str, role_start: int, resolved) -> str | None:
     return max(before)[1] if before else None
 
 
+@lru_cache(maxsize=1024)  # asked for every role found, of a few dozen titles
 def _usual_class(title: str) -> tuple[str | None, str | None]:
     """The class of organisation a role usually belongs to, and the one it answers to failing that."""
     if re.search(r"\b(?:council|authority)'s\b", title.lower()):  # "chair of the council's ... committee"
