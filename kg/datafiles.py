@@ -226,6 +226,7 @@ class Roles:
     national_bodies: tuple[NationalRole, ...]
     abbreviations: Mapping[str, str]
     portfolios: tuple[str, ...]
+    council_briefs: tuple[str, ...]
     surname_titles: tuple[str, ...]
 
 
@@ -265,6 +266,7 @@ def _roles(data: _Node) -> Roles:
         ),
         abbreviations={short: title.text() for short, title in data.key("abbreviations").entries().items()},
         portfolios=data.key("portfolios").texts(),
+        council_briefs=data.key("council_briefs").texts(),
         surname_titles=data.key("surname_titles").texts(),
     )
 

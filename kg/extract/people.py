@@ -604,16 +604,17 @@ def _usual_class(title: str) -> tuple[str | None, str | None]:
         return "LocalAuthority", None
     for known, role in sorted(lexicon.role_titles().items(), key=lambda item: -len(item[0])):
         if known in title.lower():
-            if role.organisation_class is None and _COUNCIL_BRIEF.search(title):
+            if role.organisation_class is None and _council_brief().search(title):
                 return LOCAL_AUTHORITY, None  # "director of children's social care"
             return role.organisation_class, role.fallback_class
     return None, None
 
 
-# A brief a council's officers and members hold: "director of children's social care".
-_COUNCIL_BRIEF = re.compile(
-    r"(?i)\b(?:for|of)\s+(?:children|young people|families|education|schools|early years|children'?s social care)\b"
-)
+@cache
+def _council_brief() -> re.Pattern:
+    """A brief a council's officers and members hold: "director of children's social care"."""
+    briefs = "|".join(re.escape(brief).replace("'", "'?") for brief in datafiles.roles().council_briefs)
+    return re.compile(rf"(?i)\b(?:for|of)\s+(?:{briefs})\b")
 
 
 def _usual_organisation(usual: str | None, organisations: dict[str, Organisation]) -> str | None:
