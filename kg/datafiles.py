@@ -552,6 +552,26 @@ def _findings(data: _Node) -> Findings:
     )
 
 
+# themes.json
+
+
+@dataclass(frozen=True)
+class Themes:
+    list_lead: str
+
+
+@cache
+def themes() -> Themes:
+    """``themes.json``: how a text announces a list of the themes it is about (the themes' cue
+    words are the ontology's ``skos:altLabel``)."""
+    return _themes(_read("themes.json"))
+
+
+def _themes(data: _Node) -> Themes:
+    data.allow(*(field.name for field in fields(Themes)))
+    return Themes(list_lead=data.key("list_lead").pattern(re.IGNORECASE))
+
+
 # judgements.json
 
 
@@ -878,6 +898,7 @@ _PARSERS = {
     "organisations.json": _organisations,
     "assessments.json": _assessments,
     "findings.json": _findings,
+    "themes.json": _themes,
     "judgements.json": _judgements,
     "recommendations.json": _recommendations,
     "html-boilerplate.json": _html_boilerplate,
@@ -899,6 +920,7 @@ def check_all() -> None:
         organisations,
         assessments,
         findings,
+        themes,
         judgements,
         recommendations,
         html_boilerplate,

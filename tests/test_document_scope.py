@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kg.extract import extract
+from kg.extract.themes import themes_in
 from kg.ingest import SourceDocument
 
 
@@ -125,3 +126,31 @@ def test_a_heading_in_capitals_is_no_dateline():
         _extract("FURTHER READING - the report\nThe council said it accepted the findings.\n").main_area
         is None
     )
+
+
+_LISTED = """Learning from the review of Child P
+
+The Eastshire Safeguarding Children Partnership has published its review of the care of Child P.
+
+{lead}
+ Thresholds for neglect
+ Parents with mental health needs
+ Sharing information between schools and health visitors
+
+The partnership has accepted the review's findings.
+"""
+
+
+def test_the_items_of_a_list_announced_as_themes_are_themes_of_the_document():
+    themes = _extract(_LISTED.format(lead="The key themes identified by the reviewer were:")).themes
+    assert {"neglect", "parental-mental-health"} <= set(themes)
+
+
+def test_a_theme_named_once_in_a_list_that_is_not_of_themes_stays_out():
+    themes = _extract(_LISTED.format(lead="The reviewer spoke to these practitioners:")).themes
+    assert "neglect" not in themes
+
+
+def test_whose_mental_health_a_phrase_names_decides_the_theme():
+    assert themes_in("support for parents with mental health problems") == ["parental-mental-health"]
+    assert themes_in("safeguarding children with mental health needs") == ["child-mental-health"]

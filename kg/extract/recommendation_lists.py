@@ -23,7 +23,7 @@ names, by name or by the kind of agency ("police" when one police force is named
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -31,12 +31,11 @@ from .. import datafiles
 from ..claims import Assessment, Organisation, Recommendation, Span
 from ..text import Segment, lines, starts_bullet_item
 from ..vocab import INSPECTORATE, LOCAL_AUTHORITY, SAFEGUARDING_PARTNERSHIP
+from .lists import DASH, NUMBERED, ListItem, continues_item, items_after
 
 if TYPE_CHECKING:
     from .recommendations import _Assessments  # for annotations only: recommendations imports this module
 
-_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
-_DASH = re.compile(r"^-\s+")
 _HEADING_MAX_WORDS = 16
 _LOOKAHEAD_LINES = 8
 _INTERRUPTION_LINES = 60
@@ -66,14 +65,6 @@ def _rules() -> dict[str, re.Pattern]:
         rf"^(?:(?:\w+ly|further|also|then),?\s+)?(?:{verbs})\b", re.IGNORECASE
     )
     return patterns
-
-
-@dataclass
-class _Item:
-    number: int | None
-    start: int
-    end: int
-    parts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -143,7 +134,7 @@ def _section_addressees(context: _Context, heading: str, about_board: bool) -> l
     return context.council
 
 
-def _read_section(context: _Context, document: list[Segment], index: int) -> tuple[list[_Item], int]:
+def _read_section(context: _Context, document: list[Segment], index: int) -> tuple[list[ListItem], int]:
     """The items from ``document[index]`` to the section's end, and the index where reading stops.
 
     One loop over the section's lines, a branch for each kind of line; their order is the
@@ -151,9 +142,9 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
     sub-headings, and what is left continues the open item), so it is kept in one function.
     """
     clean = context.clean
-    items: list[_Item] = []
+    items: list[ListItem] = []
     kind: str | None = None  # "bullet", "numbered" or "paragraph", from the first item
-    current: _Item | None = None
+    current: ListItem | None = None
     after_heading = False
     while index < len(document):
         line = document[index]
@@ -176,9 +167,9 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
                 break
             current, index = None, resume
             continue
-        numbered = _NUMBERED.match(text)
+        numbered = NUMBERED.match(text)
         bullet = starts_bullet_item(clean, line)
-        dash = _DASH.match(text)
+        dash = DASH.match(text)
         body_offset = numbered.end() if numbered else (dash.end() if dash else 0)
         body = text[body_offset:]
         if _rules()["no_items"].match(body):  # "There are no priority actions.", bulleted or not
@@ -195,7 +186,7 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
             break  # numbered paragraphs after the list, or a report's paragraph numbering running on
         if numbered or (bullet and (current is None or kind != "numbered")):
             kind = kind or ("numbered" if numbered else "bullet")
-            current = _Item(
+            current = ListItem(
                 int(numbered.group(1)) if numbered else None, line.start + body_offset, line.end, [body]
             )
             items.append(current)
@@ -209,7 +200,7 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
                 continue
             if kind in (None, "paragraph") and _rules()["modal"].search(text):
                 kind = "paragraph"  # "Leaders should reduce waiting times ...": one paragraph an item
-                current = _Item(None, line.start, line.end, [text])
+                current = ListItem(None, line.start, line.end, [text])
                 items.append(current)
                 index += 1
                 continue
@@ -217,11 +208,11 @@ def _read_section(context: _Context, document: list[Segment], index: int) -> tup
         if kind == "paragraph" and not _is_heading(text):
             if not _rules()["modal"].search(text):
                 break
-            current = _Item(None, line.start, line.end, [text])
+            current = ListItem(None, line.start, line.end, [text])
             items.append(current)
             index += 1
             continue
-        if _is_heading(text) and not _continues(text):
+        if _is_heading(text) and not continues_item(text):
             following = _next_item(clean, document, index, kind)
             if following is not None:
                 current, after_heading, index = None, True, following
@@ -244,11 +235,6 @@ def _is_heading(text: str) -> bool:
     )
 
 
-def _continues(text: str) -> bool:
-    """A line that can only continue the item above: it opens in lower case or with a bracket."""
-    return text[:1].islower() or text[:1] in "(["
-
-
 def _finished(text: str) -> bool:
     """Does the item's last line end a sentence? If not, a short line below it carries on the item."""
     return text.rstrip().endswith((".", ";", ":", "!", "?", '"', ")"))
@@ -265,7 +251,7 @@ def _is_end(text: str) -> bool:
 
 
 def _is_item(clean: str, line: Segment, kind: str | None) -> bool:
-    numbered = _NUMBERED.match(line.text)
+    numbered = NUMBERED.match(line.text)
     if kind == "numbered":
         return bool(numbered and _rules()["instruction"].match(line.text[numbered.end() :]))
     return starts_bullet_item(clean, line) and not numbered
@@ -297,7 +283,7 @@ def _resume_after_box(clean: str, document: list[Segment], index: int) -> int | 
     return None
 
 
-def _recommendation(context: _Context, item: _Item, addressees: list[str] | None) -> Recommendation:
+def _recommendation(context: _Context, item: ListItem, addressees: list[str] | None) -> Recommendation:
     from .recommendations import _addressees, _assessment_before, _tidy
     from .themes import themes_in
 
@@ -390,7 +376,7 @@ def find_announced_items(
             for span, key in sorted(resolved.items())
             if line.start <= span.start < line.end and organisations[key].cls != INSPECTORATE
         ]
-        for item in _announced_items(clean, document, index + 1):
+        for item in items_after(clean, document, index + 1):
             if any(s.start <= item.start < s.end for s in taken) or not _rules()["modal"].search(
                 " ".join(item.parts)
             ):
@@ -400,30 +386,3 @@ def find_announced_items(
             found.append(recommendation)
             taken = taken + [recommendation.span]
     return found
-
-
-def _announced_items(clean: str, document: list[Segment], index: int) -> list[_Item]:
-    """The items of the list that follows an announcement, a few lines of prose or headings after it."""
-    items: list[_Item] = []
-    preamble = 0
-    for line in document[index:]:
-        numbered = _NUMBERED.match(line.text)
-        if numbered or starts_bullet_item(clean, line):
-            dash = _DASH.match(line.text)
-            offset = numbered.end() if numbered else (dash.end() if dash else 0)
-            items.append(
-                _Item(
-                    int(numbered.group(1)) if numbered else None,
-                    line.start + offset,
-                    line.end,
-                    [line.text[offset:]],
-                )
-            )
-        elif items and _continues(line.text):
-            items[-1].end = line.end
-            items[-1].parts.append(line.text)
-        elif items or preamble >= _LOOKAHEAD_LINES // 2:
-            break
-        else:
-            preamble += 1
-    return items

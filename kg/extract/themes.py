@@ -5,16 +5,21 @@ A finding or recommendation carries every theme it has a cue for. A document's
 ``MIN_WEIGHT`` and at least ``MIN_SHARE`` of all the document's cue evidence, where a phrase
 of several words ("early help", "safe sleeping") weighs 2 and a single word ("baby",
 "autistic") weighs 1; or a cue in its title; or a theme of one of its findings or
-recommendations that holds ``MIN_SHARE`` of the evidence. The share keeps a long report,
-which names every theme in passing, to the themes it dwells on (docs/quality.md, "Themes").
+recommendations that holds ``MIN_SHARE`` of the evidence; or a theme of an item of a list the
+text announces as its themes ("Key themes highlighted during the review include:", data in
+``kg/data/themes.json``). The share keeps a long report, which names every theme in passing,
+to the themes it dwells on (docs/quality.md, "Themes").
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from functools import cache
 
-from .. import lexicon
-from ..text import Segment
+from .. import datafiles, lexicon
+from ..text import Segment, lines
+from .lists import items_after
 
 MIN_WEIGHT = 2
 MIN_SHARE = 0.03
@@ -38,5 +43,22 @@ def document_themes(
     share = MIN_SHARE * sum(counts.values())
     strong = {theme for theme, count in counts.items() if count >= max(MIN_WEIGHT, share)}
     strong.update(themes_in(title or ""))
+    strong.update(_listed_themes(clean))
     strong.update(theme for themes in claimed for theme in themes if counts[theme] >= share)
     return sorted(strong)
+
+
+@cache
+def _list_lead() -> re.Pattern:
+    return re.compile(datafiles.themes().list_lead, re.IGNORECASE)
+
+
+def _listed_themes(clean: str) -> set[str]:
+    """The themes of the items of each list the text announces as its themes."""
+    document = [line for line in lines(clean) if not line.boilerplate]
+    found: set[str] = set()
+    for index, line in enumerate(document):
+        if _list_lead().search(line.text):
+            for item in items_after(clean, document, index + 1):
+                found.update(themes_in(clean[item.start : item.end]))
+    return found
