@@ -202,6 +202,7 @@ class RoleTitle:
     title: str
     organisation_class: str | None
     fallback_class: str | None = None
+    short_forms: tuple[str, ...] = ()  # "Det Supt" for "Detective Superintendent"
 
 
 @dataclass(frozen=True)
@@ -228,15 +229,18 @@ class Roles:
     portfolios: tuple[str, ...]
     council_briefs: tuple[str, ...]
     surname_titles: tuple[str, ...]
+    surname_particles: tuple[str, ...]
 
 
 def _role_title(node: _Node) -> RoleTitle:
-    node.allow("title", "organisation_class", "fallback_class")
+    node.allow("title", "organisation_class", "fallback_class", "short_forms")
     usual, fallback = node.key("organisation_class"), node.optional("fallback_class")
+    short_forms = node.optional("short_forms")
     return RoleTitle(
         node.key("title").text(),
         None if usual.value is None else usual.ontology_class(),
         None if fallback is None else fallback.ontology_class(),
+        () if short_forms is None else short_forms.texts(),
     )
 
 
@@ -268,6 +272,7 @@ def _roles(data: _Node) -> Roles:
         portfolios=data.key("portfolios").texts(),
         council_briefs=data.key("council_briefs").texts(),
         surname_titles=data.key("surname_titles").texts(),
+        surname_particles=data.key("surname_particles").texts(),
     )
 
 

@@ -395,8 +395,9 @@ def given_names() -> frozenset[str]:
 
 @cache
 def role_titles() -> dict[str, RoleTitle]:
-    """Role titles by lower-cased title."""
-    return {entry.title.lower(): entry for entry in datafiles.roles().titles}
+    """Role titles by lower-cased title or short form ("det supt")."""
+    entries = datafiles.roles().titles
+    return {form.lower(): entry for entry in entries for form in (entry.title, *entry.short_forms)}
 
 
 @cache
@@ -408,7 +409,9 @@ def role_regex() -> re.Pattern:
     modifiers = (
         initial_lookahead(data.modifiers) + "(?:" + "|".join(re.escape(m) for m in data.modifiers) + ")"
     )
-    titles = alternation([entry.title for entry in data.titles], plural=True)
+    titles = alternation(
+        [form for entry in data.titles for form in (entry.title, *entry.short_forms)], plural=True
+    )
     portfolios = alternation(data.portfolios)
     continuation = (
         r"(?:\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w']*|(?i:children'?s services))(?:\s+(?:and\s+|&\s+)?[A-Z][\w']*)*"

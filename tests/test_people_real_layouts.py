@@ -175,6 +175,18 @@ def test_focused_visit_addressee_on_lines_of_its_own_and_the_signatory():
             "\u201cWe must act faster.\u201d\n\u2013 Yvette Marlow, CEO of Barnardo's",
             ("Yvette Marlow", "CEO", "Barnardo's"),
         ),
+        (
+            "Det Supt Idris Fenn of Rutland Police said officers had learned lessons.",
+            ("Idris Fenn", "Detective Superintendent", "Rutland Police"),
+        ),
+        (
+            "Rutland Police worked with the council. Ch Supt Harriet Gale said the force had changed its training.",
+            ("Harriet Gale", "Chief Superintendent", "Rutland Police"),
+        ),
+        (
+            "Professor Imani Salt, the independent chair of the Rutland Safeguarding Children Multi-Agency Partnership, said partners would act.",
+            ("Imani Salt", "Independent Chair", "Rutland Safeguarding Children Multi-Agency Partnership"),
+        ),
     ],
 )
 def test_journalistic_forms(text, expected):
@@ -283,6 +295,18 @@ def test_the_chair_of_an_inquiry_is_not_made_chair_of_the_partnership():
     result = _extract(text)
     assert {(m.person, m.role) for m in result.memberships} == {("Grace Okafor", "Chair")}
     assert "Imelda Grant" in {p.name for p in result.people}
+
+
+def test_a_surname_that_opens_with_a_particle_and_a_knighthood_with_the_given_name():
+    result = _extract(
+        "Children's Commissioner Dame Hester van der Loon said children deserved better. "
+        "Dame Hester added that she would visit Rutland. Tomas de Oliveira, chief executive of "
+        "Rutland County Council, said the council agreed."
+    )
+    found = {(m.person, m.role, m.organisation) for m in result.memberships}
+    assert ("Hester van der Loon", "Children's Commissioner", "Children's Commissioner for England") in found
+    assert ("Tomas de Oliveira", "Chief Executive", "Rutland County Council") in found
+    assert not result.people, "'Dame Hester' is the commissioner named again, no other person"
 
 
 def test_a_person_named_by_title_and_surname_alone():

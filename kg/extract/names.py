@@ -1,7 +1,7 @@
 """Personal names: where one starts and ends, what is part of it and what is not.
 
 A name is two to four capitalised words ("Ann Hale-Ashby", "Tom O'Neill", "Rita O’Kane",
-"Joe Marsh-Tate"), a hyphen at a line end joining its parts ("Hale-" + "Ashby"). Honorifics
+"Joe Marsh-Tate", "Rachel de Souza"), a hyphen at a line end joining its parts ("Hale-" + "Ashby"). Honorifics
 before it ("Sir", "Dr", "Ms") and post-nominals after it ("QPM", "OBE", "CBE", "QC", "BSc") are not
 part of it: ``kg/data/roles.json`` lists both. Whether a capitalised phrase is a name at all is
 for the caller's context to decide; ``looks_like_person`` gives the gazetteer's view (a known
@@ -23,7 +23,6 @@ _APOSTROPHES = "'’"
 _WORD = r"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][a-zà-öø-ÿ'’]+(?:-\s*\n?\s*[A-Z][a-zà-öø-ÿ'’]+)?)"
 _INITIAL = r"(?:[A-Z]\.?)"
 _GAP = r"(?:[ \t]*\n?[ \t]*(?<=\s))"
-_NAME = re.compile(rf"{_WORD}(?:{_GAP}(?:{_INITIAL}{_GAP})?{_WORD}){{1,3}}")
 _FIRST_NAME_ONLY = re.compile(rf"{_WORD}")
 
 
@@ -31,6 +30,17 @@ _FIRST_NAME_ONLY = re.compile(rf"{_WORD}")
 class Name:
     text: str  # as the graph labels it: spaces collapsed, a line-end hyphen joined
     span: Span
+
+
+@cache
+def surname_particles() -> str:
+    """An alternation of the lower-case words a surname may open with ("de", "van")."""
+    return "|".join(re.escape(word) for word in datafiles.roles().surname_particles)
+
+
+@cache
+def _name() -> re.Pattern:
+    return re.compile(rf"{_WORD}(?:{_GAP}(?:{_INITIAL}{_GAP})?(?:(?:{surname_particles()}) )*{_WORD}){{1,3}}")
 
 
 @cache
@@ -105,7 +115,7 @@ def name_at(clean: str, position: int, limit: int) -> Name | None:
     start = skip_honorifics(clean, position, limit)
     if clean[limit - 1 : limit] == "-":  # "Thomson-" at a line end, "Jones" on the next line
         limit = len(clean) if clean.find("\n", limit + 1) < 0 else clean.find("\n", limit + 1)
-    match = _NAME.match(clean, start, limit)
+    match = _name().match(clean, start, limit)
     if match is None:
         return None
     words = list(re.finditer(rf"{_WORD}|{_INITIAL}", match.group()))

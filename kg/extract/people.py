@@ -24,11 +24,10 @@ from ..spans import SpansInOrder
 from ..text import Segment
 from ..vocab import INSPECTORATE, LOCAL_AUTHORITY
 from .letters import find_letter_people
-from .names import LabelWords, is_plain_name, post_nominals
+from .names import LabelWords, is_plain_name, post_nominals, surname_particles
 from .quotes import find_quoted_people, national_body
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
-_NAME = re.compile(rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? {_SURNAME})")
 _GAP_AFTER_ROLE = re.compile(r"[ ,]*\n?(?:(?:at|of|for|with|in)(?: the)? |\()?\Z")
 _AND_JOIN = re.compile(r"\s*(?:,|and|&|,\s*and)\s*")
 _BRACKET_JOIN = re.compile(r"\s*\([^)\n]{1,40}\)\s*")
@@ -40,6 +39,14 @@ class _Role:
     span: Span
     organisation: str | None
     joined_by_and: bool = False  # shares the organisation of the role after it
+
+
+@cache
+def _name() -> re.Pattern:
+    """A given name and a surname: "Ann Hale", "Rachel de Souza"."""
+    return re.compile(
+        rf"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.)? (?:(?:{surname_particles()}) ){{0,2}}{_SURNAME})"
+    )
 
 
 def find_people(
@@ -174,7 +181,7 @@ def _plural_roles(clean: str, sentence: Segment, organisations, resolved) -> lis
         if link is not None:
             names = [
                 (link.end() + name.start("name"), name.group("name"))
-                for name in _NAME.finditer(clean[link.end() : sentence.end])
+                for name in _name().finditer(clean[link.end() : sentence.end])
             ]
         else:
             names = _listed_names(clean, match.end(), sentence.end)
@@ -209,7 +216,7 @@ def _listed_names(clean: str, position: int, end: int) -> list[tuple[int, str]]:
     names: list[tuple[int, str]] = []
     gap = _FIRST_GAP.match(clean, position, end)
     while gap is not None:
-        name = _NAME.match(clean, gap.end(), end)
+        name = _name().match(clean, gap.end(), end)
         if name is None:
             break
         names.append((name.start("name"), name.group("name")))
@@ -229,7 +236,7 @@ def _passive_roles(clean: str, sentence: Segment, organisations, resolved) -> li
         if name and target:
             found.append(Membership(name[0], role, target, Span(match.start(), name[1].end)))
     for match in _WHO_CHAIRS.finditer(clean, sentence.start, sentence.end):
-        name = re.search(rf"{_NAME.pattern}$", clean[sentence.start : match.start()])
+        name = re.search(rf"{_name().pattern}$", clean[sentence.start : match.start()])
         role = _VERB_ROLES[match.group("verb")]
         target = next((key for _, key in resolved.starting(match.end(), match.end() + 1)), None)
         target = target or _usual_organisation(_usual_class(role)[0], organisations)
@@ -314,7 +321,7 @@ def _chains(clean: str, roles: list[_Role], resolved) -> list[list[_Role]]:
         if chains:
             between = clean[chains[-1][-1].span.end : role.span.start]
             if _AND_JOIN.fullmatch(between) and not (
-                "and" not in between and "&" not in between and _NAME.match(clean, role.span.end + 1)
+                "and" not in between and "&" not in between and _name().match(clean, role.span.end + 1)
             ):
                 last = chains[-1][-1]
                 chains[-1][-1] = _Role(last.title, last.span, last.organisation, joined_by_and=True)
@@ -344,13 +351,13 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
     window_start = sentence.start
     text = clean[window_start:role_start]
     match = re.search(
-        rf"{_NAME.pattern}{_post_nominals()}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains|as) (?:the |our |its |an? )?(?:new )?)$",
+        rf"{_name().pattern}{_post_nominals()}(?:,? (?:the |our )?|, (?:the |our )?[\w&' -]{{2,80}}?'s? | ?\(| (?:is|was|has been|became|remains|as) (?:the |our |its |an? )?(?:new )?)$",
         text,
     )
     if match is None and previous is not None and text.strip() == "":
         # A signature block: the name on a line above, maybe above other role lines.
         for line_start, line_end in _lines_above(clean, sentence.start, 3):
-            match = re.fullmatch(rf"(?:.*\s)?{_NAME.pattern}\s*", clean[line_start:line_end])
+            match = re.fullmatch(rf"(?:.*\s)?{_name().pattern}\s*", clean[line_start:line_end])
             window_start = line_start
             if match and _is_person(clean, line_start + match.start("name"), match.group("name")):
                 break
@@ -399,7 +406,7 @@ def _name_after(clean: str, role_end: int, limit: int):
     honorific = _honorific().match(clean[position:limit])
     if honorific:
         position += honorific.end()
-    match = _NAME.match(clean, position, limit)
+    match = _name().match(clean, position, limit)
     if match and _is_person(clean, match.start("name"), match.group("name")):
         return match.group("name"), Span(match.start("name"), match.end("name"))
     return None
@@ -408,7 +415,7 @@ def _name_after(clean: str, role_end: int, limit: int):
 def _name_in_brackets(clean: str, position: int, limit: int):
     """ "The Secretary of State for Education (Mrs Name):", as parliamentary records name a minister."""
     honorific = _honorific().match(clean, position, limit)
-    match = _NAME.match(clean, honorific.end() if honorific else position, limit)
+    match = _name().match(clean, honorific.end() if honorific else position, limit)
     if (
         match
         and clean.startswith(")", match.end())
@@ -428,7 +435,7 @@ def _name_in_clause(clean: str, sentence: Segment, role_start: int):
     """ "Name, who represents ... and Role at X", "Dr Name, who was appointed Role of X": the name
     (after any honorific) opens the sentence's clause."""
     text = clean[sentence.start : role_start]
-    match = re.match(rf"\s*(?:{_honorific().pattern})*{_NAME.pattern}, who\b", text)
+    match = re.match(rf"\s*(?:{_honorific().pattern})*{_name().pattern}, who\b", text)
     if match and _is_person(clean, sentence.start + match.start("name"), match.group("name")):
         start = sentence.start + match.start("name")
         return match.group("name"), Span(start, start + len(match.group("name")))

@@ -30,7 +30,16 @@ from ..resolve import resolve_reference
 from ..spans import SpansInOrder
 from ..text import Segment, lines
 from ..vocab import LOCAL_AUTHORITY
-from .names import LabelWords, Name, honorific_before, is_plain_name, label, name_at, post_nominals_end
+from .names import (
+    LabelWords,
+    Name,
+    honorific_before,
+    is_plain_name,
+    label,
+    name_at,
+    post_nominals_end,
+    surname_particles,
+)
 
 _JOB_WORDS = (
     r"(?:chair|chairs|chairman|chairwoman|chairperson|scrutineer|director|executive|ceo|officer|manager|"
@@ -456,8 +465,10 @@ def _titled_surnames(
     clean: str, sentences: list[Segment], resolved, labels: LabelWords, people, memberships, named: set[str]
 ) -> list[Name]:
     """ "Professor Jay's report", "Lord Laming said": a person named by title and surname alone,
-    where no full name of the text has that surname."""
-    surnames = {name.split()[-1] for name in set(people) | {key[0] for key in memberships} | named}
+    where no full name of the text has that surname, nor that given name ("Dame Rachel" for
+    "Rachel de Souza")."""
+    full = set(people) | {key[0] for key in memberships} | named
+    surnames = {name.split()[-1] for name in full} | {name.split()[0] for name in full}
     found = []
     for sentence in sentences:
         if sentence.boilerplate:
@@ -477,7 +488,10 @@ def _titled_surnames(
 @cache
 def _titled_surname() -> re.Pattern:
     titles = "|".join(re.escape(title) for title in datafiles.roles().surname_titles)
-    return re.compile(rf"\b(?P<title>{titles})\.? (?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w-]| [A-Z])")
+    return re.compile(
+        rf"\b(?P<title>{titles})\.? (?P<surname>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)"
+        rf"(?![\w-]| [A-Z]| (?:{surname_particles()}) [A-Z])"
+    )
 
 
 def _back_references(
