@@ -342,6 +342,8 @@ class Organisations:
     services: tuple[Service, ...]
     internal_bodies: str
     council_references: str
+    lower_case_heads: tuple[str, ...]
+    lower_case_words: tuple[str, ...]
 
 
 def _class_rules(node: _Node, flags: int = 0, groups: tuple[str, ...] = ()) -> tuple[ClassRule, ...]:
@@ -413,6 +415,8 @@ def _organisations(data: _Node) -> Organisations:
         ),
         internal_bodies=data.key("internal_bodies").pattern(),
         council_references=data.key("council_references").pattern(re.IGNORECASE),
+        lower_case_heads=data.key("lower_case_heads").texts(),
+        lower_case_words=data.key("lower_case_words").texts(),
     )
 
 

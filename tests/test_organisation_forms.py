@@ -123,3 +123,20 @@ def test_a_title_running_into_a_force_or_trust_named_after_no_council_area():
     assert found["South Yorkshire Police"][0] == "PoliceForce"
     assert found["Sherwood Forest Hospitals NHS Foundation Trust"][0] == "HealthBody"
     assert not any("Children's Services" in label for label in found)
+
+
+def test_health_bodies_in_an_inspectorate_s_lower_case_house_style():
+    found = _organisations(
+        "Inspectors visited Rutland. Rutland clinical commissioning group (CCG) funds the service. "
+        "Fenwick and Dale health services NHS trust runs the hospital; Oakham hospital NHS foundation "
+        "trust runs the clinic. Ashby mental health NHS trust works with the CCG."
+    )
+    assert found["Rutland Clinical Commissioning Group"][0] == "HealthBody"
+    assert found["Fenwick and Dale Health Services NHS Trust"][0] == "HealthBody"
+    assert found["Oakham Hospital NHS Foundation Trust"][0] == "HealthBody"
+    assert found["Ashby Mental Health NHS Trust"][0] == "HealthBody"
+
+
+def test_a_trust_named_after_a_place_that_is_also_a_given_name():
+    found = _organisations("Kingston Hospital NHS Foundation Trust has a safeguarding team.")
+    assert "Kingston Hospital NHS Foundation Trust" in found

@@ -224,6 +224,7 @@ def _service_patterns() -> lexicon.PatternSet:
 
 
 def _local_mentions(clean: str) -> list[OrganisationMention]:
+    capitalised = _capitalised_view(clean)
     found = (
         _department_mentions(clean)
         + _council_prefix_mentions(clean)
@@ -231,17 +232,48 @@ def _local_mentions(clean: str) -> list[OrganisationMention]:
         + _service_mentions(clean)
         + [
             OrganisationMention(Span(m.start(), m.end()), m.group(), None, _acronym_after(clean, m.end()))
-            for m in _NHS_LISTED.finditer(clean)
+            for m in _NHS_LISTED.finditer(capitalised)
             if "," in m.group()
         ]
     )
-    for chunk in _CHUNK.finditer(clean):
+    for chunk in _CHUNK.finditer(capitalised):
         words = [
             (m.group(), chunk.start() + m.start(), chunk.start() + m.end())
             for m in _TOKEN.finditer(chunk.group())
         ]
-        found.extend(_names_in_chunk(clean, words))
+        found.extend(_names_in_chunk(capitalised, words))
     return found
+
+
+@cache
+def _lower_case_tail() -> re.Pattern:
+    """A capitalised word and the lower-case rest of a name in an inspectorate's house style:
+    "Croydon| health services NHS trust", "Sutton| clinical commissioning group"."""
+    rules = lexicon.organisation_rules()
+    words = "|".join(map(re.escape, rules.lower_case_words))
+    heads = "|".join(map(re.escape, sorted(rules.lower_case_heads, key=len, reverse=True)))
+    return re.compile(rf"\b[A-Z][\w'-]* (?P<tail>(?:(?:{words}) )*(?:{heads}))\b")
+
+
+_LOWER_CONNECTORS = frozenset({"and", "of", "the", "for"})
+
+
+def _capitalised_view(clean: str) -> str:
+    """``clean`` with the lower-case rest of each house-style name capitalised ("Croydon Health
+    Services NHS Trust"), same length, so the name is found and labelled as if printed so."""
+    pattern = _lower_case_tail()
+    if not lexicon.may_match(pattern, clean):
+        return clean
+
+    def capitalise(match: re.Match) -> str:
+        start = match.start("tail") - match.start()
+        tail = " ".join(
+            word if word in _LOWER_CONNECTORS or word.isupper() else word[:1].upper() + word[1:]
+            for word in match.group("tail").split(" ")
+        )
+        return match.group()[:start] + tail
+
+    return pattern.sub(capitalise, clean)
 
 
 def _names_in_chunk(clean: str, words: list[tuple[str, int, int]]) -> list[OrganisationMention]:
@@ -327,7 +359,12 @@ def _name_start(clean: str, words, first: int, last: int) -> int | None:
             index += 1
         elif role_match:
             index = _index_after(words, role_match.end(), index)
-        elif word in lexicon.given_names() and index + 1 < last and words[index + 1][0][:1].isupper():
+        elif (
+            word in lexicon.given_names()
+            and index + 1 < last
+            and words[index + 1][0][:1].isupper()
+            and not _has_head(words[index + 1][0])  # "Kingston Hospital ...": a place, not a person
+        ):
             index += 2  # a person's name before an organisation's
         else:
             return index
