@@ -140,3 +140,22 @@ def test_health_bodies_in_an_inspectorate_s_lower_case_house_style():
 def test_a_trust_named_after_a_place_that_is_also_a_given_name():
     found = _organisations("Kingston Hospital NHS Foundation Trust has a safeguarding team.")
     assert "Kingston Hospital NHS Foundation Trust" in found
+
+
+def test_bodies_named_after_two_places_joined_by_and():
+    found = _organisations(
+        "Avon and Somerset Constabulary and Humber and North Yorkshire Integrated Care Board met. "
+        "University Hospitals of Derby and Burton NHS Foundation Trust treated the child."
+    )
+    assert found["Avon and Somerset Constabulary"][0] == "PoliceForce"
+    assert found["Humber and North Yorkshire Integrated Care Board"][0] == "HealthBody"
+    assert found["University Hospitals of Derby and Burton NHS Foundation Trust"][0] == "HealthBody"
+
+
+def test_a_word_before_and_that_is_no_place_stays_out_of_the_name():
+    found = _organisations(
+        "Partners and Kent Police met. Ofsted and Kent County Council agreed. HM Inspectorate of "
+        "Constabulary and Fire and Rescue services (HMICFRS) inspected Kent Police."
+    )
+    assert {"Kent Police", "Kent County Council"} <= set(found)
+    assert not [label for label in found if " and Kent" in label or "Fire and Rescue" in label]

@@ -311,12 +311,23 @@ def _first_head(clean: str, words, first: int) -> tuple[int | None, int]:
 
 
 def _longest(clean: str, words, start: int, index: int) -> int:
+    """The last word of the longest name from ``start`` that still ends in a head. An "and"
+    ends the search ("Kent Police and Medway Council"), unless the head goes on with "of" to
+    name places ("University Hospitals of Derby and Burton NHS Foundation Trust")."""
     best = index
+    places_follow = index + 1 < len(words) and words[index + 1][0] == "of"
+    after_and = None  # past an "and", the longer name must end in a head of its own
     for later in range(index + 1, len(words)):
         word = words[later][0]
-        if word.lower() in {"and", "&"} or word.endswith("'s"):
+        if word.lower() in {"and", "&"}:
+            if not places_follow:
+                break
+            after_and = after_and or words[later][2] + 1
+            continue
+        if word.endswith("'s"):
             break
-        if _has_head(clean[start : words[later][2]]):
+        end = words[later][2]
+        if _has_head(clean[start:end]) and (after_and is None or _has_head(clean[after_and:end])):
             best = later
     return best
 
@@ -402,7 +413,28 @@ def _first_area_start(clean: str, words, first: int, last: int) -> int:
     candidate = _index_after(words, area.start(), first)
     if all(words[k][0].lower() in _ORGANISATION_WORDS for k in range(first, candidate)):
         return first
+    place = first + 1 if words[first][0] in {"and", "&"} else first  # "... Police and Humber and ..."
+    if candidate - place == 2 and words[place + 1][0] == "and" and _is_place_word(words[place][0]):
+        return place  # "Avon and Somerset Constabulary", "Humber and North Yorkshire ICB"
     return candidate
+
+
+def _is_place_word(word: str) -> bool:
+    """A capitalised word before "and <area>" that can only be another place of a joint name:
+    no organisation, acronym, plural ("Partners and Kent Police"), generic or stop word, role,
+    honorific or given name."""
+    rules = lexicon.organisation_rules()
+    return not (
+        word.isupper()
+        or word.endswith(("s", "'", "’"))
+        or _has_head(word)
+        or lexicon.fold(word) in lexicon.national_by_name()
+        or word.lower() in rules.generic_words
+        or word in rules.stop_words
+        or word in lexicon.honorifics()
+        or word in lexicon.given_names()
+        or lexicon.role_regex().fullmatch(word)
+    )
 
 
 def _index_after(words, offset: int, index: int) -> int:
