@@ -103,9 +103,10 @@ def areas_about(
 
 
 def resolve_organisations(
-    clean: str, mentions: list[OrganisationMention], area: str | None
+    clean: str, mentions: list[OrganisationMention], area: str | None, on: str | None
 ) -> tuple[dict[str, Organisation], dict[Span, str]]:
-    """Organisations of one document by key, and the key each mention span resolved to."""
+    """Organisations of one document by key, and the key each mention span resolved to; ``on``
+    is the document's date, which decides what its area's council was."""
     organisations: dict[str, Organisation] = {}
     resolved: dict[Span, str] = {}
     previous: tuple[OrganisationMention, Organisation] | None = None
@@ -127,7 +128,7 @@ def resolve_organisations(
         previous = (mention, kept)
     _resolve_acronyms(clean, organisations, resolved)
     _merge_generic_services(mentions, organisations, resolved)
-    _imply_council(clean, organisations, area)
+    _imply_council(clean, organisations, area, on)
     _tie_departments(organisations)
     return organisations, resolved
 
@@ -177,17 +178,34 @@ def _council_name() -> re.Pattern:
     return re.compile(rf"\bCouncil$|^(?:{prefixes})\s")
 
 
-def _imply_council(clean: str, organisations: dict[str, Organisation], area: str | None) -> None:
+def _imply_council(
+    clean: str, organisations: dict[str, Organisation], area: str | None, on: str | None
+) -> None:
     """An inspection report calls the council it inspects "the local authority" and may never give
     its name: where the text so refers to a council and names none of the main area, that area's
-    council is "<Area> Council", also called by the area's name (docs/quality.md, "Organisations")."""
+    council is implied (``council_name``), also called by the area's name (docs/quality.md, "Themes
+    and areas of a whole document")."""
     if area is None or any(is_council(o) and o.area == area for o in organisations.values()):
         return
     references = [Span(m.start(), m.end()) for m in _council_reference().finditer(clean)]
     if references:
-        organisations[f"{area} Council"] = Organisation(
-            f"{area} Council", LOCAL_AUTHORITY, area, {area}, references
+        label = council_name(area, on)
+        organisations[label] = Organisation(
+            label, LOCAL_AUTHORITY, area, {area} | ({f"{area} Council"} - {label}), references
         )
+
+
+def council_name(area: str, on: str | None) -> str:
+    """The name of an area's council where the text gives none: "Kent County Council" for a
+    two-tier county (GSS code E10..., every such council is so named), "<Area> Council" for other
+    authorities, whose councils are named in too many ways to guess ("Leeds City Council",
+    "London Borough of Barnet", "North Yorkshire Council" since it became unitary in 2023)."""
+    found = geography.authority(area, on)
+    county = found is not None and found.gss_code.startswith(_COUNTY_CODE)
+    return f"{area} County Council" if county else f"{area} Council"
+
+
+_COUNTY_CODE = "E10"  # ONS: the GSS entity code of non-metropolitan (two-tier) counties
 
 
 @cache

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from kg.extract import extract
 from kg.ingest import SourceDocument
 
@@ -60,6 +62,26 @@ def test_the_local_authority_of_a_report_that_never_names_its_council_is_the_are
         "Focused visit to Wigan children's services\n\nThe local authority has improved its front door in Wigan."
     )
     assert found["Wigan Council"] == ("LocalAuthority", {"Wigan"})
+
+
+@pytest.mark.parametrize(
+    "area, dates, council",
+    [
+        ("Kent", "8 to 19 January 2024", "Kent County Council"),
+        ("North Yorkshire", "8 to 19 January 2021", "North Yorkshire County Council"),
+        ("North Yorkshire", "8 to 19 January 2024", "North Yorkshire Council"),
+        ("Leeds", "8 to 19 January 2024", "Leeds Council"),
+    ],
+)
+def test_the_unnamed_council_of_a_county_is_its_county_council_as_it_was_on_the_document_s_date(
+    area, dates, council
+):
+    found = _organisations(
+        f"Inspection of {area} local authority children's services\n\nInspection dates: {dates}\n\n"
+        "The local authority has improved its front door."
+    )
+    assert found[council][0] == "LocalAuthority"
+    assert area in found[council][1]
 
 
 def test_a_named_council_is_not_doubled_by_the_local_authority():

@@ -47,7 +47,7 @@ def extract(document: SourceDocument) -> Extraction:
     if result.main_area is None:
         result.main_area = area_of_file_name(document.path)
         result.main_area_named = False
-    result.organisations, resolved = resolve_organisations(clean, mentions, result.main_area)
+    result.organisations, resolved = resolve_organisations(clean, mentions, result.main_area, result.date)
     result.assessments = find_assessments(clean, sentences, result.main_area, result.date)
     child, _ = find_subject_child(clean)
     link_assessments(result.assessments, result.organisations, child)
