@@ -578,3 +578,13 @@ def test_a_clause_after_a_name_with_an_honorific_gives_the_role():
         "Safeguarding Children Partnership in 2022, said the partnership was stronger.\n"
     )
     assert found == {("Grace Adeyemi", "Independent Scrutineer", "Wirral Safeguarding Children Partnership")}
+
+
+def test_a_title_of_any_organisation_belongs_to_the_one_local_organisation_the_text_names():
+    text = (
+        "Ofsted has rated Rutland County Council's children's services inadequate. "
+        "Chief executive Harriet Gale said the council was sorry."
+    )
+    assert ("Harriet Gale", "Chief Executive", "Rutland County Council") in _memberships(text)
+    with_police = text + " Rutland Police also gave evidence."
+    assert not [m for m in _memberships(with_police) if m[0] == "Harriet Gale"], "two bodies: whose?"

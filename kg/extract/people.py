@@ -549,12 +549,24 @@ def _with_organisations(clean, sentence, chain, organisations, resolved, publish
             or _usual_organisation(usual, organisations)
             or _usual_organisation(fallback, organisations)
             or national_body(role.title, organisations)
+            or (_sole_local_organisation(organisations) if usual is None else None)
         )
         following = organisation
         result.append(_Role(role.title, role.span, organisation))
     listed = next((r.organisation for r in result if r.organisation), None)
     # A role listed with others of the same person takes their organisation when it names none.
     return [r if r.organisation else _Role(r.title, r.span, listed) for r in reversed(result)]
+
+
+def _sole_local_organisation(organisations: dict[str, Organisation]) -> str | None:
+    """The one local organisation the text names, not counting its own departments: the body a
+    title of any organisation ("Chief executive Name said") belongs to when the text names no other."""
+    local = [
+        key
+        for key, o in organisations.items()
+        if o.spans and o.area is not None and o.unit_of is None and o.cls != INSPECTORATE
+    ]
+    return local[0] if len(local) == 1 else None
 
 
 def _organisation_after(clean: str, end: int, resolved) -> str | None:
