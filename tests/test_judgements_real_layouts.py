@@ -351,10 +351,28 @@ def test_assessments_named_in_passing_with_relative_dates():
         ("today", "2015-02-04"),
         ("earlier this year", "2015"),
         ("last year", "2014"),
+        ("in January", "2015-01"),
+        ("on 3 February", "2015-02-03"),
+        ("in October", "2014-10"),
     ],
 )
 def test_relative_dates(phrase, value):
     assert [v for _, _, v in relative_dates(f"It happened {phrase}.", "2015-02-04")] == [value]
+
+
+@pytest.mark.parametrize("phrase", ["in January 2013", "on 3 February, 2013", "on 30 February", "in may"])
+def test_a_month_with_its_year_or_no_such_day_is_no_relative_date(phrase):
+    assert relative_dates(f"It happened {phrase}.", "2015-02-04") == []
+
+
+def test_an_assessment_the_news_dates_by_month_alone_keeps_that_month():
+    text = (
+        "Rutland County Council has welcomed the findings of an Ofsted monitoring visit in January. "
+        "Inspectors found that leaders had strengthened practice."
+    )
+    clean = clean_view(text)
+    [visit] = find_assessments(clean, segment(clean), "Rutland", "2025-03-14")
+    assert (visit.kind, visit.date) == ("monitoring-visit", "2025-01")
 
 
 def test_the_last_year_is_a_period_not_a_date():

@@ -109,7 +109,8 @@ def find_assessments(
     and the earlier ones become the ``previous`` of the document's own. Sentences about an
     earlier inspection ("when last inspected, in 2017, services were judged ...") give that
     inspection's grade, not the document's."""
-    own_date = inspection_dates(clean) or document_date
+    inspected = inspection_dates(clean)
+    own_date = inspected or document_date
     previous_spans = _previous_mentions(clean)
     found: dict[tuple[str, str | None, str | None, str | None], Assessment] = {}
     starts = [s.start for s in sentences]
@@ -159,7 +160,10 @@ def find_assessments(
     )
     own = _own_assessment(assessments, own_date)
     if own is not None and own_date and (own.date is None or own.year == own_date[:4]):
-        own.date, own.year = own_date, own_date[:4]
+        # The inspection's own dates, or the document's for an assessment dated no closer than
+        # its year; not the publication date over the month the text gives ("a visit in January").
+        if inspected or own.date is None or len(own.date) == 4:
+            own.date, own.year = own_date, own_date[:4]
     _attach_previous(clean, sentences, assessments, own, previous_spans)
     graded = _own_assessment(assessments, own_date, graded=True)
     if graded is not None:

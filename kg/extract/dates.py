@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 
 from ..claims import Span
@@ -139,7 +140,11 @@ _RELATIVE = re.compile(
     + "|"
     + "|".join(name for name in _MONTHS if len(name) > 3 or name == "may")
     + r")\b"
-    r"|\b(?P<today>today|yesterday)\b",
+    r"|\b(?P<today>today|yesterday)\b"
+    # "in January", "on 5 March": a month with no year is the last such month up to the document's
+    r"|\b(?:in|during|on)\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+)?(?-i:(?P<bare>"
+    + "|".join(name.capitalize() for name in _MONTHS if len(name) > 3 or name == "may")
+    + r"))\b(?!,?\s+(?:\d{4}|\d{1,2}\b))",
     re.IGNORECASE,
 )
 
@@ -148,8 +153,8 @@ def relative_dates(
     text: str, document_date: str | None, start: int = 0, end: int | None = None
 ) -> list[tuple[int, int, str]]:
     """Dates given relative to the document's own ("last August", "last spring", "earlier this
-    year", "today") as (start, end, ISO value), as precise as they allow; none without a
-    document date to count from."""
+    year", "today", a month with no year: "in January") as (start, end, ISO value), as precise
+    as they allow; none without a document date to count from."""
     if not document_date:
         return []
     year = int(document_date[:4])
@@ -159,6 +164,16 @@ def relative_dates(
         if match.group("today"):
             if match.group("today").lower() == "today":
                 found.append((match.start(), match.end(), document_date))
+            continue
+        if match.group("bare"):
+            number = _MONTHS[match.group("bare").lower()]
+            when = year - 1 if month is not None and number > month else year
+            value = f"{when}-{number:02d}"
+            if match.group("day"):
+                if not 1 <= int(match.group("day")) <= calendar.monthrange(when, number)[1]:
+                    continue  # "on 30 February": no day
+                value += f"-{int(match.group('day')):02d}"
+            found.append((match.start(), match.end(), value))
             continue
         which, unit = match.group("which").lower(), match.group("unit").lower()
         if unit == "year":
