@@ -74,6 +74,9 @@ class Assessment:
     previous: list[Assessment] = field(default_factory=list)  # earlier assessments it is compared with
     judgements: list[Judgement] = field(default_factory=list)
     name: str | None = None  # a proper name the text gives it, e.g. "Commission to ..."
+    conductor_names: list[str] = field(
+        default_factory=list
+    )  # "a peer review by the LGA": matched to organisations
 
     @property
     def key(self) -> tuple[str, ...]:

@@ -327,6 +327,27 @@ def test_several_reviews_in_one_text_each_with_its_child():
     ]
 
 
+def test_a_review_into_the_death_of_a_baby_known_by_a_letter():
+    text = "Last spring, a serious case review into the death of Baby T was published in Rutland."
+    clean = clean_view(text)
+    [review] = find_assessments(clean, segment(clean), "Rutland", "2025-03-14")
+    assert (review.subject_child, review.date) == ("Child T", "2024")
+
+
+def test_a_peer_review_by_a_national_body_or_another_council_names_who_conducted_it():
+    text = (
+        "14 March 2025\n\nRutland County Council welcomed a peer review by the Local Government "
+        "Association last autumn. The council also commissioned a peer review from Essex County "
+        "Council in 2023."
+    )
+    result = extract(SourceDocument("t", Path("news-rutland.txt"), text, "0"))
+    reviews = sorted((a.area, a.date, a.conducted_by) for a in result.assessments if a.kind == "peer-review")
+    assert reviews == [
+        ("Rutland", "2023", ["Essex County Council"]),
+        ("Rutland", "2024", ["Local Government Association"]),
+    ]
+
+
 def test_assessments_named_in_passing_with_relative_dates():
     text = (
         "Last August, Professor Smith's report into exploitation in Rotherham found failures. "

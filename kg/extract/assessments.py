@@ -159,11 +159,14 @@ def find_assessments(
         own_date,
     )
     own = _own_assessment(assessments, own_date)
-    if own is not None and own_date and (own.date is None or own.year == own_date[:4]):
-        # The inspection's own dates, or the document's for an assessment dated no closer than
-        # its year; not the publication date over the month the text gives ("a visit in January").
-        if inspected or own.date is None or len(own.date) == 4:
-            own.date, own.year = own_date, own_date[:4]
+    # The inspection's own dates, or the document's for an assessment dated no closer than its
+    # year; not the publication date over the month the text gives ("a visit in January").
+    if (
+        own is not None
+        and own_date
+        and (own.date is None or (own.year == own_date[:4] and (inspected or len(own.date) == 4)))
+    ):
+        own.date, own.year = own_date, own_date[:4]
     _attach_previous(clean, sentences, assessments, own, previous_spans)
     graded = _own_assessment(assessments, own_date, graded=True)
     if graded is not None:
@@ -242,7 +245,8 @@ def _add_mention(
     document_date: str | None,
     others: list[tuple[int, int]],
 ) -> None:
-    area = main_area if kind.national else (lexicon.area_in(clean, sentence.start, sentence.end) or main_area)
+    conductor = _CONDUCTOR.match(clean, match.end(), sentence.end)
+    area = main_area if kind.national else (_area_assessed(clean, sentence, conductor) or main_area)
     if area is None and not kind.national:
         return  # an ILACS "of England" is a kind named in passing, not an assessment
     date = _linked_date(clean, sentence, (match.start(), match.end()), document_date, others)
@@ -281,6 +285,24 @@ def _add_mention(
     assessment.spans.append(Span(sentence.start, sentence.end))
     if assessment.date is None and date:
         assessment.date, assessment.year = date, date[:4]
+    if conductor and conductor.group("name") not in assessment.conductor_names:
+        assessment.conductor_names.append(conductor.group("name"))
+
+
+# "a peer review by the Local Government Association", "... carried out by Essex County Council"
+_CONDUCTOR = re.compile(
+    r"\s+(?:(?:carried out|conducted|led|undertaken|commissioned)\s+)?(?:by|from)\s+(?:the\s+)?"
+    r"(?P<name>[A-Z][\w'&-]*(?:\s+(?:(?:of|and|for|&)\s+)?[A-Z][\w'&-]*)*)"
+)
+
+
+def _area_assessed(clean: str, sentence: Segment, conductor: re.Match | None) -> str | None:
+    """The first area the sentence names outside the name of the body that conducted the
+    assessment ("a peer review by Essex County Council" is no review of Essex)."""
+    for found in lexicon.area_regex().finditer(clean, sentence.start, sentence.end):
+        if conductor is None or not conductor.start("name") <= found.start() < conductor.end("name"):
+            return lexicon.canonical_area(found.group())
+    return None
 
 
 @cache
@@ -543,6 +565,7 @@ def link_assessments(
             conducted_by.append(label)
         if kind.inspectorates_from_text:
             conducted_by.extend(k for k, o in organisations.items() if o.cls == INSPECTORATE and o.spans)
+        conducted_by.extend(_named_conductors(assessment.conductor_names, organisations))
         if kind.commissioned_by_partnership:
             conducted_by.extend(
                 k
@@ -563,6 +586,16 @@ def link_assessments(
             if not previous.assesses:
                 previous.assesses = list(assessment.assesses)
     return added
+
+
+def _named_conductors(names: list[str], organisations: dict[str, Organisation]) -> list[str]:
+    """The organisations the text names as having conducted an assessment, by label, other name or acronym."""
+    folded = {lexicon.fold(name) for name in names}
+    return [
+        key
+        for key, o in organisations.items()
+        if {lexicon.fold(label) for label in (o.label, *o.alt_labels)} & folded
+    ]
 
 
 def find_subject_child(clean: str) -> tuple[str | None, Span | None]:
