@@ -182,6 +182,6 @@ def relative_dates(
         number = _MONTHS.get(unit) or _SEASONS[unit]
         # "last August" in February 2015 is August 2014; in October 2015, August 2015.
         back = which == "last" and (month is None or number >= month)
-        value = year - 1 if back else year
-        found.append((match.start(), match.end(), f"{value}-{number:02d}" if unit in _MONTHS else str(value)))
+        when = year - 1 if back else year
+        found.append((match.start(), match.end(), f"{when}-{number:02d}" if unit in _MONTHS else str(when)))
     return found
