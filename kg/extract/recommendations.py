@@ -22,7 +22,7 @@ from ..spans import LastNamed, SpanSet, SpansInOrder
 from ..text import Segment, lines
 from .dates import first_date
 from .recommendation_lists import find_announced_items, find_list_recommendations
-from .responses import find_reactions, speaker_organisation
+from .responses import Speakers, find_reactions
 
 
 @cache
@@ -440,6 +440,7 @@ def find_document_responses(
     found: dict[str | None, DocumentResponse] = {}
     conductors = {key for a in assessments for key in a.conducted_by}
     resolved, assessments = SpansInOrder(resolved), _Assessments(assessments)
+    speakers = Speakers(memberships, organisations)
     response_cue = _patterns()["document_response"]
     for sentence in sentences:
         if (
@@ -452,7 +453,7 @@ def find_document_responses(
         respondent = (
             inside[0]
             if inside
-            else speaker_organisation(sentence, memberships, organisations)
+            else speakers.organisation(sentence)
             or resolve_reference(clean[sentence.start : sentence.end], organisations)
             or publisher
         )
@@ -467,7 +468,7 @@ def find_document_responses(
         found[respondent] = DocumentResponse(response, _assessment_before(sentence.end, assessments))
     taken = [r.response.span for r in found.values()]
     reactions = find_reactions(
-        clean, sentences, organisations, resolved, assessments, publisher, memberships, taken
+        clean, sentences, organisations, resolved, assessments, publisher, speakers, taken
     )
     return sorted([*found.values(), *reactions], key=lambda r: r.response.span.start)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,7 @@ def find_reactions(
     resolved: SpansInOrder,
     assessments: _Assessments,
     publisher: str | None,
-    memberships: list[Membership],
+    speakers: Speakers,
     taken: list[Span],
 ) -> list[DocumentResponse]:
     """Responses to the assessment stated in running text, in text order, outside the ``taken``
@@ -85,7 +85,7 @@ def find_reactions(
         respondent = (
             _national_subject(clean, sentence, organisations)
             or (named[0] if named else None)
-            or speaker_organisation(sentence, memberships, organisations)
+            or speakers.organisation(sentence)
             or resolve_reference(sentence.text, organisations)
             or publisher
         )
@@ -123,39 +123,41 @@ def _national_title_at_start() -> re.Pattern:
     )
 
 
-def speaker_organisation(
-    sentence: Segment,
-    memberships: list[Membership],
-    organisations: dict[str, Organisation],
-) -> str | None:
-    """The organisation of the first person the sentence names with a role ("Education Secretary
-    Name has appointed ...", "Role Name said: 'We accept ...'"), else of one named with a role
-    earlier and now by name or title and surname alone ("Ms Bell said: 'We accept ...'"); never an
-    inspectorate's (a partnership answers the review it conducted)."""
-    answering = [
-        m
-        for m in sorted(memberships, key=lambda m: m.span.start)
-        if m.organisation in organisations and organisations[m.organisation].cls != INSPECTORATE
-    ]
-    return next(
-        (m.organisation for m in answering if sentence.start <= m.span.start < sentence.end),
-        None,
-    ) or next(
-        (
-            m.organisation
-            for m in answering
-            if m.span.start < sentence.start and _named_again(m.person).search(sentence.text)
-        ),
-        None,
-    )
+class Speakers:
+    """Who speaks for which organisation in one document: its memberships in text order, asked
+    sentence by sentence (built once, so a long text naming hundreds of people is not scanned
+    again for each sentence that responds)."""
 
+    def __init__(self, memberships: list[Membership], organisations: dict[str, Organisation]) -> None:
+        self._answering = [
+            m
+            for m in sorted(memberships, key=lambda m: m.span.start)
+            if m.organisation in organisations and organisations[m.organisation].cls != INSPECTORATE
+        ]
+        self._starts = [m.span.start for m in self._answering]
+        self._named_again: dict[str, re.Pattern] = {}
 
-@lru_cache(maxsize=256)
-def _named_again(person: str) -> re.Pattern:
-    """A person's full name, or a title and their surname ("Ms Bell", "Councillor Hart")."""
-    titles = "|".join(re.escape(title) for title in lexicon.honorifics())
-    surname = re.escape(person.split()[-1])
-    return re.compile(rf"\b(?:{re.escape(person)}|(?:{titles})\.? {surname})\b")
+    def organisation(self, sentence: Segment) -> str | None:
+        """The organisation of the first person the sentence names with a role ("Education
+        Secretary Name has appointed ...", "Role Name said: 'We accept ...'"), else of one named
+        with a role earlier and now by name or title and surname alone ("Ms Bell said: 'We accept
+        ...'"); never an inspectorate's (a partnership answers the review it conducted)."""
+        first = bisect_left(self._starts, sentence.start)
+        if first < len(self._starts) and self._starts[first] < sentence.end:
+            return self._answering[first].organisation
+        for m in self._answering[:first]:
+            # the surname is in every form that names the person again: a cheap test first
+            if m.person.split()[-1] in sentence.text and self._pattern(m.person).search(sentence.text):
+                return m.organisation
+        return None
+
+    def _pattern(self, person: str) -> re.Pattern:
+        """A person's full name, or a title and their surname ("Ms Bell", "Councillor Hart")."""
+        if person not in self._named_again:
+            titles = "|".join(re.escape(title) for title in lexicon.honorifics())
+            surname = re.escape(person.split()[-1])
+            self._named_again[person] = re.compile(rf"\b(?:{re.escape(person)}|(?:{titles})\.? {surname})\b")
+        return self._named_again[person]
 
 
 def _is_headline(clean: str, sentence: Segment) -> bool:
