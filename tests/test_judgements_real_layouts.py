@@ -327,6 +327,13 @@ def test_several_reviews_in_one_text_each_with_its_child():
     ]
 
 
+def test_a_kind_named_inside_another_kind_s_name_is_no_second_assessment():
+    text = "The partnership published a local child safeguarding practice review into the death of Child R."
+    clean = clean_view(text)
+    reviews = find_assessments(clean, segment(clean), "Rutland", "2025-06-12")
+    assert [(a.kind, a.subject_child) for a in reviews] == [("lcspr", "Child R")]
+
+
 def test_a_review_into_the_death_of_a_baby_known_by_a_letter():
     text = "Last spring, a serious case review into the death of Baby T was published in Rutland."
     clean = clean_view(text)

@@ -192,14 +192,21 @@ def _without_echoes(
 ) -> list[tuple[int, AssessmentKind, re.Match]]:
     """The mentions less each that only repeats the one before it in brackets ("a joint targeted
     area inspection (JTAI) ... in May 2023"): read as a second mention, it took the date as its
-    own and made an undated assessment and a dated earlier one of the same event."""
+    own and made an undated assessment and a dated earlier one of the same event; and less each
+    of another kind inside one before it ("review into the death of" in "a child safeguarding
+    practice review into the death of"), which is part of that one's name."""
     kept: list[tuple[int, AssessmentKind, re.Match]] = []
+    widest: tuple[int, AssessmentKind] | None = None  # the furthest end of a kept mention, and its kind
     for mention in mentions:
         if kept:
             _, kind, match = kept[-1]
             if kind is mention[1] and _ECHO_GAP.fullmatch(clean, match.end(), mention[2].start()):
                 continue
+        if widest and mention[2].start() < widest[0] and mention[1] is not widest[1]:
+            continue
         kept.append(mention)
+        if widest is None or mention[2].end() > widest[0]:
+            widest = (mention[2].end(), mention[1])
     return kept
 
 
