@@ -230,6 +230,7 @@ class Roles:
     council_briefs: tuple[str, ...]
     surname_titles: tuple[str, ...]
     surname_particles: tuple[str, ...]
+    name_asides: tuple[str, ...]
 
 
 def _role_title(node: _Node) -> RoleTitle:
@@ -273,6 +274,7 @@ def _roles(data: _Node) -> Roles:
         council_briefs=data.key("council_briefs").texts(),
         surname_titles=data.key("surname_titles").texts(),
         surname_particles=data.key("surname_particles").texts(),
+        name_asides=data.key("name_asides").texts(),
     )
 
 

@@ -260,7 +260,7 @@ def _soft_split(line: str, start: int, end: int) -> list[tuple[int, int]]:
         return [(start, end)]
     spans, position = [], start
     for boundary in _SOFT_BOUNDARY.finditer(line, start, end):
-        previous_word = line[: boundary.start()].rsplit(" ", 1)[-1]
+        previous_word = line[: boundary.start()].rsplit(" ", 1)[-1].lstrip("(['\"")  # "(Designated Nurse"
         if (
             previous_word[:1].isupper()
             or previous_word.lower() in _JOINING_WORDS

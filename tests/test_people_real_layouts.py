@@ -176,6 +176,14 @@ def test_focused_visit_addressee_on_lines_of_its_own_and_the_signatory():
             ("Yvette Marlow", "CEO", "Barnardo's"),
         ),
         (
+            "Councillor Peter Lane (Conservative), cabinet member for children and families at Rutland County Council, said the council accepted the findings.",
+            ("Peter Lane", "cabinet member for children and families", "Rutland County Council"),
+        ),
+        (
+            "Karen Bright (Designated Nurse for Safeguarding, Rutland County Council) said that health visitors had missed signs.",
+            ("Karen Bright", "Designated Nurse for Safeguarding", "Rutland County Council"),
+        ),
+        (
             "Det Supt Idris Fenn of Rutland Police said officers had learned lessons.",
             ("Idris Fenn", "Detective Superintendent", "Rutland Police"),
         ),

@@ -140,7 +140,12 @@ def _is_name_word(word: str) -> bool:
     return not lexicon.role_regex().fullmatch(plain)
 
 
-_CAPTION = re.compile(r"\s*\((?:pictured|left|right|above|below|inset|centre|center)\b[^()\n]{0,30}\)")
+@cache
+def aside() -> re.Pattern:
+    """A bracket after a name that is neither the name nor a role: a photo caption or a party
+    ("(pictured left)", "(Labour)"; ``roles.json`` name_asides)."""
+    words = "|".join(re.escape(word) for word in datafiles.roles().name_asides)
+    return re.compile(rf"\s*\((?:{words})\b[^()\n]{{0,30}}\)")
 
 
 def post_nominals_end(clean: str, end: int, limit: int) -> int:
@@ -148,7 +153,7 @@ def post_nominals_end(clean: str, end: int, limit: int) -> int:
     ("Name QPM, ...", "Name, CBE is", "Name (pictured), role")."""
     pattern = re.compile(r",?[ \t]*\n?[ \t]*(?<=[\s,])(?P<word>[A-Z][A-Za-z]{1,5})\b")
     while True:
-        caption = _CAPTION.match(clean, end, limit)  # "Name (pictured), role"
+        caption = aside().match(clean, end, limit)  # "Name (pictured), role"
         if caption:
             end = caption.end()
             continue

@@ -24,7 +24,7 @@ from ..spans import SpansInOrder
 from ..text import Segment
 from ..vocab import INSPECTORATE, LOCAL_AUTHORITY
 from .letters import find_letter_people
-from .names import LabelWords, is_plain_name, post_nominals, surname_particles
+from .names import LabelWords, aside, is_plain_name, post_nominals, surname_particles
 from .quotes import find_quoted_people, national_body
 
 _SURNAME = r"(?:Mc|Mac|O')?[A-Z][a-zA-Z'-]+"
@@ -371,8 +371,9 @@ def _name_before(clean: str, sentence: Segment, role_start: int, previous: Segme
 
 @cache
 def _post_nominals() -> str:
-    """Honours between a name and its role: "Name OBE, former President of ..."."""
-    return rf"(?:,? (?:{'|'.join(sorted(post_nominals()))}))*"
+    """Honours and asides between a name and its role: "Name OBE, former President of ...",
+    "Cllr Name (Labour), cabinet member for ..."."""
+    return rf"(?:,? (?:{'|'.join(sorted(post_nominals()))}))*(?:{aside().pattern})?"
 
 
 _LINK_TO_NAME = re.compile(r"(?::|,)? ?(?:(?:this|last|next) year )?(?:(?:is|was|has been|will be) )?")
