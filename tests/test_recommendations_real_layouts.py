@@ -501,6 +501,12 @@ def test_an_action_plan_a_report_describes_is_a_finding_not_a_response():
             "Bury Council",
         ),
         ('The council said it would "learn from the report".', "Bury Council"),
+        (
+            "In a statement, the Department for Education said it would carefully consider the recommendations.",
+            "Department for Education",
+        ),
+        ("Bury Council said partners would act on every recommendation.", "Bury Council"),
+        ("Bury Council said it had already begun work to address the issues raised.", "Bury Council"),
     ],
 )
 def test_a_pledge_a_disappointment_or_work_under_way_is_a_response_in_news(sentence, respondent):
