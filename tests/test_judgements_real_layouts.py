@@ -526,3 +526,18 @@ def test_a_grade_given_in_last_year_s_inspection_takes_the_year_before_the_docum
         "2023",
         ["requires-improvement"],
     )
+
+
+def test_a_grade_for_all_areas_gives_way_to_the_grades_the_text_gives_aspects_itself():
+    text = (
+        "Rutland children's services upgraded to 'good'\n\n10 May 2024\n\n"
+        "Inspectors rated the council good in all areas except the experiences of care leavers, "
+        "which require improvement.\n\n"
+        "The service was judged outstanding for the impact of leaders.\n"
+    )
+    result = extract(SourceDocument("t", Path("news-rutland.txt"), text, "0"))
+    grades = {j.aspect: j.grade for j in result.assessments[0].judgements}
+    assert grades["overall effectiveness"] == "good"
+    assert grades["the experiences and progress of children in care"] == "good"
+    assert grades["the experiences and progress of care leavers"] == "requires-improvement"
+    assert grades["the impact of leaders on social work practice with children and families"] == "outstanding"

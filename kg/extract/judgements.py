@@ -36,6 +36,7 @@ class FoundJudgement:
     judgement: Judgement
     target: str | None = None
     previous_grade: str | None = None
+    blanket: bool = False  # from "good in all areas": any grade the text gives the aspect itself comes first
 
 
 @dataclass(frozen=True)
@@ -199,12 +200,13 @@ def _grade_lines(clean: str, offset: int, wanted: int) -> list[re.Match]:
 
 _QUOTE = r"['\"]?"
 # Aspect to grade: a verb within a few words ("is judged", "have been rated"), a colon or dash,
-# "require(s)" a few words on ("in Sefton require improvement"), a quoted grade right after,
+# "require(s)" a few words on ("in Sefton require improvement", "care leavers, which require
+# improvement"), a quoted grade right after,
 # "to be" right after ("judged A and B to be good"), or a headline's "rated" ("services rated good").
 _LINK = (
     r"(?:[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
     r"(?:(?:now|also|still|again|both|all|overall|consistently)\s+)*(?:judged|rated|found|graded|assessed)?\s*"
-    r"(?:to\s+be\s+|as\s+)?)|[^.:;,'\"\n]{0,30}?\s+(?=requires?\s)|\s+(?=['\"])|\s+to\s+be\s+|\s+(?:rated|judged)\s+(?:as\s+)?)"
+    r"(?:to\s+be\s+|as\s+)?)|(?:,\s+which|[^.:;,'\"\n]{0,30}?)\s+(?=requires?\s)|\s+(?=['\"])|\s+to\s+be\s+|\s+(?:rated|judged)\s+(?:as\s+)?)"
     + _QUOTE
     + r"(?:now\s+)?"
 )
@@ -217,6 +219,9 @@ _PREVIOUS_GRADE = (
 _ACROSS = re.compile(
     r"\s+(?:across the board|in (?:all|every|each) (?:areas?|aspects?|categories|judgements?|of the \w+ areas))\b",
     re.IGNORECASE,
+)
+_EXCEPT = re.compile(
+    r",?\s+(?:except(?:\s+for)?|apart from|other than|but not|with the exception of)\s+", re.IGNORECASE
 )
 _REFER_BACK = re.compile(
     r"\b(?:each of (?:them|these|those)|all of (?:them|these|those)|each one|all (?:three|four|five|six|seven) (?:areas?|aspects?|judgements?)?)\b",
@@ -297,6 +302,7 @@ def find_prose_judgements(
     (in a report that has a table, the paraphrases are too loose); ``framework_aspects`` are the
     aspects "across the board" means."""
     found: dict[tuple[str | None, str], FoundJudgement] = {}
+    blankets: list[FoundJudgement] = []
     for index, sentence in enumerate(sentences):
         if (
             sentence.start in skip
@@ -308,7 +314,12 @@ def find_prose_judgements(
             continue
         earlier = sentences[max(0, index - 3) : index]
         for item in _sentence_judgements(clean, sentence, earlier, formal_only, framework_aspects):
-            found.setdefault((item.target, item.judgement.aspect), item)
+            if item.blanket:
+                blankets.append(item)
+            else:
+                found.setdefault((item.target, item.judgement.aspect), item)
+    for item in blankets:  # "good in all areas", where the text grades no aspect itself
+        found.setdefault((item.target, item.judgement.aspect), item)
     return sorted(found.values(), key=lambda item: item.judgement.span)
 
 
@@ -356,10 +367,18 @@ def _sentence_judgements(
             found.append(_found(clean, aspect, match, match.start(), span.end))
     grade = grade_regex().search(clean, start, end)
     grade_id = grade_of(grade) if grade else None
-    if grade and grade_id and _ACROSS.match(clean, grade.end()):
+    across_match = _ACROSS.match(clean, grade.end()) if grade and grade_id else None
+    if across_match and grade_id:
         across = set(framework_aspects) | {"overall effectiveness"}
+        exception = _EXCEPT.match(clean, across_match.end(), end)
+        if exception:  # "good in all areas except the experiences of care leavers"
+            across -= {a.aspect for a, _ in mentioned_aspects(clean, exception.end(), end)}
         for aspect in (a for a in _aspects() if a.aspect in across):
-            found.append(FoundJudgement(Judgement(aspect.aspect, grade_id, Span(start, end)), aspect.target))
+            found.append(
+                FoundJudgement(
+                    Judgement(aspect.aspect, grade_id, Span(start, end)), aspect.target, blanket=True
+                )
+            )
     refer = _REFER_BACK.search(clean, start, end)
     if refer and grade and grade_id and grade.start() > refer.start():
         listed = [
