@@ -541,3 +541,25 @@ def test_a_grade_for_all_areas_gives_way_to_the_grades_the_text_gives_aspects_it
     assert grades["the experiences and progress of children in care"] == "good"
     assert grades["the experiences and progress of care leavers"] == "requires-improvement"
     assert grades["the impact of leaders on social work practice with children and families"] == "outstanding"
+
+
+@pytest.mark.parametrize(
+    "sentence, grade",
+    [
+        ("Rutland's children's services were given the top rating of outstanding by Ofsted.", "outstanding"),
+        ("Ofsted gave Rutland's children's services a 'good' rating.", "good"),
+        ("Rutland was rated 'outstanding' by Ofsted for its children's services.", "outstanding"),
+    ],
+)
+def test_a_rating_given_in_news_words(sentence, grade):
+    result = extract(SourceDocument("t", Path("news-rutland.txt"), f"12 March 2024\n\n{sentence}\n", "0"))
+    assert [(j.aspect, j.grade) for j in result.assessments[0].judgements] == [
+        ("overall effectiveness", grade)
+    ]
+
+
+def test_the_year_after_a_replaced_grade_dates_the_earlier_inspection_not_this_one():
+    text = "12 March 2024\n\nRutland's children's services now require improvement, up from inadequate in 2019, Ofsted said.\n"
+    [own] = extract(SourceDocument("t", Path("news-rutland.txt"), text, "0")).assessments
+    assert (own.date, own.judgements[0].grade) == ("2024-03-12", "requires-improvement")
+    assert [j.grade for j in own.previous[0].judgements] == ["inadequate"]

@@ -22,6 +22,7 @@ from ..vocab import COMMISSION, INSPECTION, INSPECTORATE, PRACTICE_REVIEW, SAFEG
 from .dates import find_dates, inspection_dates, relative_dates
 from .judgements import (
     FoundJudgement,
+    dates_previous_grade,
     find_prose_judgements,
     find_table_judgements,
     grade_of,
@@ -494,7 +495,11 @@ def _attach_judgements(clean, sentences, assessments, own, main_area, skip, own_
         own = Assessment(kind.kind, kind.cls, kind.label, main_area)
         own.spans.append(min(item.judgement.span for item in found.values()))
         said = _sentence_at(sentences, own.spans[0].start)
-        dates = _dates_of(clean, said, own_date) if said else []
+        dates = (
+            [d for d in _dates_of(clean, said, own_date) if not dates_previous_grade(clean, said.start, d[0])]
+            if said
+            else []
+        )
         if dates and (own_date is None or dates[0][2] < own_date):  # "... rated good by Ofsted in 2019."
             own.date, own.year = dates[0][2], dates[0][2][:4]
         assessments.insert(0, own)

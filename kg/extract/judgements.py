@@ -202,11 +202,15 @@ _QUOTE = r"['\"]?"
 # Aspect to grade: a verb within a few words ("is judged", "have been rated"), a colon or dash,
 # "require(s)" a few words on ("in Sefton require improvement", "care leavers, which require
 # improvement"), a quoted grade right after,
-# "to be" right after ("judged A and B to be good"), or a headline's "rated" ("services rated good").
+# "to be" right after ("judged A and B to be good"), a headline's "rated" ("services rated good"),
+# or a rating given ("were given the top rating of outstanding", "gave X a 'good' rating").
 _LINK = (
     r"(?:[^.:;\n]{0,50}?(?:\s*[:\-]\s*|\s+(?:is|are|was|were|has been|have been|had been|remains?|been|being)\s+"
     r"(?:(?:now|also|still|again|both|all|overall|consistently)\s+)*(?:judged|rated|found|graded|assessed)?\s*"
-    r"(?:to\s+be\s+|as\s+)?)|(?:,\s+which|[^.:;,'\"\n]{0,30}?)\s+(?=requires?\s)|\s+(?=['\"])|\s+to\s+be\s+|\s+(?:rated|judged)\s+(?:as\s+)?)"
+    r"(?:to\s+be\s+|as\s+)?)|(?:,\s+which|[^.:;,'\"\n]{0,30}?)\s+(?=requires?\s)|"
+    # "were given the top rating of outstanding", "(Ofsted gave X) a 'good' rating"
+    r"\s+(?:(?:was|were|has\s+been|have\s+been|had\s+been)\s+(?:given|awarded)\s+)?(?:the\s+(?:top\s+|highest\s+|lowest\s+)?"
+    r"(?:rating|grade|judgement)\s+of\s+|an?\s+(?=['\"]?[\w ]{3,35}['\"]?\s+(?:overall\s+)?(?:rating|grade|judgement)\b))|\s+(?=['\"])|\s+to\s+be\s+|\s+(?:rated|judged)\s+(?:as\s+)?)"
     + _QUOTE
     + r"(?:now\s+)?"
 )
@@ -277,7 +281,7 @@ def _rated_aspect_as(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], ...
 @cache
 def _aspect_start(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], ...]:
     return tuple(
-        (aspect, re.compile(rf"(?:the\s+|both\s+|its\s+)*(?P<aspect>{phrase})\b", re.IGNORECASE))
+        (aspect, re.compile(rf"(?:the\s+|both\s+|its\s+|their\s+)*(?P<aspect>{phrase})\b", re.IGNORECASE))
         for aspect, phrase in _phrases(formal_only)
     )
 
@@ -285,7 +289,8 @@ def _aspect_start(formal_only: bool) -> tuple[tuple[_Aspect, re.Pattern], ...]:
 @cache
 def _grade_for() -> re.Pattern:
     return re.compile(
-        rf"{_QUOTE}(?P<grade>{grade_regex().pattern}){_QUOTE}\s+(?:(?:for|in|on)\s+(?:both\s+)?|(?P<overall>overall\b))",
+        rf"{_QUOTE}(?P<grade>{grade_regex().pattern}){_QUOTE}\s+(?:by\s+(?:Ofsted|inspectors)\s+)?"
+        r"(?:(?:for|in|on)\s+(?:both\s+)?|(?P<overall>overall\b))",
         re.IGNORECASE,
     )
 
@@ -406,6 +411,19 @@ def _found(clean: str, aspect: _Aspect, match: re.Match, start: int, end: int) -
 @cache
 def _previous_grade_regex() -> re.Pattern:
     return re.compile(rf"{_PREVIOUS_GRADE}(?:{grade_regex().pattern})", re.IGNORECASE)
+
+
+@cache
+def _previous_grade_end() -> re.Pattern:
+    return re.compile(
+        rf"{_PREVIOUS_GRADE}(?:{grade_regex().pattern}){_QUOTE}[\])]?,?\s+(?:in|on|at)?\s*$", re.IGNORECASE
+    )
+
+
+def dates_previous_grade(clean: str, start: int, date_start: int) -> bool:
+    """Does the date at ``date_start`` follow a grade it replaced ("now requires improvement, up
+    from inadequate in 2019")? Then it is the earlier inspection's date."""
+    return _previous_grade_end().search(clean, max(start, date_start - 80), date_start) is not None
 
 
 def _only_grade(match: re.Match) -> re.Match:
