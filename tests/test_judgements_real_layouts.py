@@ -562,4 +562,4 @@ def test_the_year_after_a_replaced_grade_dates_the_earlier_inspection_not_this_o
     text = "12 March 2024\n\nRutland's children's services now require improvement, up from inadequate in 2019, Ofsted said.\n"
     [own] = extract(SourceDocument("t", Path("news-rutland.txt"), text, "0")).assessments
     assert (own.date, own.judgements[0].grade) == ("2024-03-12", "requires-improvement")
-    assert [j.grade for j in own.previous[0].judgements] == ["inadequate"]
+    assert [(p.date, [j.grade for j in p.judgements]) for p in own.previous] == [("2019", ["inadequate"])]

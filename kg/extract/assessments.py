@@ -172,7 +172,11 @@ def find_assessments(
     graded = _own_assessment(assessments, own_date, graded=True)
     if graded is not None:
         for judgement in replaced:
-            _previous_of(graded, assessments).judgements.append(judgement)
+            previous = _previous_of(graded, assessments)
+            previous.judgements.append(judgement)
+            if previous.date is None:  # "up from inadequate in 2019"
+                previous.date = _replaced_grade_date(clean, sentences, judgement.span.start, own_date)
+                previous.year = previous.date[:4] if previous.date else None
     if own is not None:
         # Earlier assessments are reached through the own one's sg:previousAssessment; the
         # document reports on its own, which comes first.
@@ -529,6 +533,23 @@ def _dates_of(clean: str, sentence: Segment, own_date: str | None) -> list[tuple
     return sorted(
         find_dates(clean, sentence.start, sentence.end)
         + relative_dates(clean, own_date, sentence.start, sentence.end)
+    )
+
+
+def _replaced_grade_date(
+    clean: str, sentences: list[Segment], offset: int, own_date: str | None
+) -> str | None:
+    """The date the sentence at ``offset`` gives right after a grade it says was replaced."""
+    sentence = _sentence_at(sentences, offset)
+    if sentence is None:
+        return None
+    return next(
+        (
+            value
+            for start, _, value in _dates_of(clean, sentence, own_date)
+            if dates_previous_grade(clean, sentence.start, start)
+        ),
+        None,
     )
 
 
