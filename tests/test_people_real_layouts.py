@@ -596,3 +596,12 @@ def test_a_title_of_any_organisation_belongs_to_the_one_local_organisation_the_t
     assert ("Harriet Gale", "Chief Executive", "Rutland County Council") in _memberships(text)
     with_police = text + " Rutland Police also gave evidence."
     assert not [m for m in _memberships(with_police) if m[0] == "Harriet Gale"], "two bodies: whose?"
+
+
+def test_a_person_given_a_task_is_a_person_though_no_organisation_is_theirs():
+    result = _extract(
+        "Last September I appointed Harriet Gale to undertake an inspection of Rutland County Council. "
+        "The partnership commissioned Dr Idris Fenn as the independent reviewer. "
+        "The council asked residents to take part."
+    )
+    assert {p.name for p in result.people} == {"Harriet Gale", "Idris Fenn"}

@@ -54,9 +54,6 @@ _APPOSITION_END = re.compile(rf",|\s+{_SAYING}\b|[.;:!?\n]|[–—]|\s-\s")
 _BEFORE = re.compile(
     r"(?:^|[.,;:“\"'‘]\s*|\b(?:said|says)\s+)(?P<role>(?:[Tt]he\s+|[Oo]ur\s+|[Ii]ts\s+)?[^,.;:“\"]{2,90}?)(?:,\s*|\s+)$"
 )
-_BY_VERB = re.compile(
-    r"\b(?P<verb>chaired|authored|written|led|scrutinised|conducted) by\s+(?:(?:Dr|Professor|Sir|Dame|Mr|Mrs|Ms|Councillor|Cllr|Lord|Baroness)\.?\s+)*"
-)
 _VERB_ROLES = {
     "chaired": "Chair",
     "authored": "Author",
@@ -100,6 +97,8 @@ def find_quoted_people(
                     name.text, PersonMention(name.text, name.span)
                 )  # a speaker, whatever their role
             roles = _roles_of(clean, sentence, name, organisations, resolved)
+            if not roles and _appointed(clean, sentence, name):  # "I appointed Name to undertake ..."
+                people.setdefault(name.text, PersonMention(name.text, name.span))
             if not roles and (
                 _by_verb(clean, sentence, name)
                 or (by_end >= 0 and _AND_NAME.fullmatch(clean, by_end, name.span.start))
@@ -339,8 +338,33 @@ def _canonical(clean: str, role: str, span: Span, resolved: SpansInOrder) -> str
 
 def _by_verb(clean: str, sentence: Segment, name: Name) -> re.Match | None:
     """ "chaired by Name", "authored by Dr Name": the verb right before the name."""
-    verb = _BY_VERB.search(clean, max(sentence.start, name.span.start - 30), name.span.start)
+    verb = _before_name()["by"].search(clean, max(sentence.start, name.span.start - 30), name.span.start)
     return verb if verb and verb.end() == name.span.start else None
+
+
+_TO_ACT = re.compile(r"\s+(?:to|as)\b")
+
+
+@cache
+def _before_name() -> dict[str, re.Pattern]:
+    """The verbs that name a person right after them, any honorifics between: "chaired by (Dr)",
+    "appointed (Dr)" (``roles.json`` honorifics)."""
+    honorifics = rf"(?:(?:{'|'.join(map(re.escape, lexicon.honorifics()))})\.?\s+)*"
+    return {
+        "by": re.compile(
+            rf"\b(?P<verb>chaired|authored|written|led|scrutinised|conducted) by\s+{honorifics}"
+        ),
+        "appointing": re.compile(rf"\b(?:appointed|commissioned|asked|invited|instructed)\s+{honorifics}$"),
+    }
+
+
+def _appointed(clean: str, sentence: Segment, name: Name) -> bool:
+    """ "The minister appointed Name to undertake an inspection", "commissioned Name as ...":
+    a person given a task, who holds no role in an organisation the text names."""
+    return bool(
+        _before_name()["appointing"].search(clean, max(sentence.start, name.span.start - 40), name.span.start)
+        and _TO_ACT.match(clean, post_nominals_end(clean, name.span.end, sentence.end), sentence.end)
+    )
 
 
 _AND_NAME = re.compile(r",?\s+(?:and|&)\s+")
