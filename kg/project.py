@@ -25,10 +25,10 @@ from oxrdflib import OxigraphStore
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
+from . import datafiles
 from .errors import InputError
 from .graph import open_graph
 from .prefixes import PREFIXES, curie
-from .resources import load_json
 from .vocab import GRADE, SG, THEME
 
 VIEW_KINDS = ("full", "partners-failings", "area", "node")
@@ -92,21 +92,15 @@ def open_dataset(path: Path | None = None) -> Dataset:
 def class_styles() -> tuple[ClassStyle, ...]:
     """The drawn classes, most specific first (``kg/data/viz/classes.json``)."""
     return tuple(
-        ClassStyle(item["class"], item["label"], item["color"], item["shape"], item.get("key", False))
-        for item in _classes_file()["classes"]
+        ClassStyle(drawn.cls, drawn.label, drawn.color, drawn.shape, drawn.key)
+        for drawn in datafiles.viz_classes().classes
     )
 
 
 @cache
 def grade_colours() -> dict[str, tuple[str, str]]:
     """Grade id -> (label, colour)."""
-    return {item["grade"]: (item["label"], item["color"]) for item in _classes_file()["grades"]}
-
-
-def _classes_file() -> dict:
-    data = load_json("viz/classes.json")
-    assert isinstance(data, dict)  # {"classes": [...], "grades": [...]}
-    return data
+    return {drawn.grade: (drawn.label, drawn.color) for drawn in datafiles.viz_classes().grades}
 
 
 def _short(iri: URIRef) -> str:
