@@ -181,3 +181,14 @@ def test_a_word_before_and_that_is_no_place_stays_out_of_the_name():
     )
     assert {"Kent Police", "Kent County Council"} <= set(found)
     assert not [label for label in found if " and Kent" in label or "Fire and Rescue" in label]
+
+
+def test_a_health_body_named_after_a_list_of_areas_without_nhs_before_it():
+    found = _organisations(
+        "Bath and North East Somerset, Swindon and Wiltshire Integrated Care Board agreed the plan. "
+        "Kent County Council, Medway Council and Kent Police met."
+    )
+    assert (
+        found["Bath and North East Somerset, Swindon and Wiltshire Integrated Care Board"][0] == "HealthBody"
+    )
+    assert {"Kent County Council", "Medway Council", "Kent Police"} <= set(found)

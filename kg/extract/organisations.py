@@ -235,6 +235,10 @@ def _local_mentions(clean: str) -> list[OrganisationMention]:
             for m in _NHS_LISTED.finditer(capitalised)
             if "," in m.group()
         ]
+        + [
+            OrganisationMention(Span(m.start(), m.end()), m.group(), None, _acronym_after(clean, m.end()))
+            for m in _areas_listed().finditer(capitalised)
+        ]
     )
     for chunk in _CHUNK.finditer(capitalised):
         words = [
@@ -243,6 +247,17 @@ def _local_mentions(clean: str) -> list[OrganisationMention]:
         ]
         found.extend(_names_in_chunk(capitalised, words))
     return found
+
+
+@cache
+def _areas_listed() -> re.Pattern:
+    """A health body named after a list of areas with no "NHS" before it: "Bedfordshire, Luton
+    and Milton Keynes Integrated Care Board", "Shropshire, Telford and Wrekin ICB"'s full name."""
+    area = lexicon.area_regex().pattern
+    return re.compile(
+        rf"\b(?:{area})(?:,\s+(?:{area}))+(?:,?\s+(?:and|&)\s+(?:{area}))?\s+"
+        r"(?:Integrated Care Board|Clinical Commissioning Group|(?:NHS )?(?:Foundation )?Trust)\b"
+    )
 
 
 @cache
